@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Data flows one way: kernel -> TsctlNetlink/TsctlSystem -> TsctlInventory
+// -> (TsctlDiagnosis) -> TsctlRender -> TsctlCLI -> tsctl.
+let package = Package(
+    name: "tsctl",
+    products: [
+        .executable(name: "tsctl", targets: ["tsctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNetlink",
+            pkgConfig: "libnl-genl-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev"])]
+        ),
+        .target(name: "TsctlNetlink", dependencies: ["CNetlink"]),
+        .target(name: "TsctlSystem"),
+        .target(name: "TsctlInventory", dependencies: ["TsctlNetlink", "TsctlSystem"]),
+        .target(name: "TsctlRender", dependencies: ["TsctlInventory"]),
+        .target(
+            name: "TsctlCLI",
+            dependencies: [
+                "TsctlInventory", "TsctlRender", "TsctlSystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "tsctl", dependencies: ["TsctlCLI"]),
+        .testTarget(name: "TsctlNetlinkTests", dependencies: ["TsctlNetlink"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "TsctlInventoryTests", dependencies: ["TsctlInventory", "TsctlRender"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TsctlSystem"]),
+    ]
+)

@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TsctlInventory
+import TsctlNetlink
+
+/// Every exit code tsctl uses, in one place. The README and `tsctl --help`
+/// print this table; scripts may rely on it.
+public enum ExitStatus: Int32, CaseIterable, Sendable {
+    case ok = 0
+    case checkFailed = 1
+    case usage = 2
+    case badInputFile = 3
+    case noSuchDevice = 4
+    case notSupported = 5
+    case permissionDenied = 6
+    case rolledBack = 7
+    case rollbackIncomplete = 8
+    case timedOut = 9
+    case nothingToDo = 10
+    case kernelError = 11
+
+    public var meaning: String {
+        switch self {
+        case .ok: return "success (show printed; set/apply changed what was asked)"
+        case .checkFailed: return "check found a problem (an error; with --strict also a warning)"
+        case .usage: return "usage error: unknown option, bad value, malformed interface name"
+        case .badInputFile: return "an input file (apply, --expect, --baseline) cannot be read or is invalid"
+        case .noSuchDevice: return "no such interface, provider or PHC"
+        case .notSupported: return "not supported by this kernel or driver"
+        case .permissionDenied: return "permission denied (setting needs CAP_NET_ADMIN)"
+        case .rolledBack: return "a change failed and everything already changed was rolled back"
+        case .rollbackIncomplete: return "a change failed and the rollback did not complete (see the report)"
+        case .timedOut: return "timed out waiting for an interface or provider (--wait)"
+        case .nothingToDo: return "apply: everything was already in the requested state"
+        case .kernelError: return "unexpected error from the kernel or the system"
+        }
+    }
+
+    public static var table: String {
+        allCases.map { "  \(String($0.rawValue).count == 1 ? " " : "")\($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+    }
+}
+
+/// A failure with the one line the user sees and the exit code it maps to.
+public struct TsctlFailure: Error, Sendable {
+    public var status: ExitStatus
+    public var message: String
+
+    public init(_ status: ExitStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public init(_ e: InventoryError) {
+        switch e {
+        case .invalidInterfaceName:
+            self.init(.usage, e.description)
+        case .noSuchInterface(let n):
+            self.init(.noSuchDevice, "no such interface: \(n) (`ip link` lists this namespace's interfaces)")
+        case .netlink(let n):
+            self.init(n)
+        case .system(let s):
+            self.init(s.errno == EPERM || s.errno == EACCES ? .permissionDenied : .kernelError, s.description)
+        }
+    }
+
+    public init(_ n: NetlinkError) {
+        if n.isPermission {
+            self.init(.permissionDenied, "\(n.description); run as root or with CAP_NET_ADMIN")
+        } else if n.isNotSupported {
+            self.init(.notSupported, n.description)
+        } else if n.isNoDevice {
+            self.init(.noSuchDevice, n.description)
+        } else {
+            self.init(.kernelError, n.description)
+        }
+    }
+}

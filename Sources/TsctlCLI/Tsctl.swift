@@ -1,0 +1,45 @@
+import ArgumentParser
+import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public struct Tsctl: ParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "tsctl",
+        abstract: "Inspect and configure hardware timestamping (PTP) per layer: the MAC and each PHY.",
+        discussion: """
+            tsctl shows every timestamp provider of an interface side by side (the MAC's PTP \
+            clock, each PHY's), which one the kernel advertises (what ptp4l and `ethtool -T` \
+            see) and which one is active (configured).
+
+            EXIT STATUS
+            \(ExitStatus.table)
+            """,
+        version: version,
+        subcommands: [Show.self]
+    )
+
+    public init() {}
+
+    /// Runs the command line and exits with a code from ExitStatus.
+    public static func runMain() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Sys.exitProcess(ExitStatus.ok.rawValue)
+        } catch let failure as TsctlFailure {
+            Sys.printError("tsctl: \(failure.message)")
+            Sys.exitProcess(failure.status.rawValue)
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Sys.exitProcess(ExitStatus.ok.rawValue)
+            }
+            Sys.printError("tsctl: \(message(for: error)) (see `tsctl --help`)")
+            Sys.exitProcess(ExitStatus.usage.rawValue)
+        }
+    }
+}

@@ -1,0 +1,314 @@
+import TsctlNetlink
+import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum InventoryError: Error, Equatable, CustomStringConvertible {
+    case invalidInterfaceName(String, reason: String)
+    case noSuchInterface(String)
+    case netlink(NetlinkError)
+    case system(SystemError)
+
+    public var description: String {
+        switch self {
+        case .invalidInterfaceName(let n, let why): return "invalid interface name \"\(n)\": \(why)"
+        case .noSuchInterface(let n): return "no such interface: \(n)"
+        case .netlink(let e): return e.description
+        case .system(let e): return e.description
+        }
+    }
+}
+
+public enum InterfaceName {
+    /// The kernel's dev_valid_name(): nil when valid, else why not.
+    public static func problem(_ name: String) -> String? {
+        if name.isEmpty { return "it is empty" }
+        if name.utf8.count > 15 { return "it is \(name.utf8.count) bytes; the kernel's limit is 15 (IFNAMSIZ)" }
+        if name == "." || name == ".." { return "\".\" and \"..\" are not interface names" }
+        if let bad = name.unicodeScalars.first(where: { $0 == "/" || $0 == ":" || $0.properties.isWhitespace || $0.value < 0x20 }) {
+            return "it contains \(bad.value < 0x21 ? "a space or control character" : "\"\(bad)\""), which interface names cannot"
+        }
+        return nil
+    }
+}
+
+/// Builds snapshots from the kernel: a dump per message type, one batch of
+/// per-interface requests, and sysfs for the clocks those name.
+public final class Inventory {
+    public let client: EthtoolClient
+    private let sysfs: String
+
+    public init(client: EthtoolClient, sysfsRoot: String = "/sys") {
+        self.client = client
+        self.sysfs = sysfsRoot
+    }
+
+    public static func open() throws(InventoryError) -> Inventory {
+        do { return Inventory(client: try EthtoolClient.open()) } catch { throw .netlink(error) }
+    }
+
+    /// Resolves names (validated, must exist) or lists every interface.
+    public static func targets(_ names: [String]?) throws(InventoryError) -> [(index: UInt32, name: String)] {
+        guard let names else {
+            do { return try Sys.interfaces() } catch { throw .system(error) }
+        }
+        var out: [(UInt32, String)] = []
+        for n in names {
+            if let why = InterfaceName.problem(n) { throw .invalidInterfaceName(n, reason: why) }
+            guard let i = Sys.interfaceIndex(n) else { throw .noSuchInterface(n) }
+            if !out.contains(where: { $0.0 == i }) { out.append((i, n)) }
+        }
+        return out
+    }
+
+    public func snapshot(names: [String]?) throws(InventoryError) -> Snapshot {
+        let targets = try Self.targets(names)
+        // Before 6.14 (no TSCONFIG ops) the dump is one message per device and
+        // says nothing the *do* does not; from 6.14 it lists every provider.
+        let perProvider = client.hasTsconfig
+        let filtered = names != nil && targets.count <= 8
+        var dumps: [UInt32: [TsinfoReply]] = [:]
+        var phys: [UInt32: [PhyReply]] = [:]
+        do {
+            if perProvider {
+                for r in try dumpEach(filtered, targets, client.tsinfoDump) { dumps[r.device.ifindex, default: []].append(r) }
+            }
+            if client.hasPhyGet {
+                for r in try dumpEach(filtered, targets, client.phyDump) { phys[r.device.ifindex, default: []].append(r) }
+            }
+        } catch {
+            throw .netlink(error)
+        }
+        if !client.hasTsinfo {
+            throw .netlink(.opMissing(family: Ethtool.familyName, op: "TSINFO_GET", since: "5.7"))
+        }
+
+        // One batch: TSINFO do (advertised) and TSCONFIG_GET (active) per interface.
+        var specs: [RequestSpec] = []
+        for t in targets {
+            specs.append(client.tsinfoRequest(.name(t.name)))
+            if perProvider { specs.append(client.tsconfigRequest(.name(t.name))) }
+        }
+        let outcomes = client.batch(specs)
+        let stride = perProvider ? 2 : 1
+
+        var sawPHC = false, sawSource = false
+        var ptp = PTPDirectory(sysfs: sysfs)
+        var interfaces: [InterfaceSnapshot] = []
+        interfaces.reserveCapacity(targets.count)
+        for (i, t) in targets.enumerated() {
+            let advReply: TsinfoReply
+            switch EthtoolClient.decodeTsinfo(outcomes[i * stride]) {
+            case .success(let r): advReply = r
+            case .failure(let e):
+                if e.isNoDevice { if names != nil { throw .noSuchInterface(t.name) } else { continue } }
+                throw .netlink(e)
+            }
+            let entries = dumps[t.index] ?? []
+            for r in entries + [advReply] where r.phcIndex != nil {
+                sawPHC = true
+                if r.source != nil { sawSource = true }
+            }
+            var snap = InterfaceSnapshot(name: t.name, ifindex: Int(t.index),
+                                         driver: Sys.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName),
+                                         active: .unavailable(.error))
+            snap.phys = (phys[t.index] ?? []).map { p in
+                Phy(phyIndex: Int(p.index), driver: p.driver, name: p.name,
+                    upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
+                    upstreamPhyIndex: p.upstreamIndex.map(Int.init), upstreamSFP: p.upstreamSFP,
+                    downstreamSFP: p.downstreamSFP)
+            }
+            let layerOf = { (r: TsinfoReply) -> (Layer, Int?) in
+                self.layer(of: r, snap: snap, ptp: &ptp)
+            }
+            // Providers.
+            if perProvider {
+                snap.providers = entries.compactMap { r in
+                    guard let phc = r.phcIndex else { return nil }
+                    let (layer, phyIndex) = layerOf(r)
+                    return Provider(layer: layer, phcIndex: Int(phc), qualifier: Qualifier(kernel: r.provider?.qualifier ?? 0),
+                                    phyIndex: phyIndex, capabilities: Self.caps(r), reportedBy: .tsinfoDump)
+                }
+            } else {
+                if let phc = advReply.phcIndex {
+                    let (layer, phyIndex) = layerOf(advReply)
+                    snap.providers.append(Provider(layer: layer, phcIndex: Int(phc), qualifier: .precise, phyIndex: phyIndex,
+                                                   capabilities: Self.caps(advReply), reportedBy: .tsinfoDump))
+                }
+                // Old kernels show one provider; the others exist only in sysfs.
+                for (phc, layer) in ptp.clocksOwned(by: t.name) where !snap.providers.contains(where: { $0.phcIndex == phc }) {
+                    snap.providers.append(Provider(layer: layer, phcIndex: phc, qualifier: .precise,
+                                                   phyIndex: layer == .phy ? snap.phys.first?.phyIndex : nil,
+                                                   capabilities: nil, reportedBy: .sysfs))
+                }
+            }
+            // Advertised.
+            var adv = Advertised(phcIndex: advReply.phcIndex.map(Int.init),
+                                 qualifier: advReply.provider.map { Qualifier(kernel: $0.qualifier) },
+                                 capabilities: Self.caps(advReply))
+            if advReply.phcIndex != nil {
+                let (layer, phyIndex) = layerOf(advReply)
+                adv.layer = layer
+                adv.phyIndex = phyIndex
+                if let k = snap.providers.firstIndex(where: { p in
+                    p.phcIndex == adv.phcIndex && p.qualifier == (adv.qualifier ?? .precise)
+                }) {
+                    snap.providers[k].advertised = true
+                }
+            }
+            snap.advertised = adv
+            // Active.
+            if perProvider {
+                snap.active = Self.active(EthtoolClient.decodeTsconfig(outcomes[i * stride + 1]), snap: snap)
+            } else {
+                snap.active = Self.activeViaIoctl(t.name, hasPHC: advReply.phcIndex != nil)
+            }
+            if let k = snap.providers.firstIndex(where: { p in
+                snap.active.phcIndex == p.phcIndex && snap.active.qualifier == p.qualifier
+            }) {
+                snap.providers[k].active = true
+                snap.active.layer = snap.providers[k].layer
+                snap.active.phyIndex = snap.providers[k].phyIndex
+            }
+            // Every clock this interface names.
+            var seen = Set<Int>()
+            for idx in snap.providers.map(\.phcIndex) + [adv.phcIndex, snap.active.phcIndex].compactMap({ $0 })
+            where seen.insert(idx).inserted {
+                snap.phcs.append(ptp.info(idx))
+            }
+            interfaces.append(snap)
+        }
+        let features = KernelFeatures(tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig,
+                                      hwtstampSource: sawPHC ? sawSource : nil)
+        return Snapshot(kernel: KernelInfo(release: Sys.kernelRelease(), ethtoolNetlink: true, features: features),
+                        interfaces: interfaces)
+    }
+
+    /// A filtered dump per named interface (cheap for a few), else one dump of all.
+    private func dumpEach<T>(_ filtered: Bool, _ targets: [(index: UInt32, name: String)],
+                             _ dump: (DeviceSelector?) throws(NetlinkError) -> [T]) throws(NetlinkError) -> [T] {
+        guard filtered else { return try dump(nil) }
+        var out: [T] = []
+        for t in targets { out += try dump(.name(t.name)) }
+        return out
+    }
+
+    static func caps(_ r: TsinfoReply) -> Capabilities {
+        Capabilities(timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
+                     rxFilters: r.rxFilters?.names ?? [])
+    }
+
+    /// The layer of a TSINFO reply: the kernel's own HWTSTAMP_SOURCE (6.16+), else
+    /// whose device owns the PHC in sysfs (a PHY's MDIO device, or the MAC's).
+    private func layer(of r: TsinfoReply, snap: InterfaceSnapshot, ptp: inout PTPDirectory) -> (Layer, Int?) {
+        if let s = r.source {
+            return s == Ethtool.SOURCE_PHYLIB ? (.phy, r.phyIndex.map(Int.init)) : (.mac, nil)
+        }
+        guard let phc = r.phcIndex else { return (.mac, nil) }
+        let owner = ptp.info(Int(phc))
+        if let phy = snap.phys.first(where: { $0.name == owner.owner }) { return (.phy, phy.phyIndex) }
+        if owner.ownerBus == "mdio_bus" || ptp.clocksOwned(by: snap.name).contains(where: { $0 == (Int(phc), .phy) }) {
+            return (.phy, snap.phys.first?.phyIndex)
+        }
+        return (.mac, nil)
+    }
+
+    static func active(_ result: Result<TsconfigReply, NetlinkError>, snap: InterfaceSnapshot) -> ActiveConfig {
+        switch result {
+        case .success(let r):
+            return ActiveConfig(readVia: .tsconfig, phcIndex: r.provider.map { Int($0.phcIndex) },
+                                qualifier: r.provider.map { Qualifier(kernel: $0.qualifier) },
+                                txType: r.txType?.names.first, rxFilter: r.rxFilter?.names.first,
+                                flags: r.flags?.names ?? [])
+        case .failure(let e):
+            return unavailable(e, advertisedLayer: snap.advertised?.layer, via: .tsconfig)
+        }
+    }
+
+    static func unavailable(_ e: NetlinkError, advertisedLayer: Layer?, via: ActiveConfig.ReadVia) -> ActiveConfig {
+        var message: String?
+        if case .kernel(let k) = e { message = k.message }
+        let errno = e.errno.map(Int.init)
+        let text = message ?? e.errno.map { String(cString: strerror($0)) }
+        if case .opMissing = e { return .unavailable(.kernelTooOld, message: e.description) }
+        if e.isNotSupported {
+            return .unavailable(advertisedLayer == .phy ? .phyReadbackUnsupported : .driverUnsupported,
+                                errno: errno, message: text, via: via)
+        }
+        if e.isNoDevice { return .unavailable(.noPHC, errno: errno, message: text, via: via) }
+        if e.isPermission { return .unavailable(.permission, errno: errno, message: text, via: via) }
+        return .unavailable(.error, errno: errno, message: message ?? e.description, via: via)
+    }
+
+    /// Before 6.14: SIOCGHWTSTAMP, which the MAC driver answers (or not).
+    static func activeViaIoctl(_ name: String, hasPHC: Bool) -> ActiveConfig {
+        do {
+            let c = try HwtstampIoctl.getConfig(name)
+            func pick(_ names: [String], _ v: Int32) -> String { v >= 0 && Int(v) < names.count ? names[Int(v)] : "value-\(v)" }
+            var flags: [String] = []
+            for (bit, n) in TimestampingNames.hwtstampFlags.enumerated() where c.flags & (1 << Int32(bit)) != 0 { flags.append(n) }
+            return ActiveConfig(readVia: .ioctl, txType: pick(TimestampingNames.txTypes, c.txType),
+                                rxFilter: pick(TimestampingNames.rxFilters, c.rxFilter), flags: flags)
+        } catch {
+            let reason: UnavailableReason
+            switch error.errno {
+            case EOPNOTSUPP, EINVAL: reason = hasPHC ? .driverUnsupported : .kernelTooOld
+            case EPERM, EACCES: reason = .permission
+            case ENODEV: reason = .noPHC
+            default: reason = .error
+            }
+            return .unavailable(reason, errno: Int(error.errno), message: String(cString: strerror(error.errno)), via: .ioctl)
+        }
+    }
+}
+
+/// /sys/class/ptp, read once and only when a clock is asked about.
+struct PTPDirectory {
+    let sysfs: String
+    private var cache: [Int: PHC] = [:]
+    private var owners: [String: [Int]]?  // owner device realpath -> PHC indexes
+
+    init(sysfs: String) { self.sysfs = sysfs }
+
+    mutating func info(_ index: Int) -> PHC {
+        if let c = cache[index] { return c }
+        let dir = "\(sysfs)/class/ptp/ptp\(index)"
+        var c = PHC(index: index, present: Sys.exists(dir))
+        if c.present {
+            c.clockName = Sys.readAttr(dir + "/clock_name")
+            c.owner = Sys.readLink(dir + "/device").map(Sys.baseName)
+            c.ownerBus = Sys.readLink(dir + "/device/subsystem").map(Sys.baseName)
+            c.maxAdjustment = Sys.readInt(dir + "/max_adjustment")
+            c.nPins = Sys.readInt(dir + "/n_programmable_pins")
+            c.nAlarms = Sys.readInt(dir + "/n_alarms")
+            c.nExternalTimestamps = Sys.readInt(dir + "/n_external_timestamps")
+            c.nPeriodicOutputs = Sys.readInt(dir + "/n_periodic_outputs")
+            c.pps = Sys.readInt(dir + "/pps_available").map { $0 != 0 }
+        }
+        cache[index] = c
+        return c
+    }
+
+    /// PHCs whose device is this netdev's parent (MAC) or its attached PHY.
+    mutating func clocksOwned(by ifname: String) -> [(Int, Layer)] {
+        if owners == nil {
+            var map: [String: [Int]] = [:]
+            for entry in Sys.listDirectory("\(sysfs)/class/ptp") ?? [] where entry.hasPrefix("ptp") {
+                guard let n = Int(entry.dropFirst(3)),
+                      let owner = Sys.realPath("\(sysfs)/class/ptp/\(entry)/device") else { continue }
+                map[owner, default: []].append(n)
+            }
+            owners = map
+        }
+        guard let owners, !owners.isEmpty else { return [] }
+        var out: [(Int, Layer)] = []
+        if let mac = Sys.realPath("\(sysfs)/class/net/\(ifname)/device") {
+            out += (owners[mac] ?? []).sorted().map { ($0, .mac) }
+        }
+        if let phy = Sys.realPath("\(sysfs)/class/net/\(ifname)/phydev") {
+            out += (owners[phy] ?? []).sorted().map { ($0, .phy) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,154 @@
+/// How a request names its device.
+public enum DeviceSelector: Sendable, Equatable {
+    case name(String)
+    case index(UInt32)
+}
+
+/// The ethtool generic-netlink family: every query has a singular form (a *do*
+/// for one device) and a plural one (a *dump*, filtered or over all devices).
+/// Feature checks come from the family's op list, never the kernel version.
+public final class EthtoolClient {
+    public let genl: GenlClient
+
+    public var family: GenlFamily { genl.family }
+
+    public init(transport: NetlinkTransport) throws(NetlinkError) {
+        genl = try GenlClient(transport: transport, familyName: Ethtool.familyName)
+    }
+
+    /// Opens a libnl socket and resolves the family.
+    public static func open() throws(NetlinkError) -> EthtoolClient {
+        try EthtoolClient(transport: LibnlSocket())
+    }
+
+    public var hasTsinfo: Bool { family.has(Ethtool.Cmd.TSINFO_GET) }
+    public var hasPhyGet: Bool { family.has(Ethtool.Cmd.PHY_GET) }
+    public var hasTsconfig: Bool { family.has(Ethtool.Cmd.TSCONFIG_GET) && family.has(Ethtool.Cmd.TSCONFIG_SET) }
+
+    private func require(_ op: UInt8, _ name: String, since: String) throws(NetlinkError) {
+        guard family.has(op) else { throw .opMissing(family: Ethtool.familyName, op: name, since: since) }
+    }
+
+    private static func header(_ b: borrowing RequestBuilder, _ dev: DeviceSelector?, flags: UInt32 = 0) {
+        b.nest(1) {  // ETHTOOL_A_*_HEADER is attribute 1 in every message
+            switch dev {
+            case .name(let n): b.string(Ethtool.Header.DEV_NAME, n)
+            case .index(let i): b.u32(Ethtool.Header.DEV_INDEX, i)
+            case nil: break
+            }
+            if flags != 0 { b.u32(Ethtool.Header.FLAGS, flags) }
+        }
+    }
+
+    private static func label(_ op: String, _ dev: DeviceSelector?) -> String {
+        switch dev {
+        case .name(let n): return "\(op) \(n)"
+        case .index(let i): return "\(op) ifindex \(i)"
+        case nil: return op
+        }
+    }
+
+    // MARK: TSINFO (5.7; provider nest 6.14)
+
+    public func tsinfoRequest(_ dev: DeviceSelector?, provider: ProviderID? = nil) -> RequestSpec {
+        RequestSpec(command: Ethtool.Cmd.TSINFO_GET, label: Self.label("TSINFO_GET", dev)) { b in
+            Self.header(b, dev)
+            if let provider {
+                b.nest(Ethtool.Tsinfo.HWTSTAMP_PROVIDER) {
+                    b.u32(Ethtool.Provider.INDEX, provider.phcIndex)
+                    b.u32(Ethtool.Provider.QUALIFIER, provider.qualifier)
+                }
+            }
+        }
+    }
+
+    /// The advertised view: what the kernel reports by default (TSINFO do).
+    public func tsinfo(_ dev: DeviceSelector, provider: ProviderID? = nil) throws(NetlinkError) -> TsinfoReply {
+        try require(Ethtool.Cmd.TSINFO_GET, "TSINFO_GET", since: "5.7")
+        return try single(genl.batch([tsinfoRequest(dev, provider: provider)])[0], Decode.tsinfo)
+    }
+
+    /// Every provider: filtered on one device, or over all devices when nil.
+    /// On 6.14+ one message per provider; before, one per device.
+    public func tsinfoDump(_ dev: DeviceSelector?) throws(NetlinkError) -> [TsinfoReply] {
+        try require(Ethtool.Cmd.TSINFO_GET, "TSINFO_GET", since: "5.7")
+        return try genl.dump(tsinfoRequest(dev)).map(Decode.tsinfo)
+    }
+
+    /// TSINFO do for many devices in as few round trips as the buffer allows.
+    public func tsinfoBatch(_ devs: [DeviceSelector]) -> [Result<TsinfoReply, NetlinkError>] {
+        guard hasTsinfo else { return devs.map { _ in .failure(.opMissing(family: Ethtool.familyName, op: "TSINFO_GET", since: "5.7")) } }
+        return genl.batch(devs.map { tsinfoRequest($0) }).map { single($0, Decode.tsinfo) }
+    }
+
+    // MARK: PHY_GET (6.12)
+
+    /// The PHYs of one device, or of all devices; PHY_GET's *do* cannot name a
+    /// PHY index (the kernel rejects it), so this is always a dump.
+    public func phyDump(_ dev: DeviceSelector?) throws(NetlinkError) -> [PhyReply] {
+        try require(Ethtool.Cmd.PHY_GET, "PHY_GET", since: "6.12")
+        let spec = RequestSpec(command: Ethtool.Cmd.PHY_GET, label: Self.label("PHY_GET", dev)) { b in
+            Self.header(b, dev)
+        }
+        return try genl.dump(spec).map(Decode.phy)
+    }
+
+    // MARK: TSCONFIG (6.14)
+
+    public func tsconfigRequest(_ dev: DeviceSelector) -> RequestSpec {
+        RequestSpec(command: Ethtool.Cmd.TSCONFIG_GET, label: Self.label("TSCONFIG_GET", dev)) { b in
+            Self.header(b, dev)
+        }
+    }
+
+    /// The active configuration. Its dump ignores the device filter, so the
+    /// plural form is a batch of *do* requests.
+    public func tsconfig(_ dev: DeviceSelector) throws(NetlinkError) -> TsconfigReply {
+        try require(Ethtool.Cmd.TSCONFIG_GET, "TSCONFIG_GET", since: "6.14")
+        return try single(genl.batch([tsconfigRequest(dev)])[0], Decode.tsconfig)
+    }
+
+    public func tsconfigBatch(_ devs: [DeviceSelector]) -> [Result<TsconfigReply, NetlinkError>] {
+        guard family.has(Ethtool.Cmd.TSCONFIG_GET) else {
+            return devs.map { _ in .failure(.opMissing(family: Ethtool.familyName, op: "TSCONFIG_GET", since: "6.14")) }
+        }
+        return genl.batch(devs.map { tsconfigRequest($0) }).map { single($0, Decode.tsconfig) }
+    }
+
+    /// Several kinds of *do* in one batch (one round trip for a single interface).
+    public func batch(_ specs: [RequestSpec]) -> [Outcome] { genl.batch(specs) }
+
+    public static func decodeTsinfo(_ o: Outcome) -> Result<TsinfoReply, NetlinkError> { single(o, Decode.tsinfo) }
+    public static func decodeTsconfig(_ o: Outcome) -> Result<TsconfigReply, NetlinkError> { single(o, Decode.tsconfig) }
+
+    // MARK: STRSET (5.6)
+
+    /// Global string sets by id (names of timestamping bits, tx types, ...).
+    public func stringSets(_ ids: [UInt32]) throws(NetlinkError) -> [StringSet] {
+        let spec = RequestSpec(command: Ethtool.Cmd.STRSET_GET, label: "STRSET_GET") { b in
+            Self.header(b, nil)
+            b.nest(Ethtool.Strset.STRINGSETS) {
+                for id in ids {
+                    b.nest(Ethtool.Strset.STRINGSETS_STRINGSET) { b.u32(Ethtool.Strset.STRINGSET_ID, id) }
+                }
+            }
+        }
+        let msgs = try genl.batch([spec])[0].get()
+        var out: [StringSet] = []
+        for m in msgs { out += try Decode.strsets(m) }
+        return out
+    }
+}
+
+private func single<T>(_ o: Outcome, _ decode: (NetlinkMessage) throws(NetlinkError) -> T) -> Result<T, NetlinkError> {
+    switch o {
+    case .failure(let e): return .failure(e)
+    case .success(let msgs):
+        guard let m = msgs.first else { return .failure(.malformed("the kernel acknowledged without a reply")) }
+        do { return .success(try decode(m)) } catch { return .failure(error) }
+    }
+}
+
+private func single<T>(_ o: Outcome, _ decode: (NetlinkMessage) throws(NetlinkError) -> T) throws(NetlinkError) -> T {
+    try (single(o, decode) as Result<T, NetlinkError>).get()
+}

@@ -1,0 +1,228 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A generic netlink family as the controller describes it: resolved once.
+public struct GenlFamily: Equatable, Sendable {
+    public var name: String
+    public var id: UInt16
+    public var version: UInt32
+    /// Op id -> CTRL_ATTR_OP_FLAGS (GENL_ADMIN_PERM, CAP_DO, CAP_DUMP, ...).
+    public var ops: [UInt32: UInt32]
+    /// Multicast group name -> id.
+    public var groups: [String: UInt32]
+
+    public func has(_ op: UInt8) -> Bool { ops[UInt32(op)] != nil }
+}
+
+/// How one request ended.
+public typealias Outcome = Result<[NetlinkMessage], NetlinkError>
+
+/// One request to send: what to call it in errors, and how to fill it.
+public struct RequestSpec {
+    public var command: UInt8
+    public var label: String
+    public var fill: (borrowing RequestBuilder) -> Void
+
+    public init(command: UInt8, label: String, fill: @escaping (borrowing RequestBuilder) -> Void) {
+        self.command = command
+        self.label = label
+        self.fill = fill
+    }
+}
+
+/// Request/response over a transport for one generic netlink family.
+/// Every query goes through `dump` or `batch`; both share `build`.
+public final class GenlClient {
+    public let transport: NetlinkTransport
+    public private(set) var family: GenlFamily
+    private var nextSeq: UInt32 = 1
+    /// Requests per sendmsg in a batch: replies for a batch must fit the socket buffer.
+    public var batchSize = 128
+
+    public init(transport: NetlinkTransport, familyName: String) throws(NetlinkError) {
+        self.transport = transport
+        self.family = GenlFamily(name: "nlctrl", id: GenlCtrl.familyID, version: 1, ops: [:], groups: [:])
+        let spec = RequestSpec(command: GenlCtrl.CMD_GETFAMILY, label: "CTRL_CMD_GETFAMILY \(familyName)") { b in
+            b.string(GenlCtrl.A_FAMILY_NAME, familyName)
+        }
+        let messages: [NetlinkMessage]
+        switch batch([spec])[0] {
+        case .success(let m): messages = m
+        case .failure(let e):
+            if e.errno == ENOENT { throw .familyMissing(familyName) }
+            throw e
+        }
+        guard let reply = messages.first else { throw .malformed("empty CTRL_CMD_GETFAMILY reply") }
+        self.family = try Self.decodeFamily(reply, name: familyName)
+    }
+
+    static func decodeFamily(_ msg: NetlinkMessage, name: String) throws(NetlinkError) -> GenlFamily {
+        var f = GenlFamily(name: name, id: 0, version: 0, ops: [:], groups: [:])
+        var a = msg.genlAttributes
+        while a.next() {
+            switch a.type {
+            case GenlCtrl.A_FAMILY_ID: f.id = a.u16()
+            case GenlCtrl.A_VERSION: f.version = a.u32()
+            case GenlCtrl.A_OPS:
+                var list = a.nested
+                while list.next() {
+                    var op = list.nested
+                    var id: UInt32 = 0, flags: UInt32 = 0
+                    while op.next() {
+                        switch op.type {
+                        case GenlCtrl.A_OP_ID: id = op.u32()
+                        case GenlCtrl.A_OP_FLAGS: flags = op.u32()
+                        default: break
+                        }
+                    }
+                    list.absorb(op)
+                    f.ops[id] = flags
+                }
+                a.absorb(list)
+            case GenlCtrl.A_MCAST_GROUPS:
+                var list = a.nested
+                while list.next() {
+                    var g = list.nested
+                    var gname = "", gid: UInt32 = 0
+                    while g.next() {
+                        switch g.type {
+                        case GenlCtrl.A_MCAST_GRP_NAME: gname = g.string()
+                        case GenlCtrl.A_MCAST_GRP_ID: gid = g.u32()
+                        default: break
+                        }
+                    }
+                    list.absorb(g)
+                    f.groups[gname] = gid
+                }
+                a.absorb(list)
+            default: break
+            }
+        }
+        try a.finish()
+        guard f.id != 0 else { throw .malformed("CTRL_CMD_GETFAMILY reply without a family id") }
+        return f
+    }
+
+    private func build(_ spec: RequestSpec, flags: UInt16, seq: UInt32) -> [UInt8] {
+        let b = RequestBuilder(family: family.id, command: spec.command, version: UInt8(truncatingIfNeeded: family.version),
+                               flags: flags, seq: seq)
+        spec.fill(b)
+        return b.bytes
+    }
+
+    private func takeSeq(_ n: Int) -> UInt32 {
+        let s = nextSeq
+        nextSeq &+= UInt32(n)
+        if nextSeq == 0 { nextSeq = 1 }
+        return s
+    }
+
+    /// *do* requests, several per sendmsg (the kernel processes every message of
+    /// a datagram in turn), each ended by its ACK or error. Results keep the
+    /// order of `specs`.
+    public func batch(_ specs: [RequestSpec]) -> [Outcome] {
+        var results = [Outcome?](repeating: nil, count: specs.count)
+        var todo = Array(specs.indices)
+        var attempts = 0
+        while !todo.isEmpty {
+            attempts += 1
+            var lost: [Int] = []
+            for start in stride(from: 0, to: todo.count, by: batchSize) {
+                let chunk = Array(todo[start..<min(start + batchSize, todo.count)])
+                lost += runChunk(chunk, specs, &results, lastTry: attempts >= 3)
+            }
+            todo = lost
+        }
+        return results.map { $0! }
+    }
+
+    /// Sends one chunk and collects its answers. Returns the requests whose
+    /// answers were lost to a receive-buffer overflow, to be sent again.
+    private func runChunk(_ chunk: [Int], _ specs: [RequestSpec], _ results: inout [Outcome?], lastTry: Bool) -> [Int] {
+        let base = takeSeq(chunk.count)
+        var bytes: [UInt8] = []
+        for (i, idx) in chunk.enumerated() {
+            bytes += build(specs[idx], flags: NL.F_REQUEST | NL.F_ACK, seq: base &+ UInt32(i))
+        }
+        var replies = [[NetlinkMessage]](repeating: [], count: chunk.count)
+        var pending = chunk.count
+        do throws(NetlinkError) {
+            try transport.send(bytes)
+            while pending > 0 {
+                for msg in try NetlinkMessage.split(try transport.receive()) {
+                    let i = Int(msg.seq &- base)
+                    guard msg.seq &- base < UInt32(chunk.count), results[chunk[i]] == nil else { continue }
+                    if msg.type == NL.NLMSG_ERROR {
+                        let err = Self.decodeError(msg, request: specs[chunk[i]].label)
+                        results[chunk[i]] = err.map { .failure(.kernel($0)) } ?? .success(replies[i])
+                        pending -= 1
+                    } else {
+                        replies[i].append(msg)
+                    }
+                }
+            }
+        } catch {
+            if error.errno == ENOBUFS && !lastTry {
+                return chunk.filter { results[$0] == nil }
+            }
+            for idx in chunk where results[idx] == nil { results[idx] = .failure(error) }
+        }
+        return []
+    }
+
+    /// A *dump*: every message up to NLMSG_DONE. A dump the kernel flags as
+    /// interrupted (the device list changed under it) is run again.
+    public func dump(_ spec: RequestSpec) throws(NetlinkError) -> [NetlinkMessage] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let seq = takeSeq(1)
+            try transport.send(build(spec, flags: NL.F_REQUEST | NL.F_DUMP, seq: seq))
+            var out: [NetlinkMessage] = []
+            var interrupted = false
+            receiving: while true {
+                for msg in try NetlinkMessage.split(try transport.receive()) where msg.seq == seq {
+                    if msg.flags & NetlinkMessage.F_DUMP_INTR != 0 { interrupted = true }
+                    switch msg.type {
+                    case NL.NLMSG_DONE, NL.NLMSG_ERROR:
+                        if let err = Self.decodeError(msg, request: spec.label) { throw .kernel(err) }
+                        break receiving
+                    default:
+                        out.append(msg)
+                    }
+                }
+            }
+            if !interrupted || attempt >= 3 { return out }
+        }
+    }
+
+    /// Decodes NLMSG_ERROR (or NLMSG_DONE) into nil for success or the error with
+    /// its extended-ACK attributes.
+    static func decodeError(_ msg: NetlinkMessage, request: String) -> KernelError? {
+        let p = msg.payload
+        guard p.count >= 4 else { return nil }
+        let code = Int32(bitPattern: p.le32(at: p.startIndex))
+        guard code != 0 else { return nil }
+        var err = KernelError(errno: -code, request: request)
+        guard msg.flags & NL.F_ACK_TLVS != 0 else { return err }
+        // NLMSG_ERROR echoes the request (only its header when CAPPED); DONE does not.
+        var tlvStart = p.startIndex + 4
+        if msg.type == NL.NLMSG_ERROR {
+            guard p.count >= 4 + NetlinkMessage.headerSize else { return err }
+            let echoed = Int(p.le32(at: tlvStart))
+            tlvStart += msg.flags & NL.F_CAPPED != 0 ? NetlinkMessage.headerSize : (echoed + 3) & ~3
+        }
+        guard tlvStart <= p.endIndex else { return err }
+        var a = AttributeDecoder(p[tlvStart...])
+        while a.next() {
+            switch a.type {
+            case NL.ExtAck.MSG: err.message = a.string()
+            case NL.ExtAck.OFFS: err.offset = a.u32()
+            case NL.ExtAck.MISS_TYPE: err.missingAttribute = a.u32()
+            default: break
+            }
+        }
+        return err
+    }
+}

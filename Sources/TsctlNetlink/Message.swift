@@ -1,0 +1,131 @@
+// Netlink framing: datagrams -> messages -> attributes. Everything here reads
+// bytes the kernel sent, so every length is checked; a malformed message is a
+// decode error, never a crash.
+
+/// One netlink message (nlmsghdr + payload) cut out of a received datagram.
+public struct NetlinkMessage: Sendable {
+    public var type: UInt16
+    public var flags: UInt16
+    public var seq: UInt32
+    public var pid: UInt32
+    /// Everything after the 16-byte nlmsghdr, up to nlmsg_len.
+    public var payload: ArraySlice<UInt8>
+
+    public static let headerSize = 16
+    /// NLM_F_DUMP_INTR: the dump changed under us; its result is inconsistent.
+    public static let F_DUMP_INTR: UInt16 = 0x10
+
+    /// Splits a datagram into messages. Throws on a length that does not fit.
+    public static func split(_ datagram: [UInt8]) throws(NetlinkError) -> [NetlinkMessage] {
+        var out: [NetlinkMessage] = []
+        var pos = 0
+        while datagram.count - pos >= headerSize {
+            let len = Int(datagram.le32(at: pos))
+            guard len >= headerSize, pos + len <= datagram.count else {
+                throw NetlinkError.malformed("nlmsghdr length \(len) at offset \(pos) overruns the \(datagram.count)-byte datagram")
+            }
+            out.append(NetlinkMessage(
+                type: datagram.le16(at: pos + 4), flags: datagram.le16(at: pos + 6),
+                seq: datagram.le32(at: pos + 8), pid: datagram.le32(at: pos + 12),
+                payload: datagram[(pos + headerSize)..<(pos + len)]))
+            pos += (len + 3) & ~3
+        }
+        return out
+    }
+
+    /// For generic netlink messages: the genlmsghdr command byte.
+    public var genlCommand: UInt8? { payload.count >= 4 ? payload[payload.startIndex] : nil }
+
+    /// For generic netlink messages: the attributes after the 4-byte genlmsghdr.
+    public var genlAttributes: AttributeDecoder {
+        AttributeDecoder(payload.count >= 4 ? payload.dropFirst(4) : payload[payload.endIndex...])
+    }
+}
+
+/// Walks a run of netlink attributes. Errors are sticky: decode in a loop, then
+/// call `finish()` once; after the first error every read returns a neutral value.
+public struct AttributeDecoder: Sendable {
+    private let bytes: ArraySlice<UInt8>
+    private var pos: Int
+    private var valueRange: Range<Int> = 0..<0
+    public private(set) var type: UInt16 = 0
+    public private(set) var isNested = false
+    public private(set) var error: NetlinkError?
+
+    public init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        self.pos = bytes.startIndex
+    }
+
+    /// Moves to the next attribute; false at the end or after an error.
+    public mutating func next() -> Bool {
+        guard error == nil, bytes.endIndex - pos >= 4 else { return false }
+        let len = Int(bytes.le16(at: pos))
+        let rawType = bytes.le16(at: pos + 2)
+        guard len >= 4, pos + len <= bytes.endIndex else {
+            error = .malformed("attribute length \(len) overruns its container")
+            return false
+        }
+        type = rawType & NL.A_TYPE_MASK
+        isNested = rawType & NL.A_F_NESTED != 0
+        valueRange = (pos + 4)..<(pos + len)
+        pos += (len + 3) & ~3
+        return true
+    }
+
+    public var value: ArraySlice<UInt8> { bytes[valueRange] }
+
+    private mutating func fail(_ what: String) {
+        if error == nil { error = .malformed("attribute \(type): \(what)") }
+    }
+
+    public mutating func u32() -> UInt32 {
+        guard valueRange.count == 4 else { fail("expected 4 bytes, got \(valueRange.count)"); return 0 }
+        return bytes.le32(at: valueRange.lowerBound)
+    }
+
+    /// NLA_UINT: 4 or 8 bytes (the kernel picks the smaller that fits).
+    public mutating func uint() -> UInt64 {
+        switch valueRange.count {
+        case 4: return UInt64(bytes.le32(at: valueRange.lowerBound))
+        case 8:
+            return UInt64(bytes.le32(at: valueRange.lowerBound))
+                | UInt64(bytes.le32(at: valueRange.lowerBound + 4)) << 32
+        default: fail("expected 4 or 8 bytes, got \(valueRange.count)"); return 0
+        }
+    }
+
+    public mutating func u16() -> UInt16 {
+        guard valueRange.count == 2 else { fail("expected 2 bytes, got \(valueRange.count)"); return 0 }
+        return bytes.le16(at: valueRange.lowerBound)
+    }
+
+    /// A NUL-terminated string; a missing terminator is tolerated (older senders).
+    public mutating func string() -> String {
+        var slice = bytes[valueRange]
+        if let nul = slice.firstIndex(of: 0) { slice = slice[..<nul] }
+        return String(decoding: slice, as: UTF8.self)
+    }
+
+    /// The nested attributes of the current attribute. Errors inside must be
+    /// merged back with `absorb(_:)`.
+    public var nested: AttributeDecoder { AttributeDecoder(bytes[valueRange]) }
+
+    /// Carries a nested decoder's sticky error into this one.
+    public mutating func absorb(_ inner: AttributeDecoder) {
+        if error == nil, let e = inner.error { error = e }
+    }
+
+    public func finish() throws(NetlinkError) {
+        if let error { throw error }
+    }
+}
+
+extension Collection where Element == UInt8, Index == Int {
+    @inline(__always) func le16(at i: Int) -> UInt16 {
+        UInt16(self[i]) | UInt16(self[i + 1]) << 8
+    }
+    @inline(__always) func le32(at i: Int) -> UInt32 {
+        UInt32(self[i]) | UInt32(self[i + 1]) << 8 | UInt32(self[i + 2]) << 16 | UInt32(self[i + 3]) << 24
+    }
+}

@@ -1,0 +1,124 @@
+import CNetlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The socket as a small protocol: the client hands it finished request bytes
+/// and gets datagrams back. Tests substitute recorded kernel replies and
+/// inspect the exact request bytes.
+public protocol NetlinkTransport: AnyObject {
+    func send(_ bytes: [UInt8]) throws(NetlinkError)
+    /// One datagram (may hold several messages).
+    func receive() throws(NetlinkError) -> [UInt8]
+}
+
+/// A NETLINK_GENERIC socket through libnl-3, with extended ACKs turned on.
+public final class LibnlSocket: NetlinkTransport {
+    private let sk: OpaquePointer
+    /// Where every datagram is copied as hex when TSCTL_NETLINK_TRACE names a file
+    /// (how the test fixtures are captured from a real kernel).
+    private let trace: UnsafeMutablePointer<FILE>?
+
+    public init(receiveBuffer: Int32 = 4 << 20) throws(NetlinkError) {
+        guard let sk = nl_socket_alloc() else { throw .system(call: "nl_socket_alloc", errno: ENOMEM) }
+        self.sk = sk
+        if let path = getenv("TSCTL_NETLINK_TRACE") {
+            trace = fopen(path, "a")
+        } else {
+            trace = nil
+        }
+        if nl_connect(sk, NETLINK_GENERIC) < 0 {
+            let e = errno
+            nl_socket_free(sk)
+            throw .system(call: "socket(AF_NETLINK, NETLINK_GENERIC)", errno: e)
+        }
+        let fd = nl_socket_get_fd(sk)
+        var one: Int32 = 1
+        // Extended ACKs carry the kernel's reason text; CAP_ACK keeps error
+        // messages small (the echoed request is cut to its header).
+        _ = setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_EXT_ACK, &one, socklen_t(MemoryLayout<Int32>.size))
+        _ = setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_CAP_ACK, &one, socklen_t(MemoryLayout<Int32>.size))
+        // Large buffers so a batch of replies does not overflow (ENOBUFS).
+        _ = nl_socket_set_buffer_size(sk, receiveBuffer, 0)
+        nl_socket_enable_msg_peek(sk)
+    }
+
+    deinit {
+        if let trace { fclose(trace) }
+        nl_socket_free(sk)
+    }
+
+    public func send(_ bytes: [UInt8]) throws(NetlinkError) {
+        writeTrace(">", bytes)
+        let n = bytes.withUnsafeBytes { raw in
+            nl_sendto(sk, UnsafeMutableRawPointer(mutating: raw.baseAddress), raw.count)
+        }
+        if n < 0 { throw .system(call: "sendmsg(netlink)", errno: errno) }
+    }
+
+    public func receive() throws(NetlinkError) -> [UInt8] {
+        var peer = sockaddr_nl()
+        var buf: UnsafeMutablePointer<UInt8>?
+        let n = nl_recv(sk, &peer, &buf, nil)
+        let savedErrno = errno
+        defer { free(buf) }
+        if n < 0 {
+            // libnl maps errno to NLE_*; keep the real errno (ENOBUFS matters).
+            throw .system(call: "recvmsg(netlink)", errno: savedErrno != 0 ? savedErrno : EIO)
+        }
+        if n == 0 { throw .system(call: "recvmsg(netlink)", errno: ECONNRESET) }
+        let out = Array(UnsafeBufferPointer(start: buf, count: Int(n)))
+        writeTrace("<", out)
+        return out
+    }
+
+    private func writeTrace(_ dir: String, _ bytes: [UInt8]) {
+        guard let trace else { return }
+        var line = dir + " "
+        for b in bytes {
+            line += String(b >> 4, radix: 16) + String(b & 0xf, radix: 16)
+        }
+        fputs(line + "\n", trace)
+    }
+}
+
+/// Builds one request with libnl's message API (which sets NLA_F_NESTED on
+/// every nest since libnl 3.5) and hands back its bytes.
+public struct RequestBuilder: ~Copyable {
+    private let msg: OpaquePointer
+
+    public init(family: UInt16, command: UInt8, version: UInt8, flags: UInt16, seq: UInt32) {
+        msg = nlmsg_alloc()
+        genlmsg_put(msg, 0, seq, Int32(family), 0, Int32(flags), command, version)
+    }
+
+    deinit { nlmsg_free(msg) }
+
+    public func u32(_ type: UInt16, _ value: UInt32) {
+        nla_put_u32(msg, Int32(type), value)
+    }
+
+    public func u16(_ type: UInt16, _ value: UInt16) {
+        nla_put_u16(msg, Int32(type), value)
+    }
+
+    public func string(_ type: UInt16, _ value: String) {
+        nla_put_string(msg, Int32(type), value)
+    }
+
+    public func flag(_ type: UInt16) {
+        nla_put_flag(msg, Int32(type))
+    }
+
+    public func nest(_ type: UInt16, _ body: () -> Void) {
+        let start = nla_nest_start(msg, Int32(type))
+        body()
+        nla_nest_end(msg, start)
+    }
+
+    public var bytes: [UInt8] {
+        let hdr = nlmsg_hdr(msg)!
+        let len = Int(hdr.pointee.nlmsg_len)
+        return UnsafeRawBufferPointer(start: UnsafeRawPointer(hdr), count: len).map { $0 }
+    }
+}

@@ -1,0 +1,120 @@
+import TsctlInventory
+
+/// `tsctl show` for people: one compact tree per interface, the layers side by
+/// side, the active provider marked.
+public enum ShowText {
+    public static func render(_ snap: Snapshot, style: TextStyle) -> String {
+        var out = ""
+        for (i, itf) in snap.interfaces.enumerated() {
+            if i > 0 { out += "\n" }
+            out += render(itf, kernel: snap.kernel, style: style)
+        }
+        return out
+    }
+
+    public static func render(_ itf: InterfaceSnapshot, kernel: KernelInfo, style s: TextStyle) -> String {
+        var lines: [String] = []
+        var head = s.bold(itf.name)
+        head += s.dim(" (" + [itf.driver, "ifindex \(itf.ifindex)"].compactMap { $0 }.joined(separator: ", ") + ")")
+        lines.append(head)
+
+        if itf.providers.isEmpty {
+            lines.append("  no hardware timestamp provider")
+        }
+        for (k, p) in itf.providers.enumerated() {
+            let last = k == itf.providers.count - 1
+            let branch = last ? "└─ " : "├─ "
+            let cont = last ? "   " : "│  "
+            var line = "  " + branch + s.cyan(pad(p.label, 10)) + " " + clock(p.phcIndex, itf)
+            if p.layer == .phy, let phy = itf.phys.first(where: { $0.phyIndex == p.phyIndex }) {
+                line += s.dim("  " + [phy.driver, phy.name].compactMap { $0 }.joined(separator: " @ "))
+            }
+            var marks: [String] = []
+            if p.active { marks.append(s.green("● active")) }
+            if p.advertised { marks.append("advertised") }
+            if !marks.isEmpty { line += "  " + marks.joined(separator: ", ") }
+            lines.append(line)
+            if let c = p.capabilities {
+                lines.append("  " + cont + "   " + s.dim("caps ") + hardwareCaps(c))
+                lines.append("  " + cont + "   " + s.dim("tx   ") + list(c.txTypes) + s.dim("   rx ") + list(c.rxFilters))
+            } else {
+                lines.append("  " + cont + "   " + s.dim("found in sysfs; this kernel reports one provider only, capabilities unknown"))
+            }
+        }
+
+        // Advertised: what ETHTOOL_GET_TS_INFO (ptp4l) and `ethtool -T` see.
+        if let a = itf.advertised {
+            var line = "  " + s.dim("advertised ")
+            if let phc = a.phcIndex {
+                line += layerLabel(a.layer, a.phyIndex, a.qualifier) + " " + clock(phc, itf)
+            } else {
+                let sw = a.capabilities.timestamping
+                line += sw.isEmpty ? "nothing" : "software only: " + sw.joined(separator: " ")
+            }
+            lines.append(line)
+        }
+
+        // Active: what is configured, or why it cannot be read.
+        let act = itf.active
+        var line = "  " + s.dim("active     ")
+        if act.isConfigured {
+            if let phc = act.phcIndex {
+                line += layerLabel(act.layer, act.phyIndex, act.qualifier) + " " + clock(phc, itf) + "  "
+            }
+            line += "tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")"
+            if !act.flags.isEmpty { line += ", flags " + act.flags.joined(separator: ",") }
+            line += s.dim(act.readVia == .ioctl ? "  (SIOCGHWTSTAMP; this kernel cannot name the provider)" : "")
+        } else {
+            line += s.yellow("cannot be read: ") + reasonText(act)
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func reasonText(_ a: ActiveConfig) -> String {
+        var text: String
+        switch a.unavailable {
+        case .driverUnsupported?: text = "the driver has no timestamp config read-back (ndo_hwtstamp_get)"
+        case .noPHC?: text = "the default provider has no PTP hardware clock"
+        case .kernelTooOld?: text = "this kernel has no timestamp config read-back (TSCONFIG_GET needs Linux 6.14)"
+        case .phyReadbackUnsupported?: text = "the active provider is a PHY and this kernel cannot read a PHY's config (Linux 6.19 can)"
+        case .permission?: text = "permission denied"
+        case .error?, nil: text = "the kernel answered with an error"
+        }
+        if let m = a.message, let e = a.errno { text += " [\(m), errno \(e)]" } else if let m = a.message { text += " [\(m)]" }
+        return text
+    }
+
+    static func layerLabel(_ layer: Layer?, _ phyIndex: Int?, _ q: Qualifier?) -> String {
+        var s: String
+        switch layer {
+        case .mac?: s = "mac"
+        case .phy?: s = "phy" + (phyIndex.map { ":\($0)" } ?? "")
+        case nil: s = "layer unknown,"
+        }
+        if let q, q != .precise { s += "/" + q.name }
+        return s
+    }
+
+    static func clock(_ phc: Int, _ itf: InterfaceSnapshot) -> String {
+        var s = "ptp\(phc)"
+        if let c = itf.phc(phc) {
+            if let n = c.clockName { s += " \"\(n)\"" }
+            if !c.present { s += " (no /sys/class/ptp/ptp\(phc))" }
+        }
+        return s
+    }
+
+    /// The capability names without the software bits every device has.
+    static func hardwareCaps(_ c: Capabilities) -> String {
+        let software: Set<String> = ["software-transmit", "software-receive", "software-system-clock"]
+        let hw = c.timestamping.filter { !software.contains($0) }
+        return hw.isEmpty ? "none" : hw.joined(separator: " ")
+    }
+
+    static func list(_ a: [String]) -> String { a.isEmpty ? "none" : a.joined(separator: " ") }
+
+    static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+    }
+}

@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A failed system call: the call and its errno, nothing else.
+public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var call: String
+    public var errno: Int32
+    public init(_ call: String, _ errno: Int32) {
+        self.call = call
+        self.errno = errno
+    }
+    public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+}
+
+/// Thin wrappers over libc: -1/errno becomes a typed error, EINTR is retried.
+public enum Sys {
+    /// The whole of a small file (sysfs, procfs), or nil when it cannot be read.
+    public static func readFile(_ path: String, limit: Int = 65536) -> String? {
+        let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while out.count < limit {
+            let n = buf.withUnsafeMutableBytes { p in retrying { read(fd, p.baseAddress, p.count) } }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            out += buf[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A sysfs attribute without its trailing newline.
+    public static func readAttr(_ path: String) -> String? {
+        guard var s = readFile(path) else { return nil }
+        while s.last == "\n" { s.removeLast() }
+        return s
+    }
+
+    public static func readInt(_ path: String) -> Int? { readAttr(path).flatMap { Int($0) } }
+
+    /// The target of a symbolic link as stored (relative paths stay relative).
+    public static func readLink(_ path: String) -> String? {
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink(path, &buf, buf.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The canonical path (symlinks resolved).
+    public static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    public static func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    /// Names in a directory (without . and ..), or nil when it cannot be read.
+    public static func listDirectory(_ path: String) -> [String]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var out: [String] = []
+        while let ent = readdir(dir) {
+            let name = withUnsafePointer(to: ent.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { out.append(name) }
+        }
+        return out
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// uname -r
+    public static func kernelRelease() -> String {
+        var u = utsname()
+        guard uname(&u) == 0 else { return "unknown" }
+        return withUnsafePointer(to: u.release) {
+            $0.withMemoryRebound(to: CChar.self, capacity: 65) { String(cString: $0) }
+        }
+    }
+
+    /// Every network interface of this namespace, ordered by ifindex.
+    public static func interfaces() throws(SystemError) -> [(index: UInt32, name: String)] {
+        guard let list = if_nameindex() else { throw SystemError("if_nameindex", errno) }
+        defer { if_freenameindex(list) }
+        var out: [(UInt32, String)] = []
+        var p = list
+        while p.pointee.if_index != 0 {
+            out.append((p.pointee.if_index, String(cString: p.pointee.if_name)))
+            p += 1
+        }
+        return out.sorted { $0.0 < $1.0 }
+    }
+
+    /// ifindex for a name, or nil when there is no such interface.
+    public static func interfaceIndex(_ name: String) -> UInt32? {
+        let i = if_nametoindex(name)
+        return i == 0 ? nil : i
+    }
+
+    @inline(__always)
+    static func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
+        while true {
+            let r = call()
+            if r >= 0 || errno != EINTR { return r }
+        }
+    }
+}
+
+extension Sys {
+    /// One line to standard error, unbuffered.
+    public static func printError(_ line: String) {
+        let s = line.hasSuffix("\n") ? line : line + "\n"
+        var bytes = Array(s.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { p in write(STDERR_FILENO, p.baseAddress! + off, p.count - off) }
+            if n < 0 { if errno == EINTR { continue } else { return } }
+            off += n
+        }
+    }
+
+    /// Flushes stdout and ends the process with `code`.
+    public static func exitProcess(_ code: Int32) -> Never {
+        fflush(nil)
+        Glibc.exit(code)
+    }
+}

@@ -1,0 +1,3 @@
+import TsctlCLI
+
+Tsctl.runMain()
