@@ -1,0 +1,55 @@
+# Builds what goes into the guests: the test module (per kernel, with the compiler
+# that built that kernel) and the static tstool helper. Sourced by run/shell.
+# shellcheck shell=bash
+
+TB_KMOD_SRC=$TB_REPO/Tests/Testbed/kmod
+TB_TOOLS_SRC=$TB_REPO/Tests/Testbed/tools
+
+# Builds tsctl_testdev.ko for SUITE's kernel KVER; sets TB_KMOD to its path.
+tb_build_kmod() { # SUITE KVER
+	local suite=$1 ver=$2 out=$TB_CACHE/build/$1 hash
+	hash=$( (cat "$TB_KMOD_SRC"/Kbuild "$TB_KMOD_SRC"/*.c; echo "$ver") | md5sum | cut -d' ' -f1)
+	TB_KMOD=$out/tsctl_testdev.ko
+	if [ -f "$TB_KMOD" ] && [ "$(cat "$out/.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
+	rm -rf "$out"; mkdir -p "$out"
+	local log=$out/build.log
+	tb_log "building tsctl_testdev for $suite ($ver)"
+	case $suite in
+	bookworm)
+		# The host is bookworm: its gcc-12 built this kernel.
+		tb_fetch_host_headers "$ver"
+		cp "$TB_KMOD_SRC"/Kbuild "$TB_KMOD_SRC"/*.c "$out/"
+		make -C "/usr/src/linux-headers-$ver" M="$out" CC=gcc-12 modules >"$log" 2>&1 ||
+			{ cat "$log" >&2; tb_die "module build for $suite failed"; }
+		;;
+	*)
+		tb_fetch_chroot "$suite" "$ver"
+		local bdir=$CHROOT/build/tsctl_testdev
+		rm -rf "$bdir"; mkdir -p "$bdir"
+		cp "$TB_KMOD_SRC"/Kbuild "$TB_KMOD_SRC"/*.c "$bdir/"
+		# objtool needs /proc; mount it in a private mount namespace only.
+		unshare -m --propagation private sh -c '
+			mount -t proc proc "$1/proc" && exec chroot "$1" make -C "/usr/src/linux-headers-$2" M=/build/tsctl_testdev modules
+		' sh "$CHROOT" "$ver" >"$log" 2>&1 ||
+			{ cat "$log" >&2; tb_die "module build for $suite failed"; }
+		cp "$bdir/tsctl_testdev.ko" "$out/"
+		;;
+	esac
+	if grep -E 'warning:|error:' "$log" >&2; then
+		tb_die "module build for $suite printed warnings (see above)"
+	fi
+	[ -f "$TB_KMOD" ] || tb_die "module build for $suite produced no tsctl_testdev.ko"
+	printf '%s\n' "$hash" >"$out/.hash"
+}
+
+# tstool: static, built with the host compiler; the guests run it under any kernel.
+tb_build_tstool() {
+	local out=$TB_CACHE/build/tstool hash
+	hash=$(md5sum <"$TB_TOOLS_SRC/tstool.c" | cut -d' ' -f1)
+	TB_TSTOOL=$out/tstool
+	if [ -x "$TB_TSTOOL" ] && [ "$(cat "$out/.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
+	mkdir -p "$out"
+	gcc -static -O2 -Wall -Werror -o "$TB_TSTOOL" "$TB_TOOLS_SRC/tstool.c" ||
+		tb_die "cannot build tstool (static glibc: libc6-dev)"
+	printf '%s\n' "$hash" >"$out/.hash"
+}

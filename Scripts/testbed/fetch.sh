@@ -1,0 +1,123 @@
+# Brings every part of the test bed into the cache. Sourced by run/shell; each step is
+# idempotent and reuses what an earlier run left in $TB_CACHE.
+# shellcheck shell=bash
+
+TB_SUITES=(sid trixie bookworm-backports bookworm)
+
+tb_fetch_lists() {
+	local s
+	for s in "${TB_SUITES[@]}"; do tb_apt_update "$s"; done
+}
+
+# QEMU >= 8 (for -device igb) from bookworm-backports, unpacked into the cache.
+tb_fetch_qemu() {
+	local dir=$TB_CACHE/qemu debs dep missing=()
+	mapfile -t debs < <(tb_download bookworm-backports qemu-system-x86 qemu-system-common qemu-system-data)
+	tb_unpack "$dir" "${debs[@]}"
+	# Its shared libraries come from the host's own (bookworm) packages.
+	for dep in $(dpkg-deb -f "${debs[0]}" Depends | tr ',' '\n' | sed 's/(.*)//; s/|.*//; s/ //g'); do
+		case $dep in qemu-* | seabios | ipxe-qemu | "") continue ;; esac
+		dpkg-query -W -f='${Status}\n' "$dep" 2>/dev/null | grep -q '^install ok installed' || missing+=("$dep")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		tb_log "installing QEMU's libraries on the host: ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >"$TB_CACHE/qemu-libs.log" 2>&1 || {
+			apt-get -q update >/dev/null 2>&1 || true
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >"$TB_CACHE/qemu-libs.log" 2>&1 ||
+				{ cat "$TB_CACHE/qemu-libs.log" >&2; tb_die "cannot install QEMU's libraries: ${missing[*]}"; }
+		}
+	fi
+	TB_QEMU=$dir/usr/bin/qemu-system-x86_64
+	[ -x "$TB_QEMU" ] || tb_die "no qemu-system-x86_64 in the unpacked qemu-system-x86 package"
+	local out
+	out=$(QEMU_MODULE_DIR=$dir/usr/lib/x86_64-linux-gnu/qemu "$TB_QEMU" -L "$dir/usr/share/qemu" -version 2>&1) ||
+		{ printf '%s\n' "$out" >&2; tb_die "QEMU does not start on this machine"; }
+	local major
+	major=$(printf '%s\n' "$out" | sed -n 's/^QEMU emulator version \([0-9]*\)\..*/\1/p')
+	[ "${major:-0}" -ge 8 ] || tb_die "QEMU $major is too old (need >= 8 for -device igb)"
+}
+
+# A suite's kernel: vmlinuz and its modules, unpacked into kernel/SUITE/root.
+# Sets KVER and KROOT; prints nothing.
+tb_fetch_kernel() { # SUITE
+	local suite=$1 debs=() ver
+	ver=$(tb_kernel_release "$suite")
+	if tb_apt "$suite" apt-cache show --no-all-versions "linux-binary-unsigned-$ver" >/dev/null 2>&1; then
+		# Newer layout: the image package is a metapackage; binary and modules are split.
+		mapfile -t debs < <(tb_download "$suite" "linux-binary-unsigned-$ver" "linux-modules-$ver" "linux-base-$ver")
+	else
+		mapfile -t debs < <(tb_download "$suite" "linux-image-$ver")
+	fi
+	local dir=$TB_CACHE/kernel/$suite
+	tb_unpack "$dir/root" "${debs[@]}"
+	local vmlinuz
+	vmlinuz=$(find "$dir/root/boot" "$dir/root/usr/lib/modules/$ver" "$dir/root/lib/modules/$ver" -maxdepth 1 \
+		\( -name "vmlinuz-$ver" -o -name 'vmlinuz*' \) 2>/dev/null | head -n1 || true)
+	[ -n "$vmlinuz" ] || tb_die "no vmlinuz in the $suite kernel packages"
+	KVER=$ver
+	KROOT=$dir/root
+	KVMLINUZ=$vmlinuz
+	# Module tree: /lib/modules or /usr/lib/modules depending on the release.
+	if [ -d "$KROOT/usr/lib/modules/$ver/kernel" ]; then KMODDIR=$KROOT/usr/lib/modules/$ver; else KMODDIR=$KROOT/lib/modules/$ver; fi
+	[ -d "$KMODDIR/kernel" ] || tb_die "no module tree in the $suite kernel packages"
+	KMODBASE=${KMODDIR%/lib/modules/$ver}
+	# modules.dep for "modprobe --show-depends" (the packages leave it to depmod).
+	if [ ! -s "$KMODDIR/modules.dep" ]; then
+		depmod -b "$KMODBASE" "$ver" || tb_die "depmod failed on the $suite kernel"
+	fi
+}
+
+# Guest userland: busybox, ethtool 7.x and libmnl from sid.
+tb_fetch_userland() {
+	local debs
+	mapfile -t debs < <(tb_download sid busybox-static ethtool libmnl0)
+	tb_unpack "$TB_CACHE/userland" "${debs[@]}"
+	TB_BUSYBOX=$TB_CACHE/userland/usr/bin/busybox
+	[ -x "$TB_BUSYBOX" ] || TB_BUSYBOX=$TB_CACHE/userland/bin/busybox
+	[ -x "$TB_BUSYBOX" ] || tb_die "no busybox in busybox-static"
+	TB_ETHTOOL=$TB_CACHE/userland/usr/sbin/ethtool
+	[ -x "$TB_ETHTOOL" ] || tb_die "no usr/sbin/ethtool in the ethtool package"
+}
+
+# debootstrap + keyring from sid, unpacked (no install), for the build chroots.
+tb_fetch_debootstrap() {
+	local debs
+	mapfile -t debs < <(tb_download sid debootstrap debian-archive-keyring)
+	tb_unpack "$TB_CACHE/debootstrap" "${debs[@]}"
+}
+
+# A minimal chroot of SUITE with the compiler and headers that built its kernel.
+# Sets CHROOT.
+tb_fetch_chroot() { # SUITE KVER
+	local suite=$1 ver=$2 dir=$TB_CACHE/chroot/$1
+	CHROOT=$dir
+	if [ -f "$dir/.ready" ] && [ "$(cat "$dir/.ready")" = "$ver" ]; then return 0; fi
+	tb_fetch_debootstrap
+	local hdr="linux-headers-$ver"
+	rm -rf "$dir"; mkdir -p "$(dirname "$dir")"
+	tb_log "debootstrap $suite chroot with $hdr (about a minute)"
+	local ds=$TB_CACHE/debootstrap
+	if ! DEBOOTSTRAP_DIR=$ds/usr/share/debootstrap "$ds/usr/sbin/debootstrap" --variant=minbase \
+		--keyring="$ds/usr/share/keyrings/debian-archive-keyring.gpg" \
+		--include="make,kmod,xz-utils,$hdr" "$suite" "$dir" "$(tb_mirror)" \
+		>"$TB_CACHE/chroot/$suite.log" 2>&1; then
+		tail -n 30 "$TB_CACHE/chroot/$suite.log" >&2
+		[ -f "$dir/debootstrap/debootstrap.log" ] && tail -n 30 "$dir/debootstrap/debootstrap.log" >&2
+		tb_die "debootstrap of the $suite build chroot failed"
+	fi
+	# Keep only what a module build needs.
+	rm -rf "$dir/var/cache/apt/archives/"*.deb
+	printf '%s\n' "$ver" >"$dir/.ready"
+}
+
+# bookworm: the host is bookworm with the kernel's gcc-12; its headers go on the host.
+tb_fetch_host_headers() { # KVER
+	local ver=$1
+	if [ -f "/usr/src/linux-headers-$ver/Makefile" ] && command -v gcc-12 >/dev/null; then return 0; fi
+	tb_log "installing linux-headers-$ver and gcc-12 on the host"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "linux-headers-$ver" gcc-12 make >"$TB_CACHE/host-headers.log" 2>&1 || {
+		apt-get -q update >/dev/null 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "linux-headers-$ver" gcc-12 make >"$TB_CACHE/host-headers.log" 2>&1 ||
+			{ tail -n 20 "$TB_CACHE/host-headers.log" >&2; tb_die "cannot install linux-headers-$ver on the host"; }
+	}
+}

@@ -1,0 +1,115 @@
+# Builds the guests' initramfs from three concatenated newc archives:
+#   base-SUITE.cpio   busybox, ethtool + libmnl, tstool, glibc, the kernel modules
+#   tsctl-HASH.cpio   the tsctl binary and the shared libraries ldd lists for it
+#   the scenario's    /init and the scenario's guest script
+# Sourced by run/shell.
+# shellcheck shell=bash
+
+TB_GUEST_MODULES=(igb e1000e virtio_net virtio_pci)
+
+# Copies FILE into ROOT at the same path, plus every shared library ldd lists for it.
+tb_copy_with_libs() { # ROOT FILE [LD_LIBRARY_PATH]
+	local root=$1 file=$2 lp=${3:-} lib
+	install -D -m 0755 "$file" "$root/usr/bin/$(basename "$file")"
+	while read -r lib; do
+		[ -n "$lib" ] || continue
+		# Keep the guest's path for the loader and the host path for the rest.
+		case $lib in
+		*/ld-linux-x86-64.so.2) install -D -m 0755 "$(readlink -f "$lib")" "$root/lib64/ld-linux-x86-64.so.2" ;;
+		*) install -D -m 0755 "$(readlink -f "$lib")" "$root/lib/x86_64-linux-gnu/$(basename "$lib")" ;;
+		esac
+	done < <(LD_LIBRARY_PATH=$lp ldd "$file" | awk '/=> \// { print $3 } /^\t\/lib64\// { print $1 }')
+	if LD_LIBRARY_PATH=$lp ldd "$file" | grep -q 'not found'; then
+		LD_LIBRARY_PATH=$lp ldd "$file" >&2
+		tb_die "missing shared libraries for $file"
+	fi
+}
+
+tb_cpio() { # ROOT OUT
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+# Sets TB_BASE_CPIO for SUITE (kernel KVER, modules under KMODBASE, test module TB_KMOD).
+tb_base_cpio() { # SUITE
+	local suite=$1 dir=$TB_CACHE/initramfs hash
+	hash=$( (echo "$KVER"; md5sum "$TB_KMOD" "$TB_TSTOOL" "$TB_ETHTOOL" "$TB_BUSYBOX" | cut -d' ' -f1;
+		declare -f tb_base_cpio tb_copy_with_libs; echo "${TB_GUEST_MODULES[*]}") | md5sum | cut -d' ' -f1)
+	TB_BASE_CPIO=$dir/base-$suite.cpio
+	if [ -f "$TB_BASE_CPIO" ] && [ "$(cat "$TB_BASE_CPIO.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
+	mkdir -p "$dir"
+	local root=$dir/base-$suite.root
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,lib/modules}
+	install -m 0755 "$TB_BUSYBOX" "$root/bin/busybox"
+	tb_copy_with_libs "$root" "$TB_ETHTOOL" "$TB_CACHE/userland/usr/lib/x86_64-linux-gnu"
+	install -m 0755 "$TB_TSTOOL" "$root/usr/bin/tstool"
+	printf 'root:x:0:0:root:/:/bin/sh\n' >"$root/etc/passwd"
+	printf 'root:x:0:\n' >"$root/etc/group"
+
+	# Modules: the closure of what the scenarios load, decompressed (busybox modprobe).
+	local mroot=$root/lib/modules/$KVER m line path rel
+	mkdir -p "$mroot/extra"
+	for m in "${TB_GUEST_MODULES[@]}" $(modinfo -F depends "$TB_KMOD" | tr ',' ' '); do
+		while read -r line; do
+			case $line in insmod\ *) ;; *) continue ;; esac
+			path=$(printf '%s\n' "$line" | awk '{ print $2 }')
+			rel=${path#"$KMODDIR"/}
+			case $path in
+			*.ko.xz) mkdir -p "$mroot/$(dirname "$rel")"; xz -dc "$path" >"$mroot/${rel%.xz}" ;;
+			*.ko.zst) mkdir -p "$mroot/$(dirname "$rel")"; zstd -qdc "$path" >"$mroot/${rel%.zst}" ;;
+			*.ko) install -D -m 0644 "$path" "$mroot/$rel" ;;
+			*) tb_die "unexpected module file $path" ;;
+			esac
+		done < <(modprobe -d "$KMODBASE" -S "$KVER" --show-depends "$m" 2>/dev/null || tb_die "module $m not found in the $suite kernel")
+	done
+	install -m 0644 "$TB_KMOD" "$mroot/extra/tsctl_testdev.ko"
+	for m in modules.builtin modules.builtin.modinfo modules.order; do
+		[ -f "$KMODDIR/$m" ] && cp "$KMODDIR/$m" "$mroot/"
+	done
+	depmod -b "$root" "$KVER" || tb_die "depmod failed for the $suite initramfs"
+	tb_cpio "$root" "$TB_BASE_CPIO"
+	rm -rf "$root"
+	printf '%s\n' "$hash" >"$TB_BASE_CPIO.hash"
+}
+
+# Sets TB_TSCTL_CPIO: the tsctl binary (stripped) and its libraries.
+tb_tsctl_cpio() {
+	[ -x "$TSCTL_BIN" ] || { TB_TSCTL_CPIO=; return 1; }
+	local dir=$TB_CACHE/initramfs hash
+	hash=$( (md5sum <"$TSCTL_BIN"; declare -f tb_tsctl_cpio tb_copy_with_libs) | md5sum | cut -d' ' -f1)
+	TB_TSCTL_CPIO=$dir/tsctl-$hash.cpio
+	[ -f "$TB_TSCTL_CPIO" ] && return 0
+	mkdir -p "$dir"
+	rm -f "$dir"/tsctl-*.cpio
+	local root=$dir/tsctl.root
+	rm -rf "$root"; mkdir -p "$root/usr/bin"
+	tb_copy_with_libs "$root" "$TSCTL_BIN"
+	strip --strip-unneeded "$root/usr/bin/$(basename "$TSCTL_BIN")" 2>/dev/null || true
+	[ "$(basename "$TSCTL_BIN")" = tsctl ] || mv "$root/usr/bin/$(basename "$TSCTL_BIN")" "$root/usr/bin/tsctl"
+	tb_cpio "$root" "$TB_TSCTL_CPIO"
+	rm -rf "$root"
+}
+
+# Writes the complete initrd for one boot to OUT.
+tb_make_initrd() { # SCENARIO_FILE SUITE OUT [shell]
+	local scen=$1 suite=$2 out=$3 mode=${4:-run}
+	local root=$out.root
+	rm -rf "$root"; mkdir -p "$root/tb"
+	install -m 0755 "$TB_DIR/guest/init" "$root/init"
+	install -m 0644 "$TB_DIR/guest/lib.sh" "$root/tb/lib.sh"
+	(
+		# shellcheck disable=SC1090
+		source "$scen"
+		guest_script
+	) >"$root/tb/scenario.sh"
+	printf 'TB_SUITE=%s\nTB_MODE=%s\nTB_SCENARIO=%s\n' "$suite" "$mode" "$(basename "$scen" .sh)" >"$root/tb/env"
+	tb_cpio "$root" "$out.scenario.cpio"
+	rm -rf "$root"
+	if [ -n "${TB_TSCTL_CPIO:-}" ]; then
+		cat "$TB_BASE_CPIO" "$TB_TSCTL_CPIO" "$out.scenario.cpio" >"$out"
+	else
+		cat "$TB_BASE_CPIO" "$out.scenario.cpio" >"$out"
+	fi
+	rm -f "$out.scenario.cpio"
+}

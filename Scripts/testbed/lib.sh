@@ -1,0 +1,161 @@
+# Shared helpers for the tsctl test bed. Sourced, never run.
+# shellcheck shell=bash
+
+TB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TB_REPO=$(cd "$TB_DIR/../.." && pwd)
+TB_CACHE=${TSCTL_CACHE:-$HOME/.cache/tsctl}/testbed
+TSCTL_BIN=${TSCTL_BIN:-$TB_REPO/.build/release/tsctl}
+# Kernels in the order they are tried: newest first.
+TB_ALL_KERNELS=(sid trixie bookworm)
+
+tb_log() { printf '[testbed] %s\n' "$*" >&2; }
+tb_die() {
+	printf '\n[testbed] ERROR: %s\n' "$*" >&2
+	printf '[testbed] The test bed cannot run on this machine as it is; nothing was tested.\n\n' >&2
+	exit 2
+}
+
+# --- The Debian mirror, read from the machine's own apt configuration -------------
+# Prints the URI of the main Debian archive (the one that serves "bookworm").
+tb_mirror() {
+	if [ -n "${TB_MIRROR:-}" ]; then printf '%s\n' "$TB_MIRROR"; return; fi
+	local f uri
+	uri=$(
+		for f in /etc/apt/sources.list.d/*.sources; do
+			[ -r "$f" ] || continue
+			# deb822 stanzas: print the first URI of every stanza whose Suites has
+			# a plain release name (no -security/-updates).
+			awk '
+				BEGIN { RS=""; FS="\n" }
+				{
+					uris=""; suites=""
+					for (i = 1; i <= NF; i++) {
+						if ($i ~ /^URIs:/)   { uris = $i;   sub(/^URIs:[ \t]*/, "", uris) }
+						if ($i ~ /^Suites:/) { suites = $i; sub(/^Suites:[ \t]*/, "", suites) }
+					}
+					n = split(suites, s, /[ \t]+/)
+					for (j = 1; j <= n; j++) if (s[j] ~ /^[a-z]+$/) { split(uris, u, /[ \t]+/); print u[1]; break }
+				}' "$f"
+		done
+		if [ -r /etc/apt/sources.list ]; then
+			awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { if ($(i+1) ~ /^[a-z]+$/) print $i; break } }' /etc/apt/sources.list
+		fi
+	)
+	uri=$(printf '%s\n' "$uri" | grep -v -- '-security' | grep -m1 .) ||
+		tb_die "no Debian archive URI found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"
+	TB_MIRROR=${uri%/}
+	printf '%s\n' "$TB_MIRROR"
+}
+
+# --- Private apt state, one per suite, so that "which version is in suite X" is never
+# ambiguous and the system's apt state is never touched. ---------------------------
+tb_apt_opts() { # SUITE
+	local d=$TB_CACHE/apt/$1
+	printf '%s\n' -o "Dir::Etc::sourcelist=$d/sources.list" -o "Dir::Etc::sourceparts=-" \
+		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache" \
+		-o "Dir::Etc::preferences=/dev/null" -o "Dir::Etc::preferencesparts=$d/empty.d" \
+		-o "Acquire::Check-Valid-Until=false" -o "APT::Get::List-Cleanup=false" \
+		-o "Debug::NoLocking=true"
+}
+
+tb_apt() { # SUITE apt-get|apt-cache ARGS...
+	local suite=$1 tool=$2; shift 2
+	local -a opts
+	mapfile -t opts < <(tb_apt_opts "$suite")
+	"$tool" "${opts[@]}" "$@"
+}
+
+# Makes (once) and refreshes (when older than a day, or TB_REFRESH=1) a suite's lists.
+tb_apt_update() { # SUITE
+	local suite=$1 d=$TB_CACHE/apt/$1 mirror
+	mirror=$(tb_mirror)
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/empty.d"
+	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+		"$mirror" "$suite" >"$d/sources.list.new"
+	if [ -f "$d/stamp" ] && cmp -s "$d/sources.list.new" "$d/sources.list" &&
+		[ "${TB_REFRESH:-0}" != 1 ] && [ -z "$(find "$d/stamp" -mmin +1440)" ]; then
+		rm -f "$d/sources.list.new"
+		return 0
+	fi
+	mv "$d/sources.list.new" "$d/sources.list"
+	tb_log "apt update ($suite)"
+	if ! tb_apt "$suite" apt-get -q update >"$d/update.log" 2>&1 ||
+		grep -qE '^(E:|W: Failed|Err:)' "$d/update.log"; then
+		cat "$d/update.log" >&2
+		if ls "$d/lists/"*_Packages* >/dev/null 2>&1; then
+			tb_log "WARNING: could not refresh the $suite lists; using the ones cached earlier"
+			return 0
+		fi
+		tb_die "cannot read the package lists of suite '$suite' from the machine's Debian mirror"
+	fi
+	touch "$d/stamp"
+}
+
+# The version a suite's kernel metapackage points at, e.g. 7.2.13+deb14-amd64.
+tb_kernel_release() { # SUITE
+	local dep
+	dep=$(tb_apt "$1" apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -n1)
+	[ -n "$dep" ] || tb_die "cannot resolve linux-image-amd64 in suite $1"
+	printf '%s\n' "$dep"
+}
+
+# Downloads packages of a suite into the shared .deb cache (once) and prints their paths.
+tb_download() { # SUITE PKG...
+	local suite=$1; shift
+	local dir=$TB_CACHE/debs/$suite p f want=()
+	mkdir -p "$dir"
+	for p in "$@"; do
+		f=$(tb_deb_path "$suite" "$p")
+		[ -s "$f" ] || want+=("$p")
+	done
+	if [ ${#want[@]} -gt 0 ]; then
+		tb_log "download ($suite): ${want[*]}"
+		(cd "$dir" && tb_apt "$suite" apt-get -q download "${want[@]}" >"$dir/download.log" 2>&1) || {
+			cat "$dir/download.log" >&2
+			tb_die "cannot download ${want[*]} from suite $suite"
+		}
+	fi
+	for p in "$@"; do
+		f=$(tb_deb_path "$suite" "$p")
+		[ -s "$f" ] || tb_die "download of $p ($suite) produced no file"
+		printf '%s\n' "$f"
+	done
+}
+
+# Where a package's .deb lands: NAME_VERSION_ARCH.deb with the candidate version.
+tb_deb_path() { # SUITE PKG
+	local v arch
+	read -r v arch < <(tb_apt "$1" apt-cache show --no-all-versions "$2" 2>/dev/null |
+		awk '/^Version:/ { v = $2 } /^Architecture:/ { a = $2 } END { print v, a }')
+	[ -n "$v" ] || tb_die "package $2 not found in suite $1"
+	v=${v//:/%3a}
+	printf '%s/%s_%s_%s.deb\n' "$TB_CACHE/debs/$1" "$2" "$v" "$arch"
+}
+
+# Unpacks .deb files into DIR once; a stamp records which files made it.
+tb_unpack() { # DIR DEB...
+	local dir=$1; shift
+	local want
+	want=$(printf '%s\n' "$@" | xargs -n1 basename | sort | md5sum | cut -d' ' -f1)
+	if [ -f "$dir/.unpacked" ] && [ "$(cat "$dir/.unpacked")" = "$want" ]; then return 0; fi
+	rm -rf "$dir"; mkdir -p "$dir"
+	local d
+	for d in "$@"; do dpkg-deb -x "$d" "$dir"; done
+	printf '%s\n' "$want" >"$dir/.unpacked"
+}
+
+# Host tools the bed needs; installs the missing ones with apt-get.
+tb_host_tools() {
+	local missing=() t pkg
+	for t in depmod:kmod cpio:cpio; do
+		command -v "${t%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${t%%:*}" ] || [ -x "/sbin/${t%%:*}" ] || missing+=("${t#*:}")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	tb_log "installing host packages: ${missing[*]}"
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+		apt-get -q update >/dev/null 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
+			tb_die "cannot install host packages: ${missing[*]}"
+	fi
+}
