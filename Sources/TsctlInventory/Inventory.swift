@@ -37,33 +37,47 @@ public enum InterfaceName {
 /// per-interface requests, and sysfs for the clocks those name.
 public final class Inventory {
     public let client: EthtoolClient
+    public let rtnl: RtnlClient
     private let sysfs: String
 
-    public init(client: EthtoolClient, sysfsRoot: String = "/sys") {
+    public init(client: EthtoolClient, rtnl: RtnlClient, sysfsRoot: String = "/sys") {
         self.client = client
+        self.rtnl = rtnl
         self.sysfs = sysfsRoot
     }
 
     public static func open() throws(InventoryError) -> Inventory {
-        do { return Inventory(client: try EthtoolClient.open()) } catch { throw .netlink(error) }
+        do { return Inventory(client: try EthtoolClient.open(), rtnl: try RtnlClient.open()) } catch { throw .netlink(error) }
     }
 
-    /// Resolves names (validated, must exist) or lists every interface.
-    public static func targets(_ names: [String]?) throws(InventoryError) -> [(index: UInt32, name: String)] {
-        guard let names else {
-            do { return try Sys.interfaces() } catch { throw .system(error) }
-        }
-        var out: [(UInt32, String)] = []
+    /// Validates names before any request.
+    public static func validate(_ names: [String]) throws(InventoryError) {
         for n in names {
             if let why = InterfaceName.problem(n) { throw .invalidInterfaceName(n, reason: why) }
-            guard let i = Sys.interfaceIndex(n) else { throw .noSuchInterface(n) }
-            if !out.contains(where: { $0.0 == i }) { out.append((i, n)) }
+        }
+    }
+
+    /// The links to report: the named ones (each must exist), or all of them.
+    public func targets(_ names: [String]?) throws(InventoryError) -> [LinkReply] {
+        guard let names else {
+            do { return try rtnl.links() } catch { throw .netlink(error) }
+        }
+        try Self.validate(names)
+        var out: [LinkReply] = []
+        for (n, r) in zip(names, rtnl.links(named: names)) {
+            switch r {
+            case .success(let l): if !out.contains(where: { $0.index == l.index }) { out.append(l) }
+            case .failure(let e): throw e.isNoDevice ? .noSuchInterface(n) : .netlink(e)
+            }
         }
         return out
     }
 
     public func snapshot(names: [String]?) throws(InventoryError) -> Snapshot {
-        let targets = try Self.targets(names)
+        let targets = try self.targets(names)
+        var nameOf: [UInt32: String] = [:]
+        for t in targets { nameOf[t.index] = t.name }
+        func name(_ i: UInt32?) -> String? { i.flatMap { nameOf[$0] ?? Sys.interfaceName($0) } }
         // Before 6.14 (no TSCONFIG ops) the dump is one message per device and
         // says nothing the *do* does not; from 6.14 it lists every provider.
         let perProvider = client.hasTsconfig
@@ -113,6 +127,10 @@ public final class Inventory {
             var snap = InterfaceSnapshot(name: t.name, ifindex: Int(t.index),
                                          driver: Sys.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName),
                                          active: .unavailable(.error))
+            snap.kind = t.kind
+            if let k = t.kind, Self.stackedKinds.contains(k), !t.linkInOtherNamespace { snap.lower = name(t.link) }
+            snap.master = name(t.master)
+            snap.bondActiveSlave = name(t.bondActiveSlave)
             snap.phys = (phys[t.index] ?? []).map { p in
                 Phy(phyIndex: Int(p.index), driver: p.driver, name: p.name,
                     upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
@@ -185,8 +203,11 @@ public final class Inventory {
                         interfaces: interfaces)
     }
 
+    /// Kinds whose timestamping is their lower device's.
+    static let stackedKinds: Set<String> = ["vlan", "macvlan", "macvtap", "ipvlan", "ipvtap"]
+
     /// A filtered dump per named interface (cheap for a few), else one dump of all.
-    private func dumpEach<T>(_ filtered: Bool, _ targets: [(index: UInt32, name: String)],
+    private func dumpEach<T>(_ filtered: Bool, _ targets: [LinkReply],
                              _ dump: (DeviceSelector?) throws(NetlinkError) -> [T]) throws(NetlinkError) -> [T] {
         guard filtered else { return try dump(nil) }
         var out: [T] = []

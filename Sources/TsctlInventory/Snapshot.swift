@@ -234,6 +234,15 @@ public struct InterfaceSnapshot: Equatable, Sendable {
     public var name: String
     public var ifindex: Int
     public var driver: String?
+    /// The link kind (vlan, macvlan, bond, veth, ...); nil for plain hardware.
+    public var kind: String?
+    /// For stacked devices (VLAN, macvlan, ipvlan): the device below, whose
+    /// timestamping is the one that counts.
+    public var lower: String?
+    /// The bond or bridge this interface is enslaved to.
+    public var master: String?
+    /// For an active-backup bond: the slave whose clock it reports.
+    public var bondActiveSlave: String?
     public var advertised: Advertised?
     public var providers: [Provider]
     public var phys: [Phy]

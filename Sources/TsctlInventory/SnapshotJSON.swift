@@ -46,6 +46,10 @@ extension InterfaceSnapshot {
             ("name", .string(name)),
             ("ifindex", .int(ifindex)),
             ("driver", driver.json),
+            ("kind", kind.json),
+            ("lower", lower.json),
+            ("master", master.json),
+            ("bond_active_slave", bondActiveSlave.json),
             ("advertised", advertised.map { a in
                 .object([
                     ("phc_index", a.phcIndex.json),
@@ -158,6 +162,10 @@ extension InterfaceSnapshot {
         name = try r.string(o["name"], "name")
         ifindex = try r.int(o["ifindex"], "ifindex")
         driver = try r.optString(o["driver"], "driver")
+        kind = try r.optString(o["kind"], "kind")
+        lower = try r.optString(o["lower"], "lower")
+        master = try r.optString(o["master"], "master")
+        bondActiveSlave = try r.optString(o["bond_active_slave"], "bond_active_slave")
         if let a = o["advertised"], !a.isNull {
             advertised = Advertised(
                 phcIndex: try r.optInt(a["phc_index"], "advertised.phc_index"),

@@ -32,16 +32,15 @@ public struct RequestSpec {
 }
 
 /// Request/response over a transport for one generic netlink family.
-/// Every query goes through `dump` or `batch`; both share `build`.
+/// Every query goes through `dump` or `batch` of the shared channel.
 public final class GenlClient {
-    public let transport: NetlinkTransport
+    public let channel: NetlinkChannel
     public private(set) var family: GenlFamily
-    private var nextSeq: UInt32 = 1
-    /// Requests per sendmsg in a batch: replies for a batch must fit the socket buffer.
-    public var batchSize = 128
+
+    public var transport: NetlinkTransport { channel.transport }
 
     public init(transport: NetlinkTransport, familyName: String) throws(NetlinkError) {
-        self.transport = transport
+        channel = NetlinkChannel(transport: transport)
         self.family = GenlFamily(name: "nlctrl", id: GenlCtrl.familyID, version: 1, ops: [:], groups: [:])
         let spec = RequestSpec(command: GenlCtrl.CMD_GETFAMILY, label: "CTRL_CMD_GETFAMILY \(familyName)") { b in
             b.string(GenlCtrl.A_FAMILY_NAME, familyName)
@@ -104,12 +103,41 @@ public final class GenlClient {
         return f
     }
 
-    private func build(_ spec: RequestSpec, flags: UInt16, seq: UInt32) -> [UInt8] {
-        let b = RequestBuilder(family: family.id, command: spec.command, version: UInt8(truncatingIfNeeded: family.version),
-                               flags: flags, seq: seq)
-        spec.fill(b)
-        return b.bytes
+    private func request(_ spec: RequestSpec) -> NetlinkRequest {
+        let family = self.family
+        return NetlinkRequest(label: spec.label) { seq, flags in
+            let b = RequestBuilder(family: family.id, command: spec.command,
+                                   version: UInt8(truncatingIfNeeded: family.version), flags: flags, seq: seq)
+            spec.fill(b)
+            return b.bytes
+        }
     }
+
+    /// *do* requests, batched; results keep the order of `specs`.
+    public func batch(_ specs: [RequestSpec]) -> [Outcome] { channel.batch(specs.map(request)) }
+
+    /// A *dump*: every message up to NLMSG_DONE.
+    public func dump(_ spec: RequestSpec) throws(NetlinkError) -> [NetlinkMessage] { try channel.dump(request(spec)) }
+}
+
+/// One request of any netlink protocol: its bytes for a given seq and flags.
+public struct NetlinkRequest {
+    public var label: String
+    public var build: (_ seq: UInt32, _ flags: UInt16) -> [UInt8]
+    public init(label: String, build: @escaping (_ seq: UInt32, _ flags: UInt16) -> [UInt8]) {
+        self.label = label
+        self.build = build
+    }
+}
+
+/// Sequence numbers, batching and dumps over one socket, for any protocol.
+public final class NetlinkChannel {
+    public let transport: NetlinkTransport
+    private var nextSeq: UInt32 = 1
+    /// Requests per sendmsg in a batch: replies for a batch must fit the socket buffer.
+    public var batchSize = 128
+
+    public init(transport: NetlinkTransport) { self.transport = transport }
 
     private func takeSeq(_ n: Int) -> UInt32 {
         let s = nextSeq
@@ -120,17 +148,17 @@ public final class GenlClient {
 
     /// *do* requests, several per sendmsg (the kernel processes every message of
     /// a datagram in turn), each ended by its ACK or error. Results keep the
-    /// order of `specs`.
-    public func batch(_ specs: [RequestSpec]) -> [Outcome] {
-        var results = [Outcome?](repeating: nil, count: specs.count)
-        var todo = Array(specs.indices)
+    /// order of `requests`.
+    public func batch(_ requests: [NetlinkRequest]) -> [Outcome] {
+        var results = [Outcome?](repeating: nil, count: requests.count)
+        var todo = Array(requests.indices)
         var attempts = 0
         while !todo.isEmpty {
             attempts += 1
             var lost: [Int] = []
             for start in stride(from: 0, to: todo.count, by: batchSize) {
                 let chunk = Array(todo[start..<min(start + batchSize, todo.count)])
-                lost += runChunk(chunk, specs, &results, lastTry: attempts >= 3)
+                lost += runChunk(chunk, requests, &results, lastTry: attempts >= 3)
             }
             todo = lost
         }
@@ -139,11 +167,12 @@ public final class GenlClient {
 
     /// Sends one chunk and collects its answers. Returns the requests whose
     /// answers were lost to a receive-buffer overflow, to be sent again.
-    private func runChunk(_ chunk: [Int], _ specs: [RequestSpec], _ results: inout [Outcome?], lastTry: Bool) -> [Int] {
+    private func runChunk(_ chunk: [Int], _ requests: [NetlinkRequest], _ results: inout [Outcome?],
+                          lastTry: Bool) -> [Int] {
         let base = takeSeq(chunk.count)
         var bytes: [UInt8] = []
         for (i, idx) in chunk.enumerated() {
-            bytes += build(specs[idx], flags: NL.F_REQUEST | NL.F_ACK, seq: base &+ UInt32(i))
+            bytes += requests[idx].build(base &+ UInt32(i), NL.F_REQUEST | NL.F_ACK)
         }
         var replies = [[NetlinkMessage]](repeating: [], count: chunk.count)
         var pending = chunk.count
@@ -154,7 +183,7 @@ public final class GenlClient {
                     let i = Int(msg.seq &- base)
                     guard msg.seq &- base < UInt32(chunk.count), results[chunk[i]] == nil else { continue }
                     if msg.type == NL.NLMSG_ERROR {
-                        let err = Self.decodeError(msg, request: specs[chunk[i]].label)
+                        let err = GenlClient.decodeError(msg, request: requests[chunk[i]].label)
                         results[chunk[i]] = err.map { .failure(.kernel($0)) } ?? .success(replies[i])
                         pending -= 1
                     } else {
@@ -173,12 +202,12 @@ public final class GenlClient {
 
     /// A *dump*: every message up to NLMSG_DONE. A dump the kernel flags as
     /// interrupted (the device list changed under it) is run again.
-    public func dump(_ spec: RequestSpec) throws(NetlinkError) -> [NetlinkMessage] {
+    public func dump(_ request: NetlinkRequest) throws(NetlinkError) -> [NetlinkMessage] {
         var attempt = 0
         while true {
             attempt += 1
             let seq = takeSeq(1)
-            try transport.send(build(spec, flags: NL.F_REQUEST | NL.F_DUMP, seq: seq))
+            try transport.send(request.build(seq, NL.F_REQUEST | NL.F_DUMP))
             var out: [NetlinkMessage] = []
             var interrupted = false
             receiving: while true {
@@ -186,7 +215,7 @@ public final class GenlClient {
                     if msg.flags & NetlinkMessage.F_DUMP_INTR != 0 { interrupted = true }
                     switch msg.type {
                     case NL.NLMSG_DONE, NL.NLMSG_ERROR:
-                        if let err = Self.decodeError(msg, request: spec.label) { throw .kernel(err) }
+                        if let err = GenlClient.decodeError(msg, request: request.label) { throw .kernel(err) }
                         break receiving
                     default:
                         out.append(msg)
@@ -196,7 +225,9 @@ public final class GenlClient {
             if !interrupted || attempt >= 3 { return out }
         }
     }
+}
 
+extension GenlClient {
     /// Decodes NLMSG_ERROR (or NLMSG_DONE) into nil for success or the error with
     /// its extended-ACK attributes.
     static func decodeError(_ msg: NetlinkMessage, request: String) -> KernelError? {

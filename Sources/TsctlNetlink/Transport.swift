@@ -15,22 +15,23 @@ public protocol NetlinkTransport: AnyObject {
 /// A NETLINK_GENERIC socket through libnl-3, with extended ACKs turned on.
 public final class LibnlSocket: NetlinkTransport {
     private let sk: OpaquePointer
-    /// Where every datagram is copied as hex when TSCTL_NETLINK_TRACE names a file
-    /// (how the test fixtures are captured from a real kernel).
+    /// Where every generic-netlink datagram is copied as hex when TSCTL_NETLINK_TRACE
+    /// names a file (how the test fixtures are captured from a real kernel).
     private let trace: UnsafeMutablePointer<FILE>?
 
-    public init(receiveBuffer: Int32 = 4 << 20) throws(NetlinkError) {
+    /// `netlinkProtocol`: NETLINK_GENERIC (ethtool) or NETLINK_ROUTE (links).
+    public init(netlinkProtocol: Int32 = NETLINK_GENERIC, receiveBuffer: Int32 = 4 << 20) throws(NetlinkError) {
         guard let sk = nl_socket_alloc() else { throw .system(call: "nl_socket_alloc", errno: ENOMEM) }
         self.sk = sk
-        if let path = getenv("TSCTL_NETLINK_TRACE") {
+        if netlinkProtocol == NETLINK_GENERIC, let path = getenv("TSCTL_NETLINK_TRACE") {
             trace = fopen(path, "a")
         } else {
             trace = nil
         }
-        if nl_connect(sk, NETLINK_GENERIC) < 0 {
+        if nl_connect(sk, netlinkProtocol) < 0 {
             let e = errno
             nl_socket_free(sk)
-            throw .system(call: "socket(AF_NETLINK, NETLINK_GENERIC)", errno: e)
+            throw .system(call: "socket(AF_NETLINK, \(netlinkProtocol == NETLINK_GENERIC ? "NETLINK_GENERIC" : "NETLINK_ROUTE"))", errno: e)
         }
         let fd = nl_socket_get_fd(sk)
         var one: Int32 = 1
@@ -90,6 +91,14 @@ public struct RequestBuilder: ~Copyable {
     public init(family: UInt16, command: UInt8, version: UInt8, flags: UInt16, seq: UInt32) {
         msg = nlmsg_alloc()
         genlmsg_put(msg, 0, seq, Int32(family), 0, Int32(flags), command, version)
+    }
+
+    /// A plain netlink message (rtnetlink) with a fixed protocol header.
+    public init(type: UInt16, flags: UInt16, seq: UInt32, header: [UInt8]) {
+        msg = nlmsg_alloc_simple(Int32(type), Int32(flags))
+        nlmsg_hdr(msg)!.pointee.nlmsg_seq = seq
+        var h = header
+        _ = h.withUnsafeMutableBytes { nlmsg_append(msg, $0.baseAddress, $0.count, 4) }
     }
 
     deinit { nlmsg_free(msg) }

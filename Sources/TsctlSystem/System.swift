@@ -97,6 +97,13 @@ public enum Sys {
         return out.sorted { $0.0 < $1.0 }
     }
 
+    /// The name of an ifindex, or nil.
+    public static func interfaceName(_ index: UInt32) -> String? {
+        var buf = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+        guard if_indextoname(index, &buf) != nil else { return nil }
+        return String(cString: buf)
+    }
+
     /// ifindex for a name, or nil when there is no such interface.
     public static func interfaceIndex(_ name: String) -> UInt32? {
         let i = if_nametoindex(name)

@@ -1,0 +1,115 @@
+import CNetlink
+
+/// One link as RTM_GETLINK describes it: just what tsctl needs to list
+/// interfaces and see through stacked devices.
+public struct LinkReply: Equatable, Sendable {
+    public var index: UInt32
+    public var name: String
+    /// IFLA_INFO_KIND: "vlan", "macvlan", "bond", "veth", ...; nil for plain hardware.
+    public var kind: String?
+    /// IFLA_LINK: the lower device's ifindex (VLAN, macvlan; for veth the peer).
+    public var link: UInt32?
+    /// IFLA_LINK_NETNSID is set when `link` lives in another namespace.
+    public var linkInOtherNamespace: Bool
+    /// IFLA_MASTER: the bond or bridge this link is enslaved to.
+    public var master: UInt32?
+    /// IFLA_BOND_ACTIVE_SLAVE for a bond in active-backup mode.
+    public var bondActiveSlave: UInt32?
+}
+
+/// rtnetlink link queries (NETLINK_ROUTE), on the same request machinery.
+public final class RtnlClient {
+    enum RTM {
+        static let GETLINK: UInt16 = 18
+        static let NEWLINK: UInt16 = 16
+    }
+    enum IFLA {
+        static let IFNAME: UInt16 = 3
+        static let LINK: UInt16 = 5
+        static let MASTER: UInt16 = 10
+        static let LINKINFO: UInt16 = 18
+        static let LINK_NETNSID: UInt16 = 37
+        static let INFO_KIND: UInt16 = 1
+        static let INFO_DATA: UInt16 = 2
+        static let BOND_ACTIVE_SLAVE: UInt16 = 2
+    }
+    static let ifinfomsgSize = 16
+
+    public let channel: NetlinkChannel
+
+    public init(transport: NetlinkTransport) { channel = NetlinkChannel(transport: transport) }
+
+    public static func open() throws(NetlinkError) -> RtnlClient {
+        RtnlClient(transport: try LibnlSocket(netlinkProtocol: NETLINK_ROUTE))
+    }
+
+    /// Every link of this namespace (one dump), ordered by ifindex.
+    public func links() throws(NetlinkError) -> [LinkReply] {
+        let request = NetlinkRequest(label: "RTM_GETLINK") { seq, flags in
+            // struct ifinfomsg, all zero: any family, any device.
+            RequestBuilder(type: RTM.GETLINK, flags: flags, seq: seq,
+                           header: [UInt8](repeating: 0, count: Self.ifinfomsgSize)).bytes
+        }
+        var out: [LinkReply] = []
+        for msg in try channel.dump(request) where msg.type == RTM.NEWLINK {
+            out.append(try Self.decodeLink(msg))
+        }
+        return out.sorted { $0.index < $1.index }
+    }
+
+    /// Named links, one batched RTM_GETLINK *do* each; ENODEV for a name that does not exist.
+    public func links(named names: [String]) -> [Result<LinkReply, NetlinkError>] {
+        let requests = names.map { name in
+            NetlinkRequest(label: "RTM_GETLINK \(name)") { seq, flags in
+                let b = RequestBuilder(type: RTM.GETLINK, flags: flags, seq: seq,
+                                       header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
+                b.string(IFLA.IFNAME, name)
+                return b.bytes
+            }
+        }
+        return channel.batch(requests).map { outcome in
+            switch outcome {
+            case .failure(let e): return .failure(e)
+            case .success(let msgs):
+                guard let m = msgs.first(where: { $0.type == RTM.NEWLINK }) else {
+                    return .failure(.malformed("RTM_GETLINK acknowledged without a link"))
+                }
+                do throws(NetlinkError) { return .success(try Self.decodeLink(m)) } catch { return .failure(error) }
+            }
+        }
+    }
+
+    static func decodeLink(_ msg: NetlinkMessage) throws(NetlinkError) -> LinkReply {
+        let p = msg.payload
+        guard p.count >= ifinfomsgSize else { throw .malformed("RTM_NEWLINK shorter than ifinfomsg") }
+        var r = LinkReply(index: p.le32(at: p.startIndex + 4), name: "", kind: nil, link: nil,
+                          linkInOtherNamespace: false, master: nil, bondActiveSlave: nil)
+        var a = AttributeDecoder(p.dropFirst(ifinfomsgSize))
+        while a.next() {
+            switch a.type {
+            case IFLA.IFNAME: r.name = a.string()
+            case IFLA.LINK: r.link = a.u32()
+            case IFLA.MASTER: r.master = a.u32()
+            case IFLA.LINK_NETNSID: r.linkInOtherNamespace = true
+            case IFLA.LINKINFO:
+                var info = a.nested
+                while info.next() {
+                    switch info.type {
+                    case IFLA.INFO_KIND: r.kind = info.string()
+                    case IFLA.INFO_DATA where r.kind == "bond":
+                        var data = info.nested
+                        while data.next() {
+                            if data.type == IFLA.BOND_ACTIVE_SLAVE { r.bondActiveSlave = data.u32() }
+                        }
+                        info.absorb(data)
+                    default: break
+                    }
+                }
+                a.absorb(info)
+            default: break
+            }
+        }
+        try a.finish()
+        return r
+    }
+}
