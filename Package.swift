@@ -20,18 +20,20 @@ let package = Package(
         .target(name: "TsctlNetlink", dependencies: ["CNetlink"]),
         .target(name: "TsctlSystem"),
         .target(name: "TsctlInventory", dependencies: ["TsctlNetlink", "TsctlSystem"]),
-        .target(name: "TsctlRender", dependencies: ["TsctlInventory"]),
+        .target(name: "TsctlDesired", dependencies: ["TsctlInventory", "TsctlNetlink"]),
+        .target(name: "TsctlDiagnosis", dependencies: ["TsctlInventory", "TsctlDesired"]),
+        .target(name: "TsctlRender", dependencies: ["TsctlInventory", "TsctlDiagnosis"]),
         .target(
             name: "TsctlCLI",
             dependencies: [
-                "TsctlInventory", "TsctlRender", "TsctlSystem",
+                "TsctlInventory", "TsctlRender", "TsctlSystem", "TsctlDesired", "TsctlDiagnosis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "tsctl", dependencies: ["TsctlCLI"]),
         .testTarget(name: "TsctlNetlinkTests", dependencies: ["TsctlNetlink"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TsctlInventoryTests", dependencies: ["TsctlInventory", "TsctlRender"]),
+        .testTarget(name: "TsctlInventoryTests", dependencies: ["TsctlInventory", "TsctlRender", "TsctlDesired", "TsctlDiagnosis"]),
         .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"]),
     ]
 )

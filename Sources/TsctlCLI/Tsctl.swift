@@ -19,7 +19,7 @@ public struct Tsctl: ParsableCommand {
             \(ExitStatus.table)
             """,
         version: version,
-        subcommands: [Show.self]
+        subcommands: [Show.self, CheckCommand.self]
     )
 
     public init() {}
@@ -30,6 +30,8 @@ public struct Tsctl: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
             Sys.exitProcess(ExitStatus.ok.rawValue)
+        } catch let done as TsctlExit {
+            Sys.exitProcess(done.status.rawValue)
         } catch let failure as TsctlFailure {
             Sys.printError("tsctl: \(failure.message)")
             Sys.exitProcess(failure.status.rawValue)

@@ -127,6 +127,7 @@ public final class Inventory {
             var snap = InterfaceSnapshot(name: t.name, ifindex: Int(t.index),
                                          driver: Sys.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName),
                                          active: .unavailable(.error))
+            snap.device = Sys.readLink("\(sysfs)/class/net/\(t.name)/device").map(Sys.baseName)
             snap.kind = t.kind
             if let k = t.kind, Self.stackedKinds.contains(k), !t.linkInOtherNamespace { snap.lower = name(t.link) }
             snap.master = name(t.master)

@@ -234,6 +234,9 @@ public struct InterfaceSnapshot: Equatable, Sendable {
     public var name: String
     public var ifindex: Int
     public var driver: String?
+    /// The parent device (basename of /sys/class/net/IF/device): a MAC's PCI or
+    /// platform device; nil for virtual interfaces.
+    public var device: String?
     /// The link kind (vlan, macvlan, bond, veth, ...); nil for plain hardware.
     public var kind: String?
     /// For stacked devices (VLAN, macvlan, ipvlan): the device below, whose

@@ -46,6 +46,7 @@ extension InterfaceSnapshot {
             ("name", .string(name)),
             ("ifindex", .int(ifindex)),
             ("driver", driver.json),
+            ("device", device.json),
             ("kind", kind.json),
             ("lower", lower.json),
             ("master", master.json),
@@ -162,6 +163,7 @@ extension InterfaceSnapshot {
         name = try r.string(o["name"], "name")
         ifindex = try r.int(o["ifindex"], "ifindex")
         driver = try r.optString(o["driver"], "driver")
+        device = try r.optString(o["device"], "device")
         kind = try r.optString(o["kind"], "kind")
         lower = try r.optString(o["lower"], "lower")
         master = try r.optString(o["master"], "master")

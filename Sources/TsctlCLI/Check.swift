@@ -1,0 +1,123 @@
+import ArgumentParser
+import TsctlDesired
+import TsctlDiagnosis
+import TsctlInventory
+import TsctlRender
+import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, junit, prometheus
+}
+
+extension Layer: ExpressibleByArgument {}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Flag every mismatch between the advertised, active, expected and observed timestamping.",
+        discussion: """
+            Exit status 1 when a finding is an error (or, with --strict, a warning or a \
+            check that could not run); 0 otherwise. Finding ids are stable: see the README.
+            """
+    )
+
+    @Argument(help: "Interfaces to check (default: every interface).")
+    var interfaces: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"))
+    var expect: String?
+
+    @Option(name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"))
+    var baseline: String?
+
+    @Option(help: "Your layer policy: warn when the other layer is active while this one is available.")
+    var prefer: Layer?
+
+    @Option(help: "Output format.")
+    var format: CheckFormat = .text
+
+    @Flag(help: "Same as --format json.")
+    var json = false
+
+    @Flag(help: "Warnings and checks that could not run also fail (exit 1).")
+    var strict = false
+
+    func validate() throws {
+        for n in interfaces {
+            if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(n)\": \(why)") }
+        }
+    }
+
+    func run() throws {
+        let expectations = try expect.map { path in try loadDesiredState(path) }
+        let base = try baseline.map(loadBaseline)
+        let inventory: Inventory
+        var snap: Snapshot
+        do {
+            inventory = try Inventory.open()
+            snap = try inventory.snapshot(names: interfaces.isEmpty ? nil : interfaces)
+            // Stacked devices are judged by the device below: bring it in.
+            let missing = Set(snap.interfaces.compactMap(\.lower)).subtracting(snap.interfaces.map(\.name))
+            if !missing.isEmpty {
+                snap.interfaces += try inventory.snapshot(names: missing.sorted()).interfaces
+            }
+        } catch {
+            throw TsctlFailure(error)
+        }
+        var ioctl: [String: Result<IoctlView, IoctlFailure>] = [:]
+        for itf in snap.interfaces where itf.hasHardwareProvider {
+            do {
+                let info = try HwtstampIoctl.tsInfo(itf.name)
+                ioctl[itf.name] = .success(IoctlView(phcIndex: info.phcIndex < 0 ? nil : Int(info.phcIndex)))
+            } catch {
+                ioctl[itf.name] = .failure(IoctlFailure(error.description))
+            }
+        }
+        let input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: PTPDaemons.scan(),
+                                   expectations: expectations, baseline: base, prefer: prefer)
+        let report = Diagnosis.run(input)
+        let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
+        let status = failed ? ExitStatus.checkFailed : ExitStatus.ok
+        switch json ? .json : format {
+        case .text: print(CheckRender.text(report, style: .forStdout()), terminator: "")
+        case .json: print(CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized())
+        case .junit: print(CheckRender.junit(report, strict: strict), terminator: "")
+        case .prometheus:
+            print(CheckRender.prometheus(report, snapshot: snap, status: status.rawValue, now: Int(time(nil))), terminator: "")
+        }
+        if failed { throw TsctlExit(status) }
+    }
+}
+
+/// Ends the command with a status but no message (the report said it all).
+struct TsctlExit: Error {
+    var status: ExitStatus
+    init(_ s: ExitStatus) { status = s }
+}
+
+func readInputFile(_ path: String) throws -> String {
+    guard let text = Sys.readFile(path, limit: 4 << 20) else {
+        throw TsctlFailure(.badInputFile, "cannot read \(path): \(String(cString: strerror(errno)))")
+    }
+    return text
+}
+
+func loadDesiredState(_ path: String) throws -> DesiredState {
+    do { return try DesiredState.parse(try readInputFile(path), file: path) } catch let e as DesiredStateError {
+        throw TsctlFailure(.badInputFile, e.description)
+    }
+}
+
+func loadBaseline(_ path: String) throws -> Snapshot {
+    let text = try readInputFile(path)
+    do {
+        return try Snapshot(json: try JSON.parse(text))
+    } catch let e as JSON.ParseError {
+        throw TsctlFailure(.badInputFile, "\(path):\(e.line):\(e.column): \(e.message) (a baseline is the output of `tsctl show --json`)")
+    } catch let e as SnapshotDecodeError {
+        throw TsctlFailure(.badInputFile, "\(path): \(e) (a baseline is the output of `tsctl show --json`)")
+    }
+}

@@ -1,0 +1,477 @@
+import TsctlDesired
+import TsctlInventory
+
+/// ETHTOOL_GET_TS_INFO as ptp4l reads it.
+public struct IoctlView: Equatable, Sendable {
+    public var phcIndex: Int?
+    public init(phcIndex: Int?) { self.phcIndex = phcIndex }
+}
+
+/// Everything the rules look at. Plain values: tests build them by hand.
+public struct DiagnosisInput: Sendable {
+    public var snapshot: Snapshot
+    /// Per interface: what the legacy ioctl reports, or why it could not be read.
+    public var ioctl: [String: Result<IoctlView, IoctlFailure>]
+    /// nil when /proc could not be scanned.
+    public var daemons: [PTPDaemon]?
+    public var expectations: DesiredState?
+    public var baseline: Snapshot?
+    /// The user's layer policy (--prefer), over the built-in table.
+    public var prefer: Layer?
+
+    public init(snapshot: Snapshot, ioctl: [String: Result<IoctlView, IoctlFailure>] = [:], daemons: [PTPDaemon]? = [],
+                expectations: DesiredState? = nil, baseline: Snapshot? = nil, prefer: Layer? = nil) {
+        self.snapshot = snapshot
+        self.ioctl = ioctl
+        self.daemons = daemons
+        self.expectations = expectations
+        self.baseline = baseline
+        self.prefer = prefer
+    }
+}
+
+public struct IoctlFailure: Error, Equatable, Sendable {
+    public var message: String
+    public init(_ m: String) { message = m }
+}
+
+/// Kernel major.minor from `uname -r` ("6.1.0-27-amd64" -> (6, 1)). Used only
+/// for behaviour no op or attribute reveals (PHY-first reporting before 6.11).
+public func kernelVersion(_ release: String) -> (Int, Int)? {
+    let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+    return parts.count == 2 ? (parts[0], parts[1]) : nil
+}
+
+public enum Diagnosis {
+    public static func run(_ input: DiagnosisInput) -> Report {
+        var r = Rules(input: input)
+        r.kernelWide()
+        for itf in input.snapshot.interfaces { r.interface(itf) }
+        r.expectations()
+        r.drift()
+        return Report(interfaces: input.snapshot.interfaces.map(\.name), findings: r.findings, notRun: r.notRun)
+    }
+}
+
+struct Rules {
+    let input: DiagnosisInput
+    var findings: [Finding] = []
+    var notRun: [NotRun] = []
+
+    init(input: DiagnosisInput) { self.input = input }
+
+    var kernel: KernelInfo { input.snapshot.kernel }
+    var version: (Int, Int)? { kernelVersion(kernel.release) }
+    var before611: Bool { version.map { $0 < (6, 11) } ?? false }
+
+    mutating func add(_ c: Check, _ s: Severity, _ itf: String?, _ statement: String, _ evidence: [EvidenceItem] = [],
+                      remedy: String? = nil) {
+        findings.append(Finding(c.rawValue, s, itf, statement, evidence: evidence, remedy: remedy))
+    }
+
+    func daemons(using itf: InterfaceSnapshot) -> [PTPDaemon] {
+        (input.daemons ?? []).filter { $0.interfaces.contains(itf.name) || $0.interfaces.contains("*") }
+    }
+
+    var anyHardware: Bool { input.snapshot.interfaces.contains { $0.hasHardwareProvider } }
+
+    // MARK: 8. kernel limits
+
+    mutating func kernelWide() {
+        guard anyHardware else { return }
+        if !kernel.features.tsconfig {
+            add(.kernelNoProviderSelection, .info, nil,
+                "this kernel cannot select the timestamp provider or list every provider (TSCONFIG needs Linux 6.14); "
+                    + "tsctl lists the providers it finds in sysfs without their capabilities",
+                [EvidenceItem(.kernel, "release \(kernel.release); the ethtool netlink family has no TSCONFIG_GET/SET")])
+        }
+        if before611 {
+            add(.kernelPHYFirstReporting, .info, nil,
+                "before Linux 6.11 the kernel reports a timestamping PHY first while SIOCSHWTSTAMP reaches the MAC driver first; "
+                    + "what ethtool -T and ptp4l see may not be the layer that stamps packets",
+                [EvidenceItem(.kernel, "release \(kernel.release)")])
+        }
+    }
+
+    // MARK: per interface
+
+    mutating func interface(_ itf: InterfaceSnapshot) {
+        stacked(itf)
+        guard itf.hasHardwareProvider else { return }
+        advertisedVersusActive(itf)
+        reportingSplit(itf)
+        precision(itf)
+        inUse(itf)
+        daemonClocks(itf)
+        clocks(itf)
+        readback(itf)
+    }
+
+    // 7. stacked devices
+    mutating func stacked(_ itf: InterfaceSnapshot) {
+        if let lower = itf.lower {
+            let l = input.snapshot.interfaces.first { $0.name == lower }
+            let adv = l?.advertised?.phcIndex.map { "ptp\($0)" } ?? "no PHC"
+            add(.stackedDevice, .info, itf.name,
+                "\(itf.name) is a \(itf.kind ?? "stacked device") on \(lower): its hardware timestamps come from \(lower) (\(adv)); check \(lower)",
+                [EvidenceItem(.sysfs, "IFLA_LINK of \(itf.name) is \(lower)")],
+                remedy: l == nil ? "tsctl check \(lower)" : nil)
+        }
+        if itf.kind == "bond" {
+            let slave = itf.bondActiveSlave
+            add(.stackedDevice, .info, itf.name,
+                slave.map { "bond \(itf.name) reports its active slave \($0)'s clock; after a failover the PHC changes (ptp4l follows with bonded-phc-index)" }
+                    ?? "bond \(itf.name) has no active slave, so it has no hardware clock to report",
+                [EvidenceItem(.sysfs, "active slave: \(slave ?? "none")"),
+                 EvidenceItem(.advertised, "PHC \(itf.advertised?.phcIndex.map { "ptp\($0)" } ?? "none")")])
+        }
+    }
+
+    // 1. advertised vs active, and the ioctl ptp4l reads.
+    mutating func advertisedVersusActive(_ itf: InterfaceSnapshot) {
+        let adv = itf.advertised
+        if itf.active.isConfigured, let aPHC = itf.active.phcIndex, let adv, aPHC != adv.phcIndex
+            || (adv.qualifier != nil && itf.active.qualifier != adv.qualifier) {
+            add(.advertisedNotActive, .error, itf.name,
+                "the kernel advertises \(describe(adv.phcIndex, adv.layer, adv.phyIndex, itf)) but \(describe(aPHC, itf.active.layer, itf.active.phyIndex, itf)) is active: ptp4l disciplines one clock while the other stamps packets",
+                [EvidenceItem(.advertised, "TSINFO: PHC \(adv.phcIndex.map(String.init) ?? "none")"),
+                 EvidenceItem(.active, "TSCONFIG: PHC \(aPHC) \(itf.active.qualifier?.name ?? "")")],
+                remedy: setCommand(itf, to: itf.providers.first { $0.phcIndex == aPHC }))
+        }
+        switch input.ioctl[itf.name] {
+        case .success(let v)?:
+            if let adv, v.phcIndex != adv.phcIndex {
+                add(.advertisedNotActive, .error, itf.name,
+                    "ETHTOOL_GET_TS_INFO (what ptp4l reads) names \(v.phcIndex.map { "ptp\($0)" } ?? "no PHC") but ethtool netlink advertises \(adv.phcIndex.map { "ptp\($0)" } ?? "no PHC")",
+                    [EvidenceItem(.advertised, "ioctl: PHC \(v.phcIndex.map(String.init) ?? "none")"),
+                     EvidenceItem(.advertised, "TSINFO: PHC \(adv.phcIndex.map(String.init) ?? "none")")])
+            }
+        case .failure(let f)?:
+            notRun.append(NotRun(Check.advertisedNotActive.rawValue, itf.name, "ETHTOOL_GET_TS_INFO failed: \(f.message)"))
+        case nil: break
+        }
+        if !itf.active.isConfigured && kernel.features.tsconfig {
+            notRun.append(NotRun(Check.advertisedNotActive.rawValue, itf.name,
+                                 "the active provider cannot be read (\(itf.active.unavailable!.rawValue)); only the ioctl was compared"))
+        }
+    }
+
+    // 1 (before 6.11): the kernel reports the PHY while a MAC with its own clock may keep SIOCSHWTSTAMP.
+    mutating func reportingSplit(_ itf: InterfaceSnapshot) {
+        guard before611, itf.advertised?.layer == .phy,
+              let mac = itf.providers.first(where: { $0.layer == .mac }),
+              let phy = itf.providers.first(where: { $0.layer == .phy }) else { return }
+        let users = daemons(using: itf)
+        add(.reportingConfigurationSplit, users.isEmpty ? .warning : .error, itf.name,
+            "on this kernel \(itf.name) reports the PHY clock ptp\(phy.phcIndex) while SIOCSHWTSTAMP reaches the MAC driver \(itf.driver ?? "?") first, which has its own clock ptp\(mac.phcIndex): "
+                + "if the driver keeps the request, the MAC stamps packets while ptp4l steers the PHY clock; the kernel cannot say which one is active",
+            [EvidenceItem(.kernel, "release \(kernel.release): PHY-first reporting, MAC-first configuration"),
+             EvidenceItem(.advertised, "TSINFO/ETHTOOL_GET_TS_INFO: phy ptp\(phy.phcIndex) \(clockName(phy.phcIndex, itf))"),
+             EvidenceItem(.sysfs, "MAC clock ptp\(mac.phcIndex) \(clockName(mac.phcIndex, itf)) owned by \(itf.device ?? "the MAC")")]
+                + users.map { EvidenceItem(.observed, "\($0.label) uses \(itf.name)") },
+            remedy: nil)
+    }
+
+    // 2. precision downgrade.
+    mutating func precision(_ itf: InterfaceSnapshot) {
+        guard let current = activeOrAdvertised(itf) else { return }
+        let view: View = itf.active.isConfigured && itf.active.phcIndex != nil ? .active : .advertised
+        if current.qualifier == .approx,
+           let precise = itf.providers.first(where: { $0.layer == current.layer && $0.qualifier == .precise }) {
+            add(.precisionDowngrade, .warning, itf.name,
+                "the approximate \(current.layer.rawValue) provider ptp\(current.phcIndex) is in use while a precise one exists (ptp\(precise.phcIndex))",
+                [EvidenceItem(view, "\(current.label) ptp\(current.phcIndex)"),
+                 EvidenceItem(.sysfs, "precise \(precise.label) ptp\(precise.phcIndex) available")],
+                remedy: setCommand(itf, to: precise))
+        }
+        let pair = KnownPairs.match(itf)
+        let preferred = input.prefer ?? pair?.prefer
+        guard let preferred, current.layer != preferred,
+              let better = itf.providers.first(where: { $0.layer == preferred && $0.qualifier == .precise }) else { return }
+        let why = input.prefer != nil ? "your policy (--prefer \(preferred.rawValue))" : "tsctl's table of known MAC/PHY pairs: \(pair!.why)"
+        add(.precisionDowngrade, .warning, itf.name,
+            "\(current.layer.rawValue) clock ptp\(current.phcIndex) is in use but \(why) prefers the \(preferred.rawValue) (ptp\(better.phcIndex))",
+            [EvidenceItem(view, "\(current.label) ptp\(current.phcIndex) \(clockName(current.phcIndex, itf))"),
+             EvidenceItem(.expected, input.prefer != nil ? "--prefer \(preferred.rawValue)" : "known pair, source: \(pair!.source)")],
+            remedy: setCommand(itf, to: better))
+    }
+
+    // 3. off or partial while used; unsupported rx filter.
+    mutating func inUse(_ itf: InterfaceSnapshot) {
+        let users = daemons(using: itf)
+        let act = itf.active
+        if act.isConfigured {
+            if !users.isEmpty, act.txType == "off" || act.rxFilter == "none" {
+                let provider = itf.providers.first { $0.active }
+                add(.timestampingOffInUse, .error, itf.name,
+                    "\(users.map(\.label).joined(separator: ", ")) uses \(itf.name) but hardware timestamping is \(act.txType == "off" && act.rxFilter == "none" ? "off" : "partly off") (tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?"))",
+                    [EvidenceItem(.active, "tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")")]
+                        + users.map { EvidenceItem(.observed, "\($0.label): \($0.commandLine)") },
+                    remedy: provider.map { setCommand(itf, to: $0) } ?? nil)
+            }
+            if let rx = act.rxFilter, rx != "none", let p = itf.providers.first(where: { $0.active }),
+               let caps = p.capabilities, !caps.rxFilters.contains(rx) {
+                add(.rxFilterUnsupported, .error, itf.name,
+                    "rx filter \(rx) is set but the active provider \(p.label) ptp\(p.phcIndex) supports only \(caps.rxFilters.joined(separator: ", "))",
+                    [EvidenceItem(.active, "rx \(rx)"), EvidenceItem(.advertised, "\(p.label) rx filters: \(caps.rxFilters.joined(separator: " "))")])
+            }
+        } else if !users.isEmpty {
+            notRun.append(NotRun(Check.timestampingOffInUse.rawValue, itf.name,
+                                 "\(users.map(\.label).joined(separator: ", ")) uses \(itf.name) but its configuration cannot be read"))
+        }
+    }
+
+    // 4. a daemon disciplining another clock.
+    mutating func daemonClocks(_ itf: InterfaceSnapshot) {
+        guard let own = activeOrAdvertised(itf)?.phcIndex ?? itf.advertised?.phcIndex else { return }
+        if input.daemons == nil {
+            notRun.append(NotRun(Check.daemonPHCMismatch.rawValue, itf.name, "/proc could not be read"))
+            return
+        }
+        for d in daemons(using: itf) where d.program == "ptp4l" || d.program == "ts2phc" {
+            var foreign = d.namedPHCs.filter { $0 != own }
+            // Open clocks count only for a daemon on this interface alone.
+            if d.interfaces.count == 1, let open = d.openPHCs { foreign += open.filter { $0 != own && !foreign.contains($0) } }
+            if d.openPHCs == nil && d.namedPHCs.isEmpty {
+                notRun.append(NotRun(Check.daemonPHCMismatch.rawValue, itf.name, "cannot read \(d.label)'s open files (run as root)"))
+            }
+            guard let other = foreign.first else { continue }
+            add(.daemonPHCMismatch, .error, itf.name,
+                "\(d.label) uses \(itf.name) but disciplines ptp\(other), not its active clock ptp\(own) (ptp4l calls this \"PHC device mismatch\")",
+                [EvidenceItem(.observed, "\(d.label): \(d.commandLine); clocks \(foreign.map { "ptp\($0)" }.joined(separator: ", "))"),
+                 EvidenceItem(itf.active.isConfigured ? .active : .advertised, "\(itf.name) uses ptp\(own)")],
+                remedy: itf.providers.first { $0.phcIndex == other }.map { setCommand(itf, to: $0) } ?? nil)
+        }
+    }
+
+    // 5. dangling or foreign clocks.
+    mutating func clocks(_ itf: InterfaceSnapshot) {
+        for c in itf.phcs {
+            if !c.present {
+                add(.phcDangling, .error, itf.name,
+                    "\(itf.name) names PHC \(c.index) but /sys/class/ptp/ptp\(c.index) does not exist (renumbered or removed clock)",
+                    [EvidenceItem(.advertised, "PHC index \(c.index)"), EvidenceItem(.sysfs, "no ptp\(c.index)")])
+                continue
+            }
+            guard itf.kind != "bond", let owner = c.owner else { continue }
+            let mine = owner == itf.device || itf.phys.contains { $0.name == owner }
+                || itf.providers.contains { $0.phcIndex == c.index && $0.reportedBy == .sysfs }
+            if !mine && itf.device != nil {
+                add(.phcForeignOwner, .warning, itf.name,
+                    "ptp\(c.index) \(clockName(c.index, itf)) belongs to \(owner), not to \(itf.name)'s MAC (\(itf.device!)) or its PHYs",
+                    [EvidenceItem(.sysfs, "/sys/class/ptp/ptp\(c.index)/device -> \(owner)")])
+            }
+        }
+    }
+
+    // 6. read-back unavailable.
+    mutating func readback(_ itf: InterfaceSnapshot) {
+        guard let reason = itf.active.unavailable else { return }
+        let meaning: String
+        switch reason {
+        case .driverUnsupported: meaning = "the driver cannot report its timestamping configuration (no ndo_hwtstamp_get)"
+        case .phyReadbackUnsupported: meaning = "the active provider is a PHY and kernels before 6.19 cannot read a PHY's configuration"
+        case .kernelTooOld: meaning = "this kernel cannot report the timestamping configuration"
+        case .noPHC: meaning = "the default provider has no PHC"
+        case .permission: meaning = "reading the configuration was not permitted"
+        case .error: meaning = "reading the configuration failed: \(itf.active.message ?? "?")"
+        }
+        add(.readbackUnavailable, .info, itf.name,
+            "\(meaning): tsctl cannot confirm which provider is active or its tx/rx setting, so those checks only compare what is advertised",
+            [EvidenceItem(.active, "\(reason.rawValue)\(itf.active.errno.map { ", errno \($0)" } ?? "")")])
+    }
+
+    // MARK: 10. expectations
+
+    mutating func expectations() {
+        guard let exp = input.expectations else { return }
+        for entry in exp.interfaces {
+            let matched = input.snapshot.interfaces.filter(entry.matches)
+            let at = "\(exp.file):\(entry.position.line)"
+            if matched.isEmpty {
+                if !entry.isGlob {
+                    add(.expectationNotMet, .error, entry.name,
+                        "\(entry.name!) is expected (\(at)) but does not exist",
+                        [EvidenceItem(.expected, "\(at): \(entry.label)")])
+                }
+                continue
+            }
+            for itf in matched { expectation(entry, itf, at) }
+        }
+    }
+
+    mutating func expectation(_ entry: DesiredInterface, _ itf: InterfaceSnapshot, _ at: String) {
+        let d = entry.desired
+        var wanted: Provider?
+        if let spec = d.source {
+            switch spec.resolve(in: itf, qualifier: d.qualifier) {
+            case .success(let p): wanted = p
+            case .failure(let e):
+                add(.expectationNotMet, .error, itf.name, "expected source \(spec) (\(at)) but \(e)",
+                    [EvidenceItem(.expected, "\(at): source = \"\(spec)\"")])
+                return
+            }
+        }
+        let act = itf.active
+        guard act.isConfigured else {
+            if !d.isEmpty {
+                notRun.append(NotRun(Check.expectationNotMet.rawValue, itf.name,
+                                     "the active configuration cannot be read (\(act.unavailable!.rawValue)); \(at) cannot be verified"))
+            }
+            return
+        }
+        var diffs: [String] = []
+        if let w = wanted {
+            if act.phcIndex == nil {
+                notRun.append(NotRun(Check.expectationNotMet.rawValue, itf.name,
+                                     "this kernel cannot name the active provider; source = \"\(d.source!)\" cannot be verified"))
+            } else if act.phcIndex != w.phcIndex || act.qualifier != w.qualifier {
+                diffs.append("source \(w.label) ptp\(w.phcIndex), active \(ShowLabels.provider(act, itf))")
+            }
+        }
+        if let tx = d.txType, act.txType != tx { diffs.append("tx \(tx), active \(act.txType ?? "?")") }
+        if let rx = d.rxFilter, act.rxFilter != rx { diffs.append("rx \(rx), active \(act.rxFilter ?? "?")") }
+        if let fl = d.flags, Set(fl) != Set(act.flags) {
+            diffs.append("flags [\(fl.joined(separator: ","))], active [\(act.flags.joined(separator: ","))]")
+        }
+        if let rx = d.rxFilter, let p = wanted ?? itf.providers.first(where: { $0.active }), let caps = p.capabilities,
+           !caps.rxFilters.contains(rx) {
+            add(.rxFilterUnsupported, .error, itf.name,
+                "\(at) expects rx filter \(rx) but \(p.label) ptp\(p.phcIndex) supports only \(caps.rxFilters.joined(separator: ", "))",
+                [EvidenceItem(.expected, "\(at): rx = \"\(rx)\""),
+                 EvidenceItem(.advertised, "\(p.label) rx filters: \(caps.rxFilters.joined(separator: " "))")])
+        }
+        guard !diffs.isEmpty else { return }
+        add(.expectationNotMet, .error, itf.name, "not as \(at) expects: " + diffs.joined(separator: "; "),
+            [EvidenceItem(.expected, "\(at): \(entry.label)"), EvidenceItem(.active, ShowLabels.config(act, itf))],
+            remedy: "tsctl apply \(input.expectations!.file)")
+    }
+
+    // MARK: 9. drift against a baseline
+
+    mutating func drift() {
+        guard let base = input.baseline else { return }
+        let now = Dictionary(input.snapshot.interfaces.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for old in base.interfaces where old.hasHardwareProvider {
+            guard let cur = now[old.name] else {
+                add(.drift, .error, old.name, "\(old.name) is in the baseline but no longer exists",
+                    [EvidenceItem(.baseline, "\(old.name) with \(old.providers.count) provider(s)")])
+                continue
+            }
+            let key = { (p: Provider) in "\(p.label)" }
+            let oldSet = Dictionary(old.providers.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+            let newSet = Dictionary(cur.providers.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+            for (k, p) in oldSet where newSet[k] == nil {
+                add(.drift, .error, cur.name, "provider \(k) (was ptp\(p.phcIndex)) is gone",
+                    [EvidenceItem(.baseline, "\(k) ptp\(p.phcIndex)"), EvidenceItem(.advertised, "providers now: \(cur.providers.map(\.label).joined(separator: ", "))")])
+            }
+            for (k, p) in newSet where oldSet[k] == nil {
+                add(.drift, .warning, cur.name, "provider \(k) ptp\(p.phcIndex) is new since the baseline",
+                    [EvidenceItem(.baseline, "providers then: \(old.providers.map(\.label).joined(separator: ", "))")])
+            }
+            for (k, p) in newSet {
+                guard let o = oldSet[k] else { continue }
+                let oldName = old.phc(o.phcIndex)?.clockName, newName = cur.phc(p.phcIndex)?.clockName
+                if o.phcIndex != p.phcIndex || oldName != newName {
+                    add(.drift, .warning, cur.name, "\(k) clock changed: ptp\(o.phcIndex) \(oldName ?? "") -> ptp\(p.phcIndex) \(newName ?? "")",
+                        [EvidenceItem(.baseline, "ptp\(o.phcIndex)"), EvidenceItem(.sysfs, "ptp\(p.phcIndex)")])
+                }
+                if let oc = o.capabilities, let nc = p.capabilities, oc != nc {
+                    add(.drift, .warning, cur.name, "\(k) capabilities changed: \(capsDiff(oc, nc))",
+                        [EvidenceItem(.baseline, "tx \(oc.txTypes.joined(separator: " ")); rx \(oc.rxFilters.joined(separator: " "))"),
+                         EvidenceItem(.advertised, "tx \(nc.txTypes.joined(separator: " ")); rx \(nc.rxFilters.joined(separator: " "))")])
+                }
+            }
+            if old.advertised?.layer != cur.advertised?.layer || old.advertised?.phyIndex != cur.advertised?.phyIndex {
+                add(.drift, .error, cur.name,
+                    "the advertised layer changed: \(old.advertised?.layer?.rawValue ?? "none") -> \(cur.advertised?.layer?.rawValue ?? "none")",
+                    [EvidenceItem(.baseline, "advertised \(old.advertised?.layer?.rawValue ?? "none") ptp\(old.advertised?.phcIndex.map(String.init) ?? "-")"),
+                     EvidenceItem(.advertised, "advertised \(cur.advertised?.layer?.rawValue ?? "none") ptp\(cur.advertised?.phcIndex.map(String.init) ?? "-")")])
+            }
+            if old.active.isConfigured && cur.active.isConfigured {
+                let o = ShowLabels.config(old.active, old), n = ShowLabels.config(cur.active, cur)
+                if o != n {
+                    add(.drift, old.active.layer != cur.active.layer ? .error : .warning, cur.name,
+                        "the active configuration changed: \(o) -> \(n)",
+                        [EvidenceItem(.baseline, o), EvidenceItem(.active, n)])
+                }
+            } else if old.active.isConfigured != cur.active.isConfigured {
+                add(.drift, .warning, cur.name,
+                    "the active configuration was \(old.active.isConfigured ? "readable" : "unreadable") and now is \(cur.active.isConfigured ? "readable" : "not (\(cur.active.unavailable!.rawValue))")",
+                    [EvidenceItem(.baseline, old.active.unavailable?.rawValue ?? "configured"),
+                     EvidenceItem(.active, cur.active.unavailable?.rawValue ?? "configured")])
+            }
+        }
+    }
+
+    // MARK: helpers
+
+    /// The provider in use: the active one when the kernel says, else the advertised one.
+    func activeOrAdvertised(_ itf: InterfaceSnapshot) -> Provider? {
+        itf.providers.first { $0.active } ?? itf.providers.first { $0.advertised }
+    }
+
+    func clockName(_ phc: Int, _ itf: InterfaceSnapshot) -> String {
+        itf.phc(phc)?.clockName.map { "\"\($0)\"" } ?? ""
+    }
+
+    func describe(_ phc: Int?, _ layer: Layer?, _ phyIndex: Int?, _ itf: InterfaceSnapshot) -> String {
+        guard let phc else { return "no PHC" }
+        let l = layer.map { $0 == .phy ? "phy" + (phyIndex.map { ":\($0)" } ?? "") : "mac" } ?? "PHC"
+        return "\(l) ptp\(phc)"
+    }
+
+    func capsDiff(_ a: Capabilities, _ b: Capabilities) -> String {
+        var parts: [String] = []
+        func d(_ what: String, _ x: [String], _ y: [String]) {
+            let gone = x.filter { !y.contains($0) }, new = y.filter { !x.contains($0) }
+            if !gone.isEmpty { parts.append("\(what) lost \(gone.joined(separator: ","))") }
+            if !new.isEmpty { parts.append("\(what) gained \(new.joined(separator: ","))") }
+        }
+        d("timestamping", a.timestamping, b.timestamping)
+        d("tx", a.txTypes, b.txTypes)
+        d("rx", a.rxFilters, b.rxFilters)
+        return parts.joined(separator: "; ")
+    }
+
+    /// `tsctl set` selecting `target` with a working tx/rx: switching providers
+    /// zeroes the configuration, so the command always carries both.
+    func setCommand(_ itf: InterfaceSnapshot, to target: Provider?) -> String? {
+        guard let target else { return nil }
+        var source: String
+        switch target.layer {
+        case .mac: source = "mac"
+        case .phy: source = target.phyIndex.map { "phy:\($0)" } ?? "phc:\(target.phcIndex)"
+        }
+        var cmd = "tsctl set \(itf.name) --source \(source)"
+        if target.qualifier != .precise { cmd += " --qualifier \(target.qualifier.name)" }
+        let caps = target.capabilities
+        let tx = caps.map { $0.txTypes.contains("on") ? "on" : ($0.txTypes.first { $0 != "off" } ?? "off") } ?? "on"
+        let currentRx = itf.active.rxFilter.flatMap { $0 == "none" ? nil : $0 }
+        let rx: String
+        if let caps {
+            rx = currentRx.flatMap { caps.rxFilters.contains($0) ? $0 : nil }
+                ?? ["ptpv2-event", "all", "some", "ptpv2-l2-event", "ptpv2-l4-event"].first { caps.rxFilters.contains($0) }
+                ?? caps.rxFilters.first { $0 != "none" } ?? "none"
+        } else {
+            rx = currentRx ?? "ptpv2-event"
+        }
+        return cmd + " --tx \(tx) --rx \(rx)"
+    }
+}
+
+/// How findings name an active configuration.
+enum ShowLabels {
+    static func provider(_ a: ActiveConfig, _ itf: InterfaceSnapshot) -> String {
+        guard let phc = a.phcIndex else { return "unknown provider" }
+        let p = itf.providers.first { $0.phcIndex == phc && $0.qualifier == a.qualifier }
+        return "\(p?.label ?? "PHC") ptp\(phc)"
+    }
+
+    static func config(_ a: ActiveConfig, _ itf: InterfaceSnapshot) -> String {
+        var s = a.phcIndex != nil ? provider(a, itf) + ", " : ""
+        s += "tx \(a.txType ?? "?"), rx \(a.rxFilter ?? "?")"
+        if !a.flags.isEmpty { s += ", flags \(a.flags.joined(separator: ","))" }
+        return s
+    }
+}
