@@ -651,11 +651,11 @@ static int tdev_probe(struct platform_device *pdev)
 	td->ndo = tdev_netdev_ops;
 	td->eto = tdev_ethtool_ops;
 #if HAVE_NDO_HWTSTAMP
-	if (mac_phc) {
-		td->ndo.ndo_hwtstamp_set = tdev_hwtstamp_set;
-		if (mac_readback)
-			td->ndo.ndo_hwtstamp_get = tdev_hwtstamp_get;
-	}
+	/* Present even without a MAC PHC (they answer -EOPNOTSUPP for the MAC), as in
+	 * MAC drivers that leave timestamping to the PHY. */
+	td->ndo.ndo_hwtstamp_set = tdev_hwtstamp_set;
+	if (mac_readback)
+		td->ndo.ndo_hwtstamp_get = tdev_hwtstamp_get;
 #endif
 	ndev->netdev_ops = &td->ndo;
 	ndev->ethtool_ops = &td->eto;
