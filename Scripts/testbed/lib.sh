@@ -53,6 +53,7 @@ tb_apt_opts() { # SUITE
 	local d=$TB_CACHE/apt/$1
 	printf '%s\n' -o "Dir::Etc::sourcelist=$d/sources.list" -o "Dir::Etc::sourceparts=-" \
 		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache" \
+		-o "Dir::Cache::pkgcache=$d/cache/pkgcache.bin" -o "Dir::Cache::srcpkgcache=$d/cache/srcpkgcache.bin" \
 		-o "Dir::Etc::preferences=/dev/null" -o "Dir::Etc::preferencesparts=$d/empty.d" \
 		-o "Acquire::Check-Valid-Until=false" -o "APT::Get::List-Cleanup=false" \
 		-o "Debug::NoLocking=true"
@@ -159,3 +160,21 @@ tb_host_tools() {
 			tb_die "cannot install host packages: ${missing[*]}"
 	fi
 }
+
+# The rest of the bed's functions.
+# shellcheck source=/dev/null
+for _tb_part in fetch build initramfs boot; do source "$TB_DIR/$_tb_part.sh"; done
+unset _tb_part
+
+# Everything one kernel needs before its guests boot: the kernel, the test module built
+# for it and the shared part of the initramfs. Sets KVER, KVMLINUZ, TB_BASE_CPIO.
+tb_prepare_kernel() { # SUITE
+	tb_fetch_kernel "$1"
+	tb_build_kmod "$1" "$KVER"
+	tb_base_cpio "$1"
+}
+
+# Scenario files, by name.
+tb_scenario_file() { printf '%s/scenarios/%s.sh\n' "$TB_DIR" "$1"; }
+tb_scenarios() { local f; for f in "$TB_DIR"/scenarios/*.sh; do basename "$f" .sh; done; }
+tb_scenario_kernels() { ( source "$(tb_scenario_file "$1")"; printf '%s\n' "$KERNELS" ); }

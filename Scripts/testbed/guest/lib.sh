@@ -37,9 +37,15 @@ tb_modprobe() {
 	tb_section setup "modprobe:$1" - modprobe "$@"
 }
 
-# Loads the test module with the given parameters.
+# Loads the test module with the given parameters. insmod, not modprobe: busybox
+# modprobe splits quoted parameter values ('phy_name="Marvell 88E1510"') on spaces.
 tb_load_testdev() {
-	tb_section setup modprobe:tsctl_testdev - modprobe tsctl_testdev "$@"
+	_m=/lib/modules/$(uname -r)
+	for _dep in $(sed -n 's#^extra/tsctl_testdev.ko:##p' "$_m/modules.dep"); do
+		_dep=${_dep##*/}
+		tb_section setup "modprobe:${_dep%.ko}" - modprobe "${_dep%.ko}"
+	done
+	tb_section setup insmod:tsctl_testdev - insmod "$_m/extra/tsctl_testdev.ko" "$@"
 }
 
 tb_unload_testdev() {
@@ -92,4 +98,64 @@ tb_tx() {
 # Runs a command as a named step (its output and exit code are recorded).
 tb_step() {
 	tb_section "$@"
+}
+
+# True if the running kernel is at least MAJOR.MINOR.
+tb_kernel_ge() {
+	_v=$(uname -r)
+	_maj=${_v%%.*}
+	_min=${_v#*.}
+	_min=${_min%%[!0-9]*}
+	[ "$_maj" -gt "$1" ] || { [ "$_maj" -eq "$1" ] && [ "$_min" -ge "$2" ]; }
+}
+
+# The index of the PHC whose clock_name is NAME.
+tb_phc() {
+	for _d in /sys/class/ptp/ptp*; do
+		[ "$(cat "$_d/clock_name" 2>/dev/null)" = "$1" ] && { echo "${_d##*/ptp}"; return 0; }
+	done
+	echo "no-phc-named-$1"
+	return 1
+}
+
+_tb_num() { # NAME LIST...: position of NAME in LIST
+	_want=$1
+	shift
+	_k=0
+	for _x in "$@"; do
+		[ "$_x" = "$_want" ] && { echo $_k; return; }
+		_k=$((_k + 1))
+	done
+	echo "$_want"
+}
+
+# tb_set STEP IFACE TX RX [PHC QUALIFIER]: configures timestamping the way the kernel
+# allows: TSCONFIG_SET through ethtool on 6.14+, else SIOCSHWTSTAMP (no provider choice).
+tb_set() {
+	_s=$1 _i=$2 _tx=$3 _rx=$4
+	if tb_kernel_ge 6 14; then
+		if [ -n "${5:-}" ]; then
+			tb_step "$_s" set - ethtool --set-hwtimestamp-cfg "$_i" index "$5" qualifier "$6" tx "$_tx" rx-filter "$_rx"
+		else
+			tb_step "$_s" set - ethtool --set-hwtimestamp-cfg "$_i" tx "$_tx" rx-filter "$_rx"
+		fi
+	else
+		tb_step "$_s" set - tstool set "$_i" "$(_tb_num "$_tx" off on onestep-sync onestep-p2p)" \
+			"$(_tb_num "$_rx" none all some ptpv1-l4-event ptpv1-l4-sync ptpv1-l4-delay-req \
+				ptpv2-l4-event ptpv2-l4-sync ptpv2-l4-delay-req ptpv2-l2-event ptpv2-l2-sync \
+				ptpv2-l2-delay-req ptpv2-event ptpv2-sync ptpv2-delay-req ntp-all)"
+	fi
+}
+
+tb_down() {
+	ip link set "$1" down
+}
+
+# The index of the PHC owned by the MDIO device NAME (a PHY, e.g. tsctl-mdio-1:01).
+tb_phc_of_phy() {
+	for _d in /sys/class/ptp/ptp*; do
+		[ "$(basename "$(readlink -f "$_d/device")")" = "$1" ] && { echo "${_d##*/ptp}"; return 0; }
+	done
+	echo "no-phc-of-$1"
+	return 1
 }

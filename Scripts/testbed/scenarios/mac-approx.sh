@@ -1,0 +1,44 @@
+# A MAC with two PHCs: one offered as "precise", the other as "approx" (qualifiers, 6.14+).
+DESCRIPTION="MAC precise + MAC approx providers"
+KERNELS="sid"
+QEMU_ARGS=""
+
+guest_script() {
+	cat <<'GUEST'
+tb_load_testdev mac_approx=1 phy=0
+tb_up eth0
+tb_inspect base eth0
+tb_set approx eth0 on ntp-all "$(tb_phc 'tsctl_testdev MAC approx')" approx
+tb_tx approx eth0
+tb_inspect approx eth0
+tb_set precise eth0 on all "$(tb_phc 'tsctl_testdev MAC')" precise
+tb_tx precise eth0
+tb_inspect precise eth0
+tb_down eth0
+tb_unload_testdev
+GUEST
+}
+
+expectations() {
+	cat <<'EXPECT'
+base eth0.providers# = 2
+base eth0.providers[0].qualifier = precise
+base eth0.providers[0].phc_index = 0
+base eth0.providers[1].qualifier = approx
+base eth0.providers[1].phc_index = 1
+base eth0.providers[1].layer = mac
+base eth0.providers[1].rx_filters = ["none", "all", "ntp-all"]
+base eth0.advertised.qualifier = precise
+base eth0.phys# = 0
+approx step:set.rc = 0
+approx eth0.advertised.qualifier = approx
+approx eth0.advertised.phc_index = 1
+approx eth0.active.qualifier = approx
+approx eth0.active.rx_filter = ntp-all
+approx eth0.tsctl.active.qualifier = approx
+approx eth0.tx = approx
+precise step:set.rc = 0
+precise eth0.active.qualifier = precise
+precise eth0.tx = mac
+EXPECT
+}

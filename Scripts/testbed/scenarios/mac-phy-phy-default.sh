@@ -1,0 +1,56 @@
+# MAC and PHY both timestamp; the PHY's driver sets default_timestamp, as the PTP PHY
+# drivers that predate provider selection do (dp83640, micrel, mscc, bcm-phy-ptp).
+DESCRIPTION="MAC+PHY, the PHY is the default provider"
+KERNELS="sid trixie bookworm"
+QEMU_ARGS=""
+
+guest_script() {
+	cat <<'GUEST'
+tb_load_testdev phy_default=1
+tb_up eth0
+tb_inspect base eth0
+# No provider named: the request goes to the default provider, the PHY.
+tb_set cfg eth0 on ptpv2-event
+tb_tx cfg eth0
+tb_inspect cfg eth0
+if tb_kernel_ge 6 14; then
+	tb_set mac eth0 on all "$(tb_phc 'tsctl_testdev MAC')" precise
+	tb_tx mac eth0
+	tb_inspect mac eth0
+fi
+tb_down eth0
+tb_unload_testdev
+GUEST
+}
+
+expectations() {
+	cat <<'EXPECT'
+base eth0.tsctl.driver = tsctl_testdev
+base eth0.advertised.layer = phy
+base eth0.advertised.phc_index = 1
+base eth0.ioctl.phc_index = 1
+@sid base eth0.advertised.phy_index = 1
+@sid @trixie base eth0.tsctl.advertised.phy_index = 1
+@sid base eth0.providers# = 2
+@sid base eth0.providers[0].layer = mac
+@sid base eth0.providers[0].phc_index = 0
+@sid base eth0.providers[1].layer = phy
+@sid base eth0.providers[1].phy_index = 1
+@trixie @bookworm base eth0.providers# = 1
+base eth0.tsctl.providers# = 2
+@sid @trixie base eth0.phys# = 1
+@sid @trixie base eth0.phys[0].driver = "tsctl_testdev PHY"
+@sid base eth0.active.state = configured
+@sid base eth0.active.phc_index = 1
+@sid base eth0.tsctl.active.layer = phy
+cfg step:set.rc = 0
+cfg eth0.tx = phy
+@sid cfg eth0.active.tx_type = on
+@sid cfg eth0.active.rx_filter = ptpv2-event
+@sid mac step:set.rc = 0
+@sid mac eth0.advertised.layer = mac
+@sid mac eth0.active.phc_index = 0
+@sid mac eth0.active.rx_filter = all
+@sid mac eth0.tx = mac
+EXPECT
+}

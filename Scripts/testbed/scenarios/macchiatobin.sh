@@ -1,0 +1,75 @@
+# A MACCHIATObin-like port: an mvpp2-style MAC ("Marvell PP2.2") whose PHC is the better
+# one, and a Marvell 88E1512-style PHY with a PHC of its own that is not the default.
+# On 6.1 the MAC driver keeps SIOCSHWTSTAMP for itself (as mvpp2 did) while the kernel
+# reports the PHY first: ptp4l is told the PHY's clock and gets the MAC's timestamps.
+DESCRIPTION="MAC+PHY, the MAC is the default (MACCHIATObin names); 6.1: advertised != configured"
+KERNELS="sid trixie bookworm"
+QEMU_ARGS=""
+
+guest_script() {
+	cat <<'GUEST'
+tb_load_testdev phy_id=0x01410dd1 'phy_name="Marvell 88E1510"' 'mac_clock_name="Marvell PP2.2"' \
+	'phy_clock_name="Marvell 88E151x PTP"' mac_keeps_ioctl=1
+tb_up eth0
+tb_inspect base eth0
+# What ptp4l does: SIOCSHWTSTAMP without naming a provider.
+tb_step ioctl set - tstool set eth0 1 1
+tb_tx ioctl eth0
+tb_inspect ioctl eth0
+if tb_kernel_ge 6 14; then
+	tb_set phy eth0 on ptpv2-event "$(tb_phc 'Marvell 88E151x PTP')" precise
+	tb_tx phy eth0
+	tb_inspect phy eth0
+	tb_set mac eth0 on all "$(tb_phc 'Marvell PP2.2')" precise
+	tb_tx mac eth0
+	tb_inspect mac eth0
+fi
+tb_down eth0
+tb_unload_testdev
+GUEST
+}
+
+expectations() {
+	cat <<'EXPECT'
+base ptp[clock_name=Marvell PP2.2].index = 0
+base ptp[clock_name=Marvell 88E151x PTP].index = 1
+base eth0.tsctl.phcs[clock_name=Marvell PP2.2].owner_bus = platform
+base eth0.tsctl.phcs[clock_name=Marvell 88E151x PTP].owner_bus = mdio_bus
+base eth0.tsctl.providers# = 2
+@sid @trixie base eth0.phys[0].driver = "Marvell 88E1510"
+@sid @trixie base eth0.tsctl.phys[0].driver = "Marvell 88E1510"
+@sid @trixie base eth0.advertised.layer = mac
+@sid @trixie base eth0.advertised.phc_index = 0
+@sid @trixie base eth0.ioctl.phc_index = 0
+@sid base eth0.providers# = 2
+@sid base eth0.providers[0].layer = mac
+@sid base eth0.providers[1].layer = phy
+@sid base eth0.providers[1].phc_index = 1
+@sid base eth0.providers[1].phy_index = 1
+@trixie base eth0.providers# = 1
+@trixie base eth0.tsctl.providers[layer=phy].reported_by = sysfs
+@sid base eth0.active.phc_index = 0
+ioctl step:set.rc = 0
+@sid @trixie ioctl eth0.tx = mac
+@sid @trixie ioctl eth0.active.tx_type = on
+@sid @trixie ioctl eth0.active.rx_filter = all
+@sid phy step:set.rc = 0
+@sid phy eth0.advertised.layer = phy
+@sid phy eth0.advertised.phc_index = 1
+@sid phy eth0.active.phc_index = 1
+@sid phy eth0.active.rx_filter = ptpv2-event
+@sid phy eth0.tx = phy
+@sid phy eth0.tsctl.active.layer = phy
+@sid mac step:set.rc = 0
+@sid mac eth0.active.phc_index = 0
+@sid mac eth0.tx = mac
+# 6.1: reporting goes PHY first, configuration stays with the MAC driver.
+@bookworm base eth0.advertised.phc_index = 1
+@bookworm base eth0.advertised.layer = phy
+@bookworm base eth0.ioctl.phc_index = 1
+@bookworm ioctl eth0.ioctl.tx_type = on
+@bookworm ioctl eth0.ioctl.rx_filter = all
+@bookworm ioctl eth0.tx = mac
+@bookworm ioctl eth0.tsctl.advertised.phc_index = 1
+EXPECT
+}

@@ -1,0 +1,35 @@
+# Only the PHY timestamps: the MAC has no PHC (a MAC without PTP behind a PTP PHY).
+DESCRIPTION="PHY only: the MAC has no PHC"
+KERNELS="sid trixie bookworm"
+QEMU_ARGS=""
+
+guest_script() {
+	cat <<'GUEST'
+tb_load_testdev mac_phc=0 phy_default=1
+tb_up eth0
+tb_inspect base eth0
+tb_set cfg eth0 on ptpv2-l2-event
+tb_tx cfg eth0
+tb_inspect cfg eth0
+tb_down eth0
+tb_unload_testdev
+GUEST
+}
+
+expectations() {
+	cat <<'EXPECT'
+base ptp# = 1
+base eth0.advertised.layer = phy
+base eth0.advertised.phc_index = 0
+base eth0.providers# = 1
+base eth0.tsctl.providers# = 1
+base eth0.tsctl.providers[0].layer = phy
+@sid base eth0.providers[0].layer = phy
+@sid base eth0.providers[0].phy_index = 1
+cfg step:set.rc = 0
+cfg eth0.tx = phy
+@sid cfg eth0.active.phc_index = 0
+@sid cfg eth0.active.tx_type = on
+@sid cfg eth0.active.rx_filter = ptpv2-l2-event
+EXPECT
+}
