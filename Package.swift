@@ -21,19 +21,20 @@ let package = Package(
         .target(name: "TsctlSystem"),
         .target(name: "TsctlInventory", dependencies: ["TsctlNetlink", "TsctlSystem"]),
         .target(name: "TsctlDesired", dependencies: ["TsctlInventory", "TsctlNetlink"]),
+        .target(name: "TsctlPlan", dependencies: ["TsctlInventory", "TsctlDesired", "TsctlNetlink", "TsctlSystem"]),
         .target(name: "TsctlDiagnosis", dependencies: ["TsctlInventory", "TsctlDesired"]),
         .target(name: "TsctlRender", dependencies: ["TsctlInventory", "TsctlDiagnosis"]),
         .target(
             name: "TsctlCLI",
             dependencies: [
-                "TsctlInventory", "TsctlRender", "TsctlSystem", "TsctlDesired", "TsctlDiagnosis",
+                "TsctlInventory", "TsctlRender", "TsctlSystem", "TsctlDesired", "TsctlDiagnosis", "TsctlPlan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "tsctl", dependencies: ["TsctlCLI"]),
         .testTarget(name: "TsctlNetlinkTests", dependencies: ["TsctlNetlink"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TsctlInventoryTests", dependencies: ["TsctlInventory", "TsctlRender", "TsctlDesired", "TsctlDiagnosis"]),
+        .testTarget(name: "TsctlInventoryTests", dependencies: ["TsctlInventory", "TsctlRender", "TsctlDesired", "TsctlDiagnosis", "TsctlPlan"]),
         .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"]),
     ]
 )

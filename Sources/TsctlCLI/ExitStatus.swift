@@ -19,6 +19,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case timedOut = 9
     case nothingToDo = 10
     case kernelError = 11
+    case refused = 12
 
     public var meaning: String {
         switch self {
@@ -34,6 +35,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .timedOut: return "timed out waiting for an interface or provider (--wait)"
         case .nothingToDo: return "apply: everything was already in the requested state"
         case .kernelError: return "unexpected error from the kernel or the system"
+        case .refused: return "refused: a PTP daemon uses the interface or its clocks (--force overrides)"
         }
     }
 

@@ -19,10 +19,20 @@ public struct Tsctl: ParsableCommand {
             \(ExitStatus.table)
             """,
         version: version,
-        subcommands: [Show.self, CheckCommand.self]
+        subcommands: [Show.self, SetCommand.self, ApplyCommand.self, CheckCommand.self]
     )
 
     public init() {}
+
+    /// "…following:\n  - a\n  - b" -> "…following: a, b"
+    static func oneLine(_ text: String) -> String {
+        var head = "", items: [String] = []
+        for raw in text.split(separator: "\n") {
+            let line = raw.drop { $0 == " " }
+            if line.hasPrefix("- ") { items.append(String(line.dropFirst(2))) } else { head += (head.isEmpty ? "" : " ") + line }
+        }
+        return items.isEmpty ? head : head + " " + items.joined(separator: ", ")
+    }
 
     /// Runs the command line and exits with a code from ExitStatus.
     public static func runMain() -> Never {
@@ -40,7 +50,8 @@ public struct Tsctl: ParsableCommand {
                 print(fullMessage(for: error))
                 Sys.exitProcess(ExitStatus.ok.rawValue)
             }
-            Sys.printError("tsctl: \(message(for: error)) (see `tsctl --help`)")
+            // One line: ArgumentParser lists valid values on lines of their own.
+            Sys.printError("tsctl: \(oneLine(message(for: error))) (see `tsctl --help`)")
             Sys.exitProcess(ExitStatus.usage.rawValue)
         }
     }

@@ -29,7 +29,7 @@ public final class EthtoolClient {
         guard family.has(op) else { throw .opMissing(family: Ethtool.familyName, op: name, since: since) }
     }
 
-    private static func header(_ b: borrowing RequestBuilder, _ dev: DeviceSelector?, flags: UInt32 = 0) {
+    private static func header(_ b: RequestBuilder, _ dev: DeviceSelector?, flags: UInt32 = 0) {
         b.nest(1) {  // ETHTOOL_A_*_HEADER is attribute 1 in every message
             switch dev {
             case .name(let n): b.string(Ethtool.Header.DEV_NAME, n)
@@ -151,4 +151,73 @@ private func single<T>(_ o: Outcome, _ decode: (NetlinkMessage) throws(NetlinkEr
 
 private func single<T>(_ o: Outcome, _ decode: (NetlinkMessage) throws(NetlinkError) -> T) throws(NetlinkError) -> T {
     try (single(o, decode) as Result<T, NetlinkError>).get()
+}
+
+// MARK: TSCONFIG_SET (6.14)
+
+/// What one TSCONFIG_SET carries; nil fields are not sent (the kernel keeps
+/// them, except that a provider change starts from an all-zero config).
+public struct TsconfigChange: Equatable, Sendable {
+    public var provider: ProviderID?
+    public var txType: UInt32?
+    public var rxFilter: UInt32?
+    /// HWTSTAMP_FLAG_* bits, sent as a whole list.
+    public var flags: UInt32?
+
+    public init(provider: ProviderID? = nil, txType: UInt32? = nil, rxFilter: UInt32? = nil, flags: UInt32? = nil) {
+        self.provider = provider
+        self.txType = txType
+        self.rxFilter = rxFilter
+        self.flags = flags
+    }
+}
+
+extension EthtoolClient {
+    public func tsconfigSetRequest(_ dev: DeviceSelector, _ change: TsconfigChange) -> RequestSpec {
+        RequestSpec(command: Ethtool.Cmd.TSCONFIG_SET, label: "TSCONFIG_SET \(Self.describe(dev))") { b in
+            b.nest(1) {
+                switch dev {
+                case .name(let n): b.string(Ethtool.Header.DEV_NAME, n)
+                case .index(let i): b.u32(Ethtool.Header.DEV_INDEX, i)
+                }
+            }
+            if let p = change.provider {
+                b.nest(Ethtool.Tsconfig.HWTSTAMP_PROVIDER) {
+                    b.u32(Ethtool.Provider.INDEX, p.phcIndex)
+                    b.u32(Ethtool.Provider.QUALIFIER, p.qualifier)
+                }
+            }
+            // NOMASK lists with exactly one bit: the kernel wants one tx type and
+            // one filter, and a list replaces what was there.
+            func oneBit(_ attr: UInt16, _ bits: [UInt32]) {
+                b.nest(attr) {
+                    b.flag(Ethtool.Bitset.NOMASK)
+                    b.nest(Ethtool.Bitset.BITS) {
+                        for bit in bits { b.nest(Ethtool.Bitset.BITS_BIT) { b.u32(Ethtool.Bitset.BIT_INDEX, bit) } }
+                    }
+                }
+            }
+            if let tx = change.txType { oneBit(Ethtool.Tsconfig.TX_TYPES, [tx]) }
+            if let rx = change.rxFilter { oneBit(Ethtool.Tsconfig.RX_FILTERS, [rx]) }
+            if let f = change.flags { oneBit(Ethtool.Tsconfig.HWTSTAMP_FLAGS, (0..<32).filter { f & (1 << $0) != 0 }) }
+        }
+    }
+
+    /// Applies a change. The kernel replies with the new config from 6.18 on;
+    /// earlier kernels (and PHY providers before 6.19) may send only the ACK: nil.
+    public func setTsconfig(_ dev: DeviceSelector, _ change: TsconfigChange) throws(NetlinkError) -> TsconfigReply? {
+        guard family.has(Ethtool.Cmd.TSCONFIG_SET) else {
+            throw .opMissing(family: Ethtool.familyName, op: "TSCONFIG_SET", since: "6.14")
+        }
+        let msgs = try genl.batch([tsconfigSetRequest(dev, change)])[0].get()
+        guard let m = msgs.first else { return nil }
+        return try Decode.tsconfig(m)
+    }
+
+    static func describe(_ dev: DeviceSelector) -> String {
+        switch dev {
+        case .name(let n): return n
+        case .index(let i): return "ifindex \(i)"
+        }
+    }
 }

@@ -22,9 +22,9 @@ public typealias Outcome = Result<[NetlinkMessage], NetlinkError>
 public struct RequestSpec {
     public var command: UInt8
     public var label: String
-    public var fill: (borrowing RequestBuilder) -> Void
+    public var fill: (RequestBuilder) -> Void
 
-    public init(command: UInt8, label: String, fill: @escaping (borrowing RequestBuilder) -> Void) {
+    public init(command: UInt8, label: String, fill: @escaping (RequestBuilder) -> Void) {
         self.command = command
         self.label = label
         self.fill = fill

@@ -79,6 +79,30 @@ public final class RtnlClient {
         }
     }
 
+    /// Link events: a socket in RTNLGRP_LINK. `next` returns the names of links
+    /// that were added or came up (IFF_UP and IFF_RUNNING) since the last call,
+    /// or nil when nothing happened within the timeout.
+    public final class LinkMonitor {
+        let socket: LibnlSocket
+        public init() throws(NetlinkError) {
+            socket = try LibnlSocket(netlinkProtocol: NETLINK_ROUTE)
+            try socket.join(group: 1)  // RTNLGRP_LINK
+        }
+
+        public func next(timeoutMilliseconds: Int32) throws(NetlinkError) -> [String]? {
+            guard socket.waitReadable(milliseconds: timeoutMilliseconds) else { return nil }
+            var up: [String] = []
+            for msg in try NetlinkMessage.split(try socket.receive()) where msg.type == RTM.NEWLINK {
+                let p = msg.payload
+                guard p.count >= RtnlClient.ifinfomsgSize else { continue }
+                let flags = p.le32(at: p.startIndex + 8)
+                let link = try RtnlClient.decodeLink(msg)
+                if flags & 0x1 != 0 && flags & 0x40 != 0 { up.append(link.name) }
+            }
+            return up
+        }
+    }
+
     static func decodeLink(_ msg: NetlinkMessage) throws(NetlinkError) -> LinkReply {
         let p = msg.payload
         guard p.count >= ifinfomsgSize else { throw .malformed("RTM_NEWLINK shorter than ifinfomsg") }

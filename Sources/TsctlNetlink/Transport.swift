@@ -44,6 +44,21 @@ public final class LibnlSocket: NetlinkTransport {
         nl_socket_enable_msg_peek(sk)
     }
 
+    /// Joins a multicast group (e.g. RTNLGRP_LINK for link events).
+    public func join(group: Int32) throws(NetlinkError) {
+        if nl_socket_add_membership(sk, group) < 0 { throw .system(call: "setsockopt(NETLINK_ADD_MEMBERSHIP)", errno: errno) }
+    }
+
+    /// Waits until a datagram can be read, at most `milliseconds`; false on timeout.
+    public func waitReadable(milliseconds: Int32) -> Bool {
+        var p = pollfd(fd: nl_socket_get_fd(sk), events: Int16(POLLIN), revents: 0)
+        while true {
+            let r = poll(&p, 1, milliseconds)
+            if r < 0 && errno == EINTR { continue }
+            return r > 0
+        }
+    }
+
     deinit {
         if let trace { fclose(trace) }
         nl_socket_free(sk)
@@ -85,7 +100,7 @@ public final class LibnlSocket: NetlinkTransport {
 
 /// Builds one request with libnl's message API (which sets NLA_F_NESTED on
 /// every nest since libnl 3.5) and hands back its bytes.
-public struct RequestBuilder: ~Copyable {
+public final class RequestBuilder {
     private let msg: OpaquePointer
 
     public init(family: UInt16, command: UInt8, version: UInt8, flags: UInt16, seq: UInt32) {

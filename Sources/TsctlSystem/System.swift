@@ -138,3 +138,16 @@ extension Sys {
         Glibc.exit(code)
     }
 }
+
+extension Sys {
+    /// Whether this process has CAP_NET_ADMIN (bit 12 of CapEff in /proc/self/status).
+    public static func hasNetAdmin() -> Bool {
+        guard let status = readFile("/proc/self/status") else { return true }
+        for line in status.split(separator: "\n") where line.hasPrefix("CapEff:") {
+            let hex = line.dropFirst(7).drop { $0 == " " || $0 == "\t" }
+            guard let caps = UInt64(hex, radix: 16) else { return true }
+            return caps & (1 << 12) != 0
+        }
+        return true
+    }
+}

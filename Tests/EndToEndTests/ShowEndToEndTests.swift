@@ -142,6 +142,6 @@ struct ShowEndToEndTests {
         let r = try Run.run([E2E.tsctl, "--help"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("EXIT STATUS"))
-        for code in 0...11 { #expect(r.stdout.contains("\n  \(code < 10 ? " " : "")\(code)  "), "exit code \(code)") }
+        for code in 0...12 { #expect(r.stdout.contains("\n  \(code < 10 ? " " : "")\(code)  "), "exit code \(code)") }
     }
 }

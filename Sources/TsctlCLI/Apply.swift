@@ -1,0 +1,138 @@
+import ArgumentParser
+import TsctlDesired
+import TsctlInventory
+import TsctlNetlink
+import TsctlPlan
+import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Bring many interfaces to the state a desired-state file describes, all or nothing.",
+        discussion: """
+            Everything is validated before anything changes (interfaces and providers exist, \
+            tx and rx are within each provider's capabilities); then the plan is applied in \
+            file order and verified; on any failure every interface already changed is \
+            rolled back and the rollback verified. Exit 0 applied, 10 nothing to do, 7 failed \
+            and rolled back, 8 rollback incomplete, 9 timed out waiting (--wait). The file \
+            format is in docs/desired-state.md; `tsctl check --expect FILE` verifies the same \
+            file without changing anything.
+            """
+    )
+
+    @Argument(help: "The desired-state file (TOML).")
+    var file: String
+
+    @Option(help: ArgumentHelp("Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).", valueName: "seconds"))
+    var wait: Double = 0
+
+    @Flag(help: "Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Runs until stopped.")
+    var keep = false
+
+    @Option(help: ArgumentHelp("With --keep: also re-check every so many seconds.", valueName: "seconds"))
+    var interval: Double = 30
+
+    @OptionGroup var options: ChangeOptions
+
+    func validate() throws {
+        if wait < 0 || wait > 86400 { throw ValidationError("--wait takes 0 to 86400 seconds") }
+        if interval < 0.1 { throw ValidationError("--interval takes at least 0.1 seconds") }
+        if keep && options.dryRun { throw ValidationError("--keep and --dry-run exclude each other") }
+    }
+
+    func run() throws {
+        let state = try loadDesiredState(file)
+        try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
+        let session = try ChangeSession.open()
+        let (snap, plans) = try planOrWait(state, session)
+        let changes = plans.filter { !$0.isNoOp }
+        for p in plans {
+            for n in p.notes { print("\(p.interface): note: \(n)") }
+            print("\(p.interface): \(options.dryRun && !p.isNoOp ? "would change " : "")\(p.changeDescription)")
+        }
+        if options.dryRun { return }
+        if !changes.isEmpty {
+            try session.refuseIfDaemons(snap.interfaces.filter { i in changes.contains { $0.interface == i.name } }, force: options.force)
+            let outcome = session.applyAll(changes)
+            print(outcome.report, terminator: "")
+            if let f = outcome.failure { throw f }
+        }
+        if keep {
+            try keepApplied(state, session)
+        }
+        if changes.isEmpty {
+            print("nothing to do: every interface is already as \(file) says")
+            throw TsctlExit(.nothingToDo)
+        }
+    }
+
+    /// Plans, and with --wait retries while interfaces or providers are missing.
+    func planOrWait(_ state: DesiredState, _ session: ChangeSession) throws -> (Snapshot, [InterfacePlan]) {
+        let deadline = now() + wait
+        while true {
+            let snap = try session.snapshot(nil)
+            let (plans, errors) = Planner.plan(state, snap)
+            if errors.isEmpty { return (snap, plans) }
+            let missing = errors.allSatisfy { $0.kind == .noSuchInterface || $0.kind == .noSuchProvider }
+            if missing && now() < deadline {
+                usleep(200_000)
+                continue
+            }
+            for e in errors.dropLast() { Sys.printError("tsctl: \(e.message)") }
+            let last = errors.last!
+            if missing && wait > 0 {
+                throw TsctlFailure(.timedOut, "\(last.message) (still missing after --wait \(wait)); nothing was changed")
+            }
+            var f = TsctlFailure(last)
+            f.message += "; nothing was changed"
+            throw f
+        }
+    }
+
+    /// --keep: re-plan on link-up events and every --interval, and apply what drifted.
+    func keepApplied(_ state: DesiredState, _ session: ChangeSession) throws {
+        let monitor: RtnlClient.LinkMonitor
+        do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
+        log("keeping \(file) applied (link events, and a re-check every \(interval) s)")
+        while true {
+            let event: [String]?
+            do { event = try monitor.next(timeoutMilliseconds: Int32(interval * 1000)) } catch {
+                log("link events: \(error); re-checking")
+                continue
+            }
+            if let names = event, !names.isEmpty { log("link up: \(names.joined(separator: ", "))") }
+            // A PHY attaches around link-up; give its clock a moment to register.
+            if event != nil { usleep(300_000) }
+            let snap: Snapshot
+            do { snap = try session.snapshot(nil) } catch { log("\(error)"); continue }
+            let (plans, errors) = Planner.plan(state, snap)
+            for e in errors { log("not yet: \(e.message)") }
+            let drifted = plans.filter { !$0.isNoOp }
+            guard !drifted.isEmpty else { continue }
+            do {
+                try session.refuseIfDaemons(snap.interfaces.filter { i in drifted.contains { $0.interface == i.name } },
+                                            force: options.force)
+            } catch let f as TsctlFailure {
+                log("not re-applying: \(f.message)")
+                continue
+            }
+            let outcome = session.applyAll(drifted)
+            for line in outcome.report.split(separator: "\n") { log("re-applied: \(line)") }
+            if let f = outcome.failure { log(f.message) }
+        }
+    }
+
+    func log(_ s: String) {
+        print(s)
+        fflush(nil)
+    }
+
+    func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,226 @@
+import ArgumentParser
+import TsctlDesired
+import TsctlInventory
+import TsctlNetlink
+import TsctlPlan
+import TsctlSystem
+
+/// Kernel names for tx types and rx filters, so --help lists them.
+struct TxTypeArg: ExpressibleByArgument {
+    var name: String
+    init?(argument: String) {
+        guard TimestampingNames.txTypes.contains(argument) else { return nil }
+        name = argument
+    }
+    static var allValueStrings: [String] { TimestampingNames.txTypes }
+}
+
+struct RxFilterArg: ExpressibleByArgument {
+    var name: String
+    init?(argument: String) {
+        guard TimestampingNames.rxFilters.contains(argument) else { return nil }
+        name = argument
+    }
+    static var allValueStrings: [String] { TimestampingNames.rxFilters }
+}
+
+struct FlagArg: ExpressibleByArgument {
+    var name: String
+    init?(argument: String) {
+        guard TimestampingNames.hwtstampFlags.contains(argument) else { return nil }
+        name = argument
+    }
+    static var allValueStrings: [String] { TimestampingNames.hwtstampFlags }
+}
+
+struct SourceArg: ExpressibleByArgument {
+    var spec: SourceSpec
+    init?(argument: String) {
+        guard let s = SourceSpec(argument) else { return nil }
+        spec = s
+    }
+    static var defaultCompletionKind: CompletionKind { .list(["mac", "phy", "phy:1", "phc:0"]) }
+}
+
+enum QualifierArg: String, ExpressibleByArgument, CaseIterable {
+    case precise, approx
+}
+
+/// Options shared by set and apply.
+struct ChangeOptions: ParsableArguments {
+    @Flag(help: "Print the exact change and touch nothing.")
+    var dryRun = false
+
+    @Flag(help: "Change even though a PTP daemon (ptp4l, phc2sys, ts2phc, chronyd) uses the interface or its clocks.")
+    var force = false
+}
+
+struct SetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Choose an interface's timestamping provider (MAC or PHY) and its tx type and rx filter.",
+        discussion: """
+            One TSCONFIG_SET carries the provider, tx and rx together (switching provider \
+            turns the old one off and starts the new one from tx off, rx none, so tsctl \
+            carries the current tx/rx over unless you give them). The result is read back \
+            and verified; if verification fails the previous provider and configuration \
+            are restored. When the interface is already as asked, nothing is sent. \
+            Needs CAP_NET_ADMIN. Before Linux 6.14 only tx/rx can be set (SIOCSHWTSTAMP).
+            """
+    )
+
+    @Argument(help: "The interface.")
+    var interface: String
+
+    @Option(help: ArgumentHelp("The provider: \(SourceSpec.help).", valueName: "source"))
+    var source: SourceArg?
+
+    @Option(help: "The provider's qualifier.")
+    var qualifier: QualifierArg?
+
+    @Option(help: "Transmit timestamping.")
+    var tx: TxTypeArg?
+
+    @Option(help: "Receive filter.")
+    var rx: RxFilterArg?
+
+    @Option(parsing: .upToNextOption, help: "hwtstamp flags (replaces the current ones).")
+    var flags: [FlagArg] = []
+
+    @Flag(help: "Clear the hwtstamp flags.")
+    var noFlags = false
+
+    @OptionGroup var options: ChangeOptions
+
+    func validate() throws {
+        if let why = InterfaceName.problem(interface) { throw ValidationError("invalid interface name \"\(interface)\": \(why)") }
+        if source == nil && qualifier == nil && tx == nil && rx == nil && flags.isEmpty && !noFlags {
+            throw ValidationError("nothing to set: give --source, --qualifier, --tx, --rx or --flags")
+        }
+        if noFlags && !flags.isEmpty { throw ValidationError("--flags and --no-flags exclude each other") }
+    }
+
+    func run() throws {
+        let desired = Desired(source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
+                              txType: tx?.name, rxFilter: rx?.name,
+                              flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
+        try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
+        let session = try ChangeSession.open()
+        let snap = try session.snapshot([interface])
+        guard let itf = snap.interfaces.first else { throw TsctlFailure(.noSuchDevice, "no such interface: \(interface)") }
+        let plan: InterfacePlan
+        switch Planner.plan(itf, desired, features: snap.kernel.features) {
+        case .success(let p): plan = p
+        case .failure(let e): throw TsctlFailure(e)
+        }
+        for note in plan.notes { print("note: \(note)") }
+        if plan.isNoOp {
+            print("\(interface): \(plan.changeDescription); nothing sent")
+            return
+        }
+        if options.dryRun {
+            print("\(interface): would change \(plan.changeDescription)")
+            return
+        }
+        try session.refuseIfDaemons([itf], force: options.force)
+        let outcome = session.applyAll([plan])
+        print(outcome.report, terminator: "")
+        if let failure = outcome.failure { throw failure }
+    }
+}
+
+extension TsctlFailure {
+    init(_ e: PlanError) {
+        switch e.kind {
+        case .noSuchInterface, .noSuchProvider: self.init(.noSuchDevice, e.message)
+        case .notSupported: self.init(.notSupported, e.message)
+        case .needsConfig, .conflict: self.init(.usage, e.message)
+        }
+    }
+}
+
+/// What set and apply share: the inventory, the daemon guard, and
+/// apply-verify-rollback over a list of plans.
+final class ChangeSession {
+    let inventory: Inventory
+    let applier: Applier
+
+    init(inventory: Inventory) {
+        self.inventory = inventory
+        applier = Applier(client: inventory.client) { name in
+            try? inventory.snapshot(names: [name]).interfaces.first
+        }
+    }
+
+    /// Changing needs CAP_NET_ADMIN; say so before reading or planning anything.
+    static func requireNetAdmin(dryRun: Bool) throws {
+        if !dryRun && !Sys.hasNetAdmin() {
+            throw TsctlFailure(.permissionDenied, "setting timestamping needs CAP_NET_ADMIN (run as root); nothing was changed")
+        }
+    }
+
+    static func open() throws -> ChangeSession {
+        do { return ChangeSession(inventory: try Inventory.open()) } catch { throw TsctlFailure(error) }
+    }
+
+    func snapshot(_ names: [String]?) throws -> Snapshot {
+        do { return try inventory.snapshot(names: names) } catch { throw TsctlFailure(error) }
+    }
+
+    func refuseIfDaemons(_ itfs: [InterfaceSnapshot], force: Bool) throws {
+        guard !force else { return }
+        let daemons = PTPDaemons.scan()
+        for itf in itfs {
+            let clocks = Set(itf.phcs.map(\.index))
+            if let d = daemons.first(where: { d in
+                d.interfaces.contains(itf.name) || d.interfaces.contains("*")
+                    || !clocks.isDisjoint(with: d.namedPHCs + (d.openPHCs ?? []))
+            }) {
+                throw TsctlFailure(.refused, "\(d.label) uses \(itf.name) or its clocks (\(d.commandLine)); stop it first or use --force")
+            }
+        }
+    }
+
+    struct Outcome {
+        var report: String
+        var failure: TsctlFailure?
+    }
+
+    /// Applies in order; on a failure rolls back every interface already
+    /// changed (and the failed one), newest first, and verifies that too.
+    func applyAll(_ plans: [InterfacePlan]) -> Outcome {
+        var lines: [String] = []
+        var done: [InterfacePlan] = []
+        for plan in plans {
+            switch applier.apply(plan) {
+            case .success(let o):
+                lines.append("\(o.interface): \(o.state.rawValue): \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
+                if o.state != .unchanged { done.append(plan) }
+            case .failure(let f):
+                lines.append("\(plan.interface): failed: \(f.text)")
+                // A refused request changed nothing; a wrong result did.
+                if case .verification = f { done.append(plan) }
+                var complete = true
+                for p in done.reversed() {
+                    switch applier.rollback(p) {
+                    case .success(let o): lines.append("\(o.interface): rolled back: \(o.final ?? o.message)")
+                    case .failure(let rf):
+                        complete = false
+                        lines.append("\(p.interface): ROLLBACK FAILED: \(rf.text)")
+                    }
+                }
+                let status: ExitStatus
+                if !complete { status = .rollbackIncomplete } else if done.isEmpty && f.isPermission { status = .permissionDenied } else if done.isEmpty && f.isNotSupported { status = .notSupported } else { status = .rolledBack }
+                let summary: String
+                switch status {
+                case .rollbackIncomplete: summary = "the change failed and the rollback is incomplete; see above"
+                case .rolledBack: summary = done.isEmpty ? "the change failed; nothing was changed" : "the change failed; \(done.count) interface(s) rolled back"
+                case .permissionDenied: summary = "permission denied: setting timestamping needs CAP_NET_ADMIN; nothing was changed"
+                default: summary = "\(f.text); nothing was changed"
+                }
+                return Outcome(report: lines.map { $0 + "\n" }.joined(), failure: TsctlFailure(status, summary))
+            }
+        }
+        return Outcome(report: lines.map { $0 + "\n" }.joined(), failure: nil)
+    }
+}

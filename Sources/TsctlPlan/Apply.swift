@@ -1,0 +1,133 @@
+import TsctlInventory
+import TsctlNetlink
+import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What happened to one interface.
+public struct ApplyOutcome: Equatable, Sendable {
+    public enum State: String, Sendable {
+        case unchanged, applied, unverified, failed, rolledBack = "rolled-back", rollbackFailed = "rollback-failed"
+    }
+    public var interface: String
+    public var state: State
+    public var message: String
+    /// The configuration read back at the end, when it could be read.
+    public var final: String?
+}
+
+/// Sends plans to the kernel, verifies by reading back, and undoes what
+/// failed. No notification tells anyone of a change: reading back is the only proof.
+public final class Applier {
+    let client: EthtoolClient
+    let refresh: (String) -> InterfaceSnapshot?
+
+    /// `refresh` re-reads one interface (the inventory), for verification.
+    public init(client: EthtoolClient, refresh: @escaping (String) -> InterfaceSnapshot?) {
+        self.client = client
+        self.refresh = refresh
+    }
+
+    public enum Failure: Error, Equatable {
+        case kernel(NetlinkError)
+        case system(SystemError)
+        case verification(String)
+
+        public var text: String {
+            switch self {
+            case .kernel(let e): return e.description
+            case .system(let e): return e.description
+            case .verification(let s): return s
+            }
+        }
+        public var isPermission: Bool {
+            switch self {
+            case .kernel(let e): return e.isPermission
+            case .system(let e): return e.errno == EPERM || e.errno == EACCES
+            default: return false
+            }
+        }
+        public var isNotSupported: Bool {
+            switch self {
+            case .kernel(let e): return e.isNotSupported
+            case .system(let e): return e.errno == EOPNOTSUPP || e.errno == ERANGE
+            default: return false
+            }
+        }
+    }
+
+    /// Sends the plan's one request, then reads back and compares.
+    public func apply(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
+        guard let change = plan.change else {
+            return .success(ApplyOutcome(interface: plan.interface, state: .unchanged, message: "already as asked", final: plan.current.description))
+        }
+        var reply: TsconfigReply?
+        if plan.viaIoctl {
+            let c = HwtstampIoctl.Config(flags: Int32(bitPattern: change.flags ?? 0), txType: Int32(change.txType ?? 0),
+                                         rxFilter: Int32(change.rxFilter ?? 0))
+            do { _ = try HwtstampIoctl.setConfig(plan.interface, c) } catch { return .failure(.system(error)) }
+        } else {
+            do { reply = try client.setTsconfig(.name(plan.interface), change) } catch { return .failure(.kernel(error)) }
+        }
+        return verify(plan, reply: reply)
+    }
+
+    func verify(_ plan: InterfacePlan, reply: TsconfigReply?) -> Result<ApplyOutcome, Failure> {
+        guard let now = refresh(plan.interface) else {
+            return .failure(.verification("\(plan.interface) disappeared while it was being configured"))
+        }
+        let act = now.active
+        var got: (phc: Int?, q: Qualifier?, tx: String?, rx: String?, flags: [String]?)
+        var source = "read back"
+        if act.isConfigured {
+            got = (act.phcIndex, act.qualifier, act.txType, act.rxFilter, act.flags)
+        } else if let r = reply {
+            // A PHY provider before 6.19 cannot be read back; the SET reply (6.18+) says what was set.
+            got = (r.provider.map { Int($0.phcIndex) }, r.provider.map { Qualifier(kernel: $0.qualifier) },
+                   r.txType?.names.first, r.rxFilter?.names.first, r.flags?.names ?? [])
+            source = "TSCONFIG_SET reply"
+        } else {
+            let adv = now.advertised
+            if let p = plan.target.provider, !plan.viaIoctl, adv?.phcIndex != p.phcIndex {
+                return .failure(.verification("\(plan.interface): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"))
+            }
+            return .success(ApplyOutcome(interface: plan.interface, state: .unverified,
+                                         message: "set, but the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
+                                         final: nil))
+        }
+        var wrong: [String] = []
+        if let p = plan.target.provider, got.phc != nil, got.phc != p.phcIndex || got.q != p.qualifier {
+            wrong.append("provider is ptp\(got.phc!) \(got.q?.name ?? ""), not \(p.label) ptp\(p.phcIndex)")
+        }
+        if let t = plan.target.txType, got.tx != t { wrong.append("tx is \(got.tx ?? "?"), not \(t)") }
+        if let r = plan.target.rxFilter, !rxCovers(got.rx, r) { wrong.append("rx is \(got.rx ?? "?"), not \(r)") }
+        if let f = plan.target.flags, let g = got.flags, Set(f) != Set(g) { wrong.append("flags are [\(g.joined(separator: ","))], not [\(f.joined(separator: ","))]") }
+        if !wrong.isEmpty {
+            return .failure(.verification("\(plan.interface): after the change (\(source)) " + wrong.joined(separator: "; ")))
+        }
+        var msg = "applied, verified by \(source)"
+        if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
+        let final = Config(provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
+                           txType: got.tx, rxFilter: got.rx, flags: got.flags)
+        return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, final: final.description))
+    }
+
+    /// Puts an interface back as `plan.current` says it was.
+    public func rollback(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
+        guard plan.currentKnown, let tx = plan.current.txType, let rx = plan.current.rxFilter else {
+            return .failure(.verification("\(plan.interface): its previous configuration was never readable, so it cannot be restored"))
+        }
+        var change = TsconfigChange(txType: UInt32(TimestampingNames.txTypes.firstIndex(of: tx) ?? 0),
+                                    rxFilter: UInt32(TimestampingNames.rxFilters.firstIndex(of: rx) ?? 0),
+                                    flags: flagBits(plan.current.flags ?? []))
+        if let p = plan.current.provider, plan.change?.provider != nil {
+            change.provider = ProviderID(phcIndex: UInt32(p.phcIndex), qualifier: p.qualifier.kernelValue)
+        }
+        let back = InterfacePlan(interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
+                                 change: change, viaIoctl: plan.viaIoctl, notes: [])
+        return apply(back).map { o in
+            ApplyOutcome(interface: o.interface, state: .rolledBack, message: "restored: \(o.message)", final: o.final)
+        }
+    }
+}

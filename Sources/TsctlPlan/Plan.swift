@@ -1,0 +1,216 @@
+import TsctlDesired
+import TsctlInventory
+import TsctlNetlink
+
+/// A configuration as tsctl compares them: provider (when known), tx, rx, flags.
+public struct Config: Equatable, Sendable, CustomStringConvertible {
+    public var provider: Provider?
+    public var txType: String?
+    public var rxFilter: String?
+    public var flags: [String]?
+
+    public init(provider: Provider?, txType: String?, rxFilter: String?, flags: [String]?) {
+        self.provider = provider
+        self.txType = txType
+        self.rxFilter = rxFilter
+        self.flags = flags
+    }
+
+    public var description: String {
+        var parts: [String] = []
+        if let p = provider { parts.append("\(p.label) ptp\(p.phcIndex)") }
+        parts.append("tx \(txType ?? "?")")
+        parts.append("rx \(rxFilter ?? "?")")
+        if let f = flags, !f.isEmpty { parts.append("flags \(f.joined(separator: ","))") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Desired minus current for one interface.
+public struct InterfacePlan: Equatable, Sendable {
+    public var interface: String
+    /// What is configured now (provider nil when the kernel cannot say).
+    public var current: Config
+    /// True when `current` was read from the kernel (else it is unknown).
+    public var currentKnown: Bool
+    /// What it will be.
+    public var target: Config
+    /// The one request that gets there; nil when there is nothing to do.
+    public var change: TsconfigChange?
+    /// Before 6.14: tx/rx go through SIOCSHWTSTAMP instead of TSCONFIG_SET.
+    public var viaIoctl: Bool
+    /// What the user should know (carried-over settings, a reset risk).
+    public var notes: [String]
+
+    public var isNoOp: Bool { change == nil }
+
+    /// The exact request, in words.
+    public var changeDescription: String {
+        guard let c = change else { return "nothing to change (\(current))" }
+        var parts: [String] = []
+        if let p = c.provider { parts.append("provider {phc \(p.phcIndex), \(Qualifier(kernel: p.qualifier).name)}") }
+        if let t = c.txType { parts.append("tx \(TimestampingNames.txTypes[Int(t)])") }
+        if let r = c.rxFilter { parts.append("rx \(TimestampingNames.rxFilters[Int(r)])") }
+        if let f = c.flags { parts.append("flags [\(flagNames(f).joined(separator: ","))]") }
+        let request = viaIoctl ? "SIOCSHWTSTAMP" : "TSCONFIG_SET"
+        return "\(currentKnown ? current.description : "current config unknown") -> \(target) (one \(request): \(parts.joined(separator: ", ")))"
+    }
+}
+
+public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable { case noSuchInterface, noSuchProvider, notSupported, needsConfig, conflict }
+    public var kind: Kind
+    public var interface: String?
+    public var message: String
+    public var description: String { message }
+}
+
+func flagNames(_ bits: UInt32) -> [String] {
+    (0..<32).filter { bits & (1 << $0) != 0 }.map { $0 < TimestampingNames.hwtstampFlags.count ? TimestampingNames.hwtstampFlags[$0] : "bit-\($0)" }
+}
+
+func flagBits(_ names: [String]) -> UInt32 {
+    names.reduce(0) { acc, n in acc | (TimestampingNames.hwtstampFlags.firstIndex(of: n).map { UInt32(1) << UInt32($0) } ?? 0) }
+}
+
+/// Does rx filter `actual` (what the driver chose) give at least what `wanted` asks?
+/// Drivers may widen a filter (mvpp2 answers any PTP filter with "all").
+public func rxCovers(_ actual: String?, _ wanted: String) -> Bool {
+    guard let actual else { return false }
+    if actual == wanted || actual == "all" { return true }
+    if wanted == "none" { return false }
+    for family in ["ptpv2-l2-", "ptpv2-l4-", "ptpv1-l4-"] where wanted.hasPrefix(family) {
+        if actual == family + "event" { return true }
+    }
+    return actual == "ptpv2-event" && wanted.hasPrefix("ptpv2-")
+}
+
+public enum Planner {
+    /// One interface: resolve the provider, carry what the kernel would reset,
+    /// refuse what the provider cannot do, and leave a no-op untouched.
+    public static func plan(_ itf: InterfaceSnapshot, _ desired: Desired, features: KernelFeatures) -> Result<InterfacePlan, PlanError> {
+        func fail(_ k: PlanError.Kind, _ m: String) -> Result<InterfacePlan, PlanError> {
+            .failure(PlanError(kind: k, interface: itf.name, message: m))
+        }
+        let act = itf.active
+        let currentProvider = itf.providers.first { $0.active }
+        let known = act.isConfigured
+        let current = Config(provider: currentProvider, txType: known ? act.txType : nil,
+                             rxFilter: known ? act.rxFilter : nil, flags: known ? act.flags : nil)
+        var notes: [String] = []
+
+        // The provider wanted.
+        var wanted: Provider?
+        if let spec = desired.source {
+            switch spec.resolve(in: itf, qualifier: desired.qualifier) {
+            case .success(let p): wanted = p
+            case .failure(let e): return fail(.noSuchProvider, e.description)
+            }
+        } else if let q = desired.qualifier {
+            guard let cur = currentProvider ?? itf.providers.first(where: { $0.advertised }) else {
+                return fail(.needsConfig, "\(itf.name): --qualifier needs --source (the current provider is unknown)")
+            }
+            switch (cur.layer == .mac ? SourceSpec.mac : .phy(cur.phyIndex)).resolve(in: itf, qualifier: q) {
+            case .success(let p): wanted = p
+            case .failure(let e): return fail(.noSuchProvider, e.description)
+            }
+        }
+        if desired.require && wanted == nil && itf.providers.isEmpty {
+            return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider (require = true)")
+        }
+
+        let viaIoctl = !features.tsconfig
+        if viaIoctl, let w = wanted, !w.advertised {
+            return fail(.notSupported, "\(itf.name): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
+        }
+        // Re-selecting the active provider resets it in the kernel: only a real switch is sent.
+        let switching: Bool
+        if viaIoctl { switching = false } else if let w = wanted {
+            if let cur = currentProvider { switching = cur != w } else {
+                switching = true
+                notes.append("the active provider cannot be read, so \(w.label) is selected explicitly; the kernel then starts it from tx off, rx none")
+            }
+        } else { switching = false }
+        let targetProvider = wanted ?? currentProvider
+
+        // tx/rx: what the user said, else what is set now (a switch or an unreadable
+        // config would otherwise leave them off).
+        var tx = desired.txType, rx = desired.rxFilter
+        if switching || !known {
+            if tx == nil, let t = current.txType { tx = t; notes.append("tx \(t) carried over") }
+            if rx == nil, let r = current.rxFilter { rx = r; notes.append("rx \(r) carried over") }
+            if (tx == nil) != (rx == nil) || (switching && tx == nil) {
+                let why = switching ? "switching provider turns timestamping off unless the same request sets tx and rx"
+                    : "the current configuration cannot be read back, so the kernel would reset what is not given"
+                if tx == nil && rx == nil && !switching {
+                    // Nothing to set at all: fine.
+                } else {
+                    return fail(.needsConfig, "\(itf.name): \(why); give both --tx and --rx")
+                }
+            }
+        }
+        if let caps = targetProvider?.capabilities {
+            if let t = tx, !caps.txTypes.contains(t) {
+                return fail(.notSupported, "\(itf.name): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))")
+            }
+            if let r = rx, !caps.rxFilters.contains(r) {
+                return fail(.notSupported, "\(itf.name): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))")
+            }
+        } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {
+            return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider to configure")
+        }
+        let target = Config(provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
+                            flags: desired.flags ?? current.flags)
+
+        var change = TsconfigChange()
+        if switching, let w = wanted { change.provider = ProviderID(phcIndex: UInt32(w.phcIndex), qualifier: w.qualifier.kernelValue) }
+        let sendAll = switching || !known || viaIoctl
+        if let t = tx, sendAll || t != current.txType { change.txType = UInt32(TimestampingNames.txTypes.firstIndex(of: t)!) }
+        if let r = rx, sendAll || !rxCovers(current.rxFilter, r) { change.rxFilter = UInt32(TimestampingNames.rxFilters.firstIndex(of: r)!) }
+        if let f = desired.flags, sendAll || Set(f) != Set(current.flags ?? []) { change.flags = flagBits(f) }
+        if viaIoctl, change != TsconfigChange() {
+            // SIOCSHWTSTAMP always carries all three.
+            guard let t = target.txType, let r = target.rxFilter else {
+                return fail(.needsConfig, "\(itf.name): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
+            }
+            change.txType = UInt32(TimestampingNames.txTypes.firstIndex(of: t)!)
+            change.rxFilter = UInt32(TimestampingNames.rxFilters.firstIndex(of: r)!)
+            change.flags = change.flags ?? flagBits(target.flags ?? [])
+        }
+        if known, let r = rx, r != current.rxFilter, rxCovers(current.rxFilter, r), change.rxFilter == nil {
+            notes.append("rx \(current.rxFilter!) already covers \(r)")
+        }
+        return .success(InterfacePlan(interface: itf.name, current: current, currentKnown: known, target: target,
+                                      change: change == TsconfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes))
+    }
+
+    /// A whole desired-state file against a snapshot: every problem at once,
+    /// so nothing is changed unless everything can be.
+    public static func plan(_ state: DesiredState, _ snap: Snapshot) -> (plans: [InterfacePlan], errors: [PlanError]) {
+        var plans: [InterfacePlan] = []
+        var errors: [PlanError] = []
+        var owner: [String: DesiredInterface] = [:]
+        for entry in state.interfaces {
+            let matched = snap.interfaces.filter(entry.matches)
+            if matched.isEmpty && !entry.isGlob {
+                errors.append(PlanError(kind: .noSuchInterface, interface: entry.name,
+                                        message: "\(state.file):\(entry.position.line): no interface \(entry.name!)"))
+            }
+            for itf in matched {
+                if let first = owner[itf.name] {
+                    errors.append(PlanError(kind: .conflict, interface: itf.name,
+                                            message: "\(itf.name) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"))
+                    continue
+                }
+                owner[itf.name] = entry
+                switch plan(itf, entry.desired, features: snap.kernel.features) {
+                case .success(let p): plans.append(p)
+                case .failure(var e):
+                    e.message = "\(state.file):\(entry.position.line): \(e.message)"
+                    errors.append(e)
+                }
+            }
+        }
+        return (plans, errors)
+    }
+}
