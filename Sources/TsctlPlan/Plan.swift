@@ -153,7 +153,9 @@ public enum Planner {
             if let t = tx, !caps.txTypes.contains(t) {
                 return fail(.notSupported, "\(itf.name): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))")
             }
-            if let r = rx, !caps.rxFilters.contains(r) {
+            if let r = rx, !caps.rxFilters.contains(r), let wider = caps.rxFilters.first(where: { rxCovers($0, r) }) {
+                notes.append("\(targetProvider!.label) does not list rx \(r); its driver may widen it to \(wider)")
+            } else if let r = rx, !caps.rxFilters.contains(r) {
                 return fail(.notSupported, "\(itf.name): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))")
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {

@@ -1,0 +1,104 @@
+import Testing
+@testable import TsctlDesired
+@testable import TsctlInventory
+@testable import TsctlNetlink
+@testable import TsctlPlan
+
+@Suite struct PlannerTests {
+    let features = Board.kernel().features
+
+    func plan(_ itf: InterfaceSnapshot, _ d: Desired) -> Result<InterfacePlan, PlanError> {
+        Planner.plan(itf, d, features: features)
+    }
+
+    @Test func switchingToTheMACIsOneRequestCarryingProviderTxAndRx() throws {
+        let p = try plan(Board.macchiatobin(active: .phy), Desired(source: .mac, txType: "on", rxFilter: "all")).get()
+        #expect(p.change == TsconfigChange(provider: ProviderID(phcIndex: 2, qualifier: 0), txType: 1, rxFilter: 1))
+        #expect(p.changeDescription.contains("one TSCONFIG_SET: provider {phc 2, precise}, tx on, rx all"))
+    }
+
+    @Test func switchingWithoutTxRxCarriesTheCurrentOnesOrRefuses() throws {
+        // MAC active with rx all; the PHY offers only none/some: the user must say.
+        if case .failure(let e) = plan(Board.macchiatobin(active: .mac), Desired(source: .phy(nil))) {
+            #expect(e.kind == .notSupported && e.message.contains("rx all is not supported by phy:1 ptp0 (it supports none, some)"))
+        } else { Issue.record("rx all is not a PHY filter here") }
+        // PHY active with rx some; the MAC lists "all", which covers it (its driver widens).
+        let widen = try plan(Board.macchiatobin(active: .phy), Desired(source: .mac)).get()
+        #expect(widen.change?.rxFilter == 2)
+        #expect(widen.notes.contains("mac does not list rx some; its driver may widen it to all"))
+        let p = try plan(Board.macchiatobin(active: .phy, rx: "none"), Desired(source: .mac)).get()
+        #expect(p.change == TsconfigChange(provider: ProviderID(phcIndex: 2, qualifier: 0), txType: 1, rxFilter: 0))
+        #expect(p.notes == ["tx on carried over", "rx none carried over"])
+    }
+
+    @Test func theStateAlreadyAskedForSendsNothing() throws {
+        let p = try plan(Board.macchiatobin(), Desired(source: .mac, txType: "on", rxFilter: "all")).get()
+        #expect(p.isNoOp, "re-selecting the active provider would reset it in the kernel")
+        // A filter the driver already widened to counts as met.
+        #expect(try plan(Board.macchiatobin(), Desired(rxFilter: "ptpv2-event")).get().isNoOp)
+    }
+
+    @Test func onlyWhatChangesIsSentWhenTheProviderStays() throws {
+        let p = try plan(Board.macchiatobin(), Desired(txType: "off")).get()
+        #expect(p.change == TsconfigChange(txType: 0))
+    }
+
+    @Test func unreadableConfigNeedsBothTxAndRx() throws {
+        var itf = Board.macchiatobin()
+        itf.active = .unavailable(.driverUnsupported, errno: 95)
+        for i in itf.providers.indices { itf.providers[i].active = false }
+        if case .failure(let e) = plan(itf, Desired(txType: "on")) {
+            #expect(e.kind == .needsConfig && e.message.contains("give both --tx and --rx"))
+        } else { Issue.record("the kernel would reset rx to none") }
+        let p = try plan(itf, Desired(source: .mac, txType: "on", rxFilter: "all")).get()
+        #expect(p.change?.provider != nil, "the active provider is unknown, so it is selected explicitly")
+        #expect(p.notes.first?.contains("cannot be read") == true)
+    }
+
+    @Test func beforeLinux614OnlyTxRxThroughTheIoctl() throws {
+        let old = KernelFeatures(tsinfo: true, phyGet: false, tsconfig: false, hwtstampSource: nil)
+        var itf = Board.igb()
+        itf.active = ActiveConfig(readVia: .ioctl, txType: "off", rxFilter: "none")
+        itf.providers[0].active = false
+        let p = try Planner.plan(itf, Desired(txType: "on", rxFilter: "all"), features: old).get()
+        #expect(p.viaIoctl && p.change == TsconfigChange(txType: 1, rxFilter: 1, flags: 0))
+        var mp = Board.macchiatobin(active: .phy)
+        mp.active = ActiveConfig(readVia: .ioctl, txType: "off", rxFilter: "none")
+        if case .failure(let e) = Planner.plan(mp, Desired(source: .mac, txType: "on", rxFilter: "all"), features: old) {
+            #expect(e.kind == .notSupported && e.message.contains("has no TSCONFIG_SET (Linux 6.14 added it)"))
+        } else { Issue.record("6.1 cannot select a provider") }
+    }
+
+    @Test func aFileIsValidatedWholeAndConflictsAreRefused() throws {
+        let state = try DesiredState.parse("""
+            [[interface]]
+            name = "eth*"
+            tx = "on"
+            rx = "all"
+
+            [[interface]]
+            name = "eth2"
+            source = "phy:2"
+
+            [[interface]]
+            name = "eth5"
+            tx = "on"
+            """, file: "b.toml")
+        let (plans, errors) = Planner.plan(state, Board.snapshot(Board.macchiatobin(), Board.igb()))
+        #expect(plans.map(\.interface) == ["eth2", "eth0"])
+        #expect(errors.map(\.message) == [
+            "eth2 is matched by b.toml:1 and b.toml:6; make the entries exclusive",
+            "b.toml:10: no interface eth5",
+        ])
+    }
+
+    @Test func rxCoverage() {
+        #expect(rxCovers("all", "ptpv2-event"))
+        #expect(rxCovers("ptpv2-event", "ptpv2-l2-sync"))
+        #expect(rxCovers("ptpv2-l2-event", "ptpv2-l2-delay-req"))
+        #expect(!rxCovers("ptpv2-l2-event", "ptpv2-l4-sync"))
+        #expect(!rxCovers("some", "all"))
+        #expect(!rxCovers("none", "ptpv2-event"))
+        #expect(!rxCovers(nil, "none"))
+    }
+}
