@@ -48,7 +48,9 @@ tb_load_testdev() {
 	tb_section setup insmod:tsctl_testdev - insmod "$_m/extra/tsctl_testdev.ko" "$@"
 }
 
+# In shell mode the module and the links stay as they are, for the person at the shell.
 tb_unload_testdev() {
+	[ "$TB_MODE" = shell ] && return 0
 	tb_section final rmmod:tsctl_testdev - rmmod tsctl_testdev
 }
 
@@ -148,6 +150,7 @@ tb_set() {
 }
 
 tb_down() {
+	[ "$TB_MODE" = shell ] && return 0
 	ip link set "$1" down
 }
 

@@ -5,13 +5,18 @@ QEMU_ARGS=""
 
 guest_script() {
 	cat <<'GUEST'
-tb_load_testdev mac_approx=1 phy=0
+tb_load_testdev mac_approx=1 phy=0 mac_refuse_rx=1
 tb_up eth0
 tb_inspect base eth0
 tb_set approx eth0 on ntp-all "$(tb_phc 'tsctl_testdev MAC approx')" approx
 tb_tx approx eth0
 tb_inspect approx eth0
-tb_set precise eth0 on all "$(tb_phc 'tsctl_testdev MAC')" precise
+# The MAC refuses "all" (mac_refuse_rx=1): the switch to precise fails half-way.
+tb_set refuse eth0 on all "$(tb_phc 'tsctl_testdev MAC')" precise
+tb_tx refuse eth0
+tb_inspect refuse eth0
+# A PTP filter the precise clock does not list is widened to "all" by the driver.
+tb_set precise eth0 on ptpv2-event "$(tb_phc 'tsctl_testdev MAC')" precise
 tb_tx precise eth0
 tb_inspect precise eth0
 tb_down eth0
@@ -37,8 +42,18 @@ approx eth0.active.qualifier = approx
 approx eth0.active.rx_filter = ntp-all
 approx eth0.tsctl.active.qualifier = approx
 approx eth0.tx = approx
+refuse step:set.rc != 0
+refuse step:set.out ~ out of range
+# The kernel switched the provider before the driver refused the config: the precise
+# provider is now selected, with timestamping off.
+refuse eth0.active.phc_index = 0
+refuse eth0.active.qualifier = precise
+refuse eth0.active.tx_type = off
+refuse eth0.tx = none
 precise step:set.rc = 0
 precise eth0.active.qualifier = precise
+precise eth0.active.rx_filter = all
+precise eth0.tsctl.active.rx_filter = all
 precise eth0.tx = mac
 EXPECT
 }

@@ -6,13 +6,16 @@ QEMU_ARGS=""
 
 guest_script() {
 	cat <<'GUEST'
-tb_load_testdev phy_default=1
+tb_load_testdev phy_default=1 phy_refuse_rx=9
 tb_up eth0
 tb_inspect base eth0
 # No provider named: the request goes to the default provider, the PHY.
 tb_set cfg eth0 on ptpv2-event
 tb_tx cfg eth0
 tb_inspect cfg eth0
+# The PHY refuses ptpv2-l2-event (phy_refuse_rx=9) with ERANGE; nothing changes.
+tb_set refuse eth0 on ptpv2-l2-event
+tb_tx refuse eth0
 if tb_kernel_ge 6 14; then
 	tb_set mac eth0 on all "$(tb_phc 'tsctl_testdev MAC')" precise
 	tb_tx mac eth0
@@ -47,6 +50,9 @@ cfg step:set.rc = 0
 cfg eth0.tx = phy
 @sid cfg eth0.active.tx_type = on
 @sid cfg eth0.active.rx_filter = ptpv2-event
+refuse step:set.rc != 0
+refuse step:set.out ~ out of range|error=34
+refuse eth0.tx = phy
 @sid mac step:set.rc = 0
 @sid mac eth0.advertised.layer = mac
 @sid mac eth0.active.phc_index = 0

@@ -22,7 +22,8 @@ base eth0.tsctl.providers# = 0
 base eth0.tsctl.phcs# = 0
 base eth0.active.state = unavailable
 base eth0.tsctl.active.state = unavailable
-base eth0.tsctl.active.reason = driver-unsupported
-base lo.tsctl.advertised.phc_index = null
+# SIOCGHWTSTAMP and TSCONFIG_GET exist; the driver has nothing to report.
+base eth0.tsctl.active.reason ~ ^(driver-unsupported|no-phc)$
+base eth0.tsctl.active.errno = 95
 EXPECT
 }
