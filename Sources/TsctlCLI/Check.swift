@@ -45,6 +45,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Warnings and checks that could not run also fail (exit 1).")
     var strict = false
 
+    @Flag(help: "Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).")
+    var probe = false
+
     func validate() throws {
         for n in interfaces {
             if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(n)\": \(why)") }
@@ -76,8 +79,11 @@ struct CheckCommand: ParsableCommand {
                 ioctl[itf.name] = .failure(IoctlFailure(error.description))
             }
         }
-        let input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: PTPDaemons.scan(),
+        var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: PTPDaemons.scan(),
                                    expectations: expectations, baseline: base, prefer: prefer)
+        if probe {
+            for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.name] = Prober.probe(itf) }
+        }
         let report = Diagnosis.run(input)
         let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
         let status = failed ? ExitStatus.checkFailed : ExitStatus.ok

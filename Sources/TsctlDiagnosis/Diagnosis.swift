@@ -18,6 +18,8 @@ public struct DiagnosisInput: Sendable {
     public var baseline: Snapshot?
     /// The user's layer policy (--prefer), over the built-in table.
     public var prefer: Layer?
+    /// Probe results (check --probe): which clock really stamped a frame.
+    public var observations: [String: Observation] = [:]
 
     public init(snapshot: Snapshot, ioctl: [String: Result<IoctlView, IoctlFailure>] = [:], daemons: [PTPDaemon]? = [],
                 expectations: DesiredState? = nil, baseline: Snapshot? = nil, prefer: Layer? = nil) {
@@ -150,6 +152,19 @@ struct Rules {
             notRun.append(NotRun(Check.advertisedNotActive.rawValue, itf.name, "ETHTOOL_GET_TS_INFO failed: \(f.message)"))
         case nil: break
         }
+        if let o = input.observations[itf.name] {
+            if let seen = o.phcIndex {
+                let said = [(View.advertised, adv?.phcIndex), (View.active, itf.active.phcIndex)]
+                for (view, phc) in said where phc != nil && phc != seen {
+                    add(.advertisedNotActive, .error, itf.name,
+                        "a transmitted frame was stamped by \(describe(seen, o.layer, o.phyIndex, itf)) but the \(view.rawValue) provider is ptp\(phc!): ptp4l disciplines a clock that does not stamp packets",
+                        [EvidenceItem(.observed, o.verdict), EvidenceItem(view, "PHC \(phc!)")],
+                        remedy: setCommand(itf, to: itf.providers.first { $0.phcIndex == phc }))
+                }
+            } else {
+                notRun.append(NotRun("observed", itf.name, o.verdict))
+            }
+        }
         if !itf.active.isConfigured && kernel.features.tsconfig {
             notRun.append(NotRun(Check.advertisedNotActive.rawValue, itf.name,
                                  "the active provider cannot be read (\(itf.active.unavailable!.rawValue)); only the ioctl was compared"))
@@ -161,6 +176,8 @@ struct Rules {
         guard before611, itf.advertised?.layer == .phy,
               let mac = itf.providers.first(where: { $0.layer == .mac }),
               let phy = itf.providers.first(where: { $0.layer == .phy }) else { return }
+        // A probe proves which layer stamps: a mismatch is reported as advertised-not-active.
+        if input.observations[itf.name]?.conclusive == true { return }
         let users = daemons(using: itf)
         add(.reportingConfigurationSplit, users.isEmpty ? .warning : .error, itf.name,
             "on this kernel \(itf.name) reports the PHY clock ptp\(phy.phcIndex) while SIOCSHWTSTAMP reaches the MAC driver \(itf.driver ?? "?") first, which has its own clock ptp\(mac.phcIndex): "

@@ -192,3 +192,35 @@ import Testing
         #expect(f?.remedy == "tsctl apply board.toml")
     }
 }
+
+@Suite struct ObservedViewTests {
+    func obs(_ offsets: [(Int, Int64)]) -> Observation {
+        Prober.match(Observation(interface: "eth2", timestampNanoseconds: 1, clocks: offsets.map { .init(phcIndex: $0.0, offsetNanoseconds: $0.1) }, verdict: ""),
+                     Board.macchiatobin(active: .phy))
+    }
+
+    @Test func theClockNearestTheTimestampStampedIt() {
+        // The test bed gives each clock a distinct offset: the MAC's is 1000 s away from the PHY's.
+        let o = obs([(2, 40_000), (0, -1_000_000_000_000)])
+        #expect(o.phcIndex == 2 && o.layer == .mac)
+        #expect(o.verdict.hasPrefix("stamped by mac ptp2"))
+        #expect(obs([(2, 40_000), (0, 90_000)]).phcIndex == nil, "clocks a few µs apart cannot be told apart")
+        #expect(obs([(2, 5_000_000_000), (0, 9_000_000_000)]).phcIndex == nil, "no clock is near the stamp")
+    }
+
+    @Test func aFrameStampedByTheMACWhileThePHYIsAdvertisedIsFinding1() {
+        // The 6.1 split: TSINFO advertises the PHY; the probe proves the MAC stamps.
+        var itf = Board.macchiatobin(active: .phy)
+        itf.active = ActiveConfig(readVia: .ioctl, txType: "on", rxFilter: "all")
+        for i in itf.providers.indices { itf.providers[i].active = false }
+        let old = Board.kernel("6.1.0-27-amd64", tsconfig: false)
+        var input = DiagnosisInput(snapshot: Board.snapshot(itf, kernel: old))
+        input.observations["eth2"] = obs([(2, 40_000), (0, -1_000_000_000_000)])
+        let r = Diagnosis.run(input)
+        let f = r.findings.first { $0.id == "advertised-not-active" }
+        #expect(f?.severity == .error)
+        #expect(f?.evidence.first?.view == .observed)
+        #expect(f?.statement.contains("stamped by mac ptp2") == true)
+        #expect(!r.findings.contains { $0.id == "reporting-configuration-split" }, "the probe settled it")
+    }
+}

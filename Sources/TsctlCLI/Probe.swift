@@ -1,0 +1,40 @@
+import ArgumentParser
+import TsctlInventory
+import TsctlRender
+
+struct ProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Prove which clock stamps packets: send one PTP frame and match its hardware timestamp to a provider's PHC.",
+        discussion: """
+            Sends a PTPv2 Sync frame (ethertype 0x88F7) with hardware transmit \
+            timestamping and compares the timestamp with every provider's clock. It \
+            changes no configuration: transmit timestamping must already be on (tsctl set \
+            ... --tx on). Needs root (a packet socket, /dev/ptpN).
+            """
+    )
+
+    @Argument(help: "Interfaces to probe.")
+    var interfaces: [String]
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        for n in interfaces {
+            if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(n)\": \(why)") }
+        }
+    }
+
+    func run() throws {
+        let snap: Snapshot
+        do { snap = try Inventory.open().snapshot(names: interfaces) } catch { throw TsctlFailure(error) }
+        let obs = snap.interfaces.map(Prober.probe)
+        if json {
+            print(JSON.array(obs.map(\.json)).serialized())
+        } else {
+            for o in obs { print("\(o.interface): \(o.verdict)") }
+        }
+        if obs.contains(where: { !$0.conclusive }) { throw TsctlExit(.checkFailed) }
+    }
+}

@@ -1,0 +1,83 @@
+import TsctlSystem
+
+/// The observed view: which clock really stamped a transmitted frame.
+public struct Observation: Equatable, Sendable {
+    public struct ClockOffset: Equatable, Sendable {
+        public var phcIndex: Int
+        /// Timestamp minus the clock's time when it was read, in nanoseconds.
+        public var offsetNanoseconds: Int64
+    }
+
+    public var interface: String
+    /// The raw hardware timestamp, in nanoseconds; nil when none came back.
+    public var timestampNanoseconds: Int64?
+    /// The provider whose clock the timestamp belongs to, when conclusive.
+    public var phcIndex: Int?
+    public var layer: Layer?
+    public var phyIndex: Int?
+    public var clocks: [ClockOffset]
+    public var verdict: String
+
+    public var conclusive: Bool { phcIndex != nil }
+}
+
+public enum Prober {
+    /// Sends one PTP frame on `itf` and matches its hardware timestamp against
+    /// every provider's clock. Needs CAP_NET_RAW and transmit timestamping on.
+    public static func probe(_ itf: InterfaceSnapshot) -> Observation {
+        var o = Observation(interface: itf.name, clocks: [], verdict: "")
+        let stamp: TxProbe.Stamp?
+        do { stamp = try TxProbe.send(ifname: itf.name, ifindex: Int32(itf.ifindex)) } catch {
+            o.verdict = "could not send a probe frame: \(error.description)"
+            return o
+        }
+        guard let stamp else {
+            o.verdict = "no hardware transmit timestamp came back (transmit timestamping is off, or the driver does not stamp)"
+            return o
+        }
+        o.timestampNanoseconds = stamp.seconds * 1_000_000_000 + stamp.nanoseconds
+        var seen = Set<Int>()
+        for p in itf.providers where seen.insert(p.phcIndex).inserted {
+            guard let now = TxProbe.phcTime(p.phcIndex) else { continue }
+            o.clocks.append(.init(phcIndex: p.phcIndex, offsetNanoseconds: Int64((stamp.asDouble - now) * 1e9)))
+        }
+        return match(o, itf)
+    }
+
+    /// Conclusive when one clock is within a second of the timestamp and every
+    /// other one is at least ten times further away.
+    public static func match(_ obs: Observation, _ itf: InterfaceSnapshot) -> Observation {
+        var o = obs
+        let sorted = o.clocks.sorted { abs($0.offsetNanoseconds) < abs($1.offsetNanoseconds) }
+        guard let best = sorted.first else {
+            o.verdict = "a hardware timestamp came back but no provider clock could be read (/dev/ptpN needs root)"
+            return o
+        }
+        let b = abs(best.offsetNanoseconds)
+        let runnerUp = sorted.dropFirst().first.map { abs($0.offsetNanoseconds) }
+        guard b < 1_000_000_000, runnerUp.map({ $0 >= max(b * 10, 500_000_000) }) ?? true else {
+            o.verdict = "inconclusive: the provider clocks are too close to each other to tell which one stamped the frame"
+            return o
+        }
+        let p = itf.providers.first { $0.phcIndex == best.phcIndex }
+        o.phcIndex = best.phcIndex
+        o.layer = p?.layer
+        o.phyIndex = p?.phyIndex
+        o.verdict = "stamped by \(p?.label ?? "PHC") ptp\(best.phcIndex) (timestamp within \(b / 1000) µs of its clock)"
+        return o
+    }
+}
+
+extension Observation {
+    public var json: JSON {
+        .object([
+            ("interface", .string(interface)),
+            ("timestamp_ns", timestampNanoseconds.map { .int(Int($0)) } ?? .null),
+            ("phc_index", phcIndex.json),
+            ("layer", (layer?.rawValue).json),
+            ("phy_index", phyIndex.json),
+            ("clocks", .array(clocks.map { .object([("phc_index", .int($0.phcIndex)), ("offset_ns", .int(Int($0.offsetNanoseconds)))]) })),
+            ("verdict", .string(verdict)),
+        ])
+    }
+}
