@@ -18,7 +18,7 @@ let package = Package(
             providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev"])]
         ),
         .target(name: "TsctlNetlink", dependencies: ["CNetlink"]),
-        .target(name: "TsctlSystem"),
+        .target(name: "TsctlSystem", dependencies: ["CNetlink"]),
         .target(name: "TsctlInventory", dependencies: ["TsctlNetlink", "TsctlSystem"]),
         .target(name: "TsctlDesired", dependencies: ["TsctlInventory", "TsctlNetlink"]),
         .target(name: "TsctlPlan", dependencies: ["TsctlInventory", "TsctlDesired", "TsctlNetlink", "TsctlSystem"]),

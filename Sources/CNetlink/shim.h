@@ -8,4 +8,8 @@
 #include <netlink/genl/ctrl.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
+
+/* glibc declares these only under _GNU_SOURCE, which Swift's Glibc module lacks. */
+int setns(int fd, int nstype);
+int unshare(int flags);
 #endif

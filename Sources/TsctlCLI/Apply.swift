@@ -43,7 +43,10 @@ struct ApplyCommand: ParsableCommand {
         if keep && options.dryRun { throw ValidationError("--keep and --dry-run exclude each other") }
     }
 
+    @OptionGroup var namespace: NamespaceOption
+
     func run() throws {
+        try namespace.enter()
         let state = try loadDesiredState(file)
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()

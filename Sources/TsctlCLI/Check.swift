@@ -54,7 +54,10 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var namespace: NamespaceOption
+
     func run() throws {
+        try namespace.enter()
         let expectations = try expect.map { path in try loadDesiredState(path) }
         let base = try baseline.map(loadBaseline)
         let inventory: Inventory

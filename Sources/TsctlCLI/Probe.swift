@@ -26,7 +26,10 @@ struct ProbeCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var namespace: NamespaceOption
+
     func run() throws {
+        try namespace.enter()
         let snap: Snapshot
         do { snap = try Inventory.open().snapshot(names: interfaces) } catch { throw TsctlFailure(error) }
         let obs = snap.interfaces.map(Prober.probe)

@@ -100,7 +100,10 @@ struct SetCommand: ParsableCommand {
         if noFlags && !flags.isEmpty { throw ValidationError("--flags and --no-flags exclude each other") }
     }
 
+    @OptionGroup var namespace: NamespaceOption
+
     func run() throws {
+        try namespace.enter()
         let desired = Desired(source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
                               txType: tx?.name, rxFilter: rx?.name,
                               flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))

@@ -31,7 +31,10 @@ struct Show: ParsableCommand {
         }
     }
 
+    @OptionGroup var namespace: NamespaceOption
+
     func run() throws {
+        try namespace.enter()
         var snap: Snapshot
         do {
             snap = try Inventory.open().snapshot(names: interfaces.isEmpty ? nil : interfaces)

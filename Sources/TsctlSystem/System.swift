@@ -1,3 +1,4 @@
+import CNetlink
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -149,5 +150,23 @@ extension Sys {
             return caps & (1 << 12) != 0
         }
         return true
+    }
+}
+
+extension Sys {
+    /// Moves this process into the named network namespace (/run/netns/NAME, as
+    /// `ip netns add` makes) and mounts that namespace's sysfs privately, as
+    /// `ip netns exec` does, so /sys/class/net shows its interfaces.
+    public static func enterNetworkNamespace(_ name: String) throws(SystemError) {
+        let path = name.hasPrefix("/") ? name : "/run/netns/\(name)"
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError("open(\(path))", errno) }
+        defer { close(fd) }
+        if setns(fd, 0x4000_0000) < 0 { throw SystemError("setns(\(path), CLONE_NEWNET)", errno) }  // CLONE_NEWNET
+        if unshare(0x0002_0000) < 0 { throw SystemError("unshare(CLONE_NEWNS)", errno) }  // CLONE_NEWNS
+        // Keep our mounts from propagating back, then replace /sys with this namespace's.
+        if mount("none", "/", nil, UInt(MS_REC | MS_SLAVE), nil) < 0 { throw SystemError("mount(/, MS_SLAVE)", errno) }
+        _ = umount2("/sys", Int32(MNT_DETACH))
+        if mount(name, "/sys", "sysfs", 0, nil) < 0 { throw SystemError("mount(sysfs, /sys)", errno) }
     }
 }

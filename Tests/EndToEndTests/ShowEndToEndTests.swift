@@ -88,6 +88,14 @@ struct ShowEndToEndTests {
         #expect(asNobody.stdout == asRoot.stdout)
     }
 
+    @Test func netnsOptionSeesWhatIpNetnsExecSees() throws {
+        let viaOption = try Run.run([E2E.tsctl, "show", "--all", "--json", "--netns", ns.name])
+        #expect(viaOption.status == 0, "\(viaOption.stderr)")
+        #expect(viaOption.stdout == (try ns.tsctl(["show", "--all", "--json"])).stdout)
+        let missing = try Run.run([E2E.tsctl, "show", "--netns", "tsctl-no-such-ns"])
+        #expect(missing.status == 4)
+    }
+
     @Test func defaultShowSaysThereIsNoHardwareProvider() throws {
         let r = try ns.tsctl(["show"])
         #expect(r.status == 0)

@@ -1,0 +1,16 @@
+import ArgumentParser
+import TsctlSystem
+
+/// --netns NAME: run in a network namespace made by `ip netns add` (needs root).
+struct NamespaceOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Work in this network namespace (a name from `ip netns list`, or a path).", valueName: "name"))
+    var netns: String?
+
+    func enter() throws {
+        guard let netns else { return }
+        do { try Sys.enterNetworkNamespace(netns) } catch {
+            let status: ExitStatus = error.errno == 2 ? .noSuchDevice : (error.errno == 1 || error.errno == 13) ? .permissionDenied : .kernelError
+            throw TsctlFailure(status, "cannot enter network namespace \(netns): \(error.description)")
+        }
+    }
+}
