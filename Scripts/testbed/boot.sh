@@ -13,19 +13,19 @@ tb_boot() {
 	local -a cmd=(
 		"$q/usr/bin/qemu-system-x86_64" -L "$q/usr/share/qemu"
 		-accel "${TB_ACCEL:-tcg,thread=multi}" -cpu "${TB_CPU:-max}"
-		-machine q35 -bios qboot.rom -m "${TB_MEM:-256}" -smp 2
+		-machine q35 -bios qboot.rom -m "${TB_MEM:-256}" -smp "${TB_SMP:-2}"
 		-display none -audio none -nodefaults -no-reboot
 		-kernel "$kernel" -initrd "$initrd"
 	)
 	rm -f "$console" "$data"
 	if [ "$mode" = shell ]; then
 		cmd+=(-serial mon:stdio -serial "file:$data" -monitor none
-			-append "console=ttyS0 panic=-1 quiet" "$@")
+			-append "console=ttyS0 panic=-1 quiet ${TB_APPEND:-}" "$@")
 		QEMU_MODULE_DIR=$q/usr/lib/x86_64-linux-gnu/qemu "${cmd[@]}"
 		return
 	fi
 	cmd+=(-monitor none -serial "file:$console" -serial "file:$data"
-		-append "console=ttyS0 panic=-1 quiet" "$@")
+		-append "console=ttyS0 panic=-1 quiet ${TB_APPEND:-}" "$@")
 	local rc=0
 	QEMU_MODULE_DIR=$q/usr/lib/x86_64-linux-gnu/qemu timeout --kill-after=5 "$TB_BOOT_TIMEOUT" "${cmd[@]}" \
 		</dev/null >"$console.qemu" 2>&1 || rc=$?
