@@ -117,9 +117,14 @@ tb_download() { # SUITE PKG...
 			tb_die "cannot download ${want[*]} from suite $suite"
 		}
 	fi
+	local old
 	for p in "$@"; do
 		f=$(tb_deb_path "$suite" "$p")
 		[ -s "$f" ] || tb_die "download of $p ($suite) produced no file"
+		# Older versions of the same package are not needed any more.
+		for old in "$dir/${p}_"*.deb; do
+			[ "$old" = "$f" ] || rm -f "$old"
+		done
 		printf '%s\n' "$f"
 	done
 }
