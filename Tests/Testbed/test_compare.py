@@ -1,0 +1,224 @@
+"""Tests of the test bed's comparator (Scripts/testbed/compare.py) on results captured
+from real guests (fixtures/*.log: 7.2 with MACCHIATObin-like names, 6.1 with the MAC
+keeping SIOCSHWTSTAMP, 6.12 with a default PHY), unchanged and with one thing broken
+at a time. The comparator is what makes the bed fail, so each way it must fail is
+checked here.
+
+    python3 -m unittest discover -s Tests/Testbed -p 'test_*.py'
+"""
+
+import json
+import os
+import re
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "Scripts", "testbed"))
+import compare  # noqa: E402
+
+FIX = os.path.join(HERE, "fixtures")
+
+
+def read(name):
+    with open(os.path.join(FIX, name), encoding="utf-8") as f:
+        return f.read()
+
+
+def problems_for(log_text, expect_text, suite):
+    with tempfile.TemporaryDirectory() as d:
+        log = os.path.join(d, "data.log")
+        with open(log, "w", encoding="utf-8") as f:
+            f.write(log_text)
+        boot = compare.Boot(log)
+        problems = []
+        compare.check_boot(boot, problems)
+        if boot.meta:
+            compare.compare_boot(boot, problems)
+            compare.check_expectations(boot, suite, expect_text.splitlines(), problems)
+        return problems
+
+
+def replace_in_section(text, phase, name, iface, fn):
+    """Applies fn to the body of one section."""
+    begin = f"@@TB BEGIN {phase} {name} {iface}\n"
+    start = text.index(begin) + len(begin)
+    end = text.index(f"@@TB END {phase} {name} {iface} rc=", start)
+    return text[:start] + fn(text[start:end]) + text[end:]
+
+
+def edit_tsctl_json(text, phase, iface, edit):
+    def fn(body):
+        doc = json.loads(body)
+        edit(doc["interfaces"][0])
+        return json.dumps(doc, indent=2) + "\n"
+    return replace_in_section(text, phase, "tsctl", iface, fn)
+
+
+class RealBoots(unittest.TestCase):
+    def test_captured_boots_pass(self):
+        for name, suite in (("macchiatobin-sid", "sid"), ("macchiatobin-bookworm", "bookworm"),
+                            ("mac-phy-phy-default-trixie", "trixie")):
+            with self.subTest(name):
+                self.assertEqual(problems_for(read(name + ".log"), read(name + ".expect"), suite), [])
+
+
+class TsctlDisagrees(unittest.TestCase):
+    log = read("macchiatobin-sid.log")
+
+    def assertFound(self, text, pattern, suite="sid", expect=""):
+        problems = problems_for(text, expect, suite)
+        self.assertTrue(any(re.search(pattern, p) for p in problems),
+                        f"no problem matching {pattern!r} in {problems}")
+
+    def test_advertised_phc(self):
+        t = edit_tsctl_json(self.log, "base", "eth0", lambda i: i["advertised"].update(phc_index=1))
+        self.assertFound(t, r"base eth0\.advertised\.phc_index: ethtool 0, tsctl 1")
+
+    def test_provider_layer(self):
+        t = edit_tsctl_json(self.log, "phy", "eth0", lambda i: i["providers"][1].update(layer="mac"))
+        self.assertFound(t, r"phy eth0\.providers\[1\]\.layer: ethtool 'phy', tsctl 'mac'")
+
+    def test_provider_missing(self):
+        t = edit_tsctl_json(self.log, "base", "eth0", lambda i: i["providers"].pop())
+        self.assertFound(t, r"base eth0\.providers: ethtool's dump lists 2")
+
+    def test_rx_filter_names(self):
+        t = edit_tsctl_json(self.log, "base", "eth0",
+                            lambda i: i["providers"][0].update(rx_filters=["none"]))
+        self.assertFound(t, r"providers\[0\]\.rx_filters")
+
+    def test_active_config(self):
+        t = edit_tsctl_json(self.log, "ioctl", "eth0", lambda i: i["active"].update(tx_type="off"))
+        self.assertFound(t, r"ioctl eth0\.active\.tx_type: kernel 'on', tsctl 'off'")
+
+    def test_active_provider_flag(self):
+        def both_active(i):
+            for p in i["providers"]:
+                p["active"] = True
+        t = edit_tsctl_json(self.log, "base", "eth0", both_active)
+        self.assertFound(t, r"tsctl marks .* active")
+
+    def test_phy_driver(self):
+        t = edit_tsctl_json(self.log, "base", "eth0", lambda i: i["phys"][0].update(driver="genphy"))
+        self.assertFound(t, r"phys\[0\]\.driver: ethtool 'Marvell 88E1510', tsctl 'genphy'")
+
+    def test_all_differs_from_single(self):
+        t = edit_tsctl_json(self.log, "base", "eth0", lambda i: i.update(driver="other"))
+        self.assertFound(t, r"show --json eth0 and show --all --json differ")
+
+    def test_tsctl_missing(self):
+        t = replace_in_section(self.log, "base", "tsctl", "eth0", lambda b: "sh: tsctl: not found\n")
+        t = t.replace("@@TB END base tsctl eth0 rc=0", "@@TB END base tsctl eth0 rc=127")
+        self.assertFound(t, r"tsctl show printed no JSON \(rc=127\)")
+
+    def test_tsctl_fails(self):
+        t = self.log.replace("@@TB END base tsctl eth0 rc=0", "@@TB END base tsctl eth0 rc=1")
+        self.assertFound(t, r"tsctl show exited with 1")
+
+
+class OldKernels(unittest.TestCase):
+    def test_61_active_from_ioctl(self):
+        log = read("macchiatobin-bookworm.log")
+        t = edit_tsctl_json(log, "ioctl", "eth0", lambda i: i["active"].update(rx_filter="none"))
+        problems = problems_for(t, "", "bookworm")
+        self.assertIn("ioctl eth0.active.rx_filter: kernel 'all', tsctl 'none'", problems)
+
+    def test_612_layer_from_sysfs(self):
+        # 6.12 states no source: the PHC's owner (an MDIO device) says "phy".
+        log = read("mac-phy-phy-default-trixie.log")
+        t = edit_tsctl_json(log, "base", "eth0", lambda i: i["advertised"].update(layer="mac"))
+        problems = problems_for(t, "", "trixie")
+        self.assertTrue(any("the PHC's owner in sysfs says 'phy'" in p for p in problems), problems)
+
+    def test_612_unknown_layer_is_allowed(self):
+        log = read("mac-phy-phy-default-trixie.log")
+        t = edit_tsctl_json(log, "base", "eth0", lambda i: i["advertised"].update(layer=None))
+        self.assertFalse(any("advertised.layer" in p for p in problems_for(t, "", "trixie")))
+
+
+class BootProblems(unittest.TestCase):
+    log = read("macchiatobin-sid.log")
+
+    def test_kernel_warning(self):
+        t = self.log.replace("@@TB END final dmesg", "[   9.1] WARNING: CPU: 0 PID: 1 at x.c:1\n@@TB END final dmesg")
+        self.assertTrue(any("kernel log has warnings" in p for p in problems_for(t, "", "sid")))
+
+    def test_unfinished(self):
+        t = self.log.replace("@@TB DONE", "")
+        self.assertTrue(any("did not finish" in p for p in problems_for(t, "", "sid")))
+
+    def test_no_output(self):
+        self.assertTrue(any("wrote no results" in p for p in problems_for("", "", "sid")))
+
+    def test_setup_failure(self):
+        t = self.log.replace("@@TB END setup insmod:tsctl_testdev - rc=0",
+                             "@@TB END setup insmod:tsctl_testdev - rc=1")
+        self.assertTrue(any("setup step insmod:tsctl_testdev" in p for p in problems_for(t, "", "sid")))
+
+    def test_rmmod_failure(self):
+        t = self.log.replace("@@TB END final rmmod:tsctl_testdev - rc=0",
+                             "@@TB END final rmmod:tsctl_testdev - rc=1")
+        self.assertTrue(any("rmmod:tsctl_testdev failed" in p for p in problems_for(t, "", "sid")))
+
+
+class Expectations(unittest.TestCase):
+    log = read("macchiatobin-sid.log")
+
+    def check(self, line, suite="sid"):
+        return problems_for(self.log, line, suite)
+
+    def test_paths(self):
+        good = [
+            "base eth0.providers# = 2",
+            "base eth0.providers[layer=phy].phy_index = 1",
+            "base eth0.providers[1].qualifier = precise",
+            "base eth0.advertised.tx_types = [\"off\", \"on\"]",
+            "base ptp[clock_name=Marvell 88E151x PTP].index = 1",
+            "base eth0.tsctl.phcs[clock_name=Marvell PP2.2].owner_bus = platform",
+            "phy eth0.tx = phy",
+            "mac eth0.tx = mac",
+            "phy step:set.rc = 0",
+            "base eth0.ioctl.phc_index = 0",
+            "base eth0.active.state = configured",
+            "base eth0.advertised.layer != phy",
+            "base eth0.phys[0].driver ~ ^Marvell",
+            "@bookworm base eth0.providers# = 7",
+            "# a comment",
+        ]
+        self.assertEqual(self.check("\n".join(good)), [])
+
+    def test_false_expectations_fail(self):
+        for line in ("base eth0.providers# = 3", "phy eth0.tx = mac", "base eth0.nosuch = 1",
+                     "@sid base eth0.advertised.layer = phy", "base eth0.phys[0].driver ~ ^Broadcom"):
+            with self.subTest(line):
+                self.assertEqual(len(self.check(line)), 1)
+
+    def test_malformed(self):
+        (p,) = self.check("base eth0.providers#")
+        self.assertIn("malformed", p)
+
+
+class EthtoolText(unittest.TestCase):
+    def test_provider_layout(self):
+        text = ("Time stamping parameters for eth0:\nCapabilities:\n\thardware-transmit\n"
+                "Hardware timestamp provider index: 2\n"
+                "Hardware timestamp provider qualifier: Precise (IEEE 1588 quality)\n"
+                "Hardware timestamp source: PHY\nHardware timestamp source PHY index: 1\n"
+                "Hardware Transmit Timestamp Modes:\n\toff\n\ton\n"
+                "Hardware Receive Filter Modes:\n\tnone\n\tptpv2-event\n")
+        (b,) = compare.parse_ethtool_blocks(text, "Time stamping parameters for")
+        self.assertEqual((b["phc_index"], b["qualifier"], b["source"], b["phy_index"]), (2, "precise", "phy", 1))
+        self.assertEqual(b["rx_filters"], ["none", "ptpv2-event"])
+
+    def test_old_layout(self):
+        text = ("Time stamping parameters for lo:\nCapabilities:\n\tsoftware-transmit\n"
+                "PTP Hardware Clock: none\nHardware Transmit Timestamp Modes: none\n"
+                "Hardware Receive Filter Modes: none\n")
+        (b,) = compare.parse_ethtool_blocks(text, "Time stamping parameters for")
+        self.assertEqual((b["phc_index"], b["tx_types"], b["rx_filters"]), (None, [], []))
+
+
+if __name__ == "__main__":
+    unittest.main()
