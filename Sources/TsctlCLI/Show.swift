@@ -1,6 +1,9 @@
 import ArgumentParser
 import TsctlInventory
 import TsctlRender
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +48,8 @@ struct Show: ParsableCommand {
             snap.interfaces = snap.interfaces.filter(\.hasHardwareProvider)
         }
         if json {
-            print(snap.json.serialized())
+            fflush(nil)
+            snap.writeJSON(toFileDescriptor: STDOUT_FILENO)
         } else if snap.interfaces.isEmpty {
             print("No interface has a hardware timestamp provider; `tsctl show --all` lists every interface.")
         } else {

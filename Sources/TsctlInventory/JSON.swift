@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 // A small JSON value with a writer and a parser. tsctl's JSON is an API: keys
 // keep a fixed order and absent values are explicit nulls, which the
 // synthesized Codable encoders do not give; and the binary stays free of the
@@ -39,66 +42,84 @@ public enum JSON: Equatable, Sendable {
 
     /// Pretty-printed with two-space indents, or compact.
     public func serialized(pretty: Bool = true) -> String {
-        var out = ""
-        out.reserveCapacity(256)
-        write(into: &out, indent: pretty ? 0 : -1)
-        return out
+        var w = JSONWriter(fd: nil)
+        write(into: &w, indent: pretty ? 0 : -1)
+        return String(decoding: w.buffer, as: UTF8.self)
     }
 
-    private func write(into out: inout String, indent: Int) {
+    /// Writes the document and a newline to a file descriptor, in 64 KiB pieces:
+    /// the whole text is never held in memory.
+    public func write(toFileDescriptor fd: Int32, pretty: Bool = true) {
+        var w = JSONWriter(fd: fd)
+        write(into: &w, indent: pretty ? 0 : -1)
+        w.byte(0x0a)
+        w.flush()
+    }
+
+    /// Writes an object whose last field is an array produced one element at a
+    /// time (each element is built, written and dropped): the same bytes as
+    /// `.object(fields + [(key, .array(all elements))])` pretty-printed.
+    public static func writeStreaming(toFileDescriptor fd: Int32, fields: [(String, JSON)], arrayKey: String,
+                                      count: Int, element: (Int) -> JSON) {
+        var w = JSONWriter(fd: fd)
+        w.byte(UInt8(ascii: "{"))
+        for (k, v) in fields {
+            w.newline(1); w.quoted(k); w.ascii(": ")
+            v.write(into: &w, indent: 1)
+            w.byte(UInt8(ascii: ","))
+        }
+        w.newline(1); w.quoted(arrayKey); w.ascii(": ")
+        if count == 0 {
+            w.ascii("[]")
+        } else {
+            w.byte(UInt8(ascii: "["))
+            for i in 0..<count {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                let v = element(i)
+                if case .array = v {} else if case .object = v {} else { fatalError("writeStreaming: scalar elements") }
+                w.newline(2)
+                v.write(into: &w, indent: 2)
+            }
+            w.newline(1)
+            w.byte(UInt8(ascii: "]"))
+        }
+        w.newline(0)
+        w.byte(UInt8(ascii: "}"))
+        w.byte(0x0a)
+        w.flush()
+    }
+
+    private func write(into out: inout JSONWriter, indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .string(let s): JSON.quote(s, into: &out)
+        case .null: out.ascii("null")
+        case .bool(let b): out.ascii(b ? "true" : "false")
+        case .int(let i): out.int(i)
+        case .string(let s): out.quoted(s)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty { out.ascii("[]"); return }
             // Arrays of scalars stay on one line: bit-name lists read better so.
             let scalar = items.allSatisfy { if case .array = $0 { return false }; if case .object = $0 { return false }; return true }
-            out += "["
+            out.byte(UInt8(ascii: "["))
             for (i, v) in items.enumerated() {
-                if i > 0 { out += "," }
-                if indent >= 0 && !scalar { JSON.newline(&out, indent + 1) } else if i > 0 && indent >= 0 { out += " " }
+                if i > 0 { out.byte(UInt8(ascii: ",")) }
+                if indent >= 0 && !scalar { out.newline(indent + 1) } else if i > 0 && indent >= 0 { out.byte(0x20) }
                 v.write(into: &out, indent: indent >= 0 ? indent + 1 : -1)
             }
-            if indent >= 0 && !scalar { JSON.newline(&out, indent) }
-            out += "]"
+            if indent >= 0 && !scalar { out.newline(indent) }
+            out.byte(UInt8(ascii: "]"))
         case .object(let kv):
-            if kv.isEmpty { out += "{}"; return }
-            out += "{"
+            if kv.isEmpty { out.ascii("{}"); return }
+            out.byte(UInt8(ascii: "{"))
             for (i, (k, v)) in kv.enumerated() {
-                if i > 0 { out += "," }
-                if indent >= 0 { JSON.newline(&out, indent + 1) }
-                JSON.quote(k, into: &out)
-                out += indent >= 0 ? ": " : ":"
+                if i > 0 { out.byte(UInt8(ascii: ",")) }
+                if indent >= 0 { out.newline(indent + 1) }
+                out.quoted(k)
+                if indent >= 0 { out.ascii(": ") } else { out.byte(UInt8(ascii: ":")) }
                 v.write(into: &out, indent: indent >= 0 ? indent + 1 : -1)
             }
-            if indent >= 0 { JSON.newline(&out, indent) }
-            out += "}"
+            if indent >= 0 { out.newline(indent) }
+            out.byte(UInt8(ascii: "}"))
         }
-    }
-
-    private static func newline(_ out: inout String, _ level: Int) {
-        out += "\n"
-        out += String(repeating: "  ", count: level)
-    }
-
-    private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
     }
 
     // MARK: parsing
@@ -235,5 +256,77 @@ public enum JSON: Equatable, Sendable {
             }
             throw error("unterminated string")
         }
+    }
+}
+
+/// UTF-8 bytes of a JSON text, flushed to a file descriptor when one is given.
+struct JSONWriter {
+    var buffer: [UInt8] = []
+    let fd: Int32?
+    static let chunk = 1 << 16
+
+    init(fd: Int32?) {
+        self.fd = fd
+        buffer.reserveCapacity(fd == nil ? 256 : Self.chunk + 4096)
+    }
+
+    @inline(__always) mutating func byte(_ b: UInt8) { buffer.append(b) }
+
+    mutating func ascii(_ s: StaticString) {
+        s.withUTF8Buffer { buffer.append(contentsOf: $0) }
+    }
+
+    mutating func int(_ i: Int) {
+        var s = String(i)
+        s.withUTF8 { buffer.append(contentsOf: $0) }
+    }
+
+    mutating func newline(_ level: Int) {
+        if let fd, buffer.count >= Self.chunk { flush(fd) }
+        buffer.append(0x0a)
+        for _ in 0..<level { buffer.append(0x20); buffer.append(0x20) }
+    }
+
+    /// A string in quotes: only ", \\ and control characters are escaped (bytes
+    /// of multi-byte UTF-8 sequences pass through).
+    mutating func quoted(_ s: String) {
+        var s = s
+        buffer.append(UInt8(ascii: "\""))
+        s.withUTF8 { u in
+            if !u.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                buffer.append(contentsOf: u)
+                return
+            }
+            for b in u {
+                switch b {
+                case UInt8(ascii: "\""): ascii("\\\"")
+                case UInt8(ascii: "\\"): ascii("\\\\")
+                case 0x0a: ascii("\\n")
+                case 0x0d: ascii("\\r")
+                case 0x09: ascii("\\t")
+                case 0..<0x20:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    ascii("\\u00")
+                    buffer.append(hex[Int(b >> 4)])
+                    buffer.append(hex[Int(b & 0xf)])
+                default: buffer.append(b)
+                }
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    mutating func flush() { if let fd { flush(fd) } }
+
+    private mutating func flush(_ fd: Int32) {
+        var off = 0
+        buffer.withUnsafeBytes { p in
+            while off < p.count {
+                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
+                if n < 0 { if errno == EINTR { continue } else { return } }
+                off += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
     }
 }

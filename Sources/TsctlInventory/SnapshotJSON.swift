@@ -22,6 +22,18 @@ extension Capabilities {
 }
 
 extension Snapshot {
+    /// Writes `json` pretty-printed to a file descriptor, one interface at a
+    /// time: the bytes `json.serialized()` gives, without holding them all.
+    public func writeJSON(toFileDescriptor fd: Int32) {
+        var head = self
+        head.interfaces = []
+        guard case .object(var fields) = head.json, fields.last?.0 == "interfaces" else { return }
+        fields.removeLast()
+        JSON.writeStreaming(toFileDescriptor: fd, fields: fields, arrayKey: "interfaces", count: interfaces.count) {
+            interfaces[$0].json
+        }
+    }
+
     public var json: JSON {
         .object([
             ("schema_version", .int(Snapshot.schemaVersion)),

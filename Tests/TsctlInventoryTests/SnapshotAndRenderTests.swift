@@ -16,6 +16,20 @@ import Testing
         #expect(try Snapshot(json: try JSON.parse(snap.json.serialized(pretty: false))) == snap)
     }
 
+    @Test func streamedJSONIsByteForByteTheTreeSerialization() throws {
+        var vlan = Board.virtio(name: "eth0.7")
+        vlan.kind = "vlan"
+        vlan.lower = "eth0"
+        for snap in [Board.snapshot(Board.macchiatobin(), Board.igb(), vlan), Board.snapshot()] {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-stream-\(getpid()).json").path
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            snap.writeJSON(toFileDescriptor: fd)
+            close(fd)
+            defer { unlink(path) }
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == snap.json.serialized() + "\n")
+        }
+    }
+
     @Test func jsonParserErrorsHavePositions() throws {
         do throws(JSON.ParseError) { _ = try JSON.parse("{\n  \"a\": [1, 2,,]\n}"); Issue.record("accepted") } catch {
             #expect(error.line == 2 && error.column == 14)
