@@ -98,14 +98,33 @@ public final class Inventory {
             throw .netlink(.opMissing(family: Ethtool.familyName, op: "TSINFO_GET", since: "5.7"))
         }
 
-        // One batch: TSINFO do (advertised) and TSCONFIG_GET (active) per interface.
+        // Listing every interface on 6.14+, the dumps stand in for per-interface
+        // requests wherever they say the same: a device with one TSINFO entry, no
+        // PHC and no PHY is advertised as that entry (nothing else can be active),
+        // and a device missing from the TSCONFIG dump answered EOPNOTSUPP.
+        var configs: [UInt32: TsconfigReply]?
+        if perProvider && names == nil {
+            configs = try? Dictionary(client.tsconfigDump().map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        // One batch of what is left: TSINFO do (advertised), TSCONFIG_GET (active).
         var specs: [RequestSpec] = []
+        var slots: [(tsinfo: Int?, tsconfig: Int?)] = []
+        slots.reserveCapacity(targets.count)
         for t in targets {
-            specs.append(client.tsinfoRequest(.name(t.name)))
-            if perProvider { specs.append(client.tsconfigRequest(.name(t.name))) }
+            let entries = dumps[t.index] ?? []
+            let simple = configs != nil && entries.count == 1 && entries[0].phcIndex == nil && (phys[t.index] ?? []).isEmpty
+            var slot: (tsinfo: Int?, tsconfig: Int?) = (nil, nil)
+            if !simple {
+                slot.tsinfo = specs.count
+                specs.append(client.tsinfoRequest(.name(t.name)))
+                if perProvider {
+                    slot.tsconfig = specs.count
+                    specs.append(client.tsconfigRequest(.name(t.name)))
+                }
+            }
+            slots.append(slot)
         }
         let outcomes = client.batch(specs)
-        let stride = perProvider ? 2 : 1
 
         var sawPHC = false, sawSource = false
         var ptp = PTPDirectory(sysfs: sysfs)
@@ -113,7 +132,7 @@ public final class Inventory {
         interfaces.reserveCapacity(targets.count)
         for (i, t) in targets.enumerated() {
             let advReply: TsinfoReply
-            switch EthtoolClient.decodeTsinfo(outcomes[i * stride]) {
+            switch slots[i].tsinfo.map({ EthtoolClient.decodeTsinfo(outcomes[$0]) }) ?? .success(dumps[t.index]![0]) {
             case .success(let r): advReply = r
             case .failure(let e):
                 if e.isNoDevice { if names != nil { throw .noSuchInterface(t.name) } else { continue } }
@@ -124,10 +143,15 @@ public final class Inventory {
                 sawPHC = true
                 if r.source != nil { sawSource = true }
             }
-            var snap = InterfaceSnapshot(name: t.name, ifindex: Int(t.index),
-                                         driver: Sys.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName),
-                                         active: .unavailable(.error))
-            snap.device = Sys.readLink("\(sysfs)/class/net/\(t.name)/device").map(Sys.baseName)
+            var snap = InterfaceSnapshot(name: t.name, ifindex: Int(t.index), active: .unavailable(.error))
+            // The link message names the parent device; sysfs is asked only when
+            // there is one (or the kernel is too old to say).
+            if !t.parentKnown || t.parentDevice != nil {
+                snap.device = t.parentDevice ?? Sys.readLink("\(sysfs)/class/net/\(t.name)/device").map(Sys.baseName)
+                if snap.device != nil {
+                    snap.driver = Sys.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName)
+                }
+            }
             snap.kind = t.kind
             if let k = t.kind, Self.stackedKinds.contains(k), !t.linkInOtherNamespace { snap.lower = name(t.link) }
             snap.master = name(t.master)
@@ -178,8 +202,12 @@ public final class Inventory {
             }
             snap.advertised = adv
             // Active.
-            if perProvider {
-                snap.active = Self.active(EthtoolClient.decodeTsconfig(outcomes[i * stride + 1]), snap: snap)
+            if let k = slots[i].tsconfig {
+                snap.active = Self.active(EthtoolClient.decodeTsconfig(outcomes[k]), snap: snap)
+            } else if perProvider {
+                let r: Result<TsconfigReply, NetlinkError> = configs?[t.index].map { .success($0) }
+                    ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))
+                snap.active = Self.active(r, snap: snap)
             } else {
                 snap.active = Self.activeViaIoctl(t.name, hasPHC: advReply.phcIndex != nil)
             }

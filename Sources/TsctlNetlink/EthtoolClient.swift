@@ -108,6 +108,15 @@ public final class EthtoolClient {
         return try single(genl.batch([tsconfigRequest(dev)])[0], Decode.tsconfig)
     }
 
+    /// The active configuration of every device that has one: the kernel's dump
+    /// ignores any device filter and silently leaves out devices that answer
+    /// EOPNOTSUPP; another per-device error (ENODEV) ends the whole dump.
+    public func tsconfigDump() throws(NetlinkError) -> [TsconfigReply] {
+        try require(Ethtool.Cmd.TSCONFIG_GET, "TSCONFIG_GET", since: "6.14")
+        let spec = RequestSpec(command: Ethtool.Cmd.TSCONFIG_GET, label: "TSCONFIG_GET dump") { b in Self.header(b, nil) }
+        return try genl.dump(spec).map(Decode.tsconfig)
+    }
+
     public func tsconfigBatch(_ devs: [DeviceSelector]) -> [Result<TsconfigReply, NetlinkError>] {
         guard family.has(Ethtool.Cmd.TSCONFIG_GET) else {
             return devs.map { _ in .failure(.opMissing(family: Ethtool.familyName, op: "TSCONFIG_GET", since: "6.14")) }
@@ -174,7 +183,7 @@ public struct TsconfigChange: Equatable, Sendable {
 
 extension EthtoolClient {
     public func tsconfigSetRequest(_ dev: DeviceSelector, _ change: TsconfigChange) -> RequestSpec {
-        RequestSpec(command: Ethtool.Cmd.TSCONFIG_SET, label: "TSCONFIG_SET \(Self.describe(dev))") { b in
+        RequestSpec(command: Ethtool.Cmd.TSCONFIG_SET, label: "TSCONFIG_SET \(Self.describe(dev))", ack: true) { b in
             b.nest(1) {
                 switch dev {
                 case .name(let n): b.string(Ethtool.Header.DEV_NAME, n)

@@ -22,11 +22,15 @@ public typealias Outcome = Result<[NetlinkMessage], NetlinkError>
 public struct RequestSpec {
     public var command: UInt8
     public var label: String
+    /// Ask for an ACK: only changes need one (a SET may reply nothing before
+    /// 6.18); a GET ends with its one reply or its error.
+    public var ack: Bool
     public var fill: (RequestBuilder) -> Void
 
-    public init(command: UInt8, label: String, fill: @escaping (RequestBuilder) -> Void) {
+    public init(command: UInt8, label: String, ack: Bool = false, fill: @escaping (RequestBuilder) -> Void) {
         self.command = command
         self.label = label
+        self.ack = ack
         self.fill = fill
     }
 }
@@ -105,7 +109,7 @@ public final class GenlClient {
 
     private func request(_ spec: RequestSpec) -> NetlinkRequest {
         let family = self.family
-        return NetlinkRequest(label: spec.label) { seq, flags in
+        return NetlinkRequest(label: spec.label, ack: spec.ack) { seq, flags in
             let b = RequestBuilder(family: family.id, command: spec.command,
                                    version: UInt8(truncatingIfNeeded: family.version), flags: flags, seq: seq)
             spec.fill(b)
@@ -123,9 +127,12 @@ public final class GenlClient {
 /// One request of any netlink protocol: its bytes for a given seq and flags.
 public struct NetlinkRequest {
     public var label: String
+    /// With an ACK the request ends at the ACK; without, at its first reply.
+    public var ack: Bool
     public var build: (_ seq: UInt32, _ flags: UInt16) -> [UInt8]
-    public init(label: String, build: @escaping (_ seq: UInt32, _ flags: UInt16) -> [UInt8]) {
+    public init(label: String, ack: Bool = false, build: @escaping (_ seq: UInt32, _ flags: UInt16) -> [UInt8]) {
         self.label = label
+        self.ack = ack
         self.build = build
     }
 }
@@ -147,8 +154,8 @@ public final class NetlinkChannel {
     }
 
     /// *do* requests, several per sendmsg (the kernel processes every message of
-    /// a datagram in turn), each ended by its ACK or error. Results keep the
-    /// order of `requests`.
+    /// a datagram in turn), each ended by its reply, ACK or error. Results keep
+    /// the order of `requests`.
     public func batch(_ requests: [NetlinkRequest]) -> [Outcome] {
         var results = [Outcome?](repeating: nil, count: requests.count)
         var todo = Array(requests.indices)
@@ -172,7 +179,7 @@ public final class NetlinkChannel {
         let base = takeSeq(chunk.count)
         var bytes: [UInt8] = []
         for (i, idx) in chunk.enumerated() {
-            bytes += requests[idx].build(base &+ UInt32(i), NL.F_REQUEST | NL.F_ACK)
+            bytes += requests[idx].build(base &+ UInt32(i), requests[idx].ack ? NL.F_REQUEST | NL.F_ACK : NL.F_REQUEST)
         }
         var replies = [[NetlinkMessage]](repeating: [], count: chunk.count)
         var pending = chunk.count
@@ -188,6 +195,10 @@ public final class NetlinkChannel {
                         pending -= 1
                     } else {
                         replies[i].append(msg)
+                        if !requests[chunk[i]].ack {
+                            results[chunk[i]] = .success(replies[i])
+                            pending -= 1
+                        }
                     }
                 }
             }

@@ -15,6 +15,11 @@ public struct LinkReply: Equatable, Sendable {
     public var master: UInt32?
     /// IFLA_BOND_ACTIVE_SLAVE for a bond in active-backup mode.
     public var bondActiveSlave: UInt32?
+    /// IFLA_PARENT_DEV_NAME (5.15): the parent device (a MAC's PCI or platform
+    /// device). `parentKnown` is true when the kernel sends it whenever there is
+    /// one, so nil then means "no parent" and sysfs need not be asked.
+    public var parentDevice: String?
+    public var parentKnown: Bool
 }
 
 /// rtnetlink link queries (NETLINK_ROUTE), on the same request machinery.
@@ -29,6 +34,8 @@ public final class RtnlClient {
         static let MASTER: UInt16 = 10
         static let LINKINFO: UInt16 = 18
         static let LINK_NETNSID: UInt16 = 37
+        static let PARENT_DEV_NAME: UInt16 = 56  // 5.15
+        static let GRO_MAX_SIZE: UInt16 = 58  // 5.19: always sent, so its presence dates the kernel
         static let INFO_KIND: UInt16 = 1
         static let INFO_DATA: UInt16 = 2
         static let BOND_ACTIVE_SLAVE: UInt16 = 2
@@ -107,7 +114,7 @@ public final class RtnlClient {
         let p = msg.payload
         guard p.count >= ifinfomsgSize else { throw .malformed("RTM_NEWLINK shorter than ifinfomsg") }
         var r = LinkReply(index: p.le32(at: p.startIndex + 4), name: "", kind: nil, link: nil,
-                          linkInOtherNamespace: false, master: nil, bondActiveSlave: nil)
+                          linkInOtherNamespace: false, master: nil, bondActiveSlave: nil, parentDevice: nil, parentKnown: false)
         var a = AttributeDecoder(p.dropFirst(ifinfomsgSize))
         while a.next() {
             switch a.type {
@@ -115,6 +122,7 @@ public final class RtnlClient {
             case IFLA.LINK: r.link = a.u32()
             case IFLA.MASTER: r.master = a.u32()
             case IFLA.LINK_NETNSID: r.linkInOtherNamespace = true
+            case IFLA.PARENT_DEV_NAME: r.parentDevice = a.string()
             case IFLA.LINKINFO:
                 var info = a.nested
                 while info.next() {
@@ -132,8 +140,10 @@ public final class RtnlClient {
                 a.absorb(info)
             default: break
             }
+            if a.type >= IFLA.GRO_MAX_SIZE { r.parentKnown = true }
         }
         try a.finish()
+        if r.parentDevice != nil { r.parentKnown = true }
         return r
     }
 }

@@ -41,7 +41,6 @@ public final class LibnlSocket: NetlinkTransport {
         _ = setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_CAP_ACK, &one, socklen_t(MemoryLayout<Int32>.size))
         // Large buffers so a batch of replies does not overflow (ENOBUFS).
         _ = nl_socket_set_buffer_size(sk, receiveBuffer, 0)
-        nl_socket_enable_msg_peek(sk)
     }
 
     /// Joins a multicast group (e.g. RTNLGRP_LINK for link events).
@@ -60,6 +59,7 @@ public final class LibnlSocket: NetlinkTransport {
     }
 
     deinit {
+        area.deallocate()
         if let trace { fclose(trace) }
         nl_socket_free(sk)
     }
@@ -72,20 +72,50 @@ public final class LibnlSocket: NetlinkTransport {
         if n < 0 { throw .system(call: "sendmsg(netlink)", errno: errno) }
     }
 
+    /// Datagrams received by one recvmmsg and not yet handed out.
+    private var queue: [[UInt8]] = []
+    private var queueHead = 0
+    private static let slots = 64, slotSize = 16384
+    /// Receive area: the kernel sizes dump datagrams to the reader's buffer (16 KiB here).
+    private lazy var area = UnsafeMutableRawPointer.allocate(byteCount: Self.slots * Self.slotSize, alignment: 16)
+
+    /// One datagram. Up to 64 waiting datagrams are read with one recvmmsg
+    /// (libnl's nl_recv peeks and then reads: two system calls per datagram).
     public func receive() throws(NetlinkError) -> [UInt8] {
-        var peer = sockaddr_nl()
-        var buf: UnsafeMutablePointer<UInt8>?
-        let n = nl_recv(sk, &peer, &buf, nil)
-        let savedErrno = errno
-        defer { free(buf) }
-        if n < 0 {
-            // libnl maps errno to NLE_*; keep the real errno (ENOBUFS matters).
-            throw .system(call: "recvmsg(netlink)", errno: savedErrno != 0 ? savedErrno : EIO)
+        if queueHead < queue.count {
+            queueHead += 1
+            return queue[queueHead - 1]
         }
-        if n == 0 { throw .system(call: "recvmsg(netlink)", errno: ECONNRESET) }
-        let out = Array(UnsafeBufferPointer(start: buf, count: Int(n)))
-        writeTrace("<", out)
-        return out
+        queue.removeAll(keepingCapacity: true)
+        queueHead = 0
+        var iov = [iovec](repeating: iovec(), count: Self.slots)
+        var hdrs = [tsctl_mmsghdr](repeating: tsctl_mmsghdr(), count: Self.slots)
+        let fd = nl_socket_get_fd(sk)
+        var n: Int32 = -1
+        repeat {
+            n = iov.withUnsafeMutableBufferPointer { iovp in
+                hdrs.withUnsafeMutableBufferPointer { hp in
+                    for i in 0..<Self.slots {
+                        iovp[i] = iovec(iov_base: area + i * Self.slotSize, iov_len: Self.slotSize)
+                        hp[i].msg_hdr.msg_iov = iovp.baseAddress! + i
+                        hp[i].msg_hdr.msg_iovlen = 1
+                    }
+                    return tsctl_recvmmsg(fd, hp.baseAddress, UInt32(Self.slots), TSCTL_MSG_WAITFORONE)
+                }
+            }
+        } while n < 0 && errno == EINTR
+        if n < 0 { throw .system(call: "recvmmsg(netlink)", errno: errno) }
+        if n == 0 { throw .system(call: "recvmmsg(netlink)", errno: ECONNRESET) }
+        for i in 0..<Int(n) {
+            if hdrs[i].msg_hdr.msg_flags & Int32(MSG_TRUNC) != 0 {
+                throw .system(call: "recvmmsg(netlink): a datagram larger than \(Self.slotSize) bytes", errno: EMSGSIZE)
+            }
+            let d = Array(UnsafeRawBufferPointer(start: area + i * Self.slotSize, count: Int(hdrs[i].msg_len)))
+            writeTrace("<", d)
+            queue.append(d)
+        }
+        queueHead = 1
+        return queue[0]
     }
 
     private func writeTrace(_ dir: String, _ bytes: [UInt8]) {
