@@ -41,9 +41,12 @@ ensure_build_deps() {
     ensure_packages libnl-3-dev libnl-genl-3-dev pkg-config
 }
 
-# build_release: the binary users run: static Swift stdlib, stripped symbols kept out.
+# build_release: the binary users run: one static executable (Swift runtime, libnl
+# and glibc linked in: it starts faster and copies to a board as one file). The
+# linker warns about glibc name-service functions in libnl and Foundation that
+# tsctl never calls.
 build_release() {
     ensure_build_deps
-    (cd "$TSCTL_ROOT" && swift build -c release --static-swift-stdlib -Xswiftc -gnone >&2) || die "release build failed"
+    (cd "$TSCTL_ROOT" && swift build -c release -Xswiftc -static-executable -Xswiftc -gnone >&2 2> >(grep -v "statically linked applications requires at runtime" >&2)) || die "release build failed"
     echo "$TSCTL_ROOT/.build/release/tsctl"
 }

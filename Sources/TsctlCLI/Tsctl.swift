@@ -37,6 +37,10 @@ public struct Tsctl: ParsableCommand {
     /// Runs the command line and exits with a code from ExitStatus.
     public static func runMain() -> Never {
         do {
+            if let show = Show.fastPath(CommandLine.arguments.dropFirst()) {
+                try show()
+                Sys.exitProcess(ExitStatus.ok.rawValue)
+            }
             var command = try parseAsRoot()
             try command.run()
             Sys.exitProcess(ExitStatus.ok.rawValue)
