@@ -58,6 +58,12 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
+        try Self.check(interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
+                       format: json ? .json : format, strict: strict, probe: probe)
+    }
+
+    static func check(interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
+                      strict: Bool, probe: Bool) throws {
         let expectations = try expect.map { path in try loadDesiredState(path) }
         let base = try baseline.map(loadBaseline)
         let inventory: Inventory
@@ -90,7 +96,7 @@ struct CheckCommand: ParsableCommand {
         let report = Diagnosis.run(input)
         let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
         let status = failed ? ExitStatus.checkFailed : ExitStatus.ok
-        switch json ? .json : format {
+        switch format {
         case .text: print(CheckRender.text(report, style: .forStdout()), terminator: "")
         case .json: print(CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized())
         case .junit: print(CheckRender.junit(report, strict: strict), terminator: "")
@@ -98,6 +104,25 @@ struct CheckCommand: ParsableCommand {
             print(CheckRender.prometheus(report, snapshot: snap, status: status.rawValue, now: Int(time(nil))), terminator: "")
         }
         if failed { throw TsctlExit(status) }
+    }
+
+    /// `check [--strict] [--json] [IF...]` without ArgumentParser's start-up
+    /// cost (CI loops and fleet scrapes call it every few seconds); anything
+    /// else is left to ArgumentParser: nil.
+    static func fastPath(_ args: ArraySlice<String>) -> (() throws -> Void)? {
+        guard args.first == "check" else { return nil }
+        var strict = false, json = false, names: [String] = []
+        for a in args.dropFirst() {
+            switch a {
+            case "--strict": strict = true
+            case "--json": json = true
+            default:
+                if a.hasPrefix("-") || InterfaceName.problem(a) != nil { return nil }
+                names.append(a)
+            }
+        }
+        return { try check(interfaces: names, expect: nil, baseline: nil, prefer: nil, format: json ? .json : .text,
+                           strict: strict, probe: false) }
     }
 }
 

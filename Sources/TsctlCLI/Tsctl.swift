@@ -37,8 +37,9 @@ public struct Tsctl: ParsableCommand {
     /// Runs the command line and exits with a code from ExitStatus.
     public static func runMain() -> Never {
         do {
-            if let show = Show.fastPath(CommandLine.arguments.dropFirst()) {
-                try show()
+            let args = CommandLine.arguments.dropFirst()
+            if let fast = Show.fastPath(args) ?? CheckCommand.fastPath(args) {
+                try fast()
                 Sys.exitProcess(ExitStatus.ok.rawValue)
             }
             var command = try parseAsRoot()

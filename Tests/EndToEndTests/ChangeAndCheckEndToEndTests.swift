@@ -94,6 +94,15 @@ struct ChangeAndCheckEndToEndTests {
         #expect(prom.stdout.contains("tsctl_check_exit_status 0\n"))
     }
 
+    @Test func checkGivesTheSameReportOnItsFastPathAndThroughTheFullParser() throws {
+        // `check --json` is parsed by the fast path, `--netns` takes ArgumentParser's.
+        let fast = try ns.tsctl(["check", "--json", "--strict"])
+        let full = try Run.run([E2E.tsctl, "check", "--json", "--strict", "--netns", ns.name])
+        #expect(fast.status == full.status)
+        #expect(fast.stdout == full.stdout)
+        #expect(try ns.tsctl(["check", "veth0"]).stdout == (try Run.run([E2E.tsctl, "check", "--netns", ns.name, "veth0"])).stdout)
+    }
+
     @Test func checkExpectFailsWhenTheBoardIsNotProvisioned() throws {
         let f = try file("expect.toml", "[[interface]]\nname = \"veth0\"\nsource = \"mac\"\ntx = \"on\"\n")
         let r = try ns.tsctl(["check", "--expect", f, "--json"])

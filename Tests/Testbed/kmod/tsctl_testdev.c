@@ -98,6 +98,10 @@ static char *phy_name = "tsctl_testdev PHY";
 module_param(phy_name, charp, 0444);
 MODULE_PARM_DESC(phy_name, "PHY driver name");
 
+static char *mac_driver = DRV_NAME;
+module_param(mac_driver, charp, 0444);
+MODULE_PARM_DESC(mac_driver, "name of the platform driver and devices (what /sys/class/net/IF/device/driver shows)");
+
 static char *mac_clock_name = "tsctl_testdev MAC";
 module_param(mac_clock_name, charp, 0444);
 MODULE_PARM_DESC(mac_clock_name, "clock_name of the MAC PHC");
@@ -778,6 +782,7 @@ static int __init tdev_init(void)
 
 	if (ndevs < 1 || ndevs > TDEV_MAX)
 		return -EINVAL;
+	tdev_driver.driver.name = mac_driver;
 	tphy_driver.phy_id = phy_id;
 	tphy_driver.name = phy_name;
 	err = phy_drivers_register(&tphy_driver, 1, NULL);
@@ -789,7 +794,7 @@ static int __init tdev_init(void)
 	for (i = 0; i < ndevs; i++) {
 		struct platform_device *pdev;
 
-		pdev = platform_device_register_simple(DRV_NAME, i, NULL, 0);
+		pdev = platform_device_register_simple(mac_driver, i, NULL, 0);
 		if (IS_ERR(pdev)) {
 			err = PTR_ERR(pdev);
 			goto err_devs;

@@ -6,13 +6,16 @@
  *   tstool get IFACE             SIOCGHWTSTAMP
  *   tstool set IFACE TX RX       SIOCSHWTSTAMP with numeric tx type and rx filter
  *   tstool tx IFACE              send one PTPv2 Sync over L2 with hardware transmit
- *                                timestamping and print the timestamp that came back
+ *                                timestamping; print the timestamp that came back and
+ *                                the PHC whose time is nearest to it (the one that
+ *                                stamped)
  *
  * Every result is one line "tstool CMD IFACE key=value ..." so the host can parse it.
  * Built static on the host; it runs inside the busybox initramfs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <time.h>
 #include <linux/ethtool.h>
 #include <linux/if_ether.h>
@@ -112,6 +115,38 @@ static size_t build_sync(unsigned char *buf, const unsigned char *src)
 	return 14 + 44;
 }
 
+/* The PHC whose time is nearest to TS (within 10 s), or -1: the clock that stamped. */
+static int nearest_phc(const struct timespec *ts)
+{
+	long double best = 10.0L;
+	int best_idx = -1;
+
+	for (int i = 0; i < 32; i++) {
+		char path[32];
+		struct timespec now;
+		long double diff;
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/ptp%d", i);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		/* FD_TO_CLOCKID */
+		if (clock_gettime((clockid_t)((~(unsigned int)fd << 3) | 3), &now) == 0) {
+			diff = (long double)(now.tv_sec - ts->tv_sec) +
+			       (long double)(now.tv_nsec - ts->tv_nsec) / 1e9L;
+			if (diff < 0)
+				diff = -diff;
+			if (diff < best) {
+				best = diff;
+				best_idx = i;
+			}
+		}
+		close(fd);
+	}
+	return best_idx;
+}
+
 static int cmd_tx(const char *ifname)
 {
 	unsigned int ifindex = if_nametoindex(ifname);
@@ -161,8 +196,9 @@ static int cmd_tx(const char *ifname)
 				struct timespec *ts = (struct timespec *)CMSG_DATA(cm);
 
 				if (ts[2].tv_sec || ts[2].tv_nsec) {
-					printf("tstool tx %s hw=%lld.%09ld\n", ifname,
-					       (long long)ts[2].tv_sec, ts[2].tv_nsec);
+					printf("tstool tx %s hw=%lld.%09ld phc=%d\n", ifname,
+					       (long long)ts[2].tv_sec, ts[2].tv_nsec,
+					       nearest_phc(&ts[2]));
 					close(fd);
 					return 0;
 				}
