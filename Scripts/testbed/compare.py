@@ -15,7 +15,9 @@ Expectation lines (blank lines and # comments are ignored):
   PHASE   the phase the guest recorded (tb_inspect PHASE ..., tb_tx PHASE ...)
   PATH    IFACE.advertised.layer, IFACE.providers#  (# = count),
           IFACE.providers[1].phc_index, IFACE.providers[layer=phy].phy_index,
-          IFACE.active.state, IFACE.phys[0].driver, IFACE.tx (mac|approx|phy|none),
+          IFACE.active.state, IFACE.phys[0].driver, IFACE.tx (the test module's
+          clock that stamped tstool's frame: mac|approx|phy|none), IFACE.tx_phc (the
+          PHC index that stamped it), IFACE.probe.<path> (tsctl probe --json),
           IFACE.tsctl.<any path in tsctl's interface object>,
           IFACE.ioctl.phc_index (ETHTOOL_GET_TS_INFO), IFACE.ioctl.tx_type (SIOCGHWTSTAMP),
           step:NAME.rc and step:NAME.out (a tb_step section, IFACE "-"),
@@ -324,14 +326,16 @@ def tsctl_json(boot, phase, name, iface):
     if sec is None:
         return None, None
     rc, text = sec
-    start = text.find("{")
+    what = "tsctl probe" if name == "probe" else "tsctl show"
+    starts = [i for i in (text.find("{"), text.find("[")) if i >= 0]
+    start = min(starts) if starts else -1
     if start < 0:
-        return None, f"tsctl show printed no JSON (rc={rc}): {text.strip()[:300]}"
+        return None, f"{what} printed no JSON (rc={rc}): {text.strip()[:300]}"
     try:
         doc = json.JSONDecoder().raw_decode(text[start:])[0]
     except ValueError as e:
-        return None, f"tsctl show printed invalid JSON (rc={rc}): {e}"
-    if rc != 0:
+        return None, f"{what} printed invalid JSON (rc={rc}): {e}"
+    if rc != 0 and name != "probe":
         return doc, f"tsctl show exited with {rc}"
     return doc, None
 
@@ -461,6 +465,23 @@ def compare_boot(boot, problems):
             problems.append(f"{ph}: tsctl kernel.release {kernel.get('release')!r}, "
                             f"uname -r {boot.meta.get('kernel')!r}")
 
+    # tsctl probe against tstool: the same clock must have stamped both frames.
+    for ph, name, iface in boot.order:
+        if name != "tx":
+            continue
+        seen = tx_phc(boot, ph, iface)
+        sec = boot.get(ph, "probe", iface)
+        if sec is None:
+            continue
+        doc, err = tsctl_json(boot, ph, "probe", iface)
+        if doc is None:
+            problems.append(f"{ph} {iface}: tsctl probe: {err}")
+            continue
+        said = doc[0].get("phc_index") if isinstance(doc, list) and doc else None
+        if said != seen:
+            problems.append(f"{ph} {iface}: tsctl probe says PHC {said} stamped the frame, "
+                            f"tstool's frame was stamped by PHC {seen}")
+
     # tsctl show --all against ethtool -T '*' (every device the dump lists).
     for ph in boot.phases():
         if boot.get(ph, "tsctl-all") is None:
@@ -544,6 +565,16 @@ def tx_clock(boot, phase, iface):
     return TX_CLOCKS.get(hw[0], "other:" + hw)
 
 
+def tx_phc(boot, phase, iface):
+    """The PHC that stamped tstool's frame (None: no timestamp came back)."""
+    sec = boot.get(phase, "tx", iface)
+    kv = parse_kv_line(sec[1], f"tstool tx {iface} ") if sec else None
+    if not kv or kv.get("hw") in (None, "none") or "phc" not in kv:
+        return None
+    n = int(kv["phc"])
+    return None if n < 0 else n
+
+
 def resolve(boot, phase, path):
     if path.startswith("step:"):
         name, _, field = path[5:].partition(".")
@@ -557,6 +588,12 @@ def resolve(boot, phase, path):
     iface, _, rest = path.partition(".")
     if rest == "tx":
         return tx_clock(boot, phase, iface)
+    if rest == "tx_phc":
+        return tx_phc(boot, phase, iface)
+    if rest.startswith("probe"):
+        doc, _ = tsctl_json(boot, phase, "probe", iface)
+        first = doc[0] if isinstance(doc, list) and doc else None
+        return path_get({"probe": first}, rest)
     if rest.startswith("tsctl"):
         doc, _ = tsctl_json(boot, phase, "tsctl", iface)
         if tsctl_iface(doc, iface) is None:

@@ -10,6 +10,8 @@ TB_GUEST_MODULES=(igb e1000e virtio_net virtio_pci)
 # Copies FILE into ROOT at the same path, plus every shared library ldd lists for it.
 tb_copy_with_libs() { # ROOT FILE [LD_LIBRARY_PATH]
 	local root=$1 file=$2 lp=${3:-} lib
+	LD_LIBRARY_PATH=$lp ldd "$file" >/dev/null 2>&1 ||
+		tb_die "$file is not a dynamic executable ldd can read (is it being rebuilt right now?)"
 	install -D -m 0755 "$file" "$root/usr/bin/$(basename "$file")"
 	while read -r lib; do
 		[ -n "$lib" ] || continue

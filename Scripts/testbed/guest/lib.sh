@@ -92,9 +92,11 @@ tb_inspect() {
 	done
 }
 
-# Sends a PTP frame with hardware transmit timestamping and records the timestamp.
+# Sends a PTP frame with hardware transmit timestamping and records the timestamp and
+# the PHC it came from; then lets tsctl probe do the same (the host compares the two).
 tb_tx() {
 	tb_section "$1" tx "$2" tstool tx "$2"
+	tb_section "$1" probe "$2" tsctl probe --json "$2"
 }
 
 # Runs a command as a named step (its output and exit code are recorded).

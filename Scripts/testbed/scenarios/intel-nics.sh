@@ -12,7 +12,10 @@ tb_up eth1
 tb_inspect base eth0 eth1
 # igb's 82576 cannot timestamp every packet: "all" is refused with ERANGE.
 tb_set igb-all eth0 on all
+tb_set igb-ptp eth0 on ptpv2-event
 tb_set e1000e-all eth1 on all
+# QEMU's e1000e model does not stamp transmitted frames; its igb model does.
+tb_tx after eth0
 tb_inspect after eth0 eth1
 GUEST
 }
@@ -38,7 +41,12 @@ base eth0.active.rx_filter = none
 base eth0.tsctl.phcs[0].owner_bus = pci
 igb-all step:set.rc != 0
 igb-all step:set.out ~ out of range|error=34
+igb-ptp step:set.rc = 0
 e1000e-all step:set.rc = 0
+after eth0.active.tx_type = on
+after eth0.active.rx_filter = ptpv2-event
+after eth0.tx_phc = 0
+after eth0.probe.layer = mac
 after eth1.active.tx_type = on
 after eth1.active.rx_filter = all
 after eth1.tsctl.active.rx_filter = all

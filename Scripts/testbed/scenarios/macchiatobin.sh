@@ -8,18 +8,21 @@ QEMU_ARGS=""
 
 guest_script() {
 	cat <<'GUEST'
-tb_load_testdev phy_id=0x01410dd1 'phy_name="Marvell 88E1510"' 'mac_clock_name="Marvell PP2.2"' \
+tb_load_testdev mac_driver=mvpp2 phy_id=0x01410dd1 'phy_name="Marvell 88E1510"' 'mac_clock_name="Marvell PP2.2"' \
 	'phy_clock_name="Marvell 88E151x PTP"' mac_keeps_ioctl=1
 tb_up eth0
 tb_inspect base eth0
+tb_step base check - tsctl check --json eth0
 # What ptp4l does: SIOCSHWTSTAMP without naming a provider.
 tb_step ioctl set - tstool set eth0 1 1
 tb_tx ioctl eth0
 tb_inspect ioctl eth0
+tb_step ioctl check - tsctl check --probe --json eth0
 if tb_kernel_ge 6 14; then
 	tb_set phy eth0 on ptpv2-event "$(tb_phc 'Marvell 88E151x PTP')" precise
 	tb_tx phy eth0
 	tb_inspect phy eth0
+	tb_step phy check - tsctl check --json eth0
 	tb_set mac eth0 on all "$(tb_phc 'Marvell PP2.2')" precise
 	tb_tx mac eth0
 	tb_inspect mac eth0
@@ -36,6 +39,7 @@ base ptp[clock_name=Marvell 88E151x PTP].index = 1
 base eth0.tsctl.phcs[clock_name=Marvell PP2.2].owner_bus = platform
 base eth0.tsctl.phcs[clock_name=Marvell 88E151x PTP].owner_bus = mdio_bus
 base eth0.tsctl.providers# = 2
+base eth0.tsctl.driver = mvpp2
 @sid @trixie base eth0.phys[0].driver = "Marvell 88E1510"
 @sid @trixie base eth0.tsctl.phys[0].driver = "Marvell 88E1510"
 @sid @trixie base eth0.advertised.layer = mac
@@ -49,6 +53,11 @@ base eth0.tsctl.providers# = 2
 @trixie base eth0.providers# = 1
 @trixie base eth0.tsctl.providers[layer=phy].reported_by = sysfs
 @sid base eth0.active.phc_index = 0
+@sid @trixie base step:check.rc = 0
+@sid @trixie base step:check.out ~ "errors": 0,\s+"warnings": 0
+@sid @trixie ioctl step:check.rc = 0
+@sid @trixie ioctl step:check.out ~ "errors": 0,
+@sid @trixie ioctl eth0.probe.layer = mac
 ioctl step:set.rc = 0
 @sid @trixie ioctl eth0.tx = mac
 @sid @trixie ioctl eth0.active.tx_type = on
@@ -60,6 +69,8 @@ ioctl step:set.rc = 0
 @sid phy eth0.active.rx_filter = ptpv2-event
 @sid phy eth0.tx = phy
 @sid phy eth0.tsctl.active.layer = phy
+# The known pair: mvpp2's clock is the better one.
+@sid phy step:check.out ~ precision-downgrade
 @sid mac step:set.rc = 0
 @sid mac eth0.active.phc_index = 0
 @sid mac eth0.tx = mac
@@ -71,5 +82,10 @@ ioctl step:set.rc = 0
 @bookworm ioctl eth0.ioctl.rx_filter = all
 @bookworm ioctl eth0.tx = mac
 @bookworm ioctl eth0.tsctl.advertised.phc_index = 1
+@bookworm ioctl eth0.probe.phc_index = 0
+@bookworm base step:check.out ~ reporting-configuration-split
+# With the frame as evidence the split is an error: ptp4l would steer the wrong clock.
+@bookworm ioctl step:check.rc = 1
+@bookworm ioctl step:check.out ~ advertised-not-active
 EXPECT
 }

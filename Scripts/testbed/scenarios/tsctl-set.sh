@@ -1,0 +1,105 @@
+# tsctl set against real kernels, on the MACCHIATObin-like device: select the PHY and
+# back, a config the MAC refuses in the middle of a provider switch (tsctl must put the
+# previous provider and config back), "already as asked", --dry-run. Before 6.14 only
+# tx/rx can be set; a provider choice is refused as unsupported.
+DESCRIPTION="tsctl set: provider switch, refused config and rollback, dry run"
+KERNELS="sid trixie bookworm"
+QEMU_ARGS=""
+
+guest_script() {
+	cat <<'GUEST'
+tb_load_testdev mac_driver=mvpp2 phy_id=0x01410dd1 'phy_name="Marvell 88E1510"' 'mac_clock_name="Marvell PP2.2"' \
+	'phy_clock_name="Marvell 88E151x PTP"'
+tb_up eth0
+refuse() { echo "$1" >/sys/module/tsctl_testdev/parameters/mac_refuse_rx; }
+if tb_kernel_ge 6 14; then
+	tb_step to-phy set - tsctl set eth0 --source phy --tx on --rx ptpv2-event
+	tb_tx to-phy eth0
+	tb_inspect to-phy eth0
+	# The MAC refuses "all": the kernel has already switched the provider when the
+	# driver says no, so tsctl has to restore the PHY and its config.
+	refuse 1
+	tb_step refused set - tsctl set eth0 --source mac --tx on --rx all
+	tb_tx refused eth0
+	tb_inspect refused eth0
+	refuse -1
+	tb_step to-mac set - tsctl set eth0 --source mac --tx on --rx all
+	tb_tx to-mac eth0
+	tb_inspect to-mac eth0
+	tb_step again set - tsctl set eth0 --source mac --tx on --rx all
+	tb_step dry set - tsctl set eth0 --source phy:1 --rx ptpv2-event --dry-run
+	tb_tx dry eth0
+	tb_inspect dry eth0
+	# No tx given: tsctl carries the current tx type over to the new provider.
+	tb_step carry set - tsctl set eth0 --source phc:1 --rx ptpv2-l2-event
+	tb_tx carry eth0
+	tb_inspect carry eth0
+else
+	# 6.12 advertises and configures the MAC. 6.1 reports the PHY first, and this MAC
+	# driver (no mac_keeps_ioctl) passes SIOCSHWTSTAMP on to the PHY.
+	if tb_kernel_ge 6 11; then
+		rx=all param=mac_refuse_rx n=1
+	else
+		rx=ptpv2-event param=phy_refuse_rx n=12
+	fi
+	tb_step txrx set - tsctl set eth0 --tx on --rx $rx
+	tb_tx txrx eth0
+	tb_inspect txrx eth0
+	tb_step source set - tsctl set eth0 --source phy --tx on --rx ptpv2-event
+	tb_step none set - tsctl set eth0 --tx on --rx none
+	echo $n >/sys/module/tsctl_testdev/parameters/$param
+	tb_step refused set - tsctl set eth0 --tx on --rx $rx
+	tb_tx refused eth0
+	tb_inspect refused eth0
+	echo -1 >/sys/module/tsctl_testdev/parameters/$param
+fi
+tb_down eth0
+tb_unload_testdev
+GUEST
+}
+
+expectations() {
+	cat <<'EXPECT'
+@sid to-phy step:set.rc = 0
+@sid to-phy eth0.active.phc_index = 1
+@sid to-phy eth0.active.tx_type = on
+@sid to-phy eth0.active.rx_filter = ptpv2-event
+@sid to-phy eth0.tx = phy
+@sid refused step:set.rc = 7
+@sid refused step:set.out ~ out of range|ERANGE
+@sid refused eth0.active.phc_index = 1
+@sid refused eth0.active.tx_type = on
+@sid refused eth0.active.rx_filter = ptpv2-event
+@sid refused eth0.tx = phy
+@sid to-mac step:set.rc = 0
+@sid to-mac eth0.active.phc_index = 0
+@sid to-mac eth0.active.rx_filter = all
+@sid to-mac eth0.tx = mac
+@sid again step:set.rc = 0
+@sid dry step:set.rc = 0
+@sid dry step:set.out ~ phy
+@sid dry eth0.active.phc_index = 0
+@sid dry eth0.tx = mac
+@sid carry step:set.rc = 0
+@sid carry eth0.active.phc_index = 1
+@sid carry eth0.active.tx_type = on
+@sid carry eth0.active.rx_filter = ptpv2-l2-event
+@sid carry eth0.tx = phy
+@trixie @bookworm txrx step:set.rc = 0
+@trixie txrx eth0.ioctl.tx_type = on
+@trixie txrx eth0.ioctl.rx_filter = all
+@trixie txrx eth0.tx = mac
+@bookworm txrx eth0.tx = phy
+@bookworm txrx eth0.advertised.layer = phy
+@trixie source step:set.rc = 5
+@trixie source step:set.out ~ cannot select
+@bookworm source step:set.rc = 0
+@trixie @bookworm none step:set.rc = 0
+@trixie @bookworm refused step:set.rc != 0
+@trixie @bookworm refused step:set.out ~ out of range|ERANGE
+@trixie refused eth0.ioctl.tx_type = on
+@trixie refused eth0.ioctl.rx_filter = none
+@trixie refused eth0.tx = mac
+@bookworm refused eth0.tx = phy
+EXPECT
+}
