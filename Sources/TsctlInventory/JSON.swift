@@ -47,48 +47,6 @@ public enum JSON: Equatable, Sendable {
         return String(decoding: w.buffer, as: UTF8.self)
     }
 
-    /// Writes the document and a newline to a file descriptor, in 64 KiB pieces:
-    /// the whole text is never held in memory.
-    public func write(toFileDescriptor fd: Int32, pretty: Bool = true) {
-        var w = JSONWriter(fd: fd)
-        write(into: &w, indent: pretty ? 0 : -1)
-        w.byte(0x0a)
-        w.flush()
-    }
-
-    /// Writes an object whose last field is an array produced one element at a
-    /// time (each element is built, written and dropped): the same bytes as
-    /// `.object(fields + [(key, .array(all elements))])` pretty-printed.
-    public static func writeStreaming(toFileDescriptor fd: Int32, fields: [(String, JSON)], arrayKey: String,
-                                      count: Int, element: (Int) -> JSON) {
-        var w = JSONWriter(fd: fd)
-        w.byte(UInt8(ascii: "{"))
-        for (k, v) in fields {
-            w.newline(1); w.quoted(k); w.ascii(": ")
-            v.write(into: &w, indent: 1)
-            w.byte(UInt8(ascii: ","))
-        }
-        w.newline(1); w.quoted(arrayKey); w.ascii(": ")
-        if count == 0 {
-            w.ascii("[]")
-        } else {
-            w.byte(UInt8(ascii: "["))
-            for i in 0..<count {
-                if i > 0 { w.byte(UInt8(ascii: ",")) }
-                let v = element(i)
-                if case .array = v {} else if case .object = v {} else { fatalError("writeStreaming: scalar elements") }
-                w.newline(2)
-                v.write(into: &w, indent: 2)
-            }
-            w.newline(1)
-            w.byte(UInt8(ascii: "]"))
-        }
-        w.newline(0)
-        w.byte(UInt8(ascii: "}"))
-        w.byte(0x0a)
-        w.flush()
-    }
-
     private func write(into out: inout JSONWriter, indent: Int) {
         switch self {
         case .null: out.ascii("null")

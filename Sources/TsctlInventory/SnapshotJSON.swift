@@ -13,126 +13,163 @@ extension Optional where Wrapped == Bool {
     var json: JSON { map { .bool($0) } ?? .null }
 }
 
-private func strings(_ a: [String]) -> JSON { .array(a.map { .string($0) }) }
-
 extension Capabilities {
-    var jsonFields: [(String, JSON)] {
-        [("timestamping", strings(timestamping)), ("tx_types", strings(txTypes)), ("rx_filters", strings(rxFilters))]
+    func emit<S: JSONSink>(into s: inout S) {
+        s.field("timestamping", strings: timestamping)
+        s.field("tx_types", strings: txTypes)
+        s.field("rx_filters", strings: rxFilters)
     }
 }
 
 extension Snapshot {
-    /// Writes `json` pretty-printed to a file descriptor, one interface at a
-    /// time: the bytes `json.serialized()` gives, without holding them all.
+    /// Writes the pretty-printed document and a newline to `fd` as it goes:
+    /// the bytes `json.serialized()` gives, without building them whole.
     public func writeJSON(toFileDescriptor fd: Int32) {
-        var head = self
-        head.interfaces = []
-        guard case .object(var fields) = head.json, fields.last?.0 == "interfaces" else { return }
-        fields.removeLast()
-        JSON.writeStreaming(toFileDescriptor: fd, fields: fields, arrayKey: "interfaces", count: interfaces.count) {
-            interfaces[$0].json
-        }
+        var w = JSONByteWriter(fd: fd)
+        emit(into: &w)
+        w.finish()
     }
 
     public var json: JSON {
-        .object([
-            ("schema_version", .int(Snapshot.schemaVersion)),
-            ("kernel", .object([
-                ("release", .string(kernel.release)),
-                ("ethtool_netlink", .bool(kernel.ethtoolNetlink)),
-                ("features", .object([
-                    ("tsinfo", .bool(kernel.features.tsinfo)),
-                    ("phy_get", .bool(kernel.features.phyGet)),
-                    ("tsconfig", .bool(kernel.features.tsconfig)),
-                    ("hwtstamp_source", kernel.features.hwtstampSource.json),
-                ])),
-            ])),
-            ("interfaces", .array(interfaces.map(\.json))),
-        ])
+        var b = JSONTreeBuilder()
+        emit(into: &b)
+        return b.result
+    }
+
+    public func emit<S: JSONSink>(into s: inout S) {
+        s.beginObject()
+        s.field("schema_version", Snapshot.schemaVersion)
+        s.key("kernel")
+        s.beginObject()
+        s.field("release", kernel.release)
+        s.field("ethtool_netlink", kernel.ethtoolNetlink)
+        s.key("features")
+        s.beginObject()
+        s.field("tsinfo", kernel.features.tsinfo)
+        s.field("phy_get", kernel.features.phyGet)
+        s.field("tsconfig", kernel.features.tsconfig)
+        s.field("hwtstamp_source", kernel.features.hwtstampSource)
+        s.endObject()
+        s.endObject()
+        s.key("interfaces")
+        s.beginArray()
+        for itf in interfaces { itf.emit(into: &s) }
+        s.endArray()
+        s.endObject()
     }
 }
 
 extension InterfaceSnapshot {
     public var json: JSON {
-        .object([
-            ("name", .string(name)),
-            ("ifindex", .int(ifindex)),
-            ("driver", driver.json),
-            ("device", device.json),
-            ("kind", kind.json),
-            ("lower", lower.json),
-            ("master", master.json),
-            ("bond_active_slave", bondActiveSlave.json),
-            ("advertised", advertised.map { a in
-                .object([
-                    ("phc_index", a.phcIndex.json),
-                    ("qualifier", (a.qualifier?.name).json),
-                    ("layer", (a.layer?.rawValue).json),
-                    ("phy_index", a.phyIndex.json),
-                ] + a.capabilities.jsonFields)
-            } ?? .null),
-            ("providers", .array(providers.map { p in
-                let caps: [(String, JSON)] = p.capabilities?.jsonFields
-                    ?? [("timestamping", .null), ("tx_types", .null), ("rx_filters", .null)]
-                return .object([
-                    ("layer", .string(p.layer.rawValue)),
-                    ("phc_index", .int(p.phcIndex)),
-                    ("qualifier", .string(p.qualifier.name)),
-                    ("phy_index", p.phyIndex.json),
-                ] + caps + [
-                    ("reported_by", .string(p.reportedBy.rawValue)),
-                    ("advertised", .bool(p.advertised)),
-                    ("active", .bool(p.active)),
-                ])
-            })),
-            ("phys", .array(phys.map { y in
-                .object([
-                    ("phy_index", .int(y.phyIndex)),
-                    ("driver", y.driver.json),
-                    ("name", .string(y.name)),
-                    ("upstream", .string(y.upstream.rawValue)),
-                    ("upstream_phy_index", y.upstreamPhyIndex.json),
-                    ("upstream_sfp", y.upstreamSFP.json),
-                    ("downstream_sfp", y.downstreamSFP.json),
-                ])
-            })),
-            ("phcs", .array(phcs.map { c in
-                .object([
-                    ("index", .int(c.index)),
-                    ("device", .string(c.device)),
-                    ("present", .bool(c.present)),
-                    ("clock_name", c.clockName.json),
-                    ("owner", c.owner.json),
-                    ("owner_bus", c.ownerBus.json),
-                    ("max_adjustment", c.maxAdjustment.json),
-                    ("n_pins", c.nPins.json),
-                    ("n_alarms", c.nAlarms.json),
-                    ("n_external_timestamps", c.nExternalTimestamps.json),
-                    ("n_periodic_outputs", c.nPeriodicOutputs.json),
-                    ("pps", c.pps.json),
-                ])
-            })),
-            ("active", active.json),
-        ])
+        var b = JSONTreeBuilder()
+        emit(into: &b)
+        return b.result
+    }
+
+    public func emit<S: JSONSink>(into s: inout S) {
+        s.beginObject()
+        s.field("name", name)
+        s.field("ifindex", ifindex)
+        s.field("driver", driver)
+        s.field("device", device)
+        s.field("kind", kind)
+        s.field("lower", lower)
+        s.field("master", master)
+        s.field("bond_active_slave", bondActiveSlave)
+        s.key("advertised")
+        if let a = advertised {
+            s.beginObject()
+            s.field("phc_index", a.phcIndex)
+            s.field("qualifier", a.qualifier?.name)
+            s.field("layer", a.layer?.rawValue)
+            s.field("phy_index", a.phyIndex)
+            a.capabilities.emit(into: &s)
+            s.endObject()
+        } else {
+            s.null()
+        }
+        s.key("providers")
+        s.beginArray()
+        for p in providers {
+            s.beginObject()
+            s.field("layer", p.layer.rawValue)
+            s.field("phc_index", p.phcIndex)
+            s.field("qualifier", p.qualifier.name)
+            s.field("phy_index", p.phyIndex)
+            if let c = p.capabilities {
+                c.emit(into: &s)
+            } else {
+                s.field("timestamping", strings: nil)
+                s.field("tx_types", strings: nil)
+                s.field("rx_filters", strings: nil)
+            }
+            s.field("reported_by", p.reportedBy.rawValue)
+            s.field("advertised", p.advertised)
+            s.field("active", p.active)
+            s.endObject()
+        }
+        s.endArray()
+        s.key("phys")
+        s.beginArray()
+        for y in phys {
+            s.beginObject()
+            s.field("phy_index", y.phyIndex)
+            s.field("driver", y.driver)
+            s.field("name", y.name)
+            s.field("upstream", y.upstream.rawValue)
+            s.field("upstream_phy_index", y.upstreamPhyIndex)
+            s.field("upstream_sfp", y.upstreamSFP)
+            s.field("downstream_sfp", y.downstreamSFP)
+            s.endObject()
+        }
+        s.endArray()
+        s.key("phcs")
+        s.beginArray()
+        for c in phcs {
+            s.beginObject()
+            s.field("index", c.index)
+            s.field("device", c.device)
+            s.field("present", c.present)
+            s.field("clock_name", c.clockName)
+            s.field("owner", c.owner)
+            s.field("owner_bus", c.ownerBus)
+            s.field("max_adjustment", c.maxAdjustment)
+            s.field("n_pins", c.nPins)
+            s.field("n_alarms", c.nAlarms)
+            s.field("n_external_timestamps", c.nExternalTimestamps)
+            s.field("n_periodic_outputs", c.nPeriodicOutputs)
+            s.field("pps", c.pps)
+            s.endObject()
+        }
+        s.endArray()
+        s.key("active")
+        active.emit(into: &s)
+        s.endObject()
     }
 }
 
 extension ActiveConfig {
     public var json: JSON {
-        .object([
-            ("state", .string(isConfigured ? "configured" : "unavailable")),
-            ("read_via", (readVia?.rawValue).json),
-            ("phc_index", phcIndex.json),
-            ("qualifier", (qualifier?.name).json),
-            ("layer", (layer?.rawValue).json),
-            ("phy_index", phyIndex.json),
-            ("tx_type", txType.json),
-            ("rx_filter", rxFilter.json),
-            ("flags", strings(flags)),
-            ("reason", (unavailable?.rawValue).json),
-            ("errno", errno.json),
-            ("message", message.json),
-        ])
+        var b = JSONTreeBuilder()
+        emit(into: &b)
+        return b.result
+    }
+
+    public func emit<S: JSONSink>(into s: inout S) {
+        s.beginObject()
+        s.field("state", isConfigured ? "configured" : "unavailable")
+        s.field("read_via", readVia?.rawValue)
+        s.field("phc_index", phcIndex)
+        s.field("qualifier", qualifier?.name)
+        s.field("layer", layer?.rawValue)
+        s.field("phy_index", phyIndex)
+        s.field("tx_type", txType)
+        s.field("rx_filter", rxFilter)
+        s.field("flags", strings: flags)
+        s.field("reason", unavailable?.rawValue)
+        s.field("errno", errno)
+        s.field("message", message)
+        s.endObject()
     }
 }
 
