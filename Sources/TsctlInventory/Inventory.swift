@@ -82,6 +82,10 @@ public final class Inventory {
         // says nothing the *do* does not; from 6.14 it lists every provider.
         let perProvider = client.hasTsconfig
         let filtered = names != nil && targets.count <= 8
+        // Many interfaces: compact bitsets, named by the kernel's string sets.
+        if names == nil && !client.compact {
+            do { try client.useCompactBitsets() } catch { throw .netlink(error) }
+        }
         var dumps: [UInt32: [TsinfoReply]] = [:]
         var phys: [UInt32: [PhyReply]] = [:]
         do {
@@ -132,7 +136,7 @@ public final class Inventory {
         interfaces.reserveCapacity(targets.count)
         for (i, t) in targets.enumerated() {
             let advReply: TsinfoReply
-            switch slots[i].tsinfo.map({ EthtoolClient.decodeTsinfo(outcomes[$0]) }) ?? .success(dumps[t.index]![0]) {
+            switch slots[i].tsinfo.map({ client.decodeTsinfo(outcomes[$0]) }) ?? .success(dumps[t.index]![0]) {
             case .success(let r): advReply = r
             case .failure(let e):
                 if e.isNoDevice { if names != nil { throw .noSuchInterface(t.name) } else { continue } }
@@ -203,7 +207,7 @@ public final class Inventory {
             snap.advertised = adv
             // Active.
             if let k = slots[i].tsconfig {
-                snap.active = Self.active(EthtoolClient.decodeTsconfig(outcomes[k]), snap: snap)
+                snap.active = Self.active(client.decodeTsconfig(outcomes[k]), snap: snap)
             } else if perProvider {
                 let r: Result<TsconfigReply, NetlinkError> = configs?[t.index].map { .success($0) }
                     ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))

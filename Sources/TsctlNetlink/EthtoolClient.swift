@@ -12,6 +12,35 @@ public final class EthtoolClient {
 
     public var family: GenlFamily { genl.family }
 
+    /// When set, TSINFO and TSCONFIG_GET ask for compact bitsets (bit numbers
+    /// only) and `names` holds the kernel's names for them: much less to send
+    /// and decode for thousands of interfaces.
+    public private(set) var compact = false
+    public private(set) var names = BitNames.builtin
+
+    /// Switches to compact bitsets, reading the bit names once from the kernel
+    /// (STRSET_GET of the timestamping string sets).
+    public func useCompactBitsets() throws(NetlinkError) {
+        var ids = [Ethtool.StringSet.SOF_TIMESTAMPING, Ethtool.StringSet.TS_TX_TYPES, Ethtool.StringSet.TS_RX_FILTERS]
+        if hasTsconfig { ids.append(Ethtool.StringSet.TS_FLAGS) }
+        var n = BitNames.builtin
+        for set in try stringSets(ids) {
+            switch set.id {
+            case Ethtool.StringSet.SOF_TIMESTAMPING: n.timestamping = set.strings
+            case Ethtool.StringSet.TS_TX_TYPES: n.txTypes = set.strings
+            case Ethtool.StringSet.TS_RX_FILTERS: n.rxFilters = set.strings
+            case Ethtool.StringSet.TS_FLAGS: n.flags = set.strings
+            default: break
+            }
+        }
+        names = n
+        compact = true
+    }
+
+    private var headerFlags: UInt32 { compact ? Ethtool.Header.FLAG_COMPACT_BITSETS : 0 }
+    private func decodeTsinfo(_ m: NetlinkMessage) throws(NetlinkError) -> TsinfoReply { try Decode.tsinfo(m, names: names) }
+    private func decodeTsconfig(_ m: NetlinkMessage) throws(NetlinkError) -> TsconfigReply { try Decode.tsconfig(m, names: names) }
+
     public init(transport: NetlinkTransport) throws(NetlinkError) {
         genl = try GenlClient(transport: transport, familyName: Ethtool.familyName)
     }
@@ -29,8 +58,8 @@ public final class EthtoolClient {
         guard family.has(op) else { throw .opMissing(family: Ethtool.familyName, op: name, since: since) }
     }
 
-    private static func header(_ b: RequestBuilder, _ dev: DeviceSelector?, flags: UInt32 = 0) {
-        b.nest(1) {  // ETHTOOL_A_*_HEADER is attribute 1 in every message
+    private static func header(_ b: RequestBuilder, _ dev: DeviceSelector?, flags: UInt32 = 0, keepEmpty: Bool = false) {
+        b.nest(1, keepEmpty: keepEmpty) {  // ETHTOOL_A_*_HEADER is attribute 1 in every message
             switch dev {
             case .name(let n): b.string(Ethtool.Header.DEV_NAME, n)
             case .index(let i): b.u32(Ethtool.Header.DEV_INDEX, i)
@@ -51,8 +80,9 @@ public final class EthtoolClient {
     // MARK: TSINFO (5.7; provider nest 6.14)
 
     public func tsinfoRequest(_ dev: DeviceSelector?, provider: ProviderID? = nil) -> RequestSpec {
-        RequestSpec(command: Ethtool.Cmd.TSINFO_GET, label: Self.label("TSINFO_GET", dev)) { b in
-            Self.header(b, dev)
+        let flags = headerFlags
+        return RequestSpec(command: Ethtool.Cmd.TSINFO_GET, label: Self.label("TSINFO_GET", dev)) { b in
+            Self.header(b, dev, flags: flags)
             if let provider {
                 b.nest(Ethtool.Tsinfo.HWTSTAMP_PROVIDER) {
                     b.u32(Ethtool.Provider.INDEX, provider.phcIndex)
@@ -65,20 +95,22 @@ public final class EthtoolClient {
     /// The advertised view: what the kernel reports by default (TSINFO do).
     public func tsinfo(_ dev: DeviceSelector, provider: ProviderID? = nil) throws(NetlinkError) -> TsinfoReply {
         try require(Ethtool.Cmd.TSINFO_GET, "TSINFO_GET", since: "5.7")
-        return try single(genl.batch([tsinfoRequest(dev, provider: provider)])[0], Decode.tsinfo)
+        return try single(genl.batch([tsinfoRequest(dev, provider: provider)])[0], decodeTsinfo)
     }
 
     /// Every provider: filtered on one device, or over all devices when nil.
     /// On 6.14+ one message per provider; before, one per device.
     public func tsinfoDump(_ dev: DeviceSelector?) throws(NetlinkError) -> [TsinfoReply] {
         try require(Ethtool.Cmd.TSINFO_GET, "TSINFO_GET", since: "5.7")
-        return try genl.dump(tsinfoRequest(dev)).map(Decode.tsinfo)
+        var out: [TsinfoReply] = []
+        for m in try genl.dump(tsinfoRequest(dev)) { out.append(try decodeTsinfo(m)) }
+        return out
     }
 
     /// TSINFO do for many devices in as few round trips as the buffer allows.
     public func tsinfoBatch(_ devs: [DeviceSelector]) -> [Result<TsinfoReply, NetlinkError>] {
         guard hasTsinfo else { return devs.map { _ in .failure(.opMissing(family: Ethtool.familyName, op: "TSINFO_GET", since: "5.7")) } }
-        return genl.batch(devs.map { tsinfoRequest($0) }).map { single($0, Decode.tsinfo) }
+        return genl.batch(devs.map { tsinfoRequest($0) }).map { single($0, decodeTsinfo) }
     }
 
     // MARK: PHY_GET (6.12)
@@ -96,8 +128,9 @@ public final class EthtoolClient {
     // MARK: TSCONFIG (6.14)
 
     public func tsconfigRequest(_ dev: DeviceSelector) -> RequestSpec {
-        RequestSpec(command: Ethtool.Cmd.TSCONFIG_GET, label: Self.label("TSCONFIG_GET", dev)) { b in
-            Self.header(b, dev)
+        let flags = headerFlags
+        return RequestSpec(command: Ethtool.Cmd.TSCONFIG_GET, label: Self.label("TSCONFIG_GET", dev)) { b in
+            Self.header(b, dev, flags: flags)
         }
     }
 
@@ -105,7 +138,7 @@ public final class EthtoolClient {
     /// plural form is a batch of *do* requests.
     public func tsconfig(_ dev: DeviceSelector) throws(NetlinkError) -> TsconfigReply {
         try require(Ethtool.Cmd.TSCONFIG_GET, "TSCONFIG_GET", since: "6.14")
-        return try single(genl.batch([tsconfigRequest(dev)])[0], Decode.tsconfig)
+        return try single(genl.batch([tsconfigRequest(dev)])[0], decodeTsconfig)
     }
 
     /// The active configuration of every device that has one: the kernel's dump
@@ -113,29 +146,32 @@ public final class EthtoolClient {
     /// EOPNOTSUPP; another per-device error (ENODEV) ends the whole dump.
     public func tsconfigDump() throws(NetlinkError) -> [TsconfigReply] {
         try require(Ethtool.Cmd.TSCONFIG_GET, "TSCONFIG_GET", since: "6.14")
-        let spec = RequestSpec(command: Ethtool.Cmd.TSCONFIG_GET, label: "TSCONFIG_GET dump") { b in Self.header(b, nil) }
-        return try genl.dump(spec).map(Decode.tsconfig)
+        let flags = headerFlags
+        let spec = RequestSpec(command: Ethtool.Cmd.TSCONFIG_GET, label: "TSCONFIG_GET dump") { b in Self.header(b, nil, flags: flags) }
+        var out: [TsconfigReply] = []
+        for m in try genl.dump(spec) { out.append(try decodeTsconfig(m)) }
+        return out
     }
 
     public func tsconfigBatch(_ devs: [DeviceSelector]) -> [Result<TsconfigReply, NetlinkError>] {
         guard family.has(Ethtool.Cmd.TSCONFIG_GET) else {
             return devs.map { _ in .failure(.opMissing(family: Ethtool.familyName, op: "TSCONFIG_GET", since: "6.14")) }
         }
-        return genl.batch(devs.map { tsconfigRequest($0) }).map { single($0, Decode.tsconfig) }
+        return genl.batch(devs.map { tsconfigRequest($0) }).map { single($0, decodeTsconfig) }
     }
 
     /// Several kinds of *do* in one batch (one round trip for a single interface).
     public func batch(_ specs: [RequestSpec]) -> [Outcome] { genl.batch(specs) }
 
-    public static func decodeTsinfo(_ o: Outcome) -> Result<TsinfoReply, NetlinkError> { single(o, Decode.tsinfo) }
-    public static func decodeTsconfig(_ o: Outcome) -> Result<TsconfigReply, NetlinkError> { single(o, Decode.tsconfig) }
+    public func decodeTsinfo(_ o: Outcome) -> Result<TsinfoReply, NetlinkError> { single(o, decodeTsinfo) }
+    public func decodeTsconfig(_ o: Outcome) -> Result<TsconfigReply, NetlinkError> { single(o, decodeTsconfig) }
 
     // MARK: STRSET (5.6)
 
     /// Global string sets by id (names of timestamping bits, tx types, ...).
     public func stringSets(_ ids: [UInt32]) throws(NetlinkError) -> [StringSet] {
         let spec = RequestSpec(command: Ethtool.Cmd.STRSET_GET, label: "STRSET_GET") { b in
-            Self.header(b, nil)
+            Self.header(b, nil, keepEmpty: true)
             b.nest(Ethtool.Strset.STRINGSETS) {
                 for id in ids {
                     b.nest(Ethtool.Strset.STRINGSETS_STRINGSET) { b.u32(Ethtool.Strset.STRINGSET_ID, id) }
@@ -220,7 +256,7 @@ extension EthtoolClient {
         }
         let msgs = try genl.batch([tsconfigSetRequest(dev, change)])[0].get()
         guard let m = msgs.first else { return nil }
-        return try Decode.tsconfig(m)
+        return try decodeTsconfig(m)
     }
 
     static func describe(_ dev: DeviceSelector) -> String {

@@ -128,6 +128,18 @@ public struct StringSet: Equatable, Sendable {
     public var strings: [String]
 }
 
+/// Names for the bits of compact bitsets: the kernel's string sets, read once
+/// with STRSET_GET, or tsctl's copy of them.
+public struct BitNames: Sendable, Equatable {
+    public var timestamping: [String]
+    public var txTypes: [String]
+    public var rxFilters: [String]
+    public var flags: [String]
+
+    public static let builtin = BitNames(timestamping: TimestampingNames.sofTimestamping, txTypes: TimestampingNames.txTypes,
+                                         rxFilters: TimestampingNames.rxFilters, flags: TimestampingNames.hwtstampFlags)
+}
+
 enum Decode {
     static func header(_ a: inout AttributeDecoder) -> DeviceRef {
         var h = a.nested
@@ -157,7 +169,9 @@ enum Decode {
         return id
     }
 
-    static func tsinfo(_ msg: NetlinkMessage) throws(NetlinkError) -> TsinfoReply {
+    static func tsinfo(_ msg: NetlinkMessage) throws(NetlinkError) -> TsinfoReply { try tsinfo(msg, names: .builtin) }
+
+    static func tsinfo(_ msg: NetlinkMessage, names: BitNames) throws(NetlinkError) -> TsinfoReply {
         try expect(msg, Ethtool.Reply.TSINFO_GET_REPLY, "TSINFO_GET_REPLY")
         var r = TsinfoReply(device: DeviceRef(ifindex: 0, name: ""))
         var a = msg.genlAttributes
@@ -165,9 +179,9 @@ enum Decode {
             switch a.type {
             case Ethtool.Tsinfo.HEADER: r.device = header(&a)
             case Ethtool.Tsinfo.TIMESTAMPING:
-                r.timestamping = BitList.decode(&a, fallbackNames: TimestampingNames.sofTimestamping)
-            case Ethtool.Tsinfo.TX_TYPES: r.txTypes = BitList.decode(&a, fallbackNames: TimestampingNames.txTypes)
-            case Ethtool.Tsinfo.RX_FILTERS: r.rxFilters = BitList.decode(&a, fallbackNames: TimestampingNames.rxFilters)
+                r.timestamping = BitList.decode(&a, fallbackNames: names.timestamping)
+            case Ethtool.Tsinfo.TX_TYPES: r.txTypes = BitList.decode(&a, fallbackNames: names.txTypes)
+            case Ethtool.Tsinfo.RX_FILTERS: r.rxFilters = BitList.decode(&a, fallbackNames: names.rxFilters)
             case Ethtool.Tsinfo.PHC_INDEX: r.phcIndex = a.u32()
             case Ethtool.Tsinfo.HWTSTAMP_PROVIDER: r.provider = provider(&a)
             case Ethtool.Tsinfo.HWTSTAMP_SOURCE: r.source = a.u32()
@@ -200,7 +214,9 @@ enum Decode {
         return r
     }
 
-    static func tsconfig(_ msg: NetlinkMessage) throws(NetlinkError) -> TsconfigReply {
+    static func tsconfig(_ msg: NetlinkMessage) throws(NetlinkError) -> TsconfigReply { try tsconfig(msg, names: .builtin) }
+
+    static func tsconfig(_ msg: NetlinkMessage, names: BitNames) throws(NetlinkError) -> TsconfigReply {
         guard msg.genlCommand == Ethtool.Reply.TSCONFIG_GET_REPLY || msg.genlCommand == Ethtool.Reply.TSCONFIG_SET_REPLY
         else { throw .malformed("expected a TSCONFIG reply, got command \(msg.genlCommand.map(String.init) ?? "none")") }
         var r = TsconfigReply(device: DeviceRef(ifindex: 0, name: ""))
@@ -209,10 +225,10 @@ enum Decode {
             switch a.type {
             case Ethtool.Tsconfig.HEADER: r.device = header(&a)
             case Ethtool.Tsconfig.HWTSTAMP_PROVIDER: r.provider = provider(&a)
-            case Ethtool.Tsconfig.TX_TYPES: r.txType = BitList.decode(&a, fallbackNames: TimestampingNames.txTypes)
-            case Ethtool.Tsconfig.RX_FILTERS: r.rxFilter = BitList.decode(&a, fallbackNames: TimestampingNames.rxFilters)
+            case Ethtool.Tsconfig.TX_TYPES: r.txType = BitList.decode(&a, fallbackNames: names.txTypes)
+            case Ethtool.Tsconfig.RX_FILTERS: r.rxFilter = BitList.decode(&a, fallbackNames: names.rxFilters)
             case Ethtool.Tsconfig.HWTSTAMP_FLAGS:
-                r.flags = BitList.decode(&a, fallbackNames: TimestampingNames.hwtstampFlags)
+                r.flags = BitList.decode(&a, fallbackNames: names.flags)
             default: break
             }
         }

@@ -33,6 +33,7 @@ public final class RtnlClient {
         static let LINK: UInt16 = 5
         static let MASTER: UInt16 = 10
         static let LINKINFO: UInt16 = 18
+        static let EXT_MASK: UInt16 = 29
         static let LINK_NETNSID: UInt16 = 37
         static let PARENT_DEV_NAME: UInt16 = 56  // 5.15
         static let GRO_MAX_SIZE: UInt16 = 58  // 5.19: always sent, so its presence dates the kernel
@@ -53,9 +54,12 @@ public final class RtnlClient {
     /// Every link of this namespace (one dump), ordered by ifindex.
     public func links() throws(NetlinkError) -> [LinkReply] {
         let request = NetlinkRequest(label: "RTM_GETLINK") { seq, flags in
-            // struct ifinfomsg, all zero: any family, any device.
-            RequestBuilder(type: RTM.GETLINK, flags: flags, seq: seq,
-                           header: [UInt8](repeating: 0, count: Self.ifinfomsgSize)).bytes
+            // struct ifinfomsg, all zero: any family, any device; no statistics
+            // (RTEXT_FILTER_SKIP_STATS, 5.x; older kernels ignore the bit).
+            let b = RequestBuilder(type: RTM.GETLINK, flags: flags, seq: seq,
+                                   header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
+            b.u32(IFLA.EXT_MASK, 1 << 3)
+            return b.bytes
         }
         var out: [LinkReply] = []
         for msg in try channel.dump(request) where msg.type == RTM.NEWLINK {

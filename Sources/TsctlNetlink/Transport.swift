@@ -164,10 +164,12 @@ public final class RequestBuilder {
         nla_put_flag(msg, Int32(type))
     }
 
-    public func nest(_ type: UInt16, _ body: () -> Void) {
+    /// A nest; an empty one is dropped unless `keepEmpty` (STRSET_GET needs
+    /// its header even when it names no device).
+    public func nest(_ type: UInt16, keepEmpty: Bool = false, _ body: () -> Void) {
         let start = nla_nest_start(msg, Int32(type))
         body()
-        nla_nest_end(msg, start)
+        if keepEmpty { nla_nest_end_keep_empty(msg, start) } else { nla_nest_end(msg, start) }
     }
 
     public var bytes: [UInt8] {

@@ -25,9 +25,9 @@ import Testing
         #expect(try client.phyDump(.name("lo")).isEmpty)
 
         let outcomes = client.batch([client.tsinfoRequest(.name("lo")), client.tsconfigRequest(.name("lo"))])
-        let adv = try EthtoolClient.decodeTsinfo(outcomes[0]).get()
+        let adv = try client.decodeTsinfo(outcomes[0]).get()
         #expect(adv.timestamping?.indices == [1, 3, 4])
-        switch EthtoolClient.decodeTsconfig(outcomes[1]) {
+        switch client.decodeTsconfig(outcomes[1]) {
         case .success: Issue.record("lo has no hwtstamp_get; TSCONFIG_GET must fail")
         case .failure(let e):
             #expect(e.isNotSupported)
