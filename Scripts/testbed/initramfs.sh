@@ -7,12 +7,14 @@
 
 TB_GUEST_MODULES=(igb e1000e virtio_net virtio_pci)
 
-# Copies FILE into ROOT at the same path, plus every shared library ldd lists for it.
+# Copies FILE into ROOT's /usr/bin, plus every shared library ldd lists for it (none
+# for a static executable).
 tb_copy_with_libs() { # ROOT FILE [LD_LIBRARY_PATH]
 	local root=$1 file=$2 lp=${3:-} lib
-	LD_LIBRARY_PATH=$lp ldd "$file" >/dev/null 2>&1 ||
-		tb_die "$file is not a dynamic executable ldd can read (is it being rebuilt right now?)"
+	readelf -h "$file" >/dev/null 2>&1 ||
+		tb_die "$file is not an ELF executable (is it being rebuilt right now?)"
 	install -D -m 0755 "$file" "$root/usr/bin/$(basename "$file")"
+	readelf -l "$file" 2>/dev/null | grep -q 'INTERP' || return 0
 	while read -r lib; do
 		[ -n "$lib" ] || continue
 		# Keep the guest's path for the loader and the host path for the rest.
