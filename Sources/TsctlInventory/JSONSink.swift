@@ -137,8 +137,9 @@ public struct JSONByteWriter: JSONSink {
 
     private mutating func newline(_ level: Int) {
         if count > capacity - 256 { flush() }
-        byte(0x0a)
-        for _ in 0..<level { byte(0x20); byte(0x20) }
+        buf[count] = 0x0a
+        (buf + count + 1).update(repeating: 0x20, count: 2 * level)
+        count += 1 + 2 * level
     }
 
     /// Before a value: the separator and indent its container needs.
