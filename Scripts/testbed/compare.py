@@ -517,12 +517,11 @@ def compare_boot(boot, problems):
             # Per-interface and --all output must agree.
             single, _ = tsctl_json(boot, ph, "tsctl", iface)
             si = tsctl_iface(single, iface)
-            if si is not None and strip_volatile(si) != strip_volatile(ti):
+            if si is not None and canonical(si) != canonical(ti):
                 problems.append(f"{ph} {iface}: tsctl show --json {iface} and show --all --json differ")
 
 
-def strip_volatile(obj):
-    """Drops values that may change between two reads (ifindex never does; keep all)."""
+def canonical(obj):
     return json.dumps(obj, sort_keys=True)
 
 
