@@ -46,6 +46,9 @@ base eth0.tsctl.providers# = 2
 @sid base eth0.active.state = configured
 @sid base eth0.active.phc_index = 1
 @sid base eth0.tsctl.active.layer = phy
+# 6.12: SIOCGHWTSTAMP reaches the default PHY, whose read-back is a stub before 6.19.
+@trixie base eth0.active.state = unavailable
+@trixie base eth0.tsctl.active.reason = phy-readback-unsupported
 cfg step:set.rc = 0
 cfg eth0.tx = phy
 @sid cfg eth0.active.tx_type = on
