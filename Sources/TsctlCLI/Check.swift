@@ -48,11 +48,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).")
     var probe = false
 
-    func validate() throws {
-        for n in interfaces {
-            if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(n)\": \(why)") }
-        }
-    }
+    func validate() throws { try validateInterfaceNames(interfaces) }
 
     @OptionGroup var namespace: NamespaceOption
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TsctlInventory
 import TsctlSystem
 
 /// --netns NAME: run in a network namespace made by `ip netns add` (needs root).
@@ -12,5 +13,12 @@ struct NamespaceOption: ParsableArguments {
             let status: ExitStatus = error.errno == 2 ? .noSuchDevice : (error.errno == 1 || error.errno == 13) ? .permissionDenied : .kernelError
             throw TsctlFailure(status, "cannot enter network namespace \(netns): \(error.description)")
         }
+    }
+}
+
+/// Refuses a malformed interface name before any request is made.
+func validateInterfaceNames(_ names: [String]) throws {
+    for n in names {
+        if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(n)\": \(why)") }
     }
 }

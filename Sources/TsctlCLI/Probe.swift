@@ -20,11 +20,7 @@ struct ProbeCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func validate() throws {
-        for n in interfaces {
-            if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(n)\": \(why)") }
-        }
-    }
+    func validate() throws { try validateInterfaceNames(interfaces) }
 
     @OptionGroup var namespace: NamespaceOption
 

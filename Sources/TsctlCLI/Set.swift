@@ -93,7 +93,7 @@ struct SetCommand: ParsableCommand {
     @OptionGroup var options: ChangeOptions
 
     func validate() throws {
-        if let why = InterfaceName.problem(interface) { throw ValidationError("invalid interface name \"\(interface)\": \(why)") }
+        try validateInterfaceNames([interface])
         if source == nil && qualifier == nil && tx == nil && rx == nil && flags.isEmpty && !noFlags {
             throw ValidationError("nothing to set: give --source, --qualifier, --tx, --rx or --flags")
         }

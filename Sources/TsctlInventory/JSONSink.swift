@@ -31,6 +31,20 @@ extension JSONSink {
     public mutating func field(_ k: StaticString, strings a: [String]?) { key(k); if let a { strings(a) } else { null() } }
 }
 
+/// A value with one JSON layout, for every sink.
+public protocol JSONEmitting {
+    func emit<S: JSONSink>(into s: inout S)
+}
+
+extension JSONEmitting {
+    /// The layout as a value tree.
+    public var json: JSON {
+        var b = JSONTreeBuilder()
+        emit(into: &b)
+        return b.result
+    }
+}
+
 /// Builds a `JSON` value.
 public struct JSONTreeBuilder: JSONSink {
     private enum Container { case object([(String, JSON)]), array([JSON]) }

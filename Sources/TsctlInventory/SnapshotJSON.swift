@@ -21,19 +21,13 @@ extension Capabilities {
     }
 }
 
-extension Snapshot {
+extension Snapshot: JSONEmitting {
     /// Writes the pretty-printed document and a newline to `fd` as it goes:
     /// the bytes `json.serialized()` gives, without building them whole.
     public func writeJSON(toFileDescriptor fd: Int32) {
         var w = JSONByteWriter(fd: fd)
         emit(into: &w)
         w.finish()
-    }
-
-    public var json: JSON {
-        var b = JSONTreeBuilder()
-        emit(into: &b)
-        return b.result
     }
 
     public func emit<S: JSONSink>(into s: inout S) {
@@ -59,13 +53,7 @@ extension Snapshot {
     }
 }
 
-extension InterfaceSnapshot {
-    public var json: JSON {
-        var b = JSONTreeBuilder()
-        emit(into: &b)
-        return b.result
-    }
-
+extension InterfaceSnapshot: JSONEmitting {
     public func emit<S: JSONSink>(into s: inout S) {
         s.beginObject()
         s.field("name", name)
@@ -148,13 +136,7 @@ extension InterfaceSnapshot {
     }
 }
 
-extension ActiveConfig {
-    public var json: JSON {
-        var b = JSONTreeBuilder()
-        emit(into: &b)
-        return b.result
-    }
-
+extension ActiveConfig: JSONEmitting {
     public func emit<S: JSONSink>(into s: inout S) {
         s.beginObject()
         s.field("state", isConfigured ? "configured" : "unavailable")
