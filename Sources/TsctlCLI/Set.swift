@@ -201,8 +201,12 @@ final class ChangeSession {
                 if o.state != .unchanged { done.append(plan) }
             case .failure(let f):
                 lines.append("\(plan.interface): failed: \(f.text)")
-                // A refused request changed nothing; a wrong result did.
-                if case .verification = f { done.append(plan) }
+                // A wrong result changed something; so may a refused request
+                // (the kernel switches the provider before the driver refuses).
+                if case .verification = f { done.append(plan) } else if applier.changed(since: plan) {
+                    lines.append("\(plan.interface): the kernel changed it before refusing")
+                    done.append(plan)
+                }
                 var complete = true
                 for p in done.reversed() {
                     switch applier.rollback(p) {

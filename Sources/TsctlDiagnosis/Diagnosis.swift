@@ -270,14 +270,10 @@ struct Rules {
                     [EvidenceItem(.advertised, "PHC index \(c.index)"), EvidenceItem(.sysfs, "no ptp\(c.index)")])
                 continue
             }
-            guard itf.kind != "bond", let owner = c.owner else { continue }
-            let mine = owner == itf.device || itf.phys.contains { $0.name == owner }
-                || itf.providers.contains { $0.phcIndex == c.index && $0.reportedBy == .sysfs }
-            if !mine && itf.device != nil {
-                add(.phcForeignOwner, .warning, itf.name,
-                    "ptp\(c.index) \(clockName(c.index, itf)) belongs to \(owner), not to \(itf.name)'s MAC (\(itf.device!)) or its PHYs",
-                    [EvidenceItem(.sysfs, "/sys/class/ptp/ptp\(c.index)/device -> \(owner)")])
-            }
+            guard itf.kind != "bond", let owner = c.owner, c.layer == nil, itf.device != nil || !itf.phys.isEmpty else { continue }
+            add(.phcForeignOwner, .warning, itf.name,
+                "ptp\(c.index) \(clockName(c.index, itf)) belongs to \(owner), not to \(itf.name)'s MAC (\(itf.device ?? "none")) or its PHYs",
+                [EvidenceItem(.sysfs, "/sys/class/ptp/ptp\(c.index)/device -> \(owner)")])
         }
     }
 
@@ -454,7 +450,8 @@ struct Rules {
     /// `tsctl set` selecting `target` with a working tx/rx: switching providers
     /// zeroes the configuration, so the command always carries both.
     func setCommand(_ itf: InterfaceSnapshot, to target: Provider?) -> String? {
-        guard let target else { return nil }
+        // Before 6.14 a provider cannot be selected: no command would work.
+        guard let target, kernel.features.tsconfig || target.active else { return nil }
         var source: String
         switch target.layer {
         case .mac: source = "mac"

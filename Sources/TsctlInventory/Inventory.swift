@@ -213,7 +213,7 @@ public final class Inventory {
                     ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))
                 snap.active = Self.active(r, snap: snap)
             } else {
-                snap.active = Self.activeViaIoctl(t.name, hasPHC: advReply.phcIndex != nil)
+                snap.active = Self.activeViaIoctl(t.name, advertisedLayer: adv.layer)
             }
             if let k = snap.providers.firstIndex(where: { p in
                 snap.active.phcIndex == p.phcIndex && snap.active.qualifier == p.qualifier
@@ -226,7 +226,15 @@ public final class Inventory {
             var seen = Set<Int>()
             for idx in snap.providers.map(\.phcIndex) + [adv.phcIndex, snap.active.phcIndex].compactMap({ $0 })
             where seen.insert(idx).inserted {
-                snap.phcs.append(ptp.info(idx))
+                var c = ptp.info(idx)
+                if c.present {
+                    if c.owner != nil && c.owner == snap.device { c.layer = .mac } else if snap.phys.contains(where: { $0.name == c.owner }) {
+                        c.layer = .phy
+                    } else {
+                        c.layer = ptp.clocksOwned(by: t.name).first { $0.0 == idx }?.1
+                    }
+                }
+                snap.phcs.append(c)
             }
             interfaces.append(snap)
         }
@@ -296,7 +304,7 @@ public final class Inventory {
     }
 
     /// Before 6.14: SIOCGHWTSTAMP, which the MAC driver answers (or not).
-    static func activeViaIoctl(_ name: String, hasPHC: Bool) -> ActiveConfig {
+    static func activeViaIoctl(_ name: String, advertisedLayer: Layer?) -> ActiveConfig {
         do {
             let c = try HwtstampIoctl.getConfig(name)
             func pick(_ names: [String], _ v: Int32) -> String { v >= 0 && Int(v) < names.count ? names[Int(v)] : "value-\(v)" }
@@ -307,7 +315,9 @@ public final class Inventory {
         } catch {
             let reason: UnavailableReason
             switch error.errno {
-            case EOPNOTSUPP, EINVAL: reason = hasPHC ? .driverUnsupported : .kernelTooOld
+            // The ioctl exists on every kernel tsctl runs on: a refusal is the
+            // driver's, or (6.6-6.18) the core's PHY stub when a PHY is the default.
+            case EOPNOTSUPP, EINVAL: reason = advertisedLayer == .phy ? .phyReadbackUnsupported : .driverUnsupported
             case EPERM, EACCES: reason = .permission
             case ENODEV: reason = .noPHC
             default: reason = .error

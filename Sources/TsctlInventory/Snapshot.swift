@@ -157,10 +157,13 @@ public struct PHC: Equatable, Sendable {
     public var pps: Bool?
     /// False when /sys/class/ptp/ptpN does not exist (a dangling index).
     public var present: Bool
+    /// Which part of this interface owns the clock (its MAC's device or one of
+    /// its PHYs); nil when neither does.
+    public var layer: Layer?
 
     public init(index: Int, clockName: String? = nil, owner: String? = nil, ownerBus: String? = nil,
                 maxAdjustment: Int? = nil, nPins: Int? = nil, nAlarms: Int? = nil, nExternalTimestamps: Int? = nil,
-                nPeriodicOutputs: Int? = nil, pps: Bool? = nil, present: Bool) {
+                nPeriodicOutputs: Int? = nil, pps: Bool? = nil, present: Bool, layer: Layer? = nil) {
         self.index = index
         self.clockName = clockName
         self.owner = owner
@@ -172,6 +175,7 @@ public struct PHC: Equatable, Sendable {
         self.nPeriodicOutputs = nPeriodicOutputs
         self.pps = pps
         self.present = present
+        self.layer = layer
     }
 
     public var device: String { "/dev/ptp\(index)" }

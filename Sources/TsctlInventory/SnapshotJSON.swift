@@ -118,6 +118,7 @@ extension InterfaceSnapshot: JSONEmitting {
             s.field("index", c.index)
             s.field("device", c.device)
             s.field("present", c.present)
+            s.field("layer", c.layer?.rawValue)
             s.field("clock_name", c.clockName)
             s.field("owner", c.owner)
             s.field("owner_bus", c.ownerBus)
@@ -248,7 +249,8 @@ extension InterfaceSnapshot {
                           nExternalTimestamps: try r.optInt(c["n_external_timestamps"], at + ".n_external_timestamps"),
                           nPeriodicOutputs: try r.optInt(c["n_periodic_outputs"], at + ".n_periodic_outputs"),
                           pps: try r.optBool(c["pps"], at + ".pps"),
-                          present: try r.bool(c["present"], at + ".present")))
+                          present: try r.bool(c["present"], at + ".present"),
+                          layer: try r.optLayer(c["layer"], at + ".layer")))
         }
         phcs = cs
         let a = try r.object(o["active"], "active")

@@ -113,6 +113,20 @@ public final class Applier {
         return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, final: final.description))
     }
 
+    /// Whether the interface is no longer as `plan.current` was, after a request
+    /// that failed: the kernel switches the provider before the driver refuses
+    /// the config (7.2), leaving the new one selected with timestamping off.
+    public func changed(since plan: InterfacePlan) -> Bool {
+        guard let now = refresh(plan.interface) else { return true }
+        if plan.currentKnown, now.active.isConfigured {
+            let p = plan.current.provider
+            return (p != nil && (now.active.phcIndex != p!.phcIndex || now.active.qualifier != p!.qualifier))
+                || now.active.txType != plan.current.txType || now.active.rxFilter != plan.current.rxFilter
+        }
+        // Unreadable: the advertised provider follows the selection.
+        return plan.change?.provider != nil && now.advertised?.phcIndex != plan.advertisedBefore
+    }
+
     /// Puts an interface back as `plan.current` says it was.
     public func rollback(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
         guard plan.currentKnown, let tx = plan.current.txType, let rx = plan.current.rxFilter else {
@@ -125,7 +139,7 @@ public final class Applier {
             change.provider = ProviderID(phcIndex: UInt32(p.phcIndex), qualifier: p.qualifier.kernelValue)
         }
         let back = InterfacePlan(interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
-                                 change: change, viaIoctl: plan.viaIoctl, notes: [])
+                                 change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
         return apply(back).map { o in
             ApplyOutcome(interface: o.interface, state: .rolledBack, message: "restored: \(o.message)", final: o.final)
         }

@@ -41,6 +41,9 @@ public struct InterfacePlan: Equatable, Sendable {
     public var viaIoctl: Bool
     /// What the user should know (carried-over settings, a reset risk).
     public var notes: [String]
+    /// The PHC advertised before the change: after a failure it tells whether
+    /// the kernel switched anyway, when the config cannot be read back.
+    public var advertisedBefore: Int?
 
     public var isNoOp: Bool { change == nil }
 
@@ -183,7 +186,8 @@ public enum Planner {
             notes.append("rx \(current.rxFilter!) already covers \(r)")
         }
         return .success(InterfacePlan(interface: itf.name, current: current, currentKnown: known, target: target,
-                                      change: change == TsconfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes))
+                                      change: change == TsconfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes,
+                                      advertisedBefore: itf.advertised?.phcIndex))
     }
 
     /// A whole desired-state file against a snapshot: every problem at once,

@@ -28,8 +28,8 @@ enum Board {
                          reportedBy: .tsinfoDump, advertised: !macActive, active: !macActive),
             ],
             phys: [Phy(phyIndex: 1, driver: "Marvell 88E1510", name: "f212a600.mdio-mii:00", upstream: .mac)],
-            phcs: [PHC(index: 2, clockName: "Marvell PP2.2", owner: "f2000000.ethernet", ownerBus: "platform", present: true),
-                   PHC(index: 0, clockName: "Marvell 88E151x PTP", owner: "f212a600.mdio-mii:00", ownerBus: "mdio_bus", present: true)],
+            phcs: [PHC(index: 2, clockName: "Marvell PP2.2", owner: "f2000000.ethernet", ownerBus: "platform", present: true, layer: .mac),
+                   PHC(index: 0, clockName: "Marvell 88E151x PTP", owner: "f212a600.mdio-mii:00", ownerBus: "mdio_bus", present: true, layer: .phy)],
             active: ActiveConfig(readVia: .tsconfig, phcIndex: macActive ? 2 : 0, qualifier: .precise, layer: active,
                                  phyIndex: macActive ? nil : 1, txType: tx, rxFilter: rx ?? (macActive ? "all" : "some")))
         itf.device = "f2000000.ethernet"
@@ -43,7 +43,7 @@ enum Board {
             advertised: Advertised(phcIndex: phc, qualifier: .precise, layer: .mac, capabilities: macCaps),
             providers: [Provider(layer: .mac, phcIndex: phc, qualifier: .precise, capabilities: macCaps,
                                  reportedBy: .tsinfoDump, advertised: true, active: true)],
-            phcs: [PHC(index: phc, clockName: "igb", owner: "0000:00:02.0", ownerBus: "pci", present: true)],
+            phcs: [PHC(index: phc, clockName: "igb", owner: "0000:00:02.0", ownerBus: "pci", present: true, layer: .mac)],
             active: ActiveConfig(readVia: .tsconfig, phcIndex: phc, qualifier: .precise, layer: .mac, txType: "on", rxFilter: "all"))
         itf.device = "0000:00:02.0"
         return itf

@@ -52,6 +52,7 @@ import Testing
         #expect(split?.evidence.contains { $0.view == .kernel && $0.says.contains("6.1.0") } == true)
         #expect(split?.statement.contains("ptp0") == true && split?.statement.contains("ptp2") == true)
         #expect(Set(ids(r).filter { $0.hasPrefix("kernel-") }) == ["kernel-no-provider-selection", "kernel-phy-first-reporting"])
+        #expect(r.findings.allSatisfy { $0.remedy == nil }, "6.1 cannot select a provider: no set command to offer")
         // With ptp4l on the port it is an error.
         let ptp4l = PTPDaemon(pid: 42, program: "ptp4l", interfaces: ["eth2"], namedPHCs: [], openPHCs: [0], commandLine: "ptp4l -i eth2")
         let r2 = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(itf, kernel: old), daemons: [ptp4l]))
@@ -83,7 +84,7 @@ import Testing
         itf.active.qualifier = .approx
         itf.advertised?.phcIndex = 3
         itf.advertised?.qualifier = .approx
-        itf.phcs.append(PHC(index: 3, clockName: "igb approx", owner: "0000:00:02.0", ownerBus: "pci", present: true))
+        itf.phcs.append(PHC(index: 3, clockName: "igb approx", owner: "0000:00:02.0", ownerBus: "pci", present: true, layer: .mac))
         let f = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(itf))).findings.first { $0.id == "precision-downgrade" }
         #expect(f?.remedy == "tsctl set eth0 --source mac --tx on --rx all")
     }
@@ -122,6 +123,7 @@ import Testing
         #expect(ids(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(itf)))) == ["phc-dangling"])
         var foreign = Board.igb()
         foreign.phcs[0].owner = "0000:00:05.0"
+        foreign.phcs[0].layer = nil  // the inventory found it under neither the MAC nor a PHY
         #expect(ids(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(foreign)))) == ["phc-foreign-owner"])
     }
 
