@@ -232,15 +232,24 @@ extension EthtoolClient {
                     b.u32(Ethtool.Provider.QUALIFIER, p.qualifier)
                 }
             }
-            // NOMASK lists with exactly one bit: the kernel wants one tx type and
-            // one filter, and a list replaces what was there.
-            func oneBit(_ attr: UInt16, _ bits: [UInt32]) {
+            // Compact NOMASK bitsets: the value replaces what was there (the kernel
+            // wants exactly one tx type and one filter), and an empty set (no
+            // flags) stays well-formed; a verbose list with no bits would be an
+            // empty nest, which libnl drops.
+            func bits(_ attr: UInt16, size: Int, _ set: [UInt32]) {
+                // u32 words in host byte order, least significant word first.
+                var words = [UInt32](repeating: 0, count: (size + 31) / 32)
+                for bit in set where Int(bit) < size { words[Int(bit) / 32] |= 1 << (bit % 32) }
                 b.nest(attr) {
                     b.flag(Ethtool.Bitset.NOMASK)
-                    b.nest(Ethtool.Bitset.BITS) {
-                        for bit in bits { b.nest(Ethtool.Bitset.BITS_BIT) { b.u32(Ethtool.Bitset.BIT_INDEX, bit) } }
-                    }
+                    b.u32(Ethtool.Bitset.SIZE, UInt32(size))
+                    b.binary(Ethtool.Bitset.VALUE, words.withUnsafeBytes { Array($0) })
                 }
+            }
+            func oneBit(_ attr: UInt16, _ set: [UInt32]) {
+                let size = attr == Ethtool.Tsconfig.TX_TYPES ? TimestampingNames.txTypes.count
+                    : attr == Ethtool.Tsconfig.RX_FILTERS ? TimestampingNames.rxFilters.count : TimestampingNames.hwtstampFlags.count
+                bits(attr, size: size, set)
             }
             if let tx = change.txType { oneBit(Ethtool.Tsconfig.TX_TYPES, [tx]) }
             if let rx = change.rxFilter { oneBit(Ethtool.Tsconfig.RX_FILTERS, [rx]) }

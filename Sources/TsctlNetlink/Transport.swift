@@ -160,6 +160,11 @@ public final class RequestBuilder {
         nla_put_string(msg, Int32(type), value)
     }
 
+    public func binary(_ type: UInt16, _ bytes: [UInt8]) {
+        var b = bytes
+        _ = b.withUnsafeMutableBytes { nla_put(msg, Int32(type), Int32($0.count), $0.baseAddress) }
+    }
+
     public func flag(_ type: UInt16) {
         nla_put_flag(msg, Int32(type))
     }

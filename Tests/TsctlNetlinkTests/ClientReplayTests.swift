@@ -140,3 +140,52 @@ import Testing
         #expect(byID[Ethtool.StringSet.TS_FLAGS] == TimestampingNames.hwtstampFlags)
     }
 }
+
+@Suite struct TsconfigSetRequestTests {
+    /// The kernel accepts this shape (the QEMU test bed sends it to 7.2); here its
+    /// bytes are pinned: provider nest, and compact NOMASK bitsets with a SIZE
+    /// even when empty (a verbose empty list would be an empty nest, which
+    /// libnl drops, and the kernel would then miss the size).
+    @Test func oneRequestCarriesProviderTxRxAndAnEmptyFlagsSet() throws {
+        let client = try EthtoolClient(transport: ReplayTransport(try Fixture("show-lo")))
+        let spec = client.tsconfigSetRequest(.name("eth0"),
+            TsconfigChange(provider: ProviderID(phcIndex: 2, qualifier: 0), txType: 1, rxFilter: 12, flags: 0))
+        #expect(spec.ack, "a SET may reply nothing before 6.18: it must end with an ACK")
+        let b = RequestBuilder(family: client.family.id, command: spec.command, version: 1, flags: NL.F_REQUEST | NL.F_ACK, seq: 9)
+        spec.fill(b)
+        let msg = try #require(try NetlinkMessage.split(b.bytes).first)
+        #expect(msg.genlCommand == Ethtool.Cmd.TSCONFIG_SET)
+        var a = msg.genlAttributes
+        var seen: [UInt16: (size: UInt32, value: [UInt8], nomask: Bool)] = [:]
+        var provider: (UInt32, UInt32)?
+        while a.next() {
+            #expect(a.type == 1 || a.isNested, "every nest carries NLA_F_NESTED")
+            switch a.type {
+            case Ethtool.Tsconfig.HWTSTAMP_PROVIDER:
+                var p = a.nested
+                var idx: UInt32 = 99, q: UInt32 = 99
+                while p.next() { if p.type == 1 { idx = p.u32() } else { q = p.u32() } }
+                provider = (idx, q)
+            case Ethtool.Tsconfig.TX_TYPES, Ethtool.Tsconfig.RX_FILTERS, Ethtool.Tsconfig.HWTSTAMP_FLAGS:
+                var bs = a.nested
+                var entry: (size: UInt32, value: [UInt8], nomask: Bool) = (0, [], false)
+                while bs.next() {
+                    switch bs.type {
+                    case Ethtool.Bitset.NOMASK: entry.nomask = true
+                    case Ethtool.Bitset.SIZE: entry.size = bs.u32()
+                    case Ethtool.Bitset.VALUE: entry.value = Array(bs.value)
+                    default: Issue.record("unexpected bitset attribute \(bs.type)")
+                    }
+                }
+                seen[a.type] = entry
+            default: break
+            }
+        }
+        try a.finish()
+        #expect(provider.map { [$0.0, $0.1] } == [2, 0])
+        #expect(seen[Ethtool.Tsconfig.TX_TYPES].map { [$0.size] + $0.value.map(UInt32.init) } == [4, 0x02, 0, 0, 0])
+        #expect(seen[Ethtool.Tsconfig.RX_FILTERS].map { [$0.size] + $0.value.map(UInt32.init) } == [16, 0x00, 0x10, 0, 0])
+        #expect(seen[Ethtool.Tsconfig.HWTSTAMP_FLAGS].map { [$0.size] + $0.value.map(UInt32.init) } == [1, 0, 0, 0, 0])
+        #expect(seen.values.allSatisfy { $0.nomask })
+    }
+}
