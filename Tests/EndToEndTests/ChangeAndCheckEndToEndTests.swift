@@ -79,6 +79,16 @@ struct ChangeAndCheckEndToEndTests {
         #expect(!r.stderr.contains("no interface late0"))
     }
 
+    @Test func probeOnAnInterfaceThatStampsNothingSaysSoAndFails() throws {
+        _ = try ns.exec(["ip", "link", "set", "veth0", "up"])
+        _ = try ns.exec(["ip", "link", "set", "veth1", "up"])
+        let r = try ns.tsctl(["probe", "--json", "veth0"])
+        #expect(r.status == 1, "no clock proven is not a pass")
+        let obs = try #require(try E2E.json(r.stdout) as? [[String: Any]])
+        #expect(obs.first?["phc_index"] is NSNull)
+        #expect((obs.first?["verdict"] as? String)?.hasPrefix("no hardware transmit timestamp came back") == true)
+    }
+
     @Test func checkOnACleanNamespacePassesInEveryFormat() throws {
         let text = try ns.tsctl(["check"])
         #expect(text.status == 0)

@@ -199,6 +199,27 @@ class Expectations(unittest.TestCase):
         (p,) = self.check("base eth0.providers#")
         self.assertIn("malformed", p)
 
+    def test_same_as_other_phase(self):
+        good = [
+            "ioctl eth0.tsctl.providers = @base",
+            "mac eth0.tsctl.phys = @base",
+            "phy eth0.tsctl.active != @base",
+            "phy eth0.tx != @mac",
+            "phy eth0.tsctl.phcs# = @mac",
+        ]
+        self.assertEqual(self.check("\n".join(good)), [])
+
+    def test_other_phase_mismatch_names_the_fields(self):
+        (p,) = self.check("phy eth0.tsctl = @base")
+        self.assertIn("eth0.tsctl.advertised.phc_index (0 there, 1 here)", p)
+        self.assertIn("eth0.tsctl.providers[0].active (true there, false here)", p)
+        (p,) = self.check("phy eth0.tx = @mac")
+        self.assertIn('"phy"', p)
+
+    def test_other_phase_missing(self):
+        (p,) = self.check("base eth0.tsctl.active = @nosuch")
+        self.assertIn("phase nosuch has no eth0.tsctl.active", p)
+
 
 class EthtoolText(unittest.TestCase):
     def test_provider_layout(self):

@@ -25,6 +25,10 @@
  *  - 6.12+: the PHY joins the netdev's link topology (done by phylib);
  *  - 6.14+: provider selection and qualifiers;
  *  - 6.19+: PHY hwtstamp_set/hwtstamp_get.
+ *
+ * phy_on_open=1 connects the PHY in ndo_open and disconnects it in ndo_stop, as mvpp2
+ * (phylink) does: the kernel then forgets a PHY provider selection at every
+ * "ip link set down" (phy_detach clears dev->hwprov, 6.14+).
  */
 
 #include <linux/etherdevice.h>
@@ -117,6 +121,10 @@ MODULE_PARM_DESC(phy_clock_name, "clock_name of the PHY PHC");
 static int mac_refuse_rx = -1;
 module_param(mac_refuse_rx, int, 0644);
 MODULE_PARM_DESC(mac_refuse_rx, "rx filter (HWTSTAMP_FILTER_*) the MAC refuses with -ERANGE, -1 for none");
+
+static bool phy_on_open;
+module_param(phy_on_open, bool, 0444);
+MODULE_PARM_DESC(phy_on_open, "connect the PHY in ndo_open and disconnect it in ndo_stop (mvpp2/phylink style) instead of once at probe");
 
 static int phy_refuse_rx = -1;
 module_param(phy_refuse_rx, int, 0644);
@@ -402,6 +410,20 @@ static int tphy_probe(struct phy_device *phydev)
 	return 0;
 }
 
+/* phy_init_hw() runs this at every attach: like a real PHY after its reset, the
+ * timestamping unit starts off. (Without phy_on_open the PHY attaches once, at probe,
+ * when it is off anyway.) */
+static int tphy_config_init(struct phy_device *phydev)
+{
+	struct tdev_phy *tp = phydev->priv;
+
+	if (tp) {
+		tp->clk.tx_type = HWTSTAMP_TX_OFF;
+		tp->clk.rx_filter = HWTSTAMP_FILTER_NONE;
+	}
+	return 0;
+}
+
 static void tphy_remove(struct phy_device *phydev)
 {
 	struct tdev_phy *tp = phydev->priv;
@@ -417,6 +439,7 @@ static void tphy_remove(struct phy_device *phydev)
 static struct phy_driver tphy_driver = {
 	.phy_id_mask = 0xffffffff,
 	.probe = tphy_probe,
+	.config_init = tphy_config_init,
 	.remove = tphy_remove,
 };
 
@@ -459,10 +482,37 @@ static void tmdio_init_regs(struct tdev *td)
 
 /* --- MAC --------------------------------------------------------------------------- */
 
+static void tdev_adjust_link(struct net_device *ndev)
+{
+}
+
+/* Attaches the PHY at address 1 of the device's own MDIO bus. */
+static int tdev_connect_phy(struct tdev *td)
+{
+	struct phy_device *phydev = mdiobus_get_phy(td->bus, 1);
+	int err;
+
+	if (!phydev || !phydev->drv) {
+		netdev_err(td->ndev, "no PHY bound at address 1\n");
+		return -ENODEV;
+	}
+	err = phy_connect_direct(td->ndev, phydev, tdev_adjust_link, PHY_INTERFACE_MODE_GMII);
+	if (err)
+		return err;
+	td->phydev = phydev;
+	return 0;
+}
+
 static int tdev_open(struct net_device *ndev)
 {
 	struct tdev *td = netdev_priv(ndev);
 
+	if (phy_on_open && td->bus && !td->phydev) {
+		int err = tdev_connect_phy(td);
+
+		if (err)
+			return err;
+	}
 	if (td->phydev)
 		phy_start(td->phydev);
 	else
@@ -478,6 +528,11 @@ static int tdev_stop(struct net_device *ndev)
 	netif_stop_queue(ndev);
 	if (td->phydev)
 		phy_stop(td->phydev);
+	if (phy_on_open && td->phydev) {
+		/* The kernel drops a PHY provider selection here (phy_detach). */
+		phy_disconnect(td->phydev);
+		td->phydev = NULL;
+	}
 	netif_carrier_off(ndev);
 	return 0;
 }
@@ -612,10 +667,6 @@ static const struct ethtool_ops tdev_ethtool_ops = {
 	.get_link_ksettings = phy_ethtool_get_link_ksettings,
 };
 
-static void tdev_adjust_link(struct net_device *ndev)
-{
-}
-
 /* --- Platform driver --------------------------------------------------------------- */
 
 static void tdev_teardown(struct tdev *td, bool registered)
@@ -711,18 +762,10 @@ static int tdev_probe(struct platform_device *pdev)
 	if (err)
 		goto err_clocks;
 
-	if (td->bus) {
-		struct phy_device *phydev = mdiobus_get_phy(td->bus, 1);
-
-		if (!phydev || !phydev->drv) {
-			dev_err(&pdev->dev, "no PHY bound at address 1\n");
-			err = -ENODEV;
-			goto err_unregister;
-		}
-		err = phy_connect_direct(ndev, phydev, tdev_adjust_link, PHY_INTERFACE_MODE_GMII);
+	if (td->bus && !phy_on_open) {
+		err = tdev_connect_phy(td);
 		if (err)
 			goto err_unregister;
-		td->phydev = phydev;
 	}
 
 	netdev_info(ndev, DRV_NAME ": mac_phc=%d approx_phc=%d phy_phc=%d phy=%s\n",

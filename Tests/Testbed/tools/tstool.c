@@ -9,6 +9,9 @@
  *                                timestamping; print the timestamp that came back and
  *                                the PHC whose time is nearest to it (the one that
  *                                stamped)
+ *   tstool nocap CMD [ARGS...]   run CMD as root without CAP_NET_ADMIN (dropped from the
+ *                                bounding, inheritable, permitted and effective sets;
+ *                                busybox has no setpriv or capsh)
  *
  * Every result is one line "tstool CMD IFACE key=value ..." so the host can parse it.
  * Built static on the host; it runs inside the busybox initramfs.
@@ -27,7 +30,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -210,6 +216,34 @@ static int cmd_tx(const char *ifname)
 	return 0;
 }
 
+/* Drops CAP_NET_ADMIN for good (an exec as root would regain what the bounding set
+ * keeps), then runs the command. */
+static int cmd_nocap(char **argv)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	unsigned int word = CAP_NET_ADMIN / 32, bit = 1u << (CAP_NET_ADMIN % 32);
+
+	if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0) < 0) {
+		perror("tstool nocap: PR_CAPBSET_DROP");
+		return 126;
+	}
+	if (syscall(SYS_capget, &hdr, data) < 0) {
+		perror("tstool nocap: capget");
+		return 126;
+	}
+	data[word].effective &= ~bit;
+	data[word].permitted &= ~bit;
+	data[word].inheritable &= ~bit;
+	if (syscall(SYS_capset, &hdr, data) < 0) {
+		perror("tstool nocap: capset");
+		return 126;
+	}
+	execvp(argv[0], argv);
+	perror("tstool nocap: exec");
+	return 127;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -221,6 +255,8 @@ int main(int argc, char **argv)
 		return cmd_set(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 3 && !strcmp(argv[1], "tx"))
 		return cmd_tx(argv[2]);
-	fprintf(stderr, "usage: tstool tsinfo|get|tx IFACE | tstool set IFACE TX RX\n");
+	if (argc >= 3 && !strcmp(argv[1], "nocap"))
+		return cmd_nocap(argv + 2);
+	fprintf(stderr, "usage: tstool tsinfo|get|tx IFACE | tstool set IFACE TX RX | tstool nocap CMD [ARGS...]\n");
 	return 2;
 }
