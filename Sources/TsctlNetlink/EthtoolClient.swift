@@ -107,12 +107,6 @@ public final class EthtoolClient {
         return out
     }
 
-    /// TSINFO do for many devices in as few round trips as the buffer allows.
-    public func tsinfoBatch(_ devs: [DeviceSelector]) -> [Result<TsinfoReply, NetlinkError>] {
-        guard hasTsinfo else { return devs.map { _ in .failure(.opMissing(family: Ethtool.familyName, op: "TSINFO_GET", since: "5.7")) } }
-        return genl.batch(devs.map { tsinfoRequest($0) }).map { single($0, decodeTsinfo) }
-    }
-
     // MARK: PHY_GET (6.12)
 
     /// The PHYs of one device, or of all devices; PHY_GET's *do* cannot name a
@@ -151,13 +145,6 @@ public final class EthtoolClient {
         var out: [TsconfigReply] = []
         for m in try genl.dump(spec) { out.append(try decodeTsconfig(m)) }
         return out
-    }
-
-    public func tsconfigBatch(_ devs: [DeviceSelector]) -> [Result<TsconfigReply, NetlinkError>] {
-        guard family.has(Ethtool.Cmd.TSCONFIG_GET) else {
-            return devs.map { _ in .failure(.opMissing(family: Ethtool.familyName, op: "TSCONFIG_GET", since: "6.14")) }
-        }
-        return genl.batch(devs.map { tsconfigRequest($0) }).map { single($0, decodeTsconfig) }
     }
 
     /// Several kinds of *do* in one batch (one round trip for a single interface).

@@ -105,12 +105,6 @@ public enum Sys {
         return String(cString: buf)
     }
 
-    /// ifindex for a name, or nil when there is no such interface.
-    public static func interfaceIndex(_ name: String) -> UInt32? {
-        let i = if_nametoindex(name)
-        return i == 0 ? nil : i
-    }
-
     @inline(__always)
     static func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
         while true {
