@@ -23,7 +23,10 @@ Expectation lines (blank lines and # comments are ignored):
           step:NAME.rc and step:NAME.out (a tb_step section, IFACE "-"),
           ptp[clock_name=X].index (the PHCs in sysfs)
   OP      =  !=  ~ (regular expression search)
-  VALUE   JSON (3, "text", null, true) or a bare word (phy)
+  VALUE   JSON (3, "text", null, true) or a bare word (phy), or @OTHERPHASE: what the
+          same PATH is in phase OTHERPHASE (= and != only; it must be there), e.g.
+          "after eth0.tsctl = @before" (the whole interface object; a mismatch names the
+          fields that differ)
   @SUITE  the line applies only to these kernels (sid, trixie, bookworm)
 """
 
@@ -610,6 +613,20 @@ def parse_value(text):
         return text
 
 
+def differences(a, b, where="", out=None):
+    """The paths at which two JSON values differ (a few suffice to say what changed)."""
+    out = [] if out is None else out
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in list(a) + [k for k in b if k not in a]:
+            differences(a.get(k), b.get(k), f"{where}.{k}", out)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for n, (x, y) in enumerate(zip(a, b)):
+            differences(x, y, f"{where}[{n}]", out)
+    elif a != b:
+        out.append(f"{where} ({json.dumps(a)} there, {json.dumps(b)} here)")
+    return out
+
+
 def check_expectations(boot, suite, lines, problems):
     for lineno, raw in enumerate(lines, 1):
         line = raw.strip()
@@ -628,6 +645,22 @@ def check_expectations(boot, suite, lines, problems):
             continue
         phase, path, op, want_text = m.groups()
         got = resolve(boot, phase, path)
+        ref = re.match(r"^@(\S+)$", want_text)
+        if ref and op in ("=", "!="):
+            want = resolve(boot, ref.group(1), path)
+            if want is None:
+                problems.append(f"expected {phase} {path} {op} {want_text}, but phase "
+                                f"{ref.group(1)} has no {path}")
+                continue
+            if (got == want) != (op == "="):
+                if op == "=" and got is not None:
+                    diff = differences(want, got, path)
+                    problems.append(f"expected {phase} {path} = {want_text}; it differs at "
+                                    + "; ".join(diff[:8]) + (" ..." if len(diff) > 8 else ""))
+                else:
+                    problems.append(f"expected {phase} {path} {op} {want_text} "
+                                    f"({json.dumps(want)}), got {json.dumps(got)}")
+            continue
         want = parse_value(want_text)
         if op == "=":
             ok = got == want
