@@ -251,6 +251,16 @@ EOF
 	tb_step nocap apply - tstool nocap tsctl apply /tmp/refused.toml
 	tx_all nocap
 	tb_inspect nocap $IFS4
+	if tb_kernel_ge 6 11; then
+		# --keep on a state that is already as asked (and readable) sends nothing.
+		tsctl apply --keep --interval 1 /tmp/txrx.toml >/tmp/keep.log 2>&1 &
+		keep_pid=$!
+		tb_step keep start - wait_for 10 grep -q keeping /tmp/keep.log
+		sleep 3
+		kill $keep_pid
+		wait $keep_pid
+		tb_step keep keep-log - cat /tmp/keep.log
+	fi
 fi
 for i in $IFS4; do tb_down $i; done
 tb_unload_testdev
@@ -433,6 +443,8 @@ expectations() {
 @trixie nocap eth0.tsctl = @applied
 @trixie nocap eth3.tsctl = @applied
 @trixie nocap eth1.tx_phc = @applied
+@trixie keep step:start.rc = 0
+@trixie keep step:keep-log.out ~ ^(?![\s\S]*re-applied)
 
 # --- 6.1: tx/rx through SIOCSHWTSTAMP to the PHY, which cannot read its config back ----
 # Nothing can be verified or restored: applied "unverified", never "nothing to do", and
