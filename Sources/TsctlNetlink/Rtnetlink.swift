@@ -101,15 +101,19 @@ public final class RtnlClient {
         }
 
         public func next(timeoutMilliseconds: Int32) throws(NetlinkError) -> [String]? {
-            guard socket.waitReadable(milliseconds: timeoutMilliseconds) else { return nil }
+            // Events already read (one recvmmsg takes several) come first: they
+            // would not wake poll.
+            guard socket.hasQueued || socket.waitReadable(milliseconds: timeoutMilliseconds) else { return nil }
             var up: [String] = []
-            for msg in try NetlinkMessage.split(try socket.receive()) where msg.type == RTM.NEWLINK {
-                let p = msg.payload
-                guard p.count >= RtnlClient.ifinfomsgSize else { continue }
-                let flags = p.le32(at: p.startIndex + 8)
-                let link = try RtnlClient.decodeLink(msg)
-                if flags & 0x1 != 0 && flags & 0x40 != 0 { up.append(link.name) }
-            }
+            repeat {
+                for msg in try NetlinkMessage.split(try socket.receive()) where msg.type == RTM.NEWLINK {
+                    let p = msg.payload
+                    guard p.count >= RtnlClient.ifinfomsgSize else { continue }
+                    let flags = p.le32(at: p.startIndex + 8)
+                    let link = try RtnlClient.decodeLink(msg)
+                    if flags & 0x1 != 0 && flags & 0x40 != 0 { up.append(link.name) }
+                }
+            } while socket.hasQueued
             return up
         }
     }

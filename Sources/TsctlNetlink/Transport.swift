@@ -79,6 +79,10 @@ public final class LibnlSocket: NetlinkTransport {
     /// Receive area: the kernel sizes dump datagrams to the reader's buffer (16 KiB here).
     private lazy var area = UnsafeMutableRawPointer.allocate(byteCount: Self.slots * Self.slotSize, alignment: 16)
 
+    /// Datagrams already read from the kernel and not yet handed out: they do
+    /// not make the socket readable any more.
+    public var hasQueued: Bool { queueHead < queue.count }
+
     /// One datagram. Up to 64 waiting datagrams are read with one recvmmsg
     /// (libnl's nl_recv peeks and then reads: two system calls per datagram).
     public func receive() throws(NetlinkError) -> [UInt8] {

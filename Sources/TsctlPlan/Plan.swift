@@ -169,7 +169,7 @@ public enum Planner {
 
         var change = TsconfigChange()
         if switching, let w = wanted { change.provider = ProviderID(phcIndex: UInt32(w.phcIndex), qualifier: w.qualifier.kernelValue) }
-        let sendAll = switching || !known || viaIoctl
+        let sendAll = switching || !known
         if let t = tx, sendAll || t != current.txType { change.txType = UInt32(TimestampingNames.txTypes.firstIndex(of: t)!) }
         if let r = rx, sendAll || !rxCovers(current.rxFilter, r) { change.rxFilter = UInt32(TimestampingNames.rxFilters.firstIndex(of: r)!) }
         if let f = desired.flags, sendAll || Set(f) != Set(current.flags ?? []) { change.flags = flagBits(f) }
@@ -181,6 +181,9 @@ public enum Planner {
             change.txType = UInt32(TimestampingNames.txTypes.firstIndex(of: t)!)
             change.rxFilter = UInt32(TimestampingNames.rxFilters.firstIndex(of: r)!)
             change.flags = change.flags ?? flagBits(target.flags ?? [])
+        }
+        if !known && change != TsconfigChange() {
+            notes.append("its configuration cannot be read back, so if the change fails it cannot be rolled back")
         }
         if known, let r = rx, r != current.rxFilter, rxCovers(current.rxFilter, r), change.rxFilter == nil {
             notes.append("rx \(current.rxFilter!) already covers \(r)")

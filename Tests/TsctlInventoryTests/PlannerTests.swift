@@ -53,6 +53,7 @@ import Testing
         let p = try plan(itf, Desired(source: .mac, txType: "on", rxFilter: "all")).get()
         #expect(p.change?.provider != nil, "the active provider is unknown, so it is selected explicitly")
         #expect(p.notes.first?.contains("cannot be read") == true)
+        #expect(p.notes.contains("its configuration cannot be read back, so if the change fails it cannot be rolled back"))
     }
 
     @Test func beforeLinux614OnlyTxRxThroughTheIoctl() throws {
@@ -62,6 +63,10 @@ import Testing
         itf.providers[0].active = false
         let p = try Planner.plan(itf, Desired(txType: "on", rxFilter: "all"), features: old).get()
         #expect(p.viaIoctl && p.change == TsconfigChange(txType: 1, rxFilter: 1, flags: 0))
+        // Already as asked: nothing is sent (a --keep loop would otherwise reset it forever).
+        var on = itf
+        on.active = ActiveConfig(readVia: .ioctl, txType: "on", rxFilter: "all")
+        #expect(try Planner.plan(on, Desired(txType: "on", rxFilter: "all"), features: old).get().isNoOp)
         var mp = Board.macchiatobin(active: .phy)
         mp.active = ActiveConfig(readVia: .ioctl, txType: "off", rxFilter: "none")
         if case .failure(let e) = Planner.plan(mp, Desired(source: .mac, txType: "on", rxFilter: "all"), features: old) {
