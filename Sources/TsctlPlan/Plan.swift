@@ -80,8 +80,10 @@ func flagBits(_ names: [String]) -> UInt32 {
 /// Drivers may widen a filter (mvpp2 answers any PTP filter with "all").
 public func rxCovers(_ actual: String?, _ wanted: String) -> Bool {
     guard let actual else { return false }
-    if actual == wanted || actual == "all" { return true }
-    if wanted == "none" { return false }
+    // "none" asks for no receive timestamps: only "none" gives that.
+    if actual == wanted { return true }
+    if wanted == "none" || actual == "none" { return false }
+    if actual == "all" { return true }
     for family in ["ptpv2-l2-", "ptpv2-l4-", "ptpv1-l4-"] where wanted.hasPrefix(family) {
         if actual == family + "event" { return true }
     }

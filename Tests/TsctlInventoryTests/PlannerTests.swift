@@ -41,6 +41,7 @@ import Testing
     @Test func onlyWhatChangesIsSentWhenTheProviderStays() throws {
         let p = try plan(Board.macchiatobin(), Desired(txType: "off")).get()
         #expect(p.change == TsconfigChange(txType: 0))
+        #expect(try plan(Board.macchiatobin(), Desired(rxFilter: "none")).get().change == TsconfigChange(rxFilter: 0))
     }
 
     @Test func unreadableConfigNeedsBothTxAndRx() throws {
@@ -104,6 +105,8 @@ import Testing
         #expect(!rxCovers("ptpv2-l2-event", "ptpv2-l4-sync"))
         #expect(!rxCovers("some", "all"))
         #expect(!rxCovers("none", "ptpv2-event"))
+        #expect(!rxCovers("all", "none"), "turning receive stamping off is a change")
+        #expect(rxCovers("none", "none"))
         #expect(!rxCovers(nil, "none"))
     }
 }
