@@ -5,33 +5,25 @@ import TsctlNetlink
 import TsctlPlan
 import TsctlSystem
 
-/// Kernel names for tx types and rx filters, so --help lists them.
-struct TxTypeArg: ExpressibleByArgument {
+/// A table of kernel names (a string set), so --help and completion list them.
+protocol KernelNameTable { static var names: [String] { get } }
+enum TxTypeNames: KernelNameTable { static var names: [String] { TimestampingNames.txTypes } }
+enum RxFilterNames: KernelNameTable { static var names: [String] { TimestampingNames.rxFilters } }
+enum FlagNames: KernelNameTable { static var names: [String] { TimestampingNames.hwtstampFlags } }
+
+/// One value from a kernel name table.
+struct KernelName<Table: KernelNameTable>: ExpressibleByArgument {
     var name: String
     init?(argument: String) {
-        guard TimestampingNames.txTypes.contains(argument) else { return nil }
+        guard Table.names.contains(argument) else { return nil }
         name = argument
     }
-    static var allValueStrings: [String] { TimestampingNames.txTypes }
+    static var allValueStrings: [String] { Table.names }
 }
 
-struct RxFilterArg: ExpressibleByArgument {
-    var name: String
-    init?(argument: String) {
-        guard TimestampingNames.rxFilters.contains(argument) else { return nil }
-        name = argument
-    }
-    static var allValueStrings: [String] { TimestampingNames.rxFilters }
-}
-
-struct FlagArg: ExpressibleByArgument {
-    var name: String
-    init?(argument: String) {
-        guard TimestampingNames.hwtstampFlags.contains(argument) else { return nil }
-        name = argument
-    }
-    static var allValueStrings: [String] { TimestampingNames.hwtstampFlags }
-}
+typealias TxTypeArg = KernelName<TxTypeNames>
+typealias RxFilterArg = KernelName<RxFilterNames>
+typealias FlagArg = KernelName<FlagNames>
 
 struct SourceArg: ExpressibleByArgument {
     var spec: SourceSpec
