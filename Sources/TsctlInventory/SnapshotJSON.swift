@@ -166,7 +166,7 @@ public struct SnapshotDecodeError: Error, Equatable, CustomStringConvertible {
 
 extension Snapshot {
     public init(json: JSON) throws(SnapshotDecodeError) {
-        var r = Reader(path: "$")
+        let r = Reader(path: "$")
         let v = try r.int(json["schema_version"], "schema_version")
         guard v == Snapshot.schemaVersion else {
             throw SnapshotDecodeError(path: "$.schema_version", message: "is \(v); this tsctl reads schema_version \(Snapshot.schemaVersion)")
@@ -191,7 +191,7 @@ extension Snapshot {
 
 extension InterfaceSnapshot {
     init(json o: JSON, path: String) throws(SnapshotDecodeError) {
-        var r = Reader(path: "$." + path)
+        let r = Reader(path: "$." + path)
         name = try r.string(o["name"], "name")
         ifindex = try r.int(o["ifindex"], "ifindex")
         driver = try r.optString(o["driver"], "driver")

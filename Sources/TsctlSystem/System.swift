@@ -102,7 +102,8 @@ public enum Sys {
     public static func interfaceName(_ index: UInt32) -> String? {
         var buf = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
         guard if_indextoname(index, &buf) != nil else { return nil }
-        return String(cString: buf)
+        let bytes = buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     @inline(__always)
