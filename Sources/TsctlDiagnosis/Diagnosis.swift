@@ -162,7 +162,7 @@ struct Rules {
                         remedy: setCommand(itf, to: itf.providers.first { $0.phcIndex == phc }))
                 }
             } else {
-                notRun.append(NotRun("observed", itf.name, o.verdict))
+                notRun.append(NotRun(Check.advertisedNotActive.rawValue, itf.name, "probe: \(o.verdict)"))
             }
         }
         if !itf.active.isConfigured && kernel.features.tsconfig {

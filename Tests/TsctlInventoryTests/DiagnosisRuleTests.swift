@@ -225,4 +225,13 @@ import Testing
         #expect(f?.statement.contains("stamped by mac ptp2") == true)
         #expect(!r.findings.contains { $0.id == "reporting-configuration-split" }, "the probe settled it")
     }
+
+    @Test func anInconclusiveProbeIsACheckThatDidNotRun() {
+        var input = DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin()))
+        input.observations["eth2"] = obs([(2, 40_000), (0, 90_000)])
+        let r = Diagnosis.run(input)
+        #expect(r.findings.isEmpty)
+        #expect(r.notRun.map(\.check) == ["advertised-not-active"])
+        #expect(r.notRun.first?.reason.hasPrefix("probe: inconclusive") == true)
+    }
 }
