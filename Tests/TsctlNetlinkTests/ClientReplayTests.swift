@@ -189,3 +189,30 @@ import Testing
         #expect(seen.values.allSatisfy { $0.nomask })
     }
 }
+
+/// Answers every request with the next captured kernel datagram, its sequence
+/// number set to the request's (the captured request came from another sender).
+final class ReseqTransport: NetlinkTransport {
+    private var replies: [[UInt8]]
+    private var lastSeq: UInt32 = 0
+    init(_ replies: [[UInt8]]) { self.replies = replies }
+    func send(_ bytes: [UInt8]) throws(NetlinkError) { lastSeq = bytes.le32(at: 8) }
+    func receive() throws(NetlinkError) -> [UInt8] {
+        guard !replies.isEmpty else { throw .system(call: "replay receive", errno: EPROTO) }
+        var d = replies.removeFirst()
+        withUnsafeBytes(of: lastSeq.littleEndian) { for i in 0..<4 { d[8 + i] = $0[i] } }
+        return d
+    }
+}
+
+@Suite struct MissingFamilyTests {
+    @Test func aKernelWithoutTheEthtoolFamilyGetsAClearStatement() throws {
+        let reply = try Fixture("getfamily-missing").received
+        #expect(throws: NetlinkError.familyMissing("ethtool")) {
+            _ = try EthtoolClient(transport: ReseqTransport(reply))
+        }
+        let e = NetlinkError.familyMissing("ethtool")
+        #expect(e.description.contains("CONFIG_ETHTOOL_NETLINK"))
+        #expect(e.isNotSupported, "tsctl maps it to exit 5, not supported")
+    }
+}
