@@ -19,6 +19,16 @@ tb_inspect refuse eth0
 tb_set precise eth0 on ptpv2-event "$(tb_phc 'tsctl_testdev MAC')" precise
 tb_tx precise eth0
 tb_inspect precise eth0
+# The same switches made by tsctl: precise to approx and back, each proven by a
+# transmitted frame and by tsctl probe.
+tb_step to-approx set - tsctl set eth0 --qualifier approx --tx on --rx ntp-all
+tb_tx to-approx eth0
+tb_inspect to-approx eth0
+tb_step to-approx probe - tsctl probe eth0
+tb_step to-precise set - tsctl set eth0 --source mac --qualifier precise --tx on --rx ptpv2-event
+tb_tx to-precise eth0
+tb_inspect to-precise eth0
+tb_step to-precise probe - tsctl probe eth0
 tb_down eth0
 tb_unload_testdev
 GUEST
@@ -55,5 +65,19 @@ precise eth0.active.qualifier = precise
 precise eth0.active.rx_filter = all
 precise eth0.tsctl.active.rx_filter = all
 precise eth0.tx = mac
+to-approx step:set.rc = 0
+to-approx eth0.active.qualifier = approx
+to-approx eth0.active.phc_index = 1
+to-approx eth0.active.rx_filter = ntp-all
+to-approx eth0.tx = approx
+to-approx step:probe.rc = 0
+to-approx step:probe.out ~ stamped by mac/approx ptp1
+to-precise step:set.rc = 0
+to-precise eth0.active.qualifier = precise
+to-precise eth0.active.phc_index = 0
+to-precise eth0.active.rx_filter = all
+to-precise eth0.tx = mac
+to-precise step:probe.rc = 0
+to-precise step:probe.out ~ stamped by mac ptp0
 EXPECT
 }
