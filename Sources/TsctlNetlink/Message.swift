@@ -30,6 +30,10 @@ public struct NetlinkMessage: Sendable {
                 payload: datagram[(pos + headerSize)..<(pos + len)]))
             pos += (len + 3) & ~3
         }
+        // Fewer than 16 bytes left over is a cut-off header, not padding.
+        if pos < datagram.count {
+            throw NetlinkError.malformed("\(datagram.count - pos) stray bytes after the last message")
+        }
         return out
     }
 

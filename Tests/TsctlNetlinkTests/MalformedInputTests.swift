@@ -6,15 +6,24 @@ import Testing
 @Suite struct MalformedInputTests {
     @Test func truncatedDatagramsAreRejected() throws {
         let reply = try Fixture("show-lo").received[1]  // the TSINFO dump datagram
-        for cut in stride(from: 1, to: reply.count, by: 7) {
+        let whole = try NetlinkMessage.split(reply)
+        // Where each message ends: a cut there leaves whole messages.
+        var boundaries = Set<Int>()
+        var end = 0
+        for m in whole { end += (NetlinkMessage.headerSize + m.payload.count + 3) & ~3; boundaries.insert(end) }
+        var refused = 0
+        for cut in 1..<reply.count {
             let short = Array(reply[0..<cut])
-            if let msgs = try? NetlinkMessage.split(short) {
-                // A cut on a message boundary leaves whole messages; they must decode.
-                for m in msgs where m.genlCommand == Ethtool.Reply.TSINFO_GET_REPLY && m.type != NL.NLMSG_DONE {
+            if boundaries.contains(cut) {
+                for m in try NetlinkMessage.split(short) where m.type != NL.NLMSG_DONE {
                     _ = try Decode.tsinfo(m)
                 }
+            } else {
+                #expect(throws: NetlinkError.self, "cut at \(cut) of \(reply.count)") { try NetlinkMessage.split(short) }
+                refused += 1
             }
         }
+        #expect(refused == reply.count - 1 - boundaries.filter { $0 < reply.count }.count)
     }
 
     @Test func corruptedAttributeLengthsAreCaughtByTheStickyError() throws {
