@@ -280,15 +280,8 @@ struct Rules {
     // 6. read-back unavailable.
     mutating func readback(_ itf: InterfaceSnapshot) {
         guard let reason = itf.active.unavailable else { return }
-        let meaning: String
-        switch reason {
-        case .driverUnsupported: meaning = "the driver cannot report its timestamping configuration (no ndo_hwtstamp_get)"
-        case .phyReadbackUnsupported: meaning = "the active provider is a PHY and kernels before 6.19 cannot read a PHY's configuration"
-        case .kernelTooOld: meaning = "this kernel cannot report the timestamping configuration"
-        case .noPHC: meaning = "the default provider has no PHC"
-        case .permission: meaning = "reading the configuration was not permitted"
-        case .error: meaning = "reading the configuration failed: \(itf.active.message ?? "?")"
-        }
+        var meaning = reason.explanation
+        if reason == .error, let m = itf.active.message { meaning += ": \(m)" }
         add(.readbackUnavailable, .info, itf.name,
             "\(meaning): tsctl cannot confirm which provider is active or its tx/rx setting, so those checks only compare what is advertised",
             [EvidenceItem(.active, "\(reason.rawValue)\(itf.active.errno.map { ", errno \($0)" } ?? "")")])

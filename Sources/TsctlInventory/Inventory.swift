@@ -332,6 +332,7 @@ struct PTPDirectory {
     let sysfs: String
     private var cache: [Int: PHC] = [:]
     private var owners: [String: [Int]]?  // owner device realpath -> PHC indexes
+    private var owned: [String: [(Int, Layer)]] = [:]  // per interface, asked up to three times
 
     init(sysfs: String) { self.sysfs = sysfs }
 
@@ -366,6 +367,7 @@ struct PTPDirectory {
             owners = map
         }
         guard let owners, !owners.isEmpty else { return [] }
+        if let known = owned[ifname] { return known }
         var out: [(Int, Layer)] = []
         if let mac = Sys.realPath("\(sysfs)/class/net/\(ifname)/device") {
             out += (owners[mac] ?? []).sorted().map { ($0, .mac) }
@@ -373,6 +375,7 @@ struct PTPDirectory {
         if let phy = Sys.realPath("\(sysfs)/class/net/\(ifname)/phydev") {
             out += (owners[phy] ?? []).sorted().map { ($0, .phy) }
         }
+        owned[ifname] = out
         return out
     }
 }

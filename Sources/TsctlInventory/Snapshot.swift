@@ -195,6 +195,20 @@ public enum UnavailableReason: String, Sendable, CaseIterable {
     case error
 }
 
+extension UnavailableReason {
+    /// What it means for a user, in one phrase (show and check say the same).
+    public var explanation: String {
+        switch self {
+        case .driverUnsupported: return "the driver has no timestamp config read-back (ndo_hwtstamp_get)"
+        case .noPHC: return "the default provider has no PTP hardware clock"
+        case .kernelTooOld: return "this kernel has no timestamp config read-back (TSCONFIG_GET needs Linux 6.14)"
+        case .phyReadbackUnsupported: return "the active provider is a PHY and this kernel cannot read a PHY's config (Linux 6.19 can)"
+        case .permission: return "reading the config was not permitted"
+        case .error: return "the kernel answered with an error"
+        }
+    }
+}
+
 public struct ActiveConfig: Equatable, Sendable {
     public enum ReadVia: String, Sendable { case tsconfig, ioctl }
 

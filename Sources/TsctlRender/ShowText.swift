@@ -72,15 +72,7 @@ public enum ShowText {
     }
 
     public static func reasonText(_ a: ActiveConfig) -> String {
-        var text: String
-        switch a.unavailable {
-        case .driverUnsupported?: text = "the driver has no timestamp config read-back (ndo_hwtstamp_get)"
-        case .noPHC?: text = "the default provider has no PTP hardware clock"
-        case .kernelTooOld?: text = "this kernel has no timestamp config read-back (TSCONFIG_GET needs Linux 6.14)"
-        case .phyReadbackUnsupported?: text = "the active provider is a PHY and this kernel cannot read a PHY's config (Linux 6.19 can)"
-        case .permission?: text = "permission denied"
-        case .error?, nil: text = "the kernel answered with an error"
-        }
+        var text = a.unavailable?.explanation ?? UnavailableReason.error.explanation
         if let m = a.message, let e = a.errno { text += " [\(m), errno \(e)]" } else if let m = a.message { text += " [\(m)]" }
         return text
     }
