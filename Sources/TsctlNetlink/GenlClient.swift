@@ -190,7 +190,7 @@ public final class NetlinkChannel {
                     let i = Int(msg.seq &- base)
                     guard msg.seq &- base < UInt32(chunk.count), results[chunk[i]] == nil else { continue }
                     if msg.type == NL.NLMSG_ERROR {
-                        let err = GenlClient.decodeError(msg, request: requests[chunk[i]].label)
+                        let err = NetlinkChannel.decodeError(msg, request: requests[chunk[i]].label)
                         results[chunk[i]] = err.map { .failure(.kernel($0)) } ?? .success(replies[i])
                         pending -= 1
                     } else {
@@ -226,7 +226,7 @@ public final class NetlinkChannel {
                     if msg.flags & NetlinkMessage.F_DUMP_INTR != 0 { interrupted = true }
                     switch msg.type {
                     case NL.NLMSG_DONE, NL.NLMSG_ERROR:
-                        if let err = GenlClient.decodeError(msg, request: request.label) { throw .kernel(err) }
+                        if let err = NetlinkChannel.decodeError(msg, request: request.label) { throw .kernel(err) }
                         break receiving
                     default:
                         out.append(msg)
@@ -238,7 +238,7 @@ public final class NetlinkChannel {
     }
 }
 
-extension GenlClient {
+extension NetlinkChannel {
     /// Decodes NLMSG_ERROR (or NLMSG_DONE) into nil for success or the error with
     /// its extended-ACK attributes.
     static func decodeError(_ msg: NetlinkMessage, request: String) -> KernelError? {
