@@ -84,8 +84,10 @@ struct CheckCommand: ParsableCommand {
                 ioctl[itf.name] = .failure(IoctlFailure(error.description))
             }
         }
-        var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: PTPDaemons.scan(),
+        let scan = PTPDaemons.scan()
+        var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
                                    expectations: expectations, baseline: base, prefer: prefer)
+        input.ignoredDaemons = scan.ignored
         if probe {
             for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.name] = Prober.probe(itf) }
         }

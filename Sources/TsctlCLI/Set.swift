@@ -164,7 +164,7 @@ final class ChangeSession {
 
     func refuseIfDaemons(_ itfs: [InterfaceSnapshot], force: Bool) throws {
         guard !force else { return }
-        let daemons = PTPDaemons.scan()
+        let daemons = PTPDaemons.scan().daemons
         for itf in itfs {
             let clocks = Set(itf.phcs.map(\.index))
             if let d = daemons.first(where: { d in

@@ -14,6 +14,8 @@ public struct DiagnosisInput: Sendable {
     public var ioctl: [String: Result<IoctlView, IoctlFailure>]
     /// nil when /proc could not be scanned.
     public var daemons: [PTPDaemon]?
+    /// Processes named like PTP daemons that were not believed, and config files not read.
+    public var ignoredDaemons: [IgnoredDaemon] = []
     public var expectations: DesiredState?
     public var baseline: Snapshot?
     /// The user's layer policy (--prefer), over the built-in table.
@@ -51,7 +53,8 @@ public enum Diagnosis {
         for itf in input.snapshot.interfaces { r.interface(itf) }
         r.expectations()
         r.drift()
-        return Report(interfaces: input.snapshot.interfaces.map(\.name), findings: r.findings, notRun: r.notRun)
+        return Report(interfaces: input.snapshot.interfaces.map(\.name), findings: r.findings, notRun: r.notRun,
+                      ignored: input.ignoredDaemons)
     }
 }
 

@@ -29,6 +29,10 @@ public enum CheckRender {
             out += s.bold("not checked") + "\n"
             for n in r.notRun { out += "  - \(n.interface.map { "\($0): " } ?? "")\(n.check): \(n.reason)\n" }
         }
+        if !r.ignored.isEmpty {
+            out += s.bold("ignored") + "\n"
+            for i in r.ignored { out += "  - \(i.label): \(i.reason)\n" }
+        }
         let count = { (sev: Severity) in r.findings.filter { $0.severity == sev }.count }
         let e = count(.error), w = count(.warning), i = count(.info)
         var summary = r.findings.isEmpty ? "no findings" : "\(e) error\(e == 1 ? "" : "s"), \(w) warning\(w == 1 ? "" : "s"), \(i) info"
@@ -61,6 +65,9 @@ public enum CheckRender {
             ("not_run", .array(r.notRun.map { n in
                 .object([("check", .string(n.check)), ("interface", n.interface.map { .string($0) } ?? .null),
                          ("reason", .string(n.reason))])
+            })),
+            ("ignored_daemons", .array(r.ignored.map { i in
+                .object([("pid", .int(i.pid)), ("program", .string(i.program)), ("reason", .string(i.reason))])
             })),
         ])
     }
