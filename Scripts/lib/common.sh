@@ -38,7 +38,7 @@ ensure_swift() {
 # The packages tsctl needs to build and run.
 ensure_build_deps() {
     ensure_swift
-    ensure_packages libnl-3-dev libnl-genl-3-dev pkg-config
+    ensure_packages libnl-3-dev libnl-genl-3-dev pkg-config binutils
 }
 
 # The one way tsctl is built, by every script and by hand (the README gives the same
@@ -89,7 +89,23 @@ build_tsctl() {
         return 1
     fi
     rm -f "$log"
-    echo "$TSCTL_ROOT/.build/release/tsctl"
+    local bin=$TSCTL_ROOT/.build/release/tsctl
+    # A release build made with other flags (`swift package plugin ...`, a by-hand
+    # `swift build -c release`) leaves a dynamic binary, and SwiftPM keeps reusing
+    # that build's plan (.build/release.yaml) whatever flags it is given next: drop
+    # both and build again, once.
+    if readelf -lW "$bin" 2>/dev/null | grep -q 'INTERP'; then
+        if [ -z "${_tsctl_relinked:-}" ]; then
+            _tsctl_relinked=1
+            say "the last release build was not static (other flags); building it again"
+            rm -f "$bin" "$TSCTL_ROOT/.build/release.yaml"
+            build_tsctl
+            return
+        fi
+        say "$bin is not a static executable after a rebuild"
+        return 1
+    fi
+    echo "$bin"
 }
 
 # The older name, kept for scripts that use it.
