@@ -23,7 +23,7 @@ struct ApplyCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The desired-state file (TOML).")
+    @Argument(help: "The desired-state file (TOML).", completion: .file())
     var file: String
 
     @Option(help: ArgumentHelp("Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).", valueName: "seconds"))
