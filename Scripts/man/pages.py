@@ -32,7 +32,12 @@ The JSON Schema of \fBtsctl show \-\-json\fR (schema_version 1).
 Applies the file once at boot, before ptp4l, phc2sys, ts2phc, timemaster and chrony.
 .TP
 .I /usr/lib/systemd/system/tsctl\-keep.service
-Keeps it applied (the kernel forgets a PHY selection when the PHY detaches).
+Keeps it applied (the kernel forgets a PHY selection when the PHY detaches);
+Type=notify, ready after the first apply.
+.TP
+.I /usr/lib/systemd/system/ptp4l@.service.d/tsctl.conf
+With the same for phc2sys@ and ts2phc@: every instance of these templates starts after
+the tsctl units.
 .TP
 .I /sys/class/ptp/ptpN, /dev/ptpN
 The PTP hardware clocks (PHCs) and the devices that own them.

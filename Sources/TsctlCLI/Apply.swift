@@ -100,6 +100,8 @@ struct ApplyCommand: ParsableCommand {
         let monitor: RtnlClient.LinkMonitor
         do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
         log("keeping \(file) applied (link events, and a re-check every \(interval) s)")
+        // The first apply is done: a Type=notify unit may now start what it orders before.
+        SystemdNotify.send("READY=1\nSTATUS=keeping \(file) applied")
         while true {
             let event: [String]?
             do { event = try monitor.next(timeoutMilliseconds: Int32(interval * 1000)) } catch {

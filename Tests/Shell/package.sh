@@ -12,7 +12,7 @@ if dpkg-query -W -f='${Status}' tsctl 2>/dev/null | grep -q 'installed'; then
     fail "a tsctl package is already installed; this test installs and purges its own (dpkg -P tsctl first)"
 fi
 [ ! -e /usr/bin/tsctl ] || fail "/usr/bin/tsctl exists and belongs to no package; remove it first"
-ensure_packages man-db bash-completion
+ensure_packages man-db bash-completion systemd
 
 deb=$("$TSCTL_ROOT/Scripts/package" --lintian) || fail "Scripts/package --lintian failed"
 mapfile -t files < <(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {sub(/^\./, "", $6); print $6}')
@@ -54,8 +54,17 @@ got=$(bash --norc --noprofile -c '
     printf "%s\n" "${COMPREPLY[@]}"') || fail "bash completion failed"
 [ "$got" = check ] || fail "'tsctl ch<TAB>' completes to '$got', not 'check'"
 
+# The installed units as systemd reads them (the binary and the man pages they name exist).
+for u in tsctl-apply tsctl-keep; do
+    out=$(systemd-analyze verify "/usr/lib/systemd/system/$u.service" 2>&1) || fail "systemd-analyze verify $u.service: $out"
+    [ -z "$out" ] || fail "systemd-analyze verify $u.service is not clean: $out"
+done
+for t in ptp4l phc2sys ts2phc; do
+    [ -f "/usr/lib/systemd/system/$t@.service.d/tsctl.conf" ] || fail "no ordering drop-in for $t@.service"
+done
+
 dpkg -P tsctl >/dev/null || fail "dpkg -P tsctl failed"
 trap - EXIT
 for f in "${files[@]}"; do [ ! -e "$f" ] || fail "$f is left after dpkg -P"; done
-for d in /usr/share/tsctl /usr/share/doc/tsctl; do [ ! -e "$d" ] || fail "$d is left after dpkg -P"; done
+for d in /usr/share/tsctl /usr/share/doc/tsctl /usr/lib/systemd/system/ptp4l@.service.d /usr/lib/systemd/system/ts2phc@.service.d; do [ ! -e "$d" ] || fail "$d is left after dpkg -P"; done
 echo "PASS package: $(basename "$deb") builds lintian-clean, installs, documents itself, completes in bash and purges cleanly (${#files[@]} files)"
