@@ -19,7 +19,13 @@ mapfile -t files < <(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {sub(/^\./, "", $6); p
 [ ${#files[@]} -gt 10 ] || fail "the package lists only ${#files[@]} files"
 trap 'dpkg -P tsctl >/dev/null 2>&1 || true' EXIT
 
-dpkg -i "$deb" >/dev/null || fail "dpkg -i $deb failed"
+# dpkg does not wait for its lock: retry while another install holds it.
+for _ in $(seq 120); do
+    out=$(dpkg -i "$deb" 2>&1) && break
+    grep -q 'lock' <<<"$out" || fail "dpkg -i $deb failed: $out"
+    sleep 5
+done
+dpkg-query -W -f='${Status}' tsctl 2>/dev/null | grep -q 'install ok installed' || fail "dpkg -i $deb: $out"
 
 want=$("$TSCTL_ROOT/.build/release/tsctl" --version)
 got=$(/usr/bin/tsctl --version) || fail "tsctl --version exited $?"
@@ -63,7 +69,11 @@ for t in ptp4l phc2sys ts2phc; do
     [ -f "/usr/lib/systemd/system/$t@.service.d/tsctl.conf" ] || fail "no ordering drop-in for $t@.service"
 done
 
-dpkg -P tsctl >/dev/null || fail "dpkg -P tsctl failed"
+for _ in $(seq 120); do
+    out=$(dpkg -P tsctl 2>&1) && break
+    grep -q 'lock' <<<"$out" || fail "dpkg -P tsctl failed: $out"
+    sleep 5
+done
 trap - EXIT
 for f in "${files[@]}"; do [ ! -e "$f" ] || fail "$f is left after dpkg -P"; done
 for d in /usr/share/tsctl /usr/share/doc/tsctl /usr/lib/systemd/system/ptp4l@.service.d /usr/lib/systemd/system/ts2phc@.service.d; do [ ! -e "$d" ] || fail "$d is left after dpkg -P"; done
