@@ -4,7 +4,9 @@
 TB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TB_REPO=$(cd "$TB_DIR/../.." && pwd)
 TB_CACHE=${TSCTL_CACHE:-$HOME/.cache/tsctl}/testbed
-TSCTL_BIN=${TSCTL_BIN:-$TB_REPO/.build/release/tsctl}
+# The tsctl the guests run: TSCTL_BIN, or the release build every script makes
+# (tb_tsctl_build, Scripts/lib/common.sh).
+TSCTL_BIN=${TSCTL_BIN:-}
 # Kernels in the order they are tried: newest first.
 TB_ALL_KERNELS=(sid trixie bookworm)
 
@@ -13,6 +15,14 @@ tb_die() {
 	printf '\n[testbed] ERROR: %s\n' "$*" >&2
 	printf '[testbed] The test bed cannot run on this machine as it is; nothing was tested.\n\n' >&2
 	exit 2
+}
+
+# Builds tsctl the one way every script does, unless TSCTL_BIN names a binary.
+tb_tsctl_build() {
+	[ -z "$TSCTL_BIN" ] || return 0
+	# shellcheck source=../lib/common.sh
+	source "$TB_REPO/Scripts/lib/common.sh"
+	TSCTL_BIN=$(build_tsctl) || tb_die "the tsctl build failed (see above)"
 }
 
 # --- The Debian mirror, read from the machine's own apt configuration -------------

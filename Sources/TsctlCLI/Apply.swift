@@ -23,7 +23,7 @@ struct ApplyCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The desired-state file (TOML).")
+    @Argument(help: "The desired-state file (TOML).", completion: .file())
     var file: String
 
     @Option(help: ArgumentHelp("Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).", valueName: "seconds"))
@@ -100,6 +100,8 @@ struct ApplyCommand: ParsableCommand {
         let monitor: RtnlClient.LinkMonitor
         do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
         log("keeping \(file) applied (link events, and a re-check every \(interval) s)")
+        // The first apply is done: a Type=notify unit may now start what it orders before.
+        SystemdNotify.send("READY=1\nSTATUS=keeping \(file) applied")
         while true {
             let event: [String]?
             do { event = try monitor.next(timeoutMilliseconds: Int32(interval * 1000)) } catch {

@@ -24,13 +24,13 @@ struct CheckCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Interfaces to check (default: every interface).")
+    @Argument(help: "Interfaces to check (default: every interface).", completion: Completion.interfaces)
     var interfaces: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"), completion: .file())
     var expect: String?
 
-    @Option(name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"), completion: .file())
     var baseline: String?
 
     @Option(help: "Your layer policy: warn when the other layer is active while this one is available.")

@@ -14,7 +14,7 @@ struct ProbeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Interfaces to probe.")
+    @Argument(help: "Interfaces to probe.", completion: Completion.interfaces)
     var interfaces: [String]
 
     @Flag(help: "Print JSON.")
