@@ -201,12 +201,15 @@ extension InterfaceSnapshot {
         master = try r.optString(o["master"], "master")
         bondActiveSlave = try r.optString(o["bond_active_slave"], "bond_active_slave")
         if let a = o["advertised"], !a.isNull {
+            guard let caps = try r.caps(a, "advertised") else {
+                throw r.fail("advertised.timestamping", "missing: expected an array of strings")
+            }
             advertised = Advertised(
                 phcIndex: try r.optInt(a["phc_index"], "advertised.phc_index"),
                 qualifier: try r.optQualifier(a["qualifier"], "advertised.qualifier"),
                 layer: try r.optLayer(a["layer"], "advertised.layer"),
                 phyIndex: try r.optInt(a["phy_index"], "advertised.phy_index"),
-                capabilities: try r.caps(a, "advertised")!)
+                capabilities: caps)
         } else {
             advertised = nil
         }

@@ -132,9 +132,13 @@ public final class Applier {
         guard plan.currentKnown, let tx = plan.current.txType, let rx = plan.current.rxFilter else {
             return .failure(.verification("\(plan.interface): its previous configuration was never readable, so it cannot be restored"))
         }
-        var change = TsconfigChange(txType: UInt32(TimestampingNames.txTypes.firstIndex(of: tx) ?? 0),
-                                    rxFilter: UInt32(TimestampingNames.rxFilters.firstIndex(of: rx) ?? 0),
-                                    flags: flagBits(plan.current.flags ?? []))
+        // Never 0 (off, none) for a name tsctl cannot number: the planner refuses
+        // such changes, and this says so should one get here.
+        guard let ti = txIndex(tx), let ri = rxIndex(rx), let fb = flagBits(plan.current.flags ?? []) else {
+            let u = unknownName(tx: tx, rx: rx, flags: plan.current.flags) ?? "value"
+            return .failure(.verification("\(plan.interface): its previous \(u) cannot be sent back: tsctl does not know its number"))
+        }
+        var change = TsconfigChange(txType: ti, rxFilter: ri, flags: fb)
         if let p = plan.current.provider, plan.change?.provider != nil {
             change.provider = ProviderID(phcIndex: UInt32(p.phcIndex), qualifier: p.qualifier.kernelValue)
         }
