@@ -206,7 +206,7 @@ extension InterfaceSnapshot {
                 qualifier: try r.optQualifier(a["qualifier"], "advertised.qualifier"),
                 layer: try r.optLayer(a["layer"], "advertised.layer"),
                 phyIndex: try r.optInt(a["phy_index"], "advertised.phy_index"),
-                capabilities: try r.caps(a, "advertised")!)
+                capabilities: try r.required(try r.caps(a, "advertised"), "advertised.timestamping"))
         } else {
             advertised = nil
         }
@@ -331,6 +331,10 @@ private struct Reader {
         var out: [String] = []
         for item in try array(v, key) { out.append(try string(item, key)) }
         return out
+    }
+    func required<T>(_ v: T?, _ key: String) throws(SnapshotDecodeError) -> T {
+        guard let v else { throw fail(key, "missing") }
+        return v
     }
     func caps(_ o: JSON, _ at: String) throws(SnapshotDecodeError) -> Capabilities? {
         guard let ts = try stringArray(o["timestamping"], at + ".timestamping") else { return nil }
