@@ -5,7 +5,7 @@
 # Sourced by run/shell.
 # shellcheck shell=bash
 
-TB_GUEST_MODULES=(igb e1000e virtio_net virtio_pci 8021q macvlan)
+TB_GUEST_MODULES=(igb e1000e virtio_net virtio_pci 8021q macvlan bonding)
 
 # Copies FILE into ROOT's /usr/bin, plus every shared library ldd lists for it (none
 # for a static executable).

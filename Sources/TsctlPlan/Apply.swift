@@ -119,7 +119,7 @@ public final class Applier {
         if !wrong.isEmpty {
             return .failure(.verification("\(plan.interface): after the change (\(source)) " + wrong.joined(separator: "; ")))
         }
-        var msg = "applied, verified by \(source)"
+        var msg = plan.viaIoctl ? "applied through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "applied, verified by \(source)"
         if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
         let final = Config(provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
                            txType: got.tx, rxFilter: got.rx, flags: got.flags)

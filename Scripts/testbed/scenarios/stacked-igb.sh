@@ -1,4 +1,4 @@
-# igb with a VLAN and a macvlan on it, and e1000e. On 6.16 (trixie-backports) igb is an
+# igb with a VLAN and a macvlan on it, and e1000e as the active slave of a bond. On 6.16 (trixie-backports) igb is an
 # unconverted driver: TSCONFIG answers EOPNOTSUPP, SIOC[GS]HWTSTAMP work, and TSCONFIG_GET
 # on a device stacked on it oopses (CVE-2025-40255; stacked-trap proves it). Every tsctl
 # command runs with the stacked devices present and the kernel log must stay clean: tsctl
@@ -6,7 +6,7 @@
 # to choose igb's provider or to change a stacked device, and configures the converted
 # e1000e through TSCONFIG. On 7.x (fixed, igb converted) the same commands are the guard
 # of the ordinary path. ethtool --get-hwtimestamp-cfg is never run on a stacked device.
-DESCRIPTION="igb + VLAN + macvlan, e1000e: no TSCONFIG to stacked devices where it oopses; igb through the ioctls"
+DESCRIPTION="igb + VLAN + macvlan, e1000e + bond: no TSCONFIG to stacked devices where it oopses; igb through the ioctls"
 KERNELS="bpo-6.16 sid"
 QEMU_ARGS="-netdev user,id=n0 -device igb,netdev=n0,romfile= -netdev user,id=n1 -device e1000e,netdev=n1,romfile="
 
@@ -22,12 +22,21 @@ tb_section setup vlan - ip link add link eth0 name eth0.7 type vlan id 7
 tb_section setup macvlan - ip link add link eth0 name mv0 type macvlan mode bridge
 tb_section setup vlan-up - ip link set eth0.7 up
 tb_section setup macvlan-up - ip link set mv0 up
+# An active-backup bond with e1000e as its only slave: its active slave is eth1.
+tb_modprobe bonding max_bonds=0
+tb_section setup bond - ip link add bond0 type bond
+tb_section setup bond-mode - sh -c 'echo active-backup >/sys/class/net/bond0/bonding/mode && echo 100 >/sys/class/net/bond0/bonding/miimon'
+ip link set eth1 down
+tb_section setup bond-slave - sh -c 'echo +eth1 >/sys/class/net/bond0/bonding/slaves'
+tb_up bond0
+tb_section setup bond-active - cat /sys/class/net/bond0/bonding/active_slave
 # Reading: show (named, all, JSON, text), check, check --probe.
 tb_inspect base eth0 eth1
 tb_step base show - tsctl show
 tb_step base show-all - tsctl show --all
 tb_step base vlan - tsctl show --json eth0.7
 tb_step base macvlan - tsctl show mv0
+tb_step base bond - tsctl show bond0
 tb_step base check - tsctl check
 tb_step base check-json - tsctl check --json eth0.7 mv0
 tb_step base check-probe - tsctl check --probe eth0
@@ -40,6 +49,7 @@ tb_step igb check-probe - tsctl check --probe eth0
 tb_step igb source - tsctl set eth0 --source mac --tx on --rx ptpv2-event
 tb_step igb refused - tsctl set eth0 --tx on --rx all
 tb_step igb stacked - tsctl set eth0.7 --tx off --rx none
+tb_step igb bond - tsctl set bond0 --tx on --rx all
 tb_step igb dry - tsctl set eth0 --tx off --rx none --dry-run
 tb_inspect igb-after eth0
 # apply: igb back to off through the ioctl, e1000e through TSCONFIG, in one file.
@@ -89,10 +99,12 @@ base step:check-probe.rc = 0
 @bpo-6.16 base step:show-all.out ~ via lower eth0: tx off, rx none
 @bpo-6.16 base step:show-all.out ~ SIOCGHWTSTAMP: the driver does not answer TSCONFIG_GET
 @bpo-6.16 base step:macvlan.out ~ via lower eth0
+base step:bond.rc = 0
+@bpo-6.16 base step:bond.out ~ via active slave eth1: mac ptp1
 @sid base eth0.tsctl.active.read_via = tsconfig
 @sid base step:vlan.out ~ "read_from": null
 igb step:set.rc = 0
-@bpo-6.16 igb step:set.out ~ SIOCSHWTSTAMP
+@bpo-6.16 igb step:set.out ~ applied through SIOCSHWTSTAMP, verified by read back \(SIOCGHWTSTAMP\)
 igb step:set.out ~ verified by read back
 igb eth0.active.tx_type = on
 igb eth0.active.rx_filter = ptpv2-event
@@ -107,9 +119,13 @@ igb step:check-probe.rc = 0
 @bpo-6.16 igb step:source.out ~ provider cannot be chosen
 @sid igb step:source.rc = 0
 igb step:refused.rc = 5
-igb step:refused.out ~ rx all is not supported
+@bpo-6.16 igb step:refused.out ~ out of range
+@bpo-6.16 igb step:refused.out ~ nothing was changed
+@sid igb step:refused.out ~ rx all is not supported
 @bpo-6.16 igb step:stacked.rc = 5
 @bpo-6.16 igb step:stacked.out ~ CVE-2025-40255
+@bpo-6.16 igb step:bond.rc = 5
+@bpo-6.16 igb step:bond.out ~ configure eth1 instead
 igb step:dry.rc = 0
 @bpo-6.16 igb step:dry.out ~ one SIOCSHWTSTAMP
 igb-after eth0.tsctl.active.tx_type = on
