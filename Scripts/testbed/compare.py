@@ -170,7 +170,9 @@ def parse_ethtool_blocks(text, header):
         elif key == "Hardware timestamp source PHY index":
             cur["phy_index"] = int(val)
         elif key == "Hardware Flags":
-            cur["flags"] = [] if val == "none" else val.split()
+            # ethtool 7.x lists set flags on the lines below (seen with bonded-phc-index).
+            cur["flags"] = [] if val in ("none", "") else val.split()
+            listing = "flags" if val == "" else None
         else:
             cur.setdefault("other", []).append(line)
     return blocks

@@ -128,9 +128,18 @@ igb step:refused.rc = 5
 @bpo-6.16 igb step:bond.out ~ configure eth1 instead
 igb step:dry.rc = 0
 @bpo-6.16 igb step:dry.out ~ one SIOCSHWTSTAMP
-igb-after eth0.tsctl.active.tx_type = on
-igb-after eth0.tsctl.active.rx_filter = ptpv2-event
-apply step:apply.rc = 0
+@bpo-6.16 igb-after eth0.tsctl.active.tx_type = on
+@bpo-6.16 igb-after eth0.tsctl.active.rx_filter = ptpv2-event
+# 7.x: TSCONFIG_SET on the VLAN configures igb below it, and on the bond its active
+# slave (the bond sets bonded-phc-index), so the file then finds nothing to do.
+@sid igb step:stacked.rc = 0
+@sid igb-after eth0.tsctl.active.tx_type = off
+@sid igb-after eth0.tsctl.active.rx_filter = none
+@sid igb step:bond.rc = 0
+@sid igb-after eth0.ioctl.tx_type = off
+@bpo-6.16 apply step:apply.rc = 0
+@sid apply step:apply.rc = 10
+@sid apply eth1.tsctl.active.flags = ["bonded-phc-index"]
 apply step:again.rc = 10
 apply eth0.tsctl.active.tx_type = off
 apply eth0.tsctl.active.rx_filter = none
