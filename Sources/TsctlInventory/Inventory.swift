@@ -107,13 +107,13 @@ public final class Inventory {
         // read through the device below them.
         let release = Sys.kernelRelease()
         let trapped = StackedDeviceTrap.verdict(release: release, hasTsconfig: client.hasTsconfig).affected
-        let below = trapped ? devicesBelow(targets) : [:]
+        let reads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: linkLookup(targets))
         // Listing every interface on 6.14+, the dumps stand in for per-interface
         // requests wherever they say the same: a device with one TSINFO entry, no
         // PHC and no PHY is advertised as that entry (nothing else can be active),
         // and a device missing from the TSCONFIG dump answered EOPNOTSUPP.
         var configs: [UInt32: TsconfigReply]?
-        if perProvider && names == nil && !trapped {
+        if perProvider && reads.dump {
             configs = try? Dictionary(client.tsconfigDump().map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
         }
         // One batch of what is left: TSINFO do (advertised), TSCONFIG_GET (active).
@@ -128,14 +128,9 @@ public final class Inventory {
                 slot.tsinfo = specs.count
                 specs.append(client.tsinfoRequest(.name(t.name)))
                 if perProvider {
-                    switch below[t.index] {
-                    case nil:
+                    if case .success(let device)? = reads.ask[t.index] {
                         slot.tsconfig = specs.count
-                        specs.append(client.tsconfigRequest(.name(t.name)))
-                    case .success(let lower)?:
-                        slot.tsconfig = specs.count
-                        specs.append(client.tsconfigRequest(.name(lower.name)))
-                    case .failure?: break
+                        specs.append(client.tsconfigRequest(.name(device)))
                     }
                 }
             }
@@ -219,13 +214,13 @@ public final class Inventory {
             }
             snap.advertised = adv
             // Active.
-            if case .failure(let why)? = below[t.index] {
+            if perProvider, case .failure(let why)? = reads.ask[t.index] {
                 snap.active = .unavailable(.stackedLowerUnknown, message: why.why)
             } else if let k = slots[i].tsconfig {
-                let from = (try? below[t.index]?.get())?.name
+                let device = (try? reads.ask[t.index]?.get()) ?? t.name
                 snap.active = Self.withIoctlFallback(Self.active(client.decodeTsconfig(outcomes[k]), snap: snap),
-                                                     device: from ?? t.name, snap: snap)
-                snap.active.readFrom = from
+                                                     device: device, snap: snap)
+                snap.active.readFrom = device == t.name ? nil : device
             } else if perProvider {
                 let r: Result<TsconfigReply, NetlinkError> = configs?[t.index].map { .success($0) }
                     ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))

@@ -35,25 +35,38 @@ extension Inventory {
         return .failure(NoDeviceBelow(why: "\(t.name) is stacked more than 8 levels deep"))
     }
 
-    /// For each target that must not be asked on this kernel, the device to read instead.
-    func devicesBelow(_ targets: [LinkReply]) -> [UInt32: Result<LinkReply, NoDeviceBelow>] {
+    /// How the active configurations are read: whether the TSCONFIG_GET dump may stand
+    /// in for per-device requests (listing every interface), and which device each
+    /// target's TSCONFIG_GET goes to: itself, or where asking a stacked device can
+    /// crash the kernel, the device below it (failure: nothing is asked).
+    struct TsconfigReads: Equatable {
+        var dump: Bool
+        var ask: [UInt32: Result<String, NoDeviceBelow>]
+    }
+
+    static func tsconfigReads(_ targets: [LinkReply], listingAll: Bool, trapped: Bool,
+                              link: (UInt32) -> LinkReply?) -> TsconfigReads {
+        var ask: [UInt32: Result<String, NoDeviceBelow>] = [:]
+        for t in targets {
+            ask[t.index] = trapped ? deviceBelow(t, link: link).map(\.name) : .success(t.name)
+        }
+        return TsconfigReads(dump: listingAll && !trapped, ask: ask)
+    }
+
+    /// Links by index: the targets, and for a device below one that was named, one
+    /// link dump, only then.
+    func linkLookup(_ targets: [LinkReply]) -> (UInt32) -> LinkReply? {
         var byIndex: [UInt32: LinkReply] = [:]
         for t in targets { byIndex[t.index] = t }
         var all: [UInt32: LinkReply]?
-        var out: [UInt32: Result<LinkReply, NoDeviceBelow>] = [:]
-        for t in targets {
-            guard let k = t.kind, StackedDeviceTrap.kinds.contains(k) else { continue }
-            out[t.index] = Self.deviceBelow(t) { i in
-                if let l = byIndex[i] { return l }
-                // A device below one that was named: one link dump, only then.
-                if all == nil {
-                    all = [:]
-                    for l in (try? rtnl.links()) ?? [] { all![l.index] = l }
-                }
-                return all![i]
+        return { [rtnl] i in
+            if let l = byIndex[i] { return l }
+            if all == nil {
+                all = [:]
+                for l in (try? rtnl.links()) ?? [] { all![l.index] = l }
             }
+            return all![i]
         }
-        return out
     }
 
     /// A driver that answers TSCONFIG_GET with EOPNOTSUPP may still answer

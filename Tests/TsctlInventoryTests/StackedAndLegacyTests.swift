@@ -84,6 +84,29 @@ import Testing
         #expect(below(link(8, "veth0", kind: "veth", lower: 9), links) == .success("veth0"), "a veth's link is its peer, not a lower")
     }
 
+    @Test func theReadPathOnAnAffectedKernelNeverReachesAStackedDevice() {
+        let links = [link(2, "eth1"), link(3, "eth2"), link(5, "eth1.7", kind: "vlan", lower: 2),
+                     link(6, "mv0", kind: "macvlan", lower: 2), link(10, "bond0", kind: "bond", slave: 3),
+                     link(11, "bond1", kind: "bond")]
+        let lookup = { (i: UInt32) in links.first { $0.index == i } }
+        let trapped = Inventory.tsconfigReads(links, listingAll: true, trapped: true, link: lookup)
+        #expect(!trapped.dump, "the TSCONFIG_GET dump walks every device")
+        #expect(trapped.ask[2] == .success("eth1"))
+        #expect(trapped.ask[5] == .success("eth1"))
+        #expect(trapped.ask[6] == .success("eth1"))
+        #expect(trapped.ask[10] == .success("eth2"))
+        #expect(trapped.ask[11] == .failure(NoDeviceBelow(why: "bond1 is a bond without an active slave")))
+        for (i, asked) in trapped.ask {
+            let name = try? asked.get()
+            #expect(name.map { n in links.first { $0.name == n }?.kind == nil } ?? true, "ifindex \(i) asks \(name ?? "-")")
+        }
+        // A fixed kernel: the dump when listing everything, and each device asked itself.
+        let fixed = Inventory.tsconfigReads(links, listingAll: true, trapped: false, link: lookup)
+        #expect(fixed.dump)
+        #expect(fixed.ask[5] == .success("eth1.7") && fixed.ask[10] == .success("bond0"))
+        #expect(!Inventory.tsconfigReads(links, listingAll: false, trapped: false, link: lookup).dump)
+    }
+
     @Test func noDeviceBelowIsSaidNotGuessed() {
         #expect(below(link(10, "bond0", kind: "bond"), []) == .failure(NoDeviceBelow(why: "bond0 is a bond without an active slave")))
         #expect(below(link(6, "mv0", kind: "macvlan", lower: 2, other: true), [])
