@@ -9,6 +9,8 @@
 DESCRIPTION="igb + VLAN + macvlan, e1000e + bond: no TSCONFIG to stacked devices where it oopses; igb through the ioctls"
 KERNELS="bpo-6.16 sid"
 QEMU_ARGS="-netdev user,id=n0 -device igb,netdev=n0,romfile= -netdev user,id=n1 -device e1000e,netdev=n1,romfile="
+# About 40 commands and six inspections: 80-105 s under TCG with two guests at a time.
+BOOT_TIMEOUT=240
 
 guest_script() {
 	cat <<'GUEST'
