@@ -99,6 +99,7 @@ public enum StackedDeviceTrap {
             return Verdict(affected: true, reason: "\(v.major).\(v.minor) never got the fix (CVE-2025-40255)")
         }
         if v >= fixed { return Verdict(affected: false, reason: "\(v) has the fix (since \(fixed))") }
-        return Verdict(affected: true, reason: "\(v) is before \(fixed), the first \(v.major).\(v.minor) release with the fix (CVE-2025-40255)")
+        return Verdict(affected: true,
+                       reason: "\(v) is before \(fixed), the first \(v.major).\(v.minor) release with the fix (CVE-2025-40255)")
     }
 }

@@ -21,10 +21,14 @@ extension Inventory {
             guard let k = cur.kind, StackedDeviceTrap.kinds.contains(k) else { return .success(cur) }
             let next: UInt32?
             if k == "bond" {
-                guard let s = cur.bondActiveSlave else { return .failure(NoDeviceBelow(why: "\(cur.name) is a bond without an active slave")) }
+                guard let s = cur.bondActiveSlave else {
+                    return .failure(NoDeviceBelow(why: "\(cur.name) is a bond without an active slave"))
+                }
                 next = s
             } else {
-                if cur.linkInOtherNamespace { return .failure(NoDeviceBelow(why: "\(cur.name)'s lower device is in another network namespace")) }
+                if cur.linkInOtherNamespace {
+                    return .failure(NoDeviceBelow(why: "\(cur.name)'s lower device is in another network namespace"))
+                }
                 next = cur.link
             }
             guard let n = next, n != cur.index, let below = link(n) else {

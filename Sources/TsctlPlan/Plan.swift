@@ -129,7 +129,10 @@ public enum Planner {
         let legacyDriver = features.tsconfig && act.readVia == .ioctl && known
         let viaIoctl = !features.tsconfig || legacyDriver
         if legacyDriver, let w = wanted {
-            return fail(.notSupported, "\(itf.name): its driver\(itf.driver.map { " (\($0))" } ?? "") does not take TSCONFIG on this kernel, only the legacy SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); leave out --source and --qualifier to set tx/rx")
+            let driver = itf.driver.map { " (\($0))" } ?? ""
+            return fail(.notSupported, "\(itf.name): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
+                + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
+                + "leave out --source and --qualifier to set tx/rx")
         }
         if viaIoctl, let w = wanted, !w.advertised {
             return fail(.notSupported, "\(itf.name): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
@@ -241,5 +244,6 @@ public enum Planner {
 func stackedRefusal(_ itf: InterfaceSnapshot) -> String? {
     guard itf.active.readFrom != nil || itf.active.unavailable == .stackedLowerUnknown else { return nil }
     let below = itf.active.readFrom.map { "; configure \($0) instead" } ?? ""
-    return "\(itf.name) is a \(itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device can crash it (CVE-2025-40255), so tsctl does not send one\(below)"
+    return "\(itf.name) is a \(itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
+        + "can crash it (CVE-2025-40255), so tsctl does not send one\(below)"
 }
