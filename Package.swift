@@ -24,7 +24,8 @@ let package = Package(
         .target(name: "TsctlInventory", dependencies: ["TsctlNetlink", "TsctlSystem"]),
         .target(name: "TsctlDesired", dependencies: ["TsctlInventory", "TsctlNetlink"]),
         .target(name: "TsctlPlan", dependencies: ["TsctlInventory", "TsctlDesired", "TsctlNetlink", "TsctlSystem"]),
-        .target(name: "TsctlDiagnosis", dependencies: ["TsctlInventory", "TsctlDesired"]),
+        // Diagnosis asks the planner whether a desired state is met: one interpretation.
+        .target(name: "TsctlDiagnosis", dependencies: ["TsctlInventory", "TsctlDesired", "TsctlPlan"]),
         .target(name: "TsctlRender", dependencies: ["TsctlInventory", "TsctlDiagnosis"]),
         .target(
             name: "TsctlCLI",

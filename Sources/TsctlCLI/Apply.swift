@@ -80,13 +80,18 @@ struct ApplyCommand: ParsableCommand {
             let snap = try session.snapshot(nil)
             let (plans, errors) = Planner.plan(state, snap)
             if errors.isEmpty { return (snap, plans) }
-            let missing = errors.allSatisfy { $0.kind == .noSuchInterface || $0.kind == .noSuchProvider }
+            // Globs and drivers are waited for as names are: a driver may bind late.
+            let missing = errors.allSatisfy { [.noSuchInterface, .noSuchProvider, .noMatch].contains($0.kind) }
             if missing && now() < deadline {
                 usleep(200_000)
                 continue
             }
-            for e in errors.dropLast() { Sys.printError("tsctl: \(e.message)") }
-            let last = errors.last!
+            // The file's own problems (two entries for one interface, an entry that
+            // matches nothing) decide the exit status: they are printed last.
+            let ordered = errors.filter { $0.kind != .conflict && $0.kind != .noMatch }
+                + errors.filter { $0.kind == .conflict || $0.kind == .noMatch }
+            for e in ordered.dropLast() { Sys.printError("tsctl: \(e.message)") }
+            let last = ordered.last!
             if missing && wait > 0 {
                 throw TsctlFailure(.timedOut, "\(last.message) (still missing after --wait \(wait)); nothing was changed")
             }

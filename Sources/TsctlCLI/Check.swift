@@ -85,8 +85,15 @@ struct CheckCommand: ParsableCommand {
             }
         }
         let scan = PTPDaemons.scan()
+        let scope = interfaces.isEmpty ? nil : Set(interfaces)
+        // A file that gives one interface two entries means two things: apply refuses
+        // it, and so does check (exit 3), naming both.
+        if let expectations, let c = expectations.assign(snap.interfaces, scope: scope).conflicts.first {
+            throw TsctlFailure(.badInputFile, c.description)
+        }
         var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
                                    expectations: expectations, baseline: base, prefer: prefer)
+        input.scope = scope
         input.ignoredDaemons = scan.ignored
         if probe {
             for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.name] = Prober.probe(itf) }

@@ -129,7 +129,8 @@ extension TsctlFailure {
         switch e.kind {
         case .noSuchInterface, .noSuchProvider: self.init(.noSuchDevice, e.message)
         case .notSupported: self.init(.notSupported, e.message)
-        case .needsConfig, .conflict: self.init(.usage, e.message)
+        case .needsConfig: self.init(.usage, e.message)
+        case .conflict, .noMatch: self.init(.badInputFile, e.message)
         }
     }
 }

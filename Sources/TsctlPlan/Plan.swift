@@ -61,7 +61,13 @@ public struct InterfacePlan: Equatable, Sendable {
 }
 
 public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case noSuchInterface, noSuchProvider, notSupported, needsConfig, conflict }
+    public enum Kind: Sendable {
+        case noSuchInterface, noSuchProvider, notSupported, needsConfig
+        /// Two entries of a file match one interface (the file is invalid).
+        case conflict
+        /// A glob or driver entry matches no interface (and is not optional).
+        case noMatch
+    }
     public var kind: Kind
     public var interface: String?
     public var message: String
@@ -243,26 +249,21 @@ public enum Planner {
     public static func plan(_ state: DesiredState, _ snap: Snapshot) -> (plans: [InterfacePlan], errors: [PlanError]) {
         var plans: [InterfacePlan] = []
         var errors: [PlanError] = []
-        var owner: [String: DesiredInterface] = [:]
-        for entry in state.interfaces {
-            let matched = snap.interfaces.filter(entry.matches)
-            if matched.isEmpty && !entry.isGlob {
-                errors.append(PlanError(kind: .noSuchInterface, interface: entry.name,
-                                        message: "\(state.file):\(entry.position.line): no interface \(entry.name!)"))
-            }
-            for itf in matched {
-                if let first = owner[itf.name] {
-                    errors.append(PlanError(kind: .conflict, interface: itf.name,
-                                            message: "\(itf.name) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"))
-                    continue
-                }
-                owner[itf.name] = entry
-                switch plan(itf, entry.desired, features: snap.kernel.features) {
-                case .success(let p): plans.append(p)
-                case .failure(var e):
-                    e.message = "\(state.file):\(entry.position.line): \(e.message)"
-                    errors.append(e)
-                }
+        let a = state.assign(snap.interfaces)
+        for entry in a.unmatched {
+            errors.append(PlanError(kind: entry.isGlob ? .noMatch : .noSuchInterface, interface: entry.name,
+                                    message: entry.unmatchedMessage(state.file)))
+        }
+        for c in a.conflicts {
+            errors.append(PlanError(kind: .conflict, interface: c.interface, message: c.description))
+        }
+        let conflicted = Set(a.conflicts.map(\.interface))
+        for (entry, itf) in a.pairs where !conflicted.contains(itf.name) {
+            switch plan(itf, entry.desired, features: snap.kernel.features) {
+            case .success(let p): plans.append(p)
+            case .failure(var e):
+                e.message = "\(state.file):\(entry.position.line): \(e.message)"
+                errors.append(e)
             }
         }
         return (plans, errors)

@@ -49,7 +49,7 @@ struct ChangeAndCheckEndToEndTests {
         let f = try file("bad.toml", "[[interface]]\nname = \"veth0\"\nsorce = \"mac\"\n")
         let r = try ns.tsctl(["apply", f])
         #expect(r.status == 3)
-        #expect(oneLine(r) == "tsctl: \(f):3:1: unknown key \"sorce\" (did you mean \"source\"?); known keys: name, driver, source, qualifier, tx, rx, flags, require")
+        #expect(oneLine(r) == "tsctl: \(f):3:1: unknown key \"sorce\" (did you mean \"source\"?); known keys: name, driver, optional, source, qualifier, tx, rx, flags, require")
         let missing = try ns.tsctl(["apply", "/nonexistent/board.toml"])
         #expect(missing.status == 3)
     }
