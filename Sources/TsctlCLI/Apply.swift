@@ -16,8 +16,9 @@ struct ApplyCommand: ParsableCommand {
             Everything is validated before anything changes (interfaces and providers exist, \
             tx and rx are within each provider's capabilities); then the plan is applied in \
             file order and verified; on any failure every interface already changed is \
-            rolled back and the rollback verified. Exit 0 applied, 10 nothing to do, 7 failed \
-            and rolled back, 8 rollback incomplete, 9 timed out waiting (--wait). The file \
+            rolled back and the rollback verified. Exit 0 applied, 10 nothing to do (--dry-run: \
+            0 would change, 10 nothing to do), 3 two entries match one interface or a glob/driver \
+            entry matches nothing (unless optional = true), 7 failed and rolled back, 8 rollback incomplete, 9 timed out waiting (--wait). The file \
             format is in docs/desired-state.md; `tsctl check --expect FILE` verifies the same \
             file without changing anything.
             """
@@ -42,33 +43,54 @@ struct ApplyCommand: ParsableCommand {
         if !(wait >= 0 && wait <= 86400) { throw ValidationError("--wait takes 0 to 86400 seconds, not \(wait)") }
         if !(interval >= 0.1 && interval <= 86400) { throw ValidationError("--interval takes 0.1 to 86400 seconds, not \(interval)") }
         if keep && options.dryRun { throw ValidationError("--keep and --dry-run exclude each other") }
+        if keep && options.json { throw ValidationError("--keep and --json exclude each other (--keep runs until stopped)") }
     }
 
     @OptionGroup var namespace: NamespaceOption
 
     func run() throws {
         try namespace.enter()
+        if options.json { JSONMode.command = "apply" }
         let state = try loadDesiredState(file)
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
         let (snap, plans) = try planOrWait(state, session)
+        let report = ChangeReport(command: "apply", kernel: snap.kernel, file: file, options: options)
         let changes = plans.filter { !$0.isNoOp }
         for p in plans {
-            for n in p.notes { print("\(p.interface): note: \(n)") }
-            print("\(p.interface): \(options.dryRun && !p.isNoOp ? "would change " : "")\(p.changeDescription)")
+            report.text(p.notes.map { "\(p.interface): note: \($0)" })
+            report.text(["\(p.interface): \(options.dryRun && !p.isNoOp ? "would change " : "")\(p.changeDescription)"])
         }
-        if options.dryRun { return }
+        let nothing = "nothing to do: every interface is already as \(file) says"
+        if options.dryRun {
+            // Exits as the real run would: 0 would change, 10 nothing to do.
+            report.json(plans.map { ChangeRecord(plan: $0, outcome: $0.isNoOp ? .unchanged : .wouldChange) },
+                        changes.isEmpty ? .nothingToDo : .ok, nil)
+            if changes.isEmpty {
+                report.text([nothing])
+                throw TsctlExit(.nothingToDo)
+            }
+            return
+        }
+        var records = plans.map { ChangeRecord(plan: $0, outcome: .unchanged) }
         if !changes.isEmpty {
             try session.refuseIfDaemons(snap.interfaces.filter { i in changes.contains { $0.interface == i.name } }, force: options.force)
             let outcome = session.applyAll(changes)
-            print(outcome.report, terminator: "")
-            if let f = outcome.failure { throw f }
+            report.text([outcome.report], terminator: "")
+            for r in outcome.records {
+                if let i = records.firstIndex(where: { $0.plan.interface == r.plan.interface }) { records[i] = r }
+            }
+            if let f = outcome.failure {
+                report.json(records, f.status, f.message)
+                throw f
+            }
         }
+        report.json(records, changes.isEmpty ? .nothingToDo : .ok, nil)
         if keep {
             try keepApplied(state, session)
         }
         if changes.isEmpty {
-            print("nothing to do: every interface is already as \(file) says")
+            report.text([nothing])
             throw TsctlExit(.nothingToDo)
         }
     }

@@ -45,6 +45,9 @@ struct ChangeOptions: ParsableArguments {
 
     @Flag(help: "Change even though a PTP daemon (ptp4l, phc2sys, ts2phc, chronyd) uses the interface or its clocks.")
     var force = false
+
+    @Flag(help: "Print one JSON document: per interface the plan, the request sent, the state before and after, verified, rolled back (Schemas/change.schema.json).")
+    var json = false
 }
 
 struct SetCommand: ParsableCommand {
@@ -56,7 +59,8 @@ struct SetCommand: ParsableCommand {
             turns the old one off and starts the new one from tx off, rx none, so tsctl \
             carries the current tx/rx over unless you give them). The result is read back \
             and verified; if verification fails the previous provider and configuration \
-            are restored. When the interface is already as asked, nothing is sent. \
+            are restored. When the interface is already as asked, nothing is sent (exit 10, \
+            as apply). --dry-run exits as the real run would: 0 would change, 10 nothing to do. \
             Needs CAP_NET_ADMIN. Before Linux 6.14 only tx/rx can be set (SIOCSHWTSTAMP).
             """
     )
@@ -96,6 +100,7 @@ struct SetCommand: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
+        if options.json { JSONMode.command = "set" }
         let desired = Desired(source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
                               txType: tx?.name, rxFilter: rx?.name,
                               flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
@@ -108,19 +113,42 @@ struct SetCommand: ParsableCommand {
         case .success(let p): plan = p
         case .failure(let e): throw TsctlFailure(e)
         }
-        for note in plan.notes { print("note: \(note)") }
-        if plan.isNoOp {
-            print("\(interface): \(plan.changeDescription); nothing sent")
-            return
-        }
-        if options.dryRun {
-            print("\(interface): would change \(plan.changeDescription)")
+        let report = ChangeReport(command: "set", kernel: snap.kernel, file: nil, options: options)
+        // A dry run ends as the real run would: 0 when it would change, 10 when nothing is to do.
+        if plan.isNoOp || options.dryRun {
+            report.text(plan.notes.map { "note: \($0)" })
+            report.text(["\(interface): " + (plan.isNoOp ? "\(plan.changeDescription); nothing sent" : "would change \(plan.changeDescription)")])
+            let status: ExitStatus = plan.isNoOp ? .nothingToDo : .ok
+            report.json([ChangeRecord(plan: plan, outcome: plan.isNoOp ? .unchanged : .wouldChange)], status, nil)
+            if status != .ok { throw TsctlExit(status) }
             return
         }
         try session.refuseIfDaemons([itf], force: options.force)
+        report.text(plan.notes.map { "note: \($0)" })
         let outcome = session.applyAll([plan])
-        print(outcome.report, terminator: "")
+        report.text([outcome.report], terminator: "")
+        report.json(outcome.records, outcome.failure?.status ?? .ok, outcome.failure?.message)
         if let failure = outcome.failure { throw failure }
+    }
+}
+
+/// set/apply output: text for people, or one JSON document (--json).
+struct ChangeReport {
+    var command: String
+    var kernel: KernelInfo
+    var file: String?
+    var options: ChangeOptions
+
+    func text(_ lines: [String], terminator: String = "\n") {
+        guard !options.json else { return }
+        for l in lines { print(l, terminator: terminator) }
+    }
+
+    func json(_ records: [ChangeRecord], _ status: ExitStatus, _ error: String?) {
+        guard options.json else { return }
+        print(ChangeRecord.document(command: command, kernel: kernel, file: file, dryRun: options.dryRun, records: records,
+                                    exitStatus: status.rawValue, error: error).serialized())
+        JSONMode.printed = true
     }
 }
 
@@ -178,7 +206,10 @@ final class ChangeSession {
     }
 
     struct Outcome {
+        /// One line per thing that happened, in the order it happened.
         var report: String
+        /// One record per plan given, in that order.
+        var records: [ChangeRecord]
         var failure: TsctlFailure?
     }
 
@@ -186,27 +217,49 @@ final class ChangeSession {
     /// changed (and the failed one), newest first, and verifies that too.
     func applyAll(_ plans: [InterfacePlan]) -> Outcome {
         var lines: [String] = []
-        var done: [InterfacePlan] = []
-        for plan in plans {
+        var records = plans.map { ChangeRecord(plan: $0, outcome: .notSent) }
+        var done: [Int] = []
+        func line(_ itf: String, _ s: String) { lines.append("\(itf): \(s)") }
+        for (i, plan) in plans.enumerated() {
             switch applier.apply(plan) {
             case .success(let o):
-                lines.append("\(o.interface): \(o.state.rawValue): \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
-                if o.state != .unchanged { done.append(plan) }
+                records[i].outcome = o.state == .unverified ? .unverified : o.state == .unchanged ? .unchanged : .applied
+                records[i].sent = o.state != .unchanged
+                records[i].verified = o.state == .applied
+                records[i].after = o.after
+                records[i].message = o.message
+                switch o.state {
+                case .applied: line(o.interface, "applied\(o.message.hasPrefix("through") ? " " : ", ")\(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
+                case .unchanged: line(o.interface, "already as asked; nothing sent")
+                default: line(o.interface, "applied, \(o.message)")
+                }
+                if o.state != .unchanged { done.append(i) }
             case .failure(let f):
-                lines.append("\(plan.interface): failed: \(f.text)")
+                records[i].outcome = .failed
+                records[i].sent = true
+                var why = f.text
                 // A wrong result changed something; so may a refused request
                 // (the kernel switches the provider before the driver refuses).
-                if case .verification = f { done.append(plan) } else if applier.changed(since: plan) {
-                    lines.append("\(plan.interface): the kernel changed it before refusing")
-                    done.append(plan)
+                if case .verification = f { done.append(i) } else if applier.changed(since: plan) {
+                    why += "; the kernel had changed it before refusing"
+                    done.append(i)
                 }
+                records[i].message = why
+                line(plan.interface, "failed: \(why)")
                 var complete = true
-                for p in done.reversed() {
-                    switch applier.rollback(p) {
-                    case .success(let o): lines.append("\(o.interface): rolled back: \(o.final ?? o.message)")
+                for j in done.reversed() {
+                    switch applier.rollback(plans[j]) {
+                    case .success(let o):
+                        records[j].outcome = .rolledBack
+                        records[j].rolledBack = true
+                        records[j].after = o.after
+                        records[j].message = (j == i ? why + "; " : "") + "rolled back, \(o.message)"
+                        line(o.interface, "rolled back, \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
                     case .failure(let rf):
                         complete = false
-                        lines.append("\(p.interface): ROLLBACK FAILED: \(rf.text)")
+                        records[j].outcome = .rollbackFailed
+                        records[j].message = (j == i ? why + "; " : "") + "rollback failed: \(rf.text)"
+                        line(plans[j].interface, "ROLLBACK FAILED: \(rf.text)")
                     }
                 }
                 let status: ExitStatus
@@ -218,9 +271,9 @@ final class ChangeSession {
                 case .permissionDenied: summary = "permission denied: setting timestamping needs CAP_NET_ADMIN; nothing was changed"
                 default: summary = "\(f.text); nothing was changed"
                 }
-                return Outcome(report: lines.map { $0 + "\n" }.joined(), failure: TsctlFailure(status, summary))
+                return Outcome(report: lines.map { $0 + "\n" }.joined(), records: records, failure: TsctlFailure(status, summary))
             }
         }
-        return Outcome(report: lines.map { $0 + "\n" }.joined(), failure: nil)
+        return Outcome(report: lines.map { $0 + "\n" }.joined(), records: records, failure: nil)
     }
 }

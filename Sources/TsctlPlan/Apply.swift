@@ -15,6 +15,7 @@ public struct ApplyOutcome: Equatable, Sendable {
     public var message: String
     /// The configuration read back at the end, when it could be read.
     public var final: String?
+    public var after: Config? = nil
 }
 
 /// Sends plans to the kernel, verifies by reading back, and undoes what
@@ -71,7 +72,8 @@ public final class Applier {
     /// Sends the plan's one request, then reads back and compares.
     public func apply(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
         guard let change = plan.change else {
-            return .success(ApplyOutcome(interface: plan.interface, state: .unchanged, message: "already as asked", final: plan.current.description))
+            return .success(ApplyOutcome(interface: plan.interface, state: .unchanged, message: "already as asked",
+                                         final: plan.current.description, after: plan.current))
         }
         var reply: TsconfigReply?
         if plan.viaIoctl {
@@ -106,7 +108,7 @@ public final class Applier {
                 return .failure(.verification("\(plan.interface): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"))
             }
             return .success(ApplyOutcome(interface: plan.interface, state: .unverified,
-                                         message: "set, but the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
+                                         message: "unverified: the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
                                          final: nil))
         }
         var wrong: [String] = []
@@ -119,11 +121,11 @@ public final class Applier {
         if !wrong.isEmpty {
             return .failure(.verification("\(plan.interface): after the change (\(source)) " + wrong.joined(separator: "; ")))
         }
-        var msg = plan.viaIoctl ? "applied through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "applied, verified by \(source)"
+        var msg = plan.viaIoctl ? "through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "verified by \(source)"
         if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
         let final = Config(provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
                            txType: got.tx, rxFilter: got.rx, flags: got.flags)
-        return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, final: final.description))
+        return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, final: final.description, after: final))
     }
 
     /// Whether the interface is no longer as `plan.current` was, after a request
@@ -158,7 +160,7 @@ public final class Applier {
         let back = InterfacePlan(interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
                                  change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
         return apply(back).map { o in
-            ApplyOutcome(interface: o.interface, state: .rolledBack, message: "restored: \(o.message)", final: o.final)
+            ApplyOutcome(interface: o.interface, state: .rolledBack, message: o.message, final: o.final, after: o.after)
         }
     }
 }

@@ -115,7 +115,7 @@ enum Legacy {
         let p = try plan(Desired(txType: "on", rxFilter: "ptpv2-event"), from: igb)
         let o = try igb.applier.apply(p).get()
         #expect(o.state == .applied)
-        #expect(o.message == "applied through SIOCSHWTSTAMP, verified by read back (SIOCGHWTSTAMP)")
+        #expect(o.message == "through SIOCSHWTSTAMP, verified by read back (SIOCGHWTSTAMP)")
         #expect(o.final == "tx on, rx ptpv2-event")
         #expect(igb.writes == [HwtstampIoctl.Config(flags: 0, txType: 1, rxFilter: 12)])
     }

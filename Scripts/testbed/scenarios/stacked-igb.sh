@@ -119,7 +119,7 @@ igb eth0.probe.layer = mac
 igb step:check-probe.rc = 0
 @bpo-6.16 igb step:source.rc = 5
 @bpo-6.16 igb step:source.out ~ provider cannot be chosen
-@sid igb step:source.rc = 0
+@sid igb step:source.rc = 10
 igb step:refused.rc = 5
 @bpo-6.16 igb step:refused.out ~ out of range
 @bpo-6.16 igb step:refused.out ~ nothing was changed

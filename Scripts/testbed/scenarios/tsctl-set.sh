@@ -75,7 +75,7 @@ expectations() {
 @sid to-mac eth0.active.phc_index = 0
 @sid to-mac eth0.active.rx_filter = all
 @sid to-mac eth0.tx = mac
-@sid again step:set.rc = 0
+@sid again step:set.rc = 10
 @sid dry step:set.rc = 0
 @sid dry step:set.out ~ phy
 @sid dry eth0.active.phc_index = 0
