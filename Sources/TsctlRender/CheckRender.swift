@@ -51,7 +51,7 @@ public enum CheckRender {
         let count = { (sev: Severity) in JSON.int(r.findings.filter { $0.severity == sev }.count) }
         return .object([
             ("schema_version", .int(1)),
-            ("kernel", .string(kernel.release)),
+            ("kernel", kernel.json),
             ("interfaces", .array(r.interfaces.map { .string($0) })),
             ("exit_status", .int(Int(status))),
             ("summary", .object([("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info)),

@@ -84,7 +84,9 @@ struct ChangeAndCheckEndToEndTests {
         _ = try ns.exec(["ip", "link", "set", "veth1", "up"])
         let r = try ns.tsctl(["probe", "--json", "veth0"])
         #expect(r.status == 1, "no clock proven is not a pass")
-        let obs = try #require(try E2E.json(r.stdout) as? [[String: Any]])
+        let doc = try #require(try E2E.json(r.stdout) as? [String: Any])
+        #expect(doc["schema_version"] as? Int == 1)
+        let obs = try #require(doc["interfaces"] as? [[String: Any]])
         #expect(obs.first?["phc_index"] is NSNull)
         #expect((obs.first?["verdict"] as? String)?.hasPrefix("no hardware transmit timestamp came back") == true)
     }
