@@ -20,7 +20,8 @@ public func fuzzBaseline(_ bytes: [UInt8]) {
     let report = Diagnosis.run(DiagnosisInput(snapshot: current, baseline: base))
     _ = CheckRender.text(report, style: TextStyle(color: true))
     _ = CheckRender.json(report, kernel: current.kernel, status: 1).serialized()
-    _ = CheckRender.junit(report, strict: true)
+    _ = CheckRender.junit(report, strict: true, scope: .init(baseline: true, expect: false,
+                                                              hardware: Set(current.interfaces.map(\.name)), seconds: 0))
     _ = CheckRender.prometheus(report, snapshot: current, status: 1, now: 0)
     _ = ShowText.render(base, style: TextStyle(color: false))
 }

@@ -60,8 +60,16 @@ struct CheckCommand: ParsableCommand {
 
     static func check(interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
                       strict: Bool, probe: Bool) throws {
-        let expectations = try expect.map { path in try loadDesiredState(path) }
-        let base = try baseline.map(loadBaseline)
+        let started = monotonicSeconds()
+        let expectations: DesiredState?, base: Snapshot?
+        do {
+            expectations = try expect.map { path in try loadDesiredState(path) }
+            base = try baseline.map(loadBaseline)
+        } catch let f as TsctlFailure where format == .junit {
+            // A CI server must see a failing case, not an empty (passing) report.
+            print(CheckRender.junitError(f.message, exitStatus: f.status.rawValue), terminator: "")
+            throw f
+        }
         let inventory: Inventory
         var snap: Snapshot
         do {
@@ -104,7 +112,11 @@ struct CheckCommand: ParsableCommand {
         switch format {
         case .text: print(CheckRender.text(report, style: .forStdout()), terminator: "")
         case .json: print(CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized())
-        case .junit: print(CheckRender.junit(report, strict: strict), terminator: "")
+        case .junit:
+            let scope = CheckRender.JUnitScope(baseline: base != nil, expect: expectations != nil,
+                                               hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
+                                               seconds: monotonicSeconds() - started)
+            print(CheckRender.junit(report, strict: strict, scope: scope), terminator: "")
         case .prometheus:
             print(CheckRender.prometheus(report, snapshot: snap, status: status.rawValue, now: Int(time(nil))), terminator: "")
         }
@@ -129,6 +141,12 @@ struct CheckCommand: ParsableCommand {
         return { try check(interfaces: names, expect: nil, baseline: nil, prefer: nil, format: json ? .json : .text,
                            strict: strict, probe: false) }
     }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 /// Ends the command with a status but no message (the report said it all).

@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import Testing
 
 /// Every --json document tsctl prints validates against its schema in Schemas/,
@@ -63,5 +64,15 @@ struct SchemaEndToEndTests {
             #expect((s["$defs"] as? [String: Any])?["kernel"] as? NSDictionary == kernel, "\(name)")
             #expect(((s["properties"] as? [String: Any])?["schema_version"]) != nil, "\(name)")
         }
+    }
+
+    @Test func anUnreadableExpectFileIsAFailingJUnitCaseNotAnEmptyReport() throws {
+        let r = try ns.tsctl(["check", "--format", "junit", "--expect", "/nonexistent.toml"])
+        #expect(r.status == 3)
+        let xml = try XMLDocument(xmlString: r.stdout)
+        #expect(xml.rootElement()?.attribute(forName: "errors")?.stringValue == "1")
+        #expect(try xml.nodes(forXPath: "//testcase/error").count == 1)
+        let ok = try XMLDocument(xmlString: try ns.tsctl(["check", "--format", "junit"]).stdout)
+        #expect(try ok.nodes(forXPath: "//testcase[contains(@name, 'drift') or contains(@name, 'expectation-not-met')]").isEmpty)
     }
 }

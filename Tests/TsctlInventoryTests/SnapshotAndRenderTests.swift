@@ -65,17 +65,46 @@ import Testing
         return (r, snap)
     }
 
+    func scope(_ snap: Snapshot, baseline: Bool = false, expect: Bool = false) -> CheckRender.JUnitScope {
+        .init(baseline: baseline, expect: expect, hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)), seconds: 0.0123)
+    }
+
     @Test func junitIsWellFormedAndCountsWhatFailedAndWhatDidNotRun() throws {
-        let (r, _) = report()
-        let doc = try XMLDocument(xmlString: CheckRender.junit(r, strict: false))
+        let (r, snap) = report()
+        let doc = try XMLDocument(xmlString: CheckRender.junit(r, strict: false, scope: scope(snap)))
         let root = try #require(doc.rootElement())
         #expect(root.attribute(forName: "failures")?.stringValue == "0", "a warning fails only with --strict")
-        #expect(root.attribute(forName: "skipped")?.stringValue == "1")
-        let strict = try XMLDocument(xmlString: CheckRender.junit(r, strict: true)).rootElement()!
+        #expect(root.attribute(forName: "skipped") == nil, "junit-10.xsd has no skipped on testsuites")
+        #expect(root.attribute(forName: "time")?.stringValue == "0.012")
+        let suites = try doc.nodes(forXPath: "//testsuite").compactMap { $0 as? XMLElement }
+        for s in suites {
+            for a in ["name", "tests", "failures", "errors", "skipped", "time"] {
+                #expect(s.attribute(forName: a) != nil, "testsuite \(a)")
+            }
+        }
+        #expect(suites.compactMap { $0.attribute(forName: "skipped")?.stringValue }.reduce(0) { $0 + Int($1)! } == 1)
+        let strict = try XMLDocument(xmlString: CheckRender.junit(r, strict: true, scope: scope(snap))).rootElement()!
         #expect(strict.attribute(forName: "failures")?.stringValue == "1")
         let failure = try strict.nodes(forXPath: "//testcase/failure").first as? XMLElement
         #expect(failure?.attribute(forName: "type")?.stringValue == "warning")
         #expect(failure?.stringValue?.contains("fix: tsctl set eth2 --source mac") == true)
+    }
+
+    @Test func junitListsOnlyTheChecksThatRanOrWereAskedFor() throws {
+        var vlan = Board.igb(name: "eth0.7")
+        vlan.kind = "vlan"
+        vlan.lower = "eth0"
+        let snap = Board.snapshot(Board.igb(), vlan, Board.virtio())
+        let r = Diagnosis.run(DiagnosisInput(snapshot: snap))
+        let out = CheckRender.junit(r, strict: false, scope: scope(snap))
+        #expect(!out.contains("drift") && !out.contains("expectation-not-met"), "neither --baseline nor --expect")
+        #expect(!out.contains("eth9: precision-downgrade"), "no hardware provider: only the stacking check ran")
+        #expect(out.contains("eth9: stacked-device"))
+        #expect(out.contains("classname=\"tsctl.check\" name=\"eth0.7: stacked-device"), "the VLAN's dot stays in the name")
+        let asked = CheckRender.junit(r, strict: false, scope: scope(snap, baseline: true, expect: true))
+        #expect(asked.contains("eth0: drift") && asked.contains("eth0: expectation-not-met"))
+        let err = try XMLDocument(xmlString: CheckRender.junitError("cannot read x.toml", exitStatus: 3)).rootElement()!
+        #expect(err.attribute(forName: "errors")?.stringValue == "1")
     }
 
     @Test func prometheusTextfileHasHelpTypeAndOneSamplePerFinding() {
