@@ -269,6 +269,8 @@ public struct InterfaceSnapshot: Equatable, Sendable {
     public var phys: [Phy]
     public var phcs: [PHC]
     public var active: ActiveConfig
+    /// The driver's timestamping counters; nil when not asked (no hardware provider).
+    public var tsStats: TsStats?
 
     public init(name: String, ifindex: Int, driver: String? = nil, advertised: Advertised? = nil,
                 providers: [Provider] = [], phys: [Phy] = [], phcs: [PHC] = [], active: ActiveConfig) {

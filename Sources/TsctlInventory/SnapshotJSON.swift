@@ -133,6 +133,8 @@ extension InterfaceSnapshot: JSONEmitting {
         s.endArray()
         s.key("active")
         active.emit(into: &s)
+        s.key("ts_stats")
+        if let t = tsStats { t.emit(into: &s) } else { s.null() }
         s.endObject()
     }
 }
@@ -274,6 +276,8 @@ extension InterfaceSnapshot {
             unavailable: reason,
             errno: try r.optInt(a["errno"], "active.errno"),
             message: try r.optString(a["message"], "active.message"))
+        // Added after schema_version 1 first shipped: older documents lack it.
+        if let t = o["ts_stats"], !t.isNull { tsStats = try TsStats(json: t, path: "$.\(path).ts_stats") }
     }
 }
 

@@ -68,6 +68,7 @@ public enum ShowText {
             line += s.yellow("cannot be read: ") + reasonText(act)
         }
         lines.append(line)
+        if let stats = statsLine(itf.tsStats, style: s) { lines.append(stats) }
         return lines.joined(separator: "\n") + "\n"
     }
 
