@@ -35,3 +35,14 @@ extension Inventory {
         }
     }
 }
+
+extension Inventory {
+    /// Reads the counters again for interfaces that had them, one batch.
+    public func rereadTsStats(_ interfaces: [InterfaceSnapshot]) -> [String: TsStats] {
+        var copy = interfaces.filter { $0.tsStats?.state == .read }
+        attachTsStats(&copy)
+        var out: [String: TsStats] = [:]
+        for i in copy { out[i.name] = i.tsStats }
+        return out
+    }
+}

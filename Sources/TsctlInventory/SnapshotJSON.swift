@@ -128,6 +128,8 @@ extension InterfaceSnapshot: JSONEmitting {
             s.field("n_external_timestamps", c.nExternalTimestamps)
             s.field("n_periodic_outputs", c.nPeriodicOutputs)
             s.field("pps", c.pps)
+            s.key("health")
+            if let h = c.health { h.emit(into: &s) } else { s.null() }
             s.endObject()
         }
         s.endArray()
@@ -253,6 +255,7 @@ extension InterfaceSnapshot {
                           pps: try r.optBool(c["pps"], at + ".pps"),
                           present: try r.bool(c["present"], at + ".present"),
                           layer: try r.optLayer(c["layer"], at + ".layer")))
+            if let h = c["health"], !h.isNull { cs[cs.count - 1].health = try ClockHealth(json: h, path: "$.\(path).\(at).health") }
         }
         phcs = cs
         let a = try r.object(o["active"], "active")

@@ -70,3 +70,23 @@ extension TsStats: JSONEmitting {
                   errno: o["errno"]?.intValue, message: o["message"]?.stringValue)
     }
 }
+
+/// Two reads of one interface's counters a known time apart (check --sample).
+public struct TsStatsSample: Equatable, Sendable {
+    public var before: TsStats
+    public var after: TsStats
+    public var seconds: Double
+
+    public init(before: TsStats, after: TsStats, seconds: Double) {
+        self.before = before
+        self.after = after
+        self.seconds = seconds
+    }
+
+    /// How much a counter grew; nil when either read lacks it. A counter that
+    /// went down (driver reset) counts from 0, as Prometheus' rate() does.
+    public func growth(_ counter: KeyPath<TsStats, UInt64?>) -> UInt64? {
+        guard let a = before[keyPath: counter], let b = after[keyPath: counter] else { return nil }
+        return b >= a ? b - a : b
+    }
+}

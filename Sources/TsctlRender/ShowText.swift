@@ -69,6 +69,7 @@ public enum ShowText {
         }
         lines.append(line)
         if let stats = statsLine(itf.tsStats, style: s) { lines.append(stats) }
+        lines += clockLines(itf, style: s)
         return lines.joined(separator: "\n") + "\n"
     }
 
