@@ -34,8 +34,9 @@ extension Inventory {
             health[i] = h
             if let t = try? clock.now() { open.append((clock, t, monotonicNs())) }
         }
-        if let first = open.first {
-            let wait = gapNs - (monotonicNs() - first.2)
+        // Every clock's two reads at least gapNs apart: wait for the one read last.
+        if let last = open.last {
+            let wait = gapNs - (monotonicNs() - last.2)
             if wait > 0 {
                 var ts = timespec(tv_sec: Int(wait / 1_000_000_000), tv_nsec: Int(wait % 1_000_000_000))
                 var left = timespec()

@@ -61,3 +61,38 @@ import Testing
         #expect(throws: NetlinkError.self) { _ = try Decode.tsinfoStats(try NetlinkMessage.split(msg)[0]) }
     }
 }
+
+/// Real counters, captured in the QEMU test bed from the test module's
+/// get_ts_stats on 7.x and 6.12 after one stamped and one lost frame.
+@Suite struct TsinfoStatsTestbedTests {
+    @Test(arguments: ["show-health-sid", "show-health-trixie"])
+    func theCountersOfOneStampedAndOneLostFrameDecode(_ name: String) throws {
+        let f = try Fixture(name)
+        // tsctl's stats request: by ifindex, FLAGS = ETHTOOL_FLAG_STATS alone, no provider.
+        let sent = try f.sent.flatMap { try NetlinkMessage.split($0) }
+        let statsRequests = sent.filter { m in
+            guard m.genlCommand == Ethtool.Cmd.TSINFO_GET else { return false }
+            var a = m.genlAttributes
+            while a.next() {
+                guard a.type == Ethtool.Tsinfo.HEADER else { continue }
+                var h = a.nested
+                while h.next() {
+                    if h.type == Ethtool.Header.FLAGS { return h.u32() == Ethtool.Header.FLAG_STATS }
+                }
+            }
+            return false
+        }
+        #expect(statsRequests.count == 1)
+        let client = try EthtoolClient(transport: ReplayTransport(try Fixture("show-lo")))
+        let b = RequestBuilder(family: 0, command: Ethtool.Cmd.TSINFO_GET, version: 1, flags: NL.F_REQUEST, seq: 1)
+        client.tsinfoStatsRequest(.index(2)).fill(b)
+        let ours = try #require(try NetlinkMessage.split(b.bytes).first)
+        #expect(Array(ours.payload) == Array(try #require(statsRequests.first).payload))
+
+        let replies = f.receivedMessages.filter { $0.genlCommand == Ethtool.Reply.TSINFO_GET_REPLY }
+        let stats = try replies.map(Decode.tsinfoStats).filter { $0.txPkts != nil || $0.txLost != nil }
+        #expect(stats == [TsStatsReply(device: DeviceRef(ifindex: 2, name: "eth0"), txPkts: 1, txLost: 1, txErr: 0)])
+        // Replies to requests without the flag carry no counters at all.
+        #expect(try replies.map(Decode.tsinfoStats).filter { $0.txErr == nil }.count == replies.count - 1)
+    }
+}

@@ -19,6 +19,8 @@ param lose_tx 1
 tb_step lost tx - tstool tx eth0
 tb_inspect lost eth0
 tb_step lost show - tsctl show eth0
+# tsctl's exchange with the kernel, for the client tests' fixtures (Tests/TsctlNetlinkTests).
+tb_step lost trace - sh -c 'TSCTL_NETLINK_TRACE=/tmp/trace tsctl show eth0 >/dev/null && cat /tmp/trace'
 tb_step lost check - tsctl check eth0
 tb_step lost prom - tsctl check --format prometheus eth0
 # Another one lost while check samples for 3 s: now it is an error.
@@ -39,7 +41,8 @@ sleep 1
 if tb_kernel_ge 6 14; then
 	tb_step watch set - tsctl set eth0 --source phy --tx on --rx ptpv2-event
 fi
-sleep 0.5
+# No event tells of a configuration change: only the poll sees it, so wait more than one.
+sleep 2.5
 ip link set eth0 down
 sleep 1.5
 kill -INT $WATCH
