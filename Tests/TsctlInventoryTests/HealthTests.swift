@@ -98,4 +98,18 @@ import Testing
         #expect(text.contains("tsctl_phc_advancing{device=\"eth2\",phc=\"ptp0\",clock_name=\"Marvell 88E151x PTP\"} 1\n"))
         #expect(text.contains("tsctl_phc_offset_realtime_seconds{device=\"eth2\",phc=\"ptp2\",clock_name=\"Marvell PP2.2\"} 1.0\n"))
     }
+
+    /// A clock that cannot be opened is reported per clock with the reason,
+    /// and a dangling index (no /sys/class/ptp/ptpN) is not opened at all.
+    @Test func aClockThatCannotBeOpenedSaysWhy() {
+        var itf = Board.igb(phc: 4093)
+        itf.phcs.append(PHC(index: 4094, present: false))
+        var list = [itf]
+        Inventory.attachClockHealth(&list)
+        let h = list[0].phcs[0].health
+        #expect(h?.state == .unavailable)
+        #expect(h?.message?.hasPrefix("open(/dev/ptp4093): ") == true)
+        #expect(h?.errno == Int(ENOENT) || h?.errno == Int(EACCES))
+        #expect(list[0].phcs[1].health == nil)
+    }
 }
