@@ -17,6 +17,8 @@ let package = Package(
             pkgConfig: "libnl-genl-3.0",
             providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev"])]
         ),
+        // The commit `tsctl --version` names (see Sources/CBuildInfo/build_info.c).
+        .target(name: "CBuildInfo"),
         .target(name: "TsctlNetlink", dependencies: ["CNetlink"]),
         .target(name: "TsctlSystem", dependencies: ["CNetlink"]),
         .target(name: "TsctlInventory", dependencies: ["TsctlNetlink", "TsctlSystem"]),
@@ -27,7 +29,7 @@ let package = Package(
         .target(
             name: "TsctlCLI",
             dependencies: [
-                "TsctlInventory", "TsctlRender", "TsctlSystem", "TsctlDesired", "TsctlDiagnosis", "TsctlPlan",
+                "TsctlInventory", "TsctlRender", "TsctlSystem", "TsctlDesired", "TsctlDiagnosis", "TsctlPlan", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -23,7 +23,7 @@ struct ApplyCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The desired-state file (TOML).")
+    @Argument(help: "The desired-state file (TOML).", completion: .file())
     var file: String
 
     @Option(help: ArgumentHelp("Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).", valueName: "seconds"))
@@ -38,8 +38,9 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var options: ChangeOptions
 
     func validate() throws {
-        if wait < 0 || wait > 86400 { throw ValidationError("--wait takes 0 to 86400 seconds") }
-        if interval < 0.1 { throw ValidationError("--interval takes at least 0.1 seconds") }
+        // Written so NaN fails too; the upper bounds keep the milliseconds within Int32.
+        if !(wait >= 0 && wait <= 86400) { throw ValidationError("--wait takes 0 to 86400 seconds, not \(wait)") }
+        if !(interval >= 0.1 && interval <= 86400) { throw ValidationError("--interval takes 0.1 to 86400 seconds, not \(interval)") }
         if keep && options.dryRun { throw ValidationError("--keep and --dry-run exclude each other") }
     }
 
@@ -100,6 +101,8 @@ struct ApplyCommand: ParsableCommand {
         let monitor: RtnlClient.LinkMonitor
         do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
         log("keeping \(file) applied (link events, and a re-check every \(interval) s)")
+        // The first apply is done: a Type=notify unit may now start what it orders before.
+        SystemdNotify.send("READY=1\nSTATUS=keeping \(file) applied")
         while true {
             let event: [String]?
             do { event = try monitor.next(timeoutMilliseconds: Int32(interval * 1000)) } catch {

@@ -24,13 +24,13 @@ struct CheckCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Interfaces to check (default: every interface).")
+    @Argument(help: "Interfaces to check (default: every interface).", completion: Completion.interfaces)
     var interfaces: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"), completion: .file())
     var expect: String?
 
-    @Option(name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"), completion: .file())
     var baseline: String?
 
     @Option(help: "Your layer policy: warn when the other layer is active while this one is available.")
@@ -93,9 +93,11 @@ struct CheckCommand: ParsableCommand {
                 ioctl[itf.name] = .failure(IoctlFailure(error.description))
             }
         }
-        var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: PTPDaemons.scan(),
+        let scan = PTPDaemons.scan()
+        var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
                                    expectations: expectations, baseline: base, prefer: prefer)
         input.statsSamples = samples
+        input.ignoredDaemons = scan.ignored
         if probe {
             for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.name] = Prober.probe(itf) }
         }
@@ -138,11 +140,25 @@ struct TsctlExit: Error {
     init(_ s: ExitStatus) { status = s }
 }
 
+/// The most an input file (apply FILE, --expect, --baseline) may hold: a
+/// `show --json` of 10,000 interfaces is about 8 MiB.
+let inputFileLimit = 16 << 20
+
+/// A regular file, read whole without blocking (a FIFO or device is refused,
+/// not waited on), refused beyond `inputFileLimit` rather than cut short, and
+/// only when it is UTF-8 text.
 func readInputFile(_ path: String) throws -> String {
-    guard let text = Sys.readFile(path, limit: 4 << 20) else {
-        throw TsctlFailure(.badInputFile, "cannot read \(path): \(String(cString: strerror(errno)))")
+    switch Sys.readRegularFile(path, limit: inputFileLimit) {
+    case .success(let bytes):
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw TsctlFailure(.badInputFile, "cannot read \(path): it is not UTF-8 text")
+        }
+        return text
+    case .failure(.tooLarge(let limit)):
+        throw TsctlFailure(.badInputFile, "cannot read \(path): it is larger than tsctl's limit of \(limit >> 20) MiB for input files")
+    case .failure(let e):
+        throw TsctlFailure(.badInputFile, "cannot read \(path): \(e)")
     }
-    return text
 }
 
 func loadDesiredState(_ path: String) throws -> DesiredState {

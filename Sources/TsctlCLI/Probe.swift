@@ -14,7 +14,7 @@ struct ProbeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Interfaces to probe.")
+    @Argument(help: "Interfaces to probe.", completion: Completion.interfaces)
     var interfaces: [String]
 
     @Flag(help: "Print JSON.")
@@ -33,6 +33,9 @@ struct ProbeCommand: ParsableCommand {
             print(JSON.array(obs.map(\.json)).serialized())
         } else {
             for o in obs { print("\(o.interface): \(o.verdict)") }
+        }
+        if obs.contains(where: \.permissionDenied) {
+            throw TsctlFailure(.permissionDenied, "probe needs root (CAP_NET_RAW for a packet socket, and /dev/ptpN); nothing was sent")
         }
         if obs.contains(where: { !$0.conclusive }) { throw TsctlExit(.checkFailed) }
     }

@@ -31,7 +31,7 @@ struct SourceArg: ExpressibleByArgument {
         guard let s = SourceSpec(argument) else { return nil }
         spec = s
     }
-    static var defaultCompletionKind: CompletionKind { .list(["mac", "phy", "phy:1", "phc:0"]) }
+    static var defaultCompletionKind: CompletionKind { Completion.sources }
 }
 
 enum QualifierArg: String, ExpressibleByArgument, CaseIterable {
@@ -61,7 +61,7 @@ struct SetCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The interface.")
+    @Argument(help: "The interface.", completion: Completion.interfaces)
     var interface: String
 
     @Option(help: ArgumentHelp("The provider: \(SourceSpec.help).", valueName: "source"))
@@ -70,13 +70,13 @@ struct SetCommand: ParsableCommand {
     @Option(help: "The provider's qualifier.")
     var qualifier: QualifierArg?
 
-    @Option(help: "Transmit timestamping.")
+    @Option(help: "Transmit timestamping.", completion: Completion.txTypes)
     var tx: TxTypeArg?
 
-    @Option(help: "Receive filter.")
+    @Option(help: "Receive filter.", completion: Completion.rxFilters)
     var rx: RxFilterArg?
 
-    @Option(parsing: .upToNextOption, help: "hwtstamp flags (replaces the current ones).")
+    @Option(parsing: .upToNextOption, help: "hwtstamp flags (replaces the current ones).", completion: Completion.flags)
     var flags: [FlagArg] = []
 
     @Flag(help: "Clear the hwtstamp flags.")
@@ -164,7 +164,7 @@ final class ChangeSession {
 
     func refuseIfDaemons(_ itfs: [InterfaceSnapshot], force: Bool) throws {
         guard !force else { return }
-        let daemons = PTPDaemons.scan()
+        let daemons = PTPDaemons.scan().daemons
         for itf in itfs {
             let clocks = Set(itf.phcs.map(\.index))
             if let d = daemons.first(where: { d in

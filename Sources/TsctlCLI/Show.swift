@@ -14,7 +14,7 @@ struct Show: ParsableCommand {
             """
     )
 
-    @Argument(help: "Interfaces to show.")
+    @Argument(help: "Interfaces to show.", completion: Completion.interfaces)
     var interfaces: [String] = []
 
     @Flag(help: "Show every interface, including those with software timestamping only.")

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 public struct Tsctl: ParsableCommand {
-    public static let version = "0.1.0"
+    public static let version = BuildInfo.version
 
     public static let configuration = CommandConfiguration(
         commandName: "tsctl",
@@ -18,7 +18,7 @@ public struct Tsctl: ParsableCommand {
             EXIT STATUS
             \(ExitStatus.table)
             """,
-        version: version,
+        version: BuildInfo.versionLine,
         subcommands: [Show.self, SetCommand.self, ApplyCommand.self, CheckCommand.self, ProbeCommand.self, WatchCommand.self]
     )
 
@@ -36,6 +36,7 @@ public struct Tsctl: ParsableCommand {
 
     /// Runs the command line and exits with a code from ExitStatus.
     public static func runMain() -> Never {
+        Sys.checkStandardDescriptors()
         do {
             let args = CommandLine.arguments.dropFirst()
             if let fast = Show.fastPath(args) ?? CheckCommand.fastPath(args) {

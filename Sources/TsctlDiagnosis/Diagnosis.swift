@@ -14,6 +14,8 @@ public struct DiagnosisInput: Sendable {
     public var ioctl: [String: Result<IoctlView, IoctlFailure>]
     /// nil when /proc could not be scanned.
     public var daemons: [PTPDaemon]?
+    /// Processes named like PTP daemons that were not believed, and config files not read.
+    public var ignoredDaemons: [IgnoredDaemon] = []
     public var expectations: DesiredState?
     public var baseline: Snapshot?
     /// The user's layer policy (--prefer), over the built-in table.
@@ -53,7 +55,8 @@ public enum Diagnosis {
         for itf in input.snapshot.interfaces { r.interface(itf) }
         r.expectations()
         r.drift()
-        return Report(interfaces: input.snapshot.interfaces.map(\.name), findings: r.findings, notRun: r.notRun)
+        return Report(interfaces: input.snapshot.interfaces.map(\.name), findings: r.findings, notRun: r.notRun,
+                      ignored: input.ignoredDaemons)
     }
 }
 
@@ -447,15 +450,20 @@ struct Rules {
     /// `tsctl set` selecting `target` with a working tx/rx: switching providers
     /// zeroes the configuration, so the command always carries both.
     func setCommand(_ itf: InterfaceSnapshot, to target: Provider?) -> String? {
-        // Before 6.14 a provider cannot be selected: no command would work.
-        guard let target, kernel.features.tsconfig || target.active else { return nil }
+        // Before 6.14 a provider cannot be selected: no command would work. Neither on
+        // a driver that takes only SIOCSHWTSTAMP (tx/rx can still be set), nor on a
+        // stacked device that this kernel must not be asked about.
+        let legacy = kernel.features.tsconfig && itf.active.isConfigured && itf.active.readVia == .ioctl
+        guard let target, itf.active.readFrom == nil,
+              (kernel.features.tsconfig && !legacy) || target.active || (legacy && target.advertised) else { return nil }
         var source: String
         switch target.layer {
         case .mac: source = "mac"
         case .phy: source = target.phyIndex.map { "phy:\($0)" } ?? "phc:\(target.phcIndex)"
         }
-        var cmd = "tsctl set \(itf.name) --source \(source)"
-        if target.qualifier != .precise { cmd += " --qualifier \(target.qualifier.name)" }
+        var cmd = "tsctl set \(itf.name)"
+        if !legacy { cmd += " --source \(source)" }
+        if target.qualifier != .precise && !legacy { cmd += " --qualifier \(target.qualifier.name)" }
         let caps = target.capabilities
         let tx = caps.map { $0.txTypes.contains("on") ? "on" : ($0.txTypes.first { $0 != "off" } ?? "off") } ?? "on"
         let currentRx = itf.active.rxFilter.flatMap { $0 == "none" ? nil : $0 }

@@ -81,11 +81,13 @@ public struct Report: Equatable, Sendable {
     public var interfaces: [String]
     public var findings: [Finding]
     public var notRun: [NotRun]
+    public var ignored: [IgnoredDaemon]
 
-    public init(interfaces: [String], findings: [Finding], notRun: [NotRun]) {
+    public init(interfaces: [String], findings: [Finding], notRun: [NotRun], ignored: [IgnoredDaemon] = []) {
         self.interfaces = interfaces
         self.findings = findings
         self.notRun = notRun
+        self.ignored = ignored
     }
 
     public var worst: Severity? { findings.map(\.severity).max() }

@@ -1,4 +1,7 @@
 import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A PTP daemon and what it uses: the interfaces it timestamps on and the
 /// clocks it names or holds open.
@@ -24,25 +27,95 @@ public struct PTPDaemon: Equatable, Sendable {
     public var label: String { "\(program)[\(pid)]" }
 }
 
+/// A process named like a PTP daemon that tsctl did not believe, or a
+/// daemon's config file it did not read, and why: `check` reports both.
+public struct IgnoredDaemon: Equatable, Sendable {
+    public var pid: Int
+    public var program: String
+    public var reason: String
+    public init(pid: Int, program: String, reason: String) {
+        self.pid = pid
+        self.program = program
+        self.reason = reason
+    }
+    public var label: String { "\(program)[\(pid)]" }
+}
+
 public enum PTPDaemons {
     public static let programs: Set<String> = ["ptp4l", "phc2sys", "ts2phc", "chronyd"]
+    /// Daemons' config files are small; more is not a config file.
+    public static let configLimit = 1 << 20
+    /// Accounts below this uid are system accounts (Debian's SYS_UID_MAX is
+    /// 999): root and daemon users such as chronyd's, never a person's login.
+    public static let firstUserUID: UInt32 = 1000
 
-    /// The daemons running now, from one /proc walk plus their config files.
-    public static func scan(procRoot: String = "/proc") -> [PTPDaemon] {
-        Sys.processes(named: programs, procRoot: procRoot).compactMap { p in
-            let files = configFiles(p)
-            var texts: [String: String] = [:]
-            for f in files { texts[f] = Sys.readFile(f) }
-            return interpret(p, configs: texts)
-        }
+    public struct Scan: Sendable {
+        public var daemons: [PTPDaemon]
+        public var ignored: [IgnoredDaemon]
     }
 
-    static func configFiles(_ p: ProcessInfoRecord) -> [String] {
-        if p.comm == "chronyd" {
-            if let i = p.argv.firstIndex(of: "-f"), i + 1 < p.argv.count { return [p.argv[i + 1]] }
-            return ["/etc/chrony/chrony.conf", "/etc/chrony.conf"]
+    /// The daemons running now, from one /proc walk plus their config files.
+    /// Only processes a local user cannot fake are believed (see `distrust`).
+    public static func scan(procRoot: String = "/proc", programs: Set<String> = programs) -> Scan {
+        var result = Scan(daemons: [], ignored: [])
+        for (p, dir) in Sys.processes(named: programs, procRoot: procRoot) {
+            if let why = distrust(p) {
+                result.ignored.append(IgnoredDaemon(pid: p.pid, program: p.comm, reason: why))
+                continue
+            }
+            var texts: [String: String] = [:]
+            for (path, required) in configFiles(p) {
+                // A relative path is the daemon's, from its working directory.
+                let at = path.hasPrefix("/") ? path : "cwd/" + path
+                switch Sys.readRegularFile(at, at: path.hasPrefix("/") ? AT_FDCWD : dir.fd, limit: configLimit,
+                                           owners: [0, p.uids[0]], readableBy: p.uids[0]) {
+                case .success(let bytes): texts[path] = String(decoding: bytes, as: UTF8.self)
+                case .failure(.open(ENOENT)) where !required: continue
+                case .failure(let e):
+                    result.ignored.append(IgnoredDaemon(pid: p.pid, program: p.comm, reason: "config file \(path) not read: \(e)"))
+                }
+            }
+            if let d = interpret(p, configs: texts) { result.daemons.append(d) }
         }
-        if let i = p.argv.firstIndex(of: "-f"), i + 1 < p.argv.count { return [p.argv[i + 1]] }
+        return result
+    }
+
+    /// Why a process that calls itself a PTP daemon is not believed, or nil.
+    /// Anyone can name a process ptp4l (prctl PR_SET_NAME) and give it any
+    /// argv; what costs more to fake is who runs it and what binary it runs.
+    /// Pure: tested on records.
+    public static func distrust(_ p: ProcessInfoRecord) -> String? {
+        if let user = p.uids.first(where: { $0 >= firstUserUID }) {
+            return "it runs as uid \(user), a regular user, who can give any process that name; only root's and system accounts' daemons are trusted"
+        }
+        guard let exe = p.exePath else {
+            // Without root the exe link of another user's process is unreadable.
+            // A process all of whose uids are root's cannot be renamed by a user.
+            if p.uids.allSatisfy({ $0 == 0 }) { return nil }
+            return "its executable cannot be read to verify it (run as root)"
+        }
+        let base = Sys.baseName(exe)
+        if base != p.comm {
+            return "its executable is \(exe), not a \(p.comm) binary"
+        }
+        guard let owner = p.exeOwner, let mode = p.exeMode else {
+            return "its executable \(exe) cannot be examined"
+        }
+        if owner != 0 { return "its executable \(exe) is owned by uid \(owner), not root" }
+        if mode & 0o022 != 0 { return "its executable \(exe) is writable by others than root" }
+        guard let dirs = p.exeDirectories else { return "the directories above its executable \(exe) cannot be examined" }
+        if let d = dirs.first(where: { $0.owner != 0 || $0.mode & 0o022 != 0 }) {
+            return "its executable \(exe) is in \(d.path), which "
+                + (d.owner != 0 ? "uid \(d.owner) owns" : "others than root can write to") + " (a copy or link of a binary is not the daemon)"
+        }
+        return nil
+    }
+
+    /// Config files named on the command line (-f), required to be readable;
+    /// chronyd's default locations otherwise, read when present.
+    static func configFiles(_ p: ProcessInfoRecord) -> [(String, Bool)] {
+        if let i = p.argv.firstIndex(of: "-f"), i + 1 < p.argv.count { return [(p.argv[i + 1], true)] }
+        if p.comm == "chronyd" { return [("/etc/chrony/chrony.conf", false), ("/etc/chrony.conf", false)] }
         return []
     }
 

@@ -8,8 +8,12 @@ public enum CheckRender {
     public static func text(_ r: Report, style s: TextStyle) -> String {
         var out = ""
         var groups: [(String?, [Finding])] = []
+        var groupOf: [String?: Int] = [:]
         for f in r.ordered {
-            if let i = groups.firstIndex(where: { $0.0 == f.interface }) { groups[i].1.append(f) } else { groups.append((f.interface, [f])) }
+            if let i = groupOf[f.interface] { groups[i].1.append(f) } else {
+                groupOf[f.interface] = groups.count
+                groups.append((f.interface, [f]))
+            }
         }
         for (itf, list) in groups {
             out += s.bold(itf ?? "kernel") + "\n"
@@ -28,6 +32,10 @@ public enum CheckRender {
         if !r.notRun.isEmpty {
             out += s.bold("not checked") + "\n"
             for n in r.notRun { out += "  - \(n.interface.map { "\($0): " } ?? "")\(n.check): \(n.reason)\n" }
+        }
+        if !r.ignored.isEmpty {
+            out += s.bold("ignored") + "\n"
+            for i in r.ignored { out += "  - \(i.label): \(i.reason)\n" }
         }
         let count = { (sev: Severity) in r.findings.filter { $0.severity == sev }.count }
         let e = count(.error), w = count(.warning), i = count(.info)
@@ -61,6 +69,9 @@ public enum CheckRender {
             ("not_run", .array(r.notRun.map { n in
                 .object([("check", .string(n.check)), ("interface", n.interface.map { .string($0) } ?? .null),
                          ("reason", .string(n.reason))])
+            })),
+            ("ignored_daemons", .array(r.ignored.map { i in
+                .object([("pid", .int(i.pid)), ("program", .string(i.program)), ("reason", .string(i.reason))])
             })),
         ])
     }

@@ -13,6 +13,8 @@ tb_load_testdev mac_driver=mvpp2 phy_id=0x01410dd1 'phy_name="Marvell 88E1510"' 
 tb_up eth0
 tb_inspect base eth0
 tb_step base check - tsctl check --json eth0
+# Tab after `tsctl set eth0 --source `: the shell asks tsctl for this board's providers.
+tb_step base complete-source - tsctl ---completion set -- --source 4 0 tsctl set eth0 --source ""
 # What ptp4l does: SIOCSHWTSTAMP without naming a provider.
 tb_step ioctl set - tstool set eth0 1 1
 tb_tx ioctl eth0
@@ -54,6 +56,9 @@ base eth0.tsctl.driver = mvpp2
 @trixie base eth0.tsctl.providers[layer=phy].reported_by = sysfs
 @sid base eth0.active.phc_index = 0
 @sid @trixie base step:check.rc = 0
+@sid base step:complete-source.rc = 0
+@sid base step:complete-source.out ~ ^mac\nphc:0\nphy:1\nphc:1\n?$
+@bookworm base step:complete-source.out ~ ^phy\nphc:1\nmac\nphc:0\n?$
 @sid @trixie base step:check.out ~ "errors": 0,\s+"warnings": 0
 @sid @trixie ioctl step:check.rc = 0
 @sid @trixie ioctl step:check.out ~ "errors": 0,

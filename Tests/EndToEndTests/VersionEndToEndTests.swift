@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+/// `tsctl --version` names the release and the commit the binary was built from
+/// (Scripts/lib/common.sh writes it at build time; "unknown commit" outside git).
+struct VersionEndToEndTests {
+    @Test func versionNamesReleaseAndCommit() throws {
+        let r = try Run.run([E2E.tsctl, "--version"])
+        #expect(r.status == 0)
+        #expect(r.stderr.isEmpty)
+        let line = r.stdout.trimmingCharacters(in: .newlines)
+        let shape = try Regex(#"^tsctl [0-9]+\.[0-9]+\.[0-9]+ \((commit [0-9a-f]{7,40}(-dirty)?|unknown commit)\)$"#)
+        #expect(line.wholeMatch(of: shape) != nil, "\(line)")
+        // Scripts/test builds the binary it names in TSCTL_BIN from this checkout:
+        // the commit must be this checkout's HEAD.
+        if ProcessInfo.processInfo.environment["TSCTL_BIN"] != nil {
+            let head = try Run.run(["git", "-C", E2E.packageRoot.path, "rev-parse", "--short=12", "HEAD"])
+            if head.status == 0 {
+                #expect(line.contains("commit \(head.stdout.trimmingCharacters(in: .whitespacesAndNewlines))"), "\(line)")
+            }
+        }
+    }
+}

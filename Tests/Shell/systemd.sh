@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The systemd units in Scripts/systemd, checked without a running systemd:
+#  - `systemd-analyze security --offline=true`: exposure 2.0 or lower for each unit;
+#  - the system calls tsctl makes while applying (strace) are all allowed by the
+#    units' SystemCallFilter, so the filter cannot break a real boot;
+#  - ordering: every instance of ptp4l@/phc2sys@/ts2phc@ starts after the tsctl units
+#    (shown by `systemd-analyze verify` finding the cycle a unit ordered the other
+#    way round makes), which Before=ptp4l@.service alone would not do.
+# `systemd-analyze verify` of the installed units runs in Tests/Shell/package.sh.
+# Needs root (tsctl apply needs CAP_NET_ADMIN; the file names only lo: nothing changes).
+set -euo pipefail
+. "$(dirname "$0")/../../Scripts/lib/common.sh"
+fail() { echo "FAIL systemd: $*"; exit 1; }
+[ "$(id -u)" -eq 0 ] || fail "needs root (strace of tsctl apply); run Scripts/test as root"
+ensure_packages systemd strace linuxptp python3
+bin=${TSCTL_BIN:-}
+[ -n "$bin" ] || { bin=$(build_tsctl) || exit 1; }
+units=("$TSCTL_ROOT"/Scripts/systemd/*.service)
+work=$(mktemp -d "${TMPDIR:-/tmp}/tsctl-systemd.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+for u in "${units[@]}"; do
+    level=$(systemd-analyze security --offline=true "$u" 2>&1 | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')
+    [ -n "$level" ] || fail "systemd-analyze security gave no exposure for $(basename "$u")"
+    systemd-analyze security --offline=true --threshold=20 "$u" >/dev/null || fail "$(basename "$u"): exposure $level is above 2.0"
+    echo "systemd: $(basename "$u"): exposure $level"
+done
+
+# The system calls of a one-shot apply and of --keep, against each unit's filter.
+printf '[[interface]]\nname = "lo"\n' >"$work/lo.toml"
+strace -f -qq -o "$work/once" "$bin" apply "$work/lo.toml" >/dev/null || [ $? -eq 10 ] || fail "tsctl apply on lo failed"
+# With a NOTIFY_SOCKET (nobody listens: the send fails, but it is made).
+NOTIFY_SOCKET=@tsctl-systemd-test-$$ timeout -s INT 2 strace -f -qq -o "$work/keep" "$bin" apply --keep --interval 0.5 "$work/lo.toml" >/dev/null || true
+for u in "${units[@]}"; do
+    python3 - "$u" "$work/once" "$work/keep" <<'PY' || fail "$(basename "$u")'s SystemCallFilter would refuse what tsctl needs (above)"
+import re, subprocess, sys
+unit, *traces = sys.argv[1:]
+def expand(name):
+    if not name.startswith("@"):
+        return {name}
+    out = subprocess.run(["systemd-analyze", "syscall-filter", name], capture_output=True, text=True, check=True).stdout
+    got = set()
+    for line in out.splitlines()[1:]:
+        line = line.strip()
+        if line and not line.startswith("#"):
+            got |= expand(line)
+    return got
+allowed = None
+for line in open(unit):
+    m = re.match(r"SystemCallFilter=(~?)(.*)", line.strip())
+    if not m:
+        continue
+    names = set().union(*(expand(n) for n in m.group(2).split()))
+    allowed = (allowed or set()) - names if m.group(1) else (allowed or set()) | names
+used = set()
+for t in traces:
+    used |= set(re.findall(r"^\d+ +([a-z_0-9]+)\(", open(t).read(), re.M))
+if allowed is None or not used:
+    sys.exit("no SystemCallFilter in %s, or no system calls traced" % unit)
+refused = sorted(used - allowed)
+if refused:
+    sys.exit("%s refuses %s" % (unit, " ".join(refused)))
+print("systemd: %s allows all %d system calls tsctl apply made" % (unit.rsplit("/", 1)[1], len(used)))
+PY
+done
+
+# Ordering: a probe unit that starts after ptp4l@eth0 and before a tsctl unit makes a
+# cycle exactly when ptp4l@eth0 is ordered after that tsctl unit.
+for t in tsctl-apply tsctl-keep; do
+    for d in ptp4l phc2sys; do
+        dir=$work/order-$t-$d
+        mkdir -p "$dir/$d@.service.d"
+        cp "/lib/systemd/system/$d@.service" "$TSCTL_ROOT/Scripts/systemd/$t.service" "$dir/"
+        cp "$TSCTL_ROOT/Scripts/systemd/ptp-daemon-order.conf" "$dir/$d@.service.d/tsctl.conf"
+        printf '[Unit]\nWants=%s@eth0.service %s.service\nAfter=%s@eth0.service\nBefore=%s.service\n[Service]\nType=oneshot\nExecStart=/bin/true\n' \
+            "$d" "$t" "$d" "$t" >"$dir/probe.service"
+        out=$(SYSTEMD_UNIT_PATH=$dir: systemd-analyze verify --man=no "$dir/probe.service" 2>&1 || true)
+        grep -q "Found ordering cycle" <<<"$out" || fail "$d@eth0.service is not ordered after $t.service: $out"
+    done
+done
+echo "PASS systemd: exposure <= 2.0, the system call filter allows tsctl apply, ptp4l@/phc2sys@ instances start after the tsctl units"
