@@ -22,7 +22,8 @@ struct WatchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Interfaces to watch (default: every interface); names that do not exist yet are watched for.")
+    @Argument(help: "Interfaces to watch (default: every interface); names that do not exist yet are watched for.",
+              completion: Completion.interfaces)
     var interfaces: [String] = []
 
     @Option(help: ArgumentHelp("Seconds between re-reads when no link event comes.", valueName: "seconds"))

@@ -31,7 +31,7 @@ import Testing
     /// Why tsctl never asks in a dump: the kernel refuses, with this text.
     @Test func aStatsDumpIsRefusedWithTheKernelsReason() throws {
         let msgs = try Fixture("tsinfo-stats-dump").receivedMessages
-        let e = try #require(NetlinkChannel.decodeError(msgs[0], request: "TSINFO_GET stats dump"))
+        let e = try #require(try NetlinkChannel.decodeError(msgs[0], request: "TSINFO_GET stats dump"))
         #expect(e.errno == EOPNOTSUPP)
         #expect(e.message == "stats not supported in dump")
     }
