@@ -26,6 +26,8 @@ public struct DiagnosisInput: Sendable {
     /// The interfaces the user named (nil: all): expectations and the baseline
     /// are judged on these only; the snapshot may also hold the devices below.
     public var scope: Set<String>?
+    /// Timestamping counters read twice (check --sample), by interface.
+    public var statsSamples: [String: TsStatsSample] = [:]
 
     public init(snapshot: Snapshot, ioctl: [String: Result<IoctlView, IoctlFailure>] = [:], daemons: [PTPDaemon]? = [],
                 expectations: DesiredState? = nil, baseline: Snapshot? = nil, prefer: Layer? = nil) {
@@ -114,6 +116,8 @@ struct Rules {
         daemonClocks(itf)
         clocks(itf)
         readback(itf)
+        txTimestamps(itf)
+        clockHealth(itf)
     }
 
     // 7. stacked devices
