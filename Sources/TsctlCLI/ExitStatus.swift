@@ -33,7 +33,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .rolledBack: return "a change failed and everything already changed was rolled back"
         case .rollbackIncomplete: return "a change failed and the rollback did not complete (see the report)"
         case .timedOut: return "timed out waiting for an interface or provider (--wait)"
-        case .nothingToDo: return "apply: everything was already in the requested state"
+        case .nothingToDo: return "set/apply: already in the requested state (also with --dry-run)"
         case .kernelError: return "unexpected kernel or system error, or standard output closed or not writable"
         case .refused: return "refused: a PTP daemon uses the interface or its clocks (--force overrides)"
         }

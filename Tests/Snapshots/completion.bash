@@ -210,7 +210,7 @@ _tsctl_show() {
 
 _tsctl_set() {
     repeating_flags=()
-    non_repeating_flags=(--no-flags --dry-run --force --version -h --help)
+    non_repeating_flags=(--no-flags --dry-run --force --json --version -h --help)
     repeating_options=(--flags)
     non_repeating_options=(--source --qualifier --tx --rx --netns)
     __tsctl_offer_flags_options 1
@@ -254,7 +254,7 @@ _tsctl_set() {
 
 _tsctl_apply() {
     repeating_flags=()
-    non_repeating_flags=(--keep --dry-run --force --version -h --help)
+    non_repeating_flags=(--keep --dry-run --force --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--wait --interval --netns)
     __tsctl_offer_flags_options 1
