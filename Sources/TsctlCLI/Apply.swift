@@ -50,7 +50,15 @@ struct ApplyCommand: ParsableCommand {
         let state = try loadDesiredState(file)
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
-        let (snap, plans) = try planOrWait(state, session)
+        let (snap, planned) = try planOrWait(state, session)
+        var plans = planned
+        var leftToDaemons: [String: String] = [:]
+        if keep && !options.force {
+            let (shared, left) = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, state, snap)
+            plans = shared
+            for (name, msg) in left.sorted(by: { $0.key < $1.key }) { print("\(name): \(msg)") }
+            leftToDaemons = left
+        }
         let changes = plans.filter { !$0.isNoOp }
         for p in plans {
             for n in p.notes { print("\(p.interface): note: \(n)") }
@@ -64,7 +72,7 @@ struct ApplyCommand: ParsableCommand {
             if let f = outcome.failure { throw f }
         }
         if keep {
-            try keepApplied(state, session)
+            try keepApplied(state, session, reported: leftToDaemons)
         }
         if changes.isEmpty {
             print("nothing to do: every interface is already as \(file) says")
@@ -96,7 +104,10 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// --keep: re-plan on link-up events and every --interval, and apply what drifted.
-    func keepApplied(_ state: DesiredState, _ session: ChangeSession) throws {
+    /// Beside a daemon only the provider is kept (see DaemonShare); `reported`
+    /// is what was already said about that.
+    func keepApplied(_ state: DesiredState, _ session: ChangeSession, reported: [String: String]) throws {
+        var reported = reported
         let monitor: RtnlClient.LinkMonitor
         do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
         log("keeping \(file) applied (link events, and a re-check every \(interval) s)")
@@ -113,17 +124,17 @@ struct ApplyCommand: ParsableCommand {
             if event != nil { usleep(300_000) }
             let snap: Snapshot
             do { snap = try session.snapshot(nil) } catch { log("\(error)"); continue }
-            let (plans, errors) = Planner.plan(state, snap)
+            var (plans, errors) = Planner.plan(state, snap)
             for e in errors { log("not yet: \(e.message)") }
+            if !options.force {
+                // A daemon's tx/rx are its own; its interface's provider is kept.
+                let (shared, left) = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, state, snap)
+                plans = shared
+                for (name, msg) in left.sorted(by: { $0.key < $1.key }) where reported[name] != msg { log("\(name): \(msg)") }
+                reported = left
+            }
             let drifted = plans.filter { !$0.isNoOp }
             guard !drifted.isEmpty else { continue }
-            do {
-                try session.refuseIfDaemons(snap.interfaces.filter { i in drifted.contains { $0.interface == i.name } },
-                                            force: options.force)
-            } catch let f as TsctlFailure {
-                log("not re-applying: \(f.message)")
-                continue
-            }
             let outcome = session.applyAll(drifted)
             for line in outcome.report.split(separator: "\n") { log("re-applied: \(line)") }
             if let f = outcome.failure { log(f.message) }
