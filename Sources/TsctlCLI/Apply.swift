@@ -29,7 +29,7 @@ struct ApplyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).", valueName: "seconds"))
     var wait: Double = 0
 
-    @Flag(help: "Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Runs until stopped.")
+    @Flag(help: "Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Beside a PTP daemon only the provider is kept; tx/rx are the daemon's (unless --force). Runs until stopped.")
     var keep = false
 
     @Option(help: ArgumentHelp("With --keep: also re-check every so many seconds.", valueName: "seconds"))
@@ -53,11 +53,13 @@ struct ApplyCommand: ParsableCommand {
         let (snap, planned) = try planOrWait(state, session)
         var plans = planned
         var leftToDaemons: [String: String] = [:]
+        var daemonConfig: [String: Config] = [:]
         if keep && !options.force {
-            let (shared, left) = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, state, snap)
-            plans = shared
-            for (name, msg) in left.sorted(by: { $0.key < $1.key }) { print("\(name): \(msg)") }
-            leftToDaemons = left
+            let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, state, snap)
+            plans = shared.plans
+            for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) { print("\(name): \(msg)") }
+            leftToDaemons = shared.left
+            daemonConfig = shared.daemonConfig
         }
         let changes = plans.filter { !$0.isNoOp }
         for p in plans {
@@ -72,7 +74,7 @@ struct ApplyCommand: ParsableCommand {
             if let f = outcome.failure { throw f }
         }
         if keep {
-            try keepApplied(state, session, reported: leftToDaemons)
+            try keepApplied(state, session, reported: leftToDaemons, daemonConfig: daemonConfig)
         }
         if changes.isEmpty {
             print("nothing to do: every interface is already as \(file) says")
@@ -106,8 +108,9 @@ struct ApplyCommand: ParsableCommand {
     /// --keep: re-plan on link-up events and every --interval, and apply what drifted.
     /// Beside a daemon only the provider is kept (see DaemonShare); `reported`
     /// is what was already said about that.
-    func keepApplied(_ state: DesiredState, _ session: ChangeSession, reported: [String: String]) throws {
-        var reported = reported
+    func keepApplied(_ state: DesiredState, _ session: ChangeSession, reported: [String: String],
+                     daemonConfig: [String: Config]) throws {
+        var reported = reported, daemonConfig = daemonConfig
         let monitor: RtnlClient.LinkMonitor
         do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
         log("keeping \(file) applied (link events, and a re-check every \(interval) s)")
@@ -128,10 +131,12 @@ struct ApplyCommand: ParsableCommand {
             for e in errors { log("not yet: \(e.message)") }
             if !options.force {
                 // A daemon's tx/rx are its own; its interface's provider is kept.
-                let (shared, left) = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, state, snap)
-                plans = shared
-                for (name, msg) in left.sorted(by: { $0.key < $1.key }) where reported[name] != msg { log("\(name): \(msg)") }
-                reported = left
+                let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons)
+                    .plans(plans, state, snap, remembered: daemonConfig)
+                plans = shared.plans
+                for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) where reported[name] != msg { log("\(name): \(msg)") }
+                reported = shared.left
+                daemonConfig.merge(shared.daemonConfig) { $1 }
             }
             let drifted = plans.filter { !$0.isNoOp }
             guard !drifted.isEmpty else { continue }

@@ -2,15 +2,16 @@ import TsctlDesired
 import TsctlInventory
 import TsctlPlan
 
-/// `apply --keep` beside a PTP daemon. ptp4l sets tx/rx itself when it starts
-/// and again whenever its port re-initialises (link down/up): with its default
-/// `hwts_filter normal` it asks for tx on and its transport's PTP event filter.
-/// Re-applying the file's tx/rx would fight it on every link event. The
-/// provider is another matter: the kernel forgets a PHY selection when the PHY
-/// detaches, and ptp4l then steers a clock that no longer stamps. So on an
-/// interface a trusted daemon uses (or whose clocks it uses), --keep applies
-/// the provider only and carries the current tx/rx over; --force restores the
-/// plain behaviour (the file's tx/rx too).
+/// `apply --keep` beside a PTP daemon. ptp4l sets tx/rx itself when its port
+/// starts and again whenever it re-initialises (link down/up): with its default
+/// `hwts_filter normal` it asks for tx on and rx ptpv2-event, then its
+/// transport's event filter if the driver refuses that. Re-applying the file's
+/// tx/rx would fight it. The provider is another matter: the kernel forgets a
+/// PHY selection when the PHY detaches, and ptp4l then steers a clock that no
+/// longer stamps. So on an interface a trusted daemon uses (or whose clocks it
+/// uses), --keep applies the provider only; when it has to select it again it
+/// brings back the tx/rx the daemon had there (remembered from the last check,
+/// else carried over, else the file's). --force restores the plain behaviour.
 struct DaemonShare {
     /// Interface name -> the daemon that uses it.
     var users: [String: PTPDaemon] = [:]
@@ -21,33 +22,45 @@ struct DaemonShare {
         }
     }
 
-    /// The plans with tx/rx/flags left to the daemons, and per such interface
-    /// what was left (only where the file and the interface differ).
-    func plans(_ plans: [InterfacePlan], _ state: DesiredState, _ snap: Snapshot) -> (plans: [InterfacePlan], left: [String: String]) {
-        var out: [InterfacePlan] = []
+    struct Result {
+        var plans: [InterfacePlan]
+        /// What was left to a daemon, per interface (only where the file differs).
         var left: [String: String] = [:]
+        /// The tx/rx a daemon has on the provider the file wants, per interface.
+        var daemonConfig: [String: Config] = [:]
+    }
+
+    func plans(_ plans: [InterfacePlan], _ state: DesiredState, _ snap: Snapshot, remembered: [String: Config] = [:]) -> Result {
+        var r = Result(plans: [])
         for plan in plans {
-            guard let d = users[plan.interface], !plan.isNoOp,
+            guard let d = users[plan.interface],
                   let itf = snap.interfaces.first(where: { $0.name == plan.interface }),
                   let entry = state.interfaces.first(where: { $0.matches(itf) }) else {
-                out.append(plan)
+                r.plans.append(plan)
                 continue
             }
-            var providerOnly = entry.desired
-            providerOnly.txType = nil
-            providerOnly.rxFilter = nil
-            providerOnly.flags = nil
-            guard case .success(let p) = Planner.plan(itf, providerOnly, features: snap.kernel.features) else {
-                out.append(plan)
+            var want = entry.desired
+            want.txType = nil
+            want.rxFilter = nil
+            want.flags = nil
+            guard case .success(var p) = Planner.plan(itf, want, features: snap.kernel.features) else {
+                // The current tx/rx cannot go to the file's provider: the file's own.
+                r.plans.append(plan)
                 continue
             }
-            let now = "tx \(plan.current.txType ?? "?"), rx \(plan.current.rxFilter ?? "?")"
-            let file = "tx \(plan.target.txType ?? "?"), rx \(plan.target.rxFilter ?? "?")"
-            if now != file {
-                left[plan.interface] = "tx/rx left to \(d.label), which uses it (\(state.file) says \(file); it is \(now))"
+            if p.change?.provider == nil {
+                r.daemonConfig[plan.interface] = p.current
+                if !plan.isNoOp {
+                    r.left[plan.interface] = "tx/rx left to \(d.label), which uses it (\(state.file) says tx \(plan.target.txType ?? "?"), rx \(plan.target.rxFilter ?? "?"); it is tx \(p.current.txType ?? "?"), rx \(p.current.rxFilter ?? "?"))"
+                }
+            } else if let had = remembered[plan.interface] {
+                // Selecting the provider again: with the daemon's tx/rx from before.
+                want.txType = had.txType
+                want.rxFilter = had.rxFilter
+                if case .success(let q) = Planner.plan(itf, want, features: snap.kernel.features) { p = q }
             }
-            out.append(p)
+            r.plans.append(p)
         }
-        return (out, left)
+        return r
     }
 }

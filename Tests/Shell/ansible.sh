@@ -29,7 +29,7 @@ play() {
     shift
     ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0 \
         ANSIBLE_CACHE_PLUGIN=jsonfile ANSIBLE_CACHE_PLUGIN_CONNECTION="$work/facts" \
-        ANSIBLE_LOCAL_TEMP="$work/ansible-tmp" ANSIBLE_HOME="$work/ansible-home" \
+        ANSIBLE_LOCAL_TEMP="$work/ansible-tmp" ANSIBLE_REMOTE_TEMP="$work/ansible-remote-tmp" ANSIBLE_HOME="$work/ansible-home" \
         ansible-playbook -i localhost, -c local "$TSCTL_ROOT/docs/ansible/tsctl.yml" \
         -e "tsctl=$bin" -e "tsctl_args='--netns $ns'" -e "tsctl_state_src=$work/$file" \
         -e "tsctl_state_dest=$work/etc/timestamping.toml" "$@" >"$work/out" 2>&1
@@ -67,8 +67,9 @@ grep -q '"rc": 4' "$work/out" && grep -q 'no interface aveth9' "$work/out" ||
 # the dry run's exit code like the real run's (0 would change, 10 nothing to do).
 rm -rf "$work/etc"
 play as-is.toml --check -v || fail "the play failed in check mode: $(cat "$work/out")"
-grep -q -- "apply --dry-run --netns $ns" "$work/out" || fail "check mode did not run tsctl apply --dry-run: $(cat "$work/out")"
-rc=$(sed -n 's/.*"rc": \([0-9]*\).*/\1/p' "$work/out" | tail -n1)
+result=$(awk -v t="TASK [$apply_task]" 'index($0, t) == 1 { on = 1; next } on && /^(ok|changed|fatal): / { print; exit }' "$work/out")
+case $result in *'"apply", "--dry-run", "--netns", "'"$ns"'"'*) ;; *) fail "check mode did not run tsctl apply --dry-run: $result" ;; esac
+rc=$(printf '%s\n' "$result" | sed -n 's/.*"rc": \([0-9]*\).*/\1/p')
 want=ok
 [ "$rc" = 0 ] && want=changed
 [ "$(outcome "$apply_task")" = "$want" ] || fail "dry run exit $rc was reported as '$(outcome "$apply_task")', not $want"

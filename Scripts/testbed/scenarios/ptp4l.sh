@@ -38,7 +38,7 @@ cat >/tmp/keep.toml <<'EOF'
 name = "eth0"
 source = "phy"
 tx = "on"
-rx = "ptpv2-event"
+rx = "ptpv2-l4-event"
 EOF
 
 # What ptp4l finds: timestamping off.
@@ -73,6 +73,7 @@ if tb_kernel_ge 6 14; then
 	start_ptp4l -i eth0 -2 -m -p /dev/ptp$MAC
 	tb_step pointed log - cat /tmp/ptp4l.log
 	tb_step pointed alive - kill -0 "$PTP4L"
+	tb_step pointed check - tsctl check --json eth0
 	stop_ptp4l
 	# With boundary_clock_jbod it runs, steering /dev/ptpMAC while the PHY stamps.
 	start_ptp4l -i eth0 -2 -m -p /dev/ptp$MAC --boundary_clock_jbod 1
@@ -81,9 +82,12 @@ if tb_kernel_ge 6 14; then
 	tb_step jbod check - tsctl check --json eth0
 	stop_ptp4l
 
-	# apply --keep beside ptp4l: the PHY provider is kept across down/up (the PHY
-	# detaches), tx/rx are ptp4l's (it asks ptpv2-l2-event, the file says ptpv2-event).
+	# apply --keep beside ptp4l. The file asks rx ptpv2-l4-event; the PHY refuses
+	# ptpv2-event (phy_refuse_rx=12), so ptp4l (L2) falls back to ptpv2-l2-event. --keep
+	# leaves that alone, and when down/up detaches the PHY it selects the PHY again
+	# with ptp4l's tx/rx, not the file's (which would stop ptp4l's receive stamps).
 	tb_step keep apply - tsctl apply /tmp/keep.toml
+	echo 12 >/sys/module/tsctl_testdev/parameters/phy_refuse_rx
 	start_ptp4l -i eth0 -2 -m
 	tb_inspect keep-ptp4l eth0
 	tsctl apply --keep --interval 1 /tmp/keep.toml >/tmp/keep.log 2>&1 &
@@ -101,6 +105,7 @@ if tb_kernel_ge 6 14; then
 	tb_step keep keep-log - cat /tmp/keep.log
 	stop_ptp4l
 	tb_step keep ptp4l-log - cat /tmp/ptp4l.log
+	echo -1 >/sys/module/tsctl_testdev/parameters/phy_refuse_rx
 else
 	# The seed's problem under a real ptp4l: it holds the PHY's clock, the MAC stamps.
 	tb_tx split eth0
@@ -117,6 +122,81 @@ GUEST
 
 expectations() {
 	cat <<'EXPECT'
-setup step:exe.out ~ root:x|0 +0
+# Debian's ptp4l, root's, in root-only directories: tsctl believes it.
+setup step:exe.out ~ -rwxr-xr-x +1 0 +0 .*/usr/sbin/ptp4l
+setup step:exe.out ~ (?m)^/ 0 755$
+setup step:exe.out ~ (?m)^/usr/sbin 0 755$
+# What ptp4l does when it starts (hwts_filter normal): tx on and rx ptpv2-event, which
+# the MAC (rx none/all) widens to all; it steers the clock the kernel reports.
+@sid before eth0.active.tx_type = off
+@sid before eth0.active.rx_filter = none
+@sid ptp4l eth0.active.tx_type = on
+@sid ptp4l eth0.active.rx_filter = all
+@sid ptp4l step:log.out ~ selected /dev/ptp0 as PTP clock
+@bookworm before eth0.ioctl.tx_type = off
+@bookworm ptp4l eth0.ioctl.tx_type = on
+@bookworm ptp4l eth0.ioctl.rx_filter = all
+@bookworm ptp4l step:log.out ~ selected /dev/ptp1 as PTP clock
+ptp4l eth0.tx = mac
+@sid ptp4l step:check.rc = 0
+# 6.1: the kernel reports the PHY's clock to ptp4l, the MAC's stamps: with ptp4l
+# running, the split is an error.
+@bookworm ptp4l step:check.rc = 1
+@bookworm ptp4l step:check.out ~ "id": "reporting-configuration-split",\s+"severity": "error"
+@bookworm ptp4l step:check.out ~ "view": "observed",\s+"says": "ptp4l\[\d+\] uses eth0"
+# The daemon guard: exit 12 naming ptp4l, nothing changed; --force changes it.
+refuse step:set.rc = 12
+refuse step:set.out ~ ptp4l\[\d+\] uses eth0 or its clocks \(ptp4l -i eth0 -2 -m\); stop it first or use --force
+refuse step:get.out ~ tx=1 rx=1
+force step:set.rc = 0
+force step:get.out ~ tx=0 rx=0
+force step:check.rc = 1
+force step:check.out ~ "id": "timestamping-off-in-use",\s+"severity": "error"
+force step:restore.rc = 0
+# 7.x: the provider switched under ptp4l; it keeps steering the MAC's clock.
+@sid phy step:set.rc = 0
+@sid phy eth0.active.phc_index = 1
+@sid phy eth0.active.rx_filter = ptpv2-l2-event
+@sid phy eth0.tx = phy
+@sid phy step:fds.out ~ -> /dev/ptp0
+@sid phy step:check.rc = 1
+@sid phy step:check.out ~ "id": "daemon-phc-mismatch",\s+"severity": "error"
+@sid phy step:check.out ~ "id": "expectation-not-met"
+# ptp4l leaves its configuration behind when it exits.
+@sid stopped eth0.active.phc_index = 1
+@sid stopped eth0.active.tx_type = on
+# -p naming another clock: Debian's ptp4l takes it (with a warning), or with
+# boundary_clock_jbod runs the port on the attached clock; tsctl flags both.
+@sid pointed step:log.out ~ taking /dev/ptp0 from the command line, not the attached ptp1
+@sid pointed step:alive.rc = 0
+@sid pointed step:check.rc = 1
+@sid pointed step:check.out ~ "id": "daemon-phc-mismatch"
+@sid jbod step:log.out ~ just a bunch of devices
+@sid jbod step:alive.rc = 0
+@sid jbod step:check.rc = 1
+@sid jbod step:check.out ~ "id": "daemon-phc-mismatch"
+# apply --keep beside ptp4l: its tx/rx stay (ptp4l fell back to ptpv2-l2-event, the
+# file says ptpv2-l4-event); down/up drops the PHY selection, --keep brings the PHY
+# back with ptp4l's tx/rx.
+@sid keep-ptp4l eth0.active.phc_index = 1
+@sid keep-ptp4l eth0.active.rx_filter = ptpv2-l2-event
+@sid keep-start eth0.active.phc_index = 1
+@sid keep-start eth0.active.rx_filter = ptpv2-l2-event
+@sid keep-down eth0.active.phc_index = 0
+@sid keep-up eth0.active.phc_index = 1
+@sid keep-up eth0.active.tx_type = on
+@sid keep-up eth0.active.rx_filter = ptpv2-l2-event
+@sid keep-up eth0.tx = phy
+@sid keep step:keep-log.out ~ eth0: tx/rx left to ptp4l\[\d+\], which uses it \(/tmp/keep.toml says tx on, rx ptpv2-l4-event; it is tx on, rx ptpv2-l2-event\)
+@sid keep step:keep-log.out ~ re-applied: eth0: applied: .*now phy:1 ptp1, tx on, rx ptpv2-l2-event
+@sid keep step:ptp4l-log.out ~ driver rejected most general HWTSTAMP filter
+# 6.1, the seed's problem under a real ptp4l: it holds the PHY's clock, the MAC stamps.
+@bookworm split eth0.tx = mac
+@bookworm split eth0.probe.phc_index = 0
+@bookworm split step:fds.out ~ -> /dev/ptp1
+@bookworm split step:check.rc = 1
+@bookworm split step:check.out ~ "id": "reporting-configuration-split",\s+"severity": "error"
+@bookworm split step:check-probe.rc = 1
+@bookworm split step:check-probe.out ~ "id": "advertised-not-active",\s+"severity": "error"
 EXPECT
 }
