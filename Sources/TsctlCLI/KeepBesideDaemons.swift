@@ -43,23 +43,28 @@ struct DaemonShare {
             want.txType = nil
             want.rxFilter = nil
             want.flags = nil
-            guard case .success(var p) = Planner.plan(itf, want, features: snap.kernel.features) else {
-                // The current tx/rx cannot go to the file's provider: the file's own.
-                r.plans.append(plan)
-                continue
-            }
-            if p.change?.provider == nil {
+            let providerOnly = Planner.plan(itf, want, features: snap.kernel.features)
+            if case .success(let p) = providerOnly, p.change?.provider == nil {
+                // The provider is as the file says: tx/rx are the daemon's.
                 r.daemonConfig[plan.interface] = p.current
                 if !plan.isNoOp {
                     r.left[plan.interface] = "tx/rx left to \(d.label), which uses it (\(state.file) says tx \(plan.target.txType ?? "?"), rx \(plan.target.rxFilter ?? "?"); it is tx \(p.current.txType ?? "?"), rx \(p.current.rxFilter ?? "?"))"
                 }
-            } else if let had = remembered[plan.interface] {
-                // Selecting the provider again: with the daemon's tx/rx from before.
+                r.plans.append(p)
+                continue
+            }
+            // Selecting the provider again: with the daemon's tx/rx from before,
+            // else the current ones carried over, else (the new provider cannot
+            // take those, e.g. the MAC's "all") the file's.
+            if let had = remembered[plan.interface] {
                 want.txType = had.txType
                 want.rxFilter = had.rxFilter
-                if case .success(let q) = Planner.plan(itf, want, features: snap.kernel.features) { p = q }
+                if case .success(let q) = Planner.plan(itf, want, features: snap.kernel.features) {
+                    r.plans.append(q)
+                    continue
+                }
             }
-            r.plans.append(p)
+            if case .success(let p) = providerOnly { r.plans.append(p) } else { r.plans.append(plan) }
         }
         return r
     }
