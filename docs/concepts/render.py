@@ -10,12 +10,14 @@ Standard library only; the output depends on nothing but the two files, so the
 test regenerates the committed picture and compares."""
 
 import json
+import re
 import sys
+import textwrap
 from xml.sax.saxutils import escape
 
-W = 900
-LAYER_X, LAYER_W = 30, 420
-VIEW_X, VIEW_W = 560, 310
+W = 940
+LAYER_X, LAYER_W = 30, 450
+VIEW_X, VIEW_W = 580, 340
 COLOURS = {"advertised": "#1f77b4", "active": "#2ca02c", "expected": "#9467bd", "observed": "#d62728"}
 VIEW_SOURCE = {
     "advertised": "TSINFO / ETHTOOL_GET_TS_INFO (what ethtool -T and ptp4l read)",
@@ -40,6 +42,10 @@ def arrow(x1, y1, x2, y2, colour):
             f'stroke="{colour}" stroke-width="2" marker-end="url(#to-{colour[1:]})"/>')
 
 
+def wrap(s, n):
+    return textwrap.wrap(s, n, break_long_words=True) or [""]
+
+
 def clip(s, n=52):
     return s if len(s) <= n else s[: n - 1] + "\u2026"
 
@@ -58,18 +64,19 @@ def main(show_path, check_path, name):
     y = 90
     for layer, phy_index, title in layers:
         provs = [p for p in itf["providers"] if p["layer"] == layer and (layer == "mac" or p["phy_index"] == phy_index)]
-        h = 44 + 62 * max(1, len(provs))
+        h = 44 + 78 * max(1, len(provs))
         out.append(rect(LAYER_X, y, LAYER_W, h, fill="#f7f7f7"))
         out.append(text(LAYER_X + 12, y + 24, title, 14, "bold"))
         py = y + 38
         for p in provs:
             c = phcs.get(p["phc_index"], {})
-            out.append(rect(LAYER_X + 16, py, LAYER_W - 32, 54, stroke="#888"))
+            out.append(rect(LAYER_X + 16, py, LAYER_W - 32, 70, stroke="#888"))
             out.append(text(LAYER_X + 28, py + 20, f"provider {layer}{'' if phy_index is None else ':' + str(phy_index)}  "
                             f"{p['qualifier']}  clock ptp{p['phc_index']} \"{c.get('clock_name', '?')}\"", 12, "bold"))
-            out.append(text(LAYER_X + 28, py + 40, clip(f"tx {' '.join(p['tx_types'] or ['?'])}   rx {' '.join(p['rx_filters'] or ['?'])}", 60), 11, fill="#555"))
-            clock_y[p["phc_index"]] = py + 27
-            py += 62
+            out.append(text(LAYER_X + 28, py + 40, clip(f"tx {' '.join(p['tx_types'] or ['?'])}", 64), 11, fill="#555"))
+            out.append(text(LAYER_X + 28, py + 58, clip(f"rx {' '.join(p['rx_filters'] or ['?'])}", 64), 11, fill="#555"))
+            clock_y[p["phc_index"]] = py + 35
+            py += 78
         if not provs:
             out.append(text(LAYER_X + 28, py + 24, "no timestamp provider", 12, fill="#777"))
         y += h + 26
@@ -87,24 +94,31 @@ def main(show_path, check_path, name):
     else:
         views.append(("active", [f"cannot be read: {act.get('reason') or act.get('state')}"], None))
     for view in ("expected", "observed"):
-        says = [e["says"] for f in check["findings"] if f.get("interface") == name for e in f["evidence"] if e["view"] == view]
-        target = None
-        for s in says:
-            for c in phcs:
-                if f"ptp{c}" in s.split("clocks")[-1]:
-                    target = c
-        views.append((view, says or ["nothing to compare (no finding cites it)"], target))
+        lines, target = [], None
+        for f in check["findings"]:
+            ev = [e["says"] for e in f["evidence"] if e["view"] == view]
+            if f.get("interface") != name or not ev:
+                continue
+            # What was expected is the finding's statement; what was observed, the evidence.
+            said = f["statement"] if view == "expected" else "; ".join(ev)
+            wrapped = wrap(f"{f['id']}: {said}", 50)
+            lines += wrapped[:2] + ([wrapped[2] + (" \u2026" if len(wrapped) > 3 else "")] if len(wrapped) > 2 else [])
+            m = re.search(r"clocks ptp(\d+)", said) if view == "observed" else None
+            if m and target is None:
+                target = int(m.group(1))
+        views.append((view, lines or ["nothing to compare (no finding cites it)"], target))
     vy = 90
-    for view, lines, target in views:
+    for n, (view, lines, target) in enumerate(views):
         col = COLOURS[view]
-        h = 34 + 17 * len(lines[:3]) + 16
+        h = 34 + 17 * len(lines) + 16
         out.append(rect(VIEW_X, vy, VIEW_W, h, stroke=col))
         out.append(text(VIEW_X + 12, vy + 22, view, 14, "bold", fill=col))
-        for k, s in enumerate(lines[:3]):
-            out.append(text(VIEW_X + 12, vy + 42 + 17 * k, clip(s, 46), 11))
-        out.append(text(VIEW_X + 12, vy + h - 8, clip(VIEW_SOURCE[view], 56), 9, fill="#777"))
+        for k, s in enumerate(lines):
+            out.append(text(VIEW_X + 12, vy + 42 + 17 * k, clip(s, 52), 11))
+        out.append(text(VIEW_X + 12, vy + h - 8, clip(VIEW_SOURCE[view], 66), 9, fill="#777"))
         if target in clock_y:
-            out.append(arrow(VIEW_X, vy + 18, LAYER_X + LAYER_W - 16, clock_y[target], col))
+            # Views naming the same clock end side by side, not on one point.
+            out.append(arrow(VIEW_X, vy + 18, LAYER_X + LAYER_W - 16, clock_y[target] - 12 + 8 * n, col))
         vy += h + 18
     height = max(height, vy + 10)
 
