@@ -38,8 +38,9 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var options: ChangeOptions
 
     func validate() throws {
-        if wait < 0 || wait > 86400 { throw ValidationError("--wait takes 0 to 86400 seconds") }
-        if interval < 0.1 { throw ValidationError("--interval takes at least 0.1 seconds") }
+        // Written so NaN fails too; the upper bounds keep the milliseconds within Int32.
+        if !(wait >= 0 && wait <= 86400) { throw ValidationError("--wait takes 0 to 86400 seconds, not \(wait)") }
+        if !(interval >= 0.1 && interval <= 86400) { throw ValidationError("--interval takes 0.1 to 86400 seconds, not \(interval)") }
         if keep && options.dryRun { throw ValidationError("--keep and --dry-run exclude each other") }
     }
 

@@ -131,11 +131,25 @@ struct TsctlExit: Error {
     init(_ s: ExitStatus) { status = s }
 }
 
+/// The most an input file (apply FILE, --expect, --baseline) may hold: a
+/// `show --json` of 10,000 interfaces is about 8 MiB.
+let inputFileLimit = 16 << 20
+
+/// A regular file, read whole without blocking (a FIFO or device is refused,
+/// not waited on), refused beyond `inputFileLimit` rather than cut short, and
+/// only when it is UTF-8 text.
 func readInputFile(_ path: String) throws -> String {
-    guard let text = Sys.readFile(path, limit: 4 << 20) else {
-        throw TsctlFailure(.badInputFile, "cannot read \(path): \(String(cString: strerror(errno)))")
+    switch Sys.readRegularFile(path, limit: inputFileLimit) {
+    case .success(let bytes):
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw TsctlFailure(.badInputFile, "cannot read \(path): it is not UTF-8 text")
+        }
+        return text
+    case .failure(.tooLarge(let limit)):
+        throw TsctlFailure(.badInputFile, "cannot read \(path): it is larger than tsctl's limit of \(limit >> 20) MiB for input files")
+    case .failure(let e):
+        throw TsctlFailure(.badInputFile, "cannot read \(path): \(e)")
     }
-    return text
 }
 
 func loadDesiredState(_ path: String) throws -> DesiredState {

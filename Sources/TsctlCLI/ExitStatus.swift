@@ -26,15 +26,15 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .ok: return "success (show printed; set/apply changed what was asked)"
         case .checkFailed: return "check found a problem (an error; with --strict also a warning)"
         case .usage: return "usage error: unknown option, bad value, malformed interface name"
-        case .badInputFile: return "an input file (apply, --expect, --baseline) cannot be read or is invalid"
+        case .badInputFile: return "an input file cannot be read, is not a regular file, is over 16 MiB or is invalid"
         case .noSuchDevice: return "no such interface, provider or PHC"
         case .notSupported: return "not supported by this kernel or driver"
-        case .permissionDenied: return "permission denied (setting needs CAP_NET_ADMIN)"
+        case .permissionDenied: return "permission denied (set/apply need CAP_NET_ADMIN, probe needs root)"
         case .rolledBack: return "a change failed and everything already changed was rolled back"
         case .rollbackIncomplete: return "a change failed and the rollback did not complete (see the report)"
         case .timedOut: return "timed out waiting for an interface or provider (--wait)"
         case .nothingToDo: return "apply: everything was already in the requested state"
-        case .kernelError: return "unexpected error from the kernel or the system"
+        case .kernelError: return "unexpected kernel or system error, or standard output closed or not writable"
         case .refused: return "refused: a PTP daemon uses the interface or its clocks (--force overrides)"
         }
     }

@@ -34,6 +34,9 @@ struct ProbeCommand: ParsableCommand {
         } else {
             for o in obs { print("\(o.interface): \(o.verdict)") }
         }
+        if obs.contains(where: \.permissionDenied) {
+            throw TsctlFailure(.permissionDenied, "probe needs root (CAP_NET_RAW for a packet socket, and /dev/ptpN); nothing was sent")
+        }
         if obs.contains(where: { !$0.conclusive }) { throw TsctlExit(.checkFailed) }
     }
 }

@@ -36,6 +36,7 @@ public struct Tsctl: ParsableCommand {
 
     /// Runs the command line and exits with a code from ExitStatus.
     public static func runMain() -> Never {
+        Sys.checkStandardDescriptors()
         do {
             let args = CommandLine.arguments.dropFirst()
             if let fast = Show.fastPath(args) ?? CheckCommand.fastPath(args) {

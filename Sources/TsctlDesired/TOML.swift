@@ -51,7 +51,7 @@ public struct TOMLItem: Equatable, Sendable {
 
 /// Keys in file order, each with where it was written.
 public struct TOMLTable: Equatable, Sendable {
-    public var entries: [(key: String, item: TOMLItem)] = []
+    public internal(set) var entries: [(key: String, item: TOMLItem)] = []
     public var position: SourcePosition
 
     public static func == (a: TOMLTable, b: TOMLTable) -> Bool {
@@ -59,17 +59,54 @@ public struct TOMLTable: Equatable, Sendable {
             && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.item == $1.item }
     }
 
-    public subscript(key: String) -> TOMLItem? { entries.first { $0.key == key }?.item }
+    /// Where each key is in `entries`: a lookup per key, not a scan.
+    var index: [String: Int] = [:]
+
+    public init(entries: [(key: String, item: TOMLItem)] = [], position: SourcePosition) {
+        self.position = position
+        for (k, v) in entries { append(k, v) }
+    }
+
+    public subscript(key: String) -> TOMLItem? { index[key].map { entries[$0].item } }
+
+    @discardableResult
+    mutating func append(_ key: String, _ item: TOMLItem) -> Int {
+        index[key] = entries.count
+        entries.append((key, item))
+        return entries.count - 1
+    }
+
+    /// The table at `i`, moved out (a placeholder left behind) so the caller
+    /// holds the only reference; nil, and nothing moved, when it is not one.
+    mutating func takeTable(_ i: Int) -> TOMLTable? {
+        guard case .table = entries[i].item.value else { return nil }
+        let old = entries[i].item.value
+        entries[i].item.value = .boolean(false)
+        if case .table(let t) = consume old { return t }
+        return nil
+    }
+
+    mutating func takeTables(_ i: Int) -> [TOMLTable]? {
+        guard case .tables = entries[i].item.value else { return nil }
+        let old = entries[i].item.value
+        entries[i].item.value = .boolean(false)
+        if case .tables(let l) = consume old { return l }
+        return nil
+    }
 
     mutating func set(_ key: String, _ item: TOMLItem, at pos: SourcePosition) throws(TOMLError) {
-        if entries.contains(where: { $0.key == key }) {
+        if index[key] != nil {
             throw TOMLError(position: pos, message: "key \"\(key)\" is defined twice")
         }
-        entries.append((key, item))
+        append(key, item)
     }
 }
 
 public enum TOML {
+    /// Bounds that keep a hostile file from exhausting the stack: arrays
+    /// nested deeper, or headers with more dotted parts, are refused.
+    public static let maxDepth = 16
+
     public static func parse(_ text: String) throws(TOMLError) -> TOMLTable {
         var p = TOMLParser(Array(text.utf8))
         return try p.document()
@@ -130,6 +167,9 @@ struct TOMLParser {
                 if isArray { advance() }
                 skipBlanks()
                 let keys = try dottedKey()
+                if keys.count > TOML.maxDepth {
+                    throw fail("a table header with more than \(TOML.maxDepth) dotted parts is not one tsctl reads", at: start)
+                }
                 skipBlanks()
                 guard !atEnd, c == UInt8(ascii: "]") else { throw fail("expected ']' to close the table header") }
                 advance()
@@ -147,9 +187,9 @@ struct TOMLParser {
                 advance()
                 skipBlanks()
                 let vpos = pos
-                let v = try value()
+                let v = try value(depth: 0)
                 try endOfLine()
-                try Self.insert(&root, current, key, TOMLItem(value: v, position: vpos, keyPosition: start), at: start)
+                try Self.insert(&root, current[...], key, TOMLItem(value: v, position: vpos, keyPosition: start), at: start)
             }
         }
     }
@@ -158,7 +198,7 @@ struct TOMLParser {
         var keys = [try bareOrQuotedKey()]
         while true {
             skipBlanks()
-            guard !atEnd, c == UInt8(ascii: ".") else { return keys }
+            guard !atEnd, c == UInt8(ascii: "."), keys.count <= TOML.maxDepth else { return keys }
             advance()
             skipBlanks()
             keys.append(try bareOrQuotedKey())
@@ -178,11 +218,12 @@ struct TOMLParser {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x5f || b == 0x2d
     }
 
-    mutating func value() throws(TOMLError) -> TOMLValue {
+    mutating func value(depth: Int) throws(TOMLError) -> TOMLValue {
         guard !atEnd, c != 0x0a else { throw fail("expected a value") }
         switch c {
         case UInt8(ascii: "\""), UInt8(ascii: "'"): return .string(try string())
         case UInt8(ascii: "["):
+            guard depth < TOML.maxDepth else { throw fail("arrays nested more than \(TOML.maxDepth) deep are not ones tsctl reads") }
             advance()
             var items: [TOMLItem] = []
             while true {
@@ -190,7 +231,7 @@ struct TOMLParser {
                 guard !atEnd else { throw fail("unterminated array") }
                 if c == UInt8(ascii: "]") { advance(); return .array(items) }
                 let p = pos
-                items.append(TOMLItem(value: try value(), position: p))
+                items.append(TOMLItem(value: try value(depth: depth + 1), position: p))
                 skipAll()
                 guard !atEnd else { throw fail("unterminated array") }
                 if c == UInt8(ascii: ",") { advance(); continue }
@@ -207,6 +248,9 @@ struct TOMLParser {
             if word == "false" { return .boolean(false) }
             let digits = word.filter { $0 != "_" }
             if let n = Int(digits), !word.hasPrefix("_"), !word.hasSuffix("_") { return .integer(n) }
+            if !digits.isEmpty, digits.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isNumber) {
+                throw fail("\(word) is out of range", at: SourcePosition(line: line, column: start - lineStart + 1))
+            }
             throw fail("\"\(word)\" is not a value tsctl reads: strings need quotes (\"\(word)\"); numbers are whole",
                        at: SourcePosition(line: line, column: start - lineStart + 1))
         }
@@ -241,64 +285,62 @@ struct TOMLParser {
     }
 
     /// Opens (creating) the table named by `keys`; returns the path to fill.
+    /// Each level's table or array is moved out of its entry before it is
+    /// changed and moved back after, so it is changed in place rather than
+    /// copied: a file of n entries parses in O(n), not O(n²).
     static func open(_ root: inout TOMLTable, _ keys: [String], array: Bool,
                      at pos: SourcePosition) throws(TOMLError) -> [(String, Int?)] {
         var path: [(String, Int?)] = []
-        func walk(_ t: inout TOMLTable, _ k: Int) throws(TOMLError) {
+        var k = 0
+        func walk(_ t: inout TOMLTable) throws(TOMLError) {
             let key = keys[k]
-            let last = k == keys.count - 1
-            let idx = t.entries.firstIndex { $0.key == key }
-            if last {
-                if array {
-                    if let idx {
-                        guard case .tables(var list) = t.entries[idx].item.value else {
-                            throw TOMLError(position: pos, message: "\"\(key)\" is already \(t.entries[idx].item.value.typeName)")
-                        }
-                        list.append(TOMLTable(position: pos))
-                        path.append((key, list.count - 1))
-                        t.entries[idx].item.value = .tables(list)
-                    } else {
-                        t.entries.append((key, TOMLItem(value: .tables([TOMLTable(position: pos)]), position: pos)))
-                        path.append((key, 0))
+            let idx = t.index[key]
+            if k == keys.count - 1 {
+                if array, let idx {
+                    guard var list = t.takeTables(idx) else {
+                        throw TOMLError(position: pos, message: "\"\(key)\" is already \(t.entries[idx].item.value.typeName)")
                     }
+                    list.append(TOMLTable(position: pos))
+                    path.append((key, list.count - 1))
+                    t.entries[idx].item.value = .tables(list)
+                } else if array {
+                    t.append(key, TOMLItem(value: .tables([TOMLTable(position: pos)]), position: pos))
+                    path.append((key, 0))
                 } else {
                     if idx != nil { throw TOMLError(position: pos, message: "table [\(keys.joined(separator: "."))] is defined twice") }
-                    t.entries.append((key, TOMLItem(value: .table(TOMLTable(position: pos)), position: pos)))
+                    t.append(key, TOMLItem(value: .table(TOMLTable(position: pos)), position: pos))
                     path.append((key, nil))
                 }
                 return
             }
-            if idx == nil { t.entries.append((key, TOMLItem(value: .table(TOMLTable(position: pos)), position: pos))) }
-            let j = t.entries.firstIndex { $0.key == key }!
-            switch t.entries[j].item.value {
-            case .table(var sub):
+            let j = idx ?? t.append(key, TOMLItem(value: .table(TOMLTable(position: pos)), position: pos))
+            k += 1
+            if var sub = t.takeTable(j) {
                 path.append((key, nil))
-                try walk(&sub, k + 1)
-                t.entries[j].item.value = .table(sub)
-            case .tables(var list):
+                defer { t.entries[j].item.value = .table(sub) }
+                try walk(&sub)
+            } else if var list = t.takeTables(j) {
                 path.append((key, list.count - 1))
-                try walk(&list[list.count - 1], k + 1)
-                t.entries[j].item.value = .tables(list)
-            default:
+                defer { t.entries[j].item.value = .tables(list) }
+                try walk(&list[list.count - 1])
+            } else {
                 throw TOMLError(position: pos, message: "\"\(key)\" is already \(t.entries[j].item.value.typeName)")
             }
         }
-        try walk(&root, 0)
+        try walk(&root)
         return path
     }
 
-    static func insert(_ t: inout TOMLTable, _ path: [(String, Int?)], _ key: String, _ item: TOMLItem,
+    static func insert(_ t: inout TOMLTable, _ path: ArraySlice<(String, Int?)>, _ key: String, _ item: TOMLItem,
                        at pos: SourcePosition) throws(TOMLError) {
         guard let (head, index) = path.first else { return try t.set(key, item, at: pos) }
-        let j = t.entries.firstIndex { $0.key == head }!
-        switch t.entries[j].item.value {
-        case .table(var sub):
-            try insert(&sub, Array(path.dropFirst()), key, item, at: pos)
-            t.entries[j].item.value = .table(sub)
-        case .tables(var list):
-            try insert(&list[index!], Array(path.dropFirst()), key, item, at: pos)
-            t.entries[j].item.value = .tables(list)
-        default: break
+        guard let j = t.index[head] else { return }
+        if var sub = t.takeTable(j) {
+            defer { t.entries[j].item.value = .table(sub) }
+            try insert(&sub, path.dropFirst(), key, item, at: pos)
+        } else if var list = t.takeTables(j) {
+            defer { t.entries[j].item.value = .tables(list) }
+            try insert(&list[index ?? list.count - 1], path.dropFirst(), key, item, at: pos)
         }
     }
 }

@@ -1,3 +1,4 @@
+import TsctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -281,7 +282,7 @@ struct JSONWriter {
         buffer.withUnsafeBytes { p in
             while off < p.count {
                 let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 { if errno == EINTR { continue } else { return } }
+                if n < 0 { if errno == EINTR { continue } else { Sys.noteOutputError(errno); return } }
                 off += n
             }
         }

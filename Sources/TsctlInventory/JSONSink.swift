@@ -1,3 +1,4 @@
+import TsctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -122,7 +123,7 @@ public struct JSONByteWriter: JSONSink {
         var off = 0
         while off < count {
             let n = write(fd, buf + off, count - off)
-            if n < 0 { if errno == EINTR { continue } else { break } }
+            if n < 0 { if errno == EINTR { continue } else { Sys.noteOutputError(errno); break } }
             off += n
         }
         count = 0
@@ -140,7 +141,7 @@ public struct JSONByteWriter: JSONSink {
             var off = 0
             while off < p.count {
                 let n = write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 { if errno == EINTR { continue } else { return } }
+                if n < 0 { if errno == EINTR { continue } else { Sys.noteOutputError(errno); return } }
                 off += n
             }
             return

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TsctlSystem
 
 /// The observed view: which clock really stamped a transmitted frame.
@@ -17,6 +20,8 @@ public struct Observation: Equatable, Sendable {
     public var phyIndex: Int?
     public var clocks: [ClockOffset]
     public var verdict: String
+    /// The probe could not run for lack of privilege (exit 6, not 1).
+    public var permissionDenied = false
 
     public var conclusive: Bool { phcIndex != nil }
 }
@@ -29,6 +34,7 @@ public enum Prober {
         let stamp: TxProbe.Stamp?
         do { stamp = try TxProbe.send(ifname: itf.name, ifindex: Int32(itf.ifindex)) } catch {
             o.verdict = "could not send a probe frame: \(error.description)"
+            o.permissionDenied = error.errno == EPERM || error.errno == EACCES
             return o
         }
         guard let stamp else {

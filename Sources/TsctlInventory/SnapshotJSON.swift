@@ -142,6 +142,7 @@ extension ActiveConfig: JSONEmitting {
         s.beginObject()
         s.field("state", isConfigured ? "configured" : "unavailable")
         s.field("read_via", readVia?.rawValue)
+        s.field("read_from", readFrom)
         s.field("phc_index", phcIndex)
         s.field("qualifier", qualifier?.name)
         s.field("layer", layer?.rawValue)
@@ -201,12 +202,15 @@ extension InterfaceSnapshot {
         master = try r.optString(o["master"], "master")
         bondActiveSlave = try r.optString(o["bond_active_slave"], "bond_active_slave")
         if let a = o["advertised"], !a.isNull {
+            guard let caps = try r.caps(a, "advertised") else {
+                throw r.fail("advertised.timestamping", "missing: expected an array of strings")
+            }
             advertised = Advertised(
                 phcIndex: try r.optInt(a["phc_index"], "advertised.phc_index"),
                 qualifier: try r.optQualifier(a["qualifier"], "advertised.qualifier"),
                 layer: try r.optLayer(a["layer"], "advertised.layer"),
                 phyIndex: try r.optInt(a["phy_index"], "advertised.phy_index"),
-                capabilities: try r.caps(a, "advertised")!)
+                capabilities: caps)
         } else {
             advertised = nil
         }
@@ -274,6 +278,7 @@ extension InterfaceSnapshot {
             unavailable: reason,
             errno: try r.optInt(a["errno"], "active.errno"),
             message: try r.optString(a["message"], "active.message"))
+        active.readFrom = try r.optString(a["read_from"], "active.read_from")
     }
 }
 

@@ -37,7 +37,7 @@ public struct BitList: Equatable, Sendable {
                 while bits.next() {
                     guard bits.type == Ethtool.Bitset.BITS_BIT else { continue }
                     var bit = bits.nested
-                    var index = -1, name: String?, isSet = false
+                    var index: Int?, name: String?, isSet = false
                     while bit.next() {
                         switch bit.type {
                         case Ethtool.Bitset.BIT_INDEX: index = Int(bit.u32())
@@ -47,6 +47,8 @@ public struct BitList: Equatable, Sendable {
                         }
                     }
                     bits.absorb(bit)
+                    // The kernel always sends the index; without it the bit means nothing.
+                    guard let index else { bits.reject("bitset bit without ETHTOOL_A_BITSET_BIT_INDEX"); break }
                     listed.append((index, name, isSet))
                 }
                 a.absorb(bits)

@@ -190,7 +190,7 @@ public final class NetlinkChannel {
                     let i = Int(msg.seq &- base)
                     guard msg.seq &- base < UInt32(chunk.count), results[chunk[i]] == nil else { continue }
                     if msg.type == NL.NLMSG_ERROR {
-                        let err = NetlinkChannel.decodeError(msg, request: requests[chunk[i]].label)
+                        let err = try NetlinkChannel.decodeError(msg, request: requests[chunk[i]].label)
                         results[chunk[i]] = err.map { .failure(.kernel($0)) } ?? .success(replies[i])
                         pending -= 1
                     } else {
@@ -226,7 +226,7 @@ public final class NetlinkChannel {
                     if msg.flags & NetlinkMessage.F_DUMP_INTR != 0 { interrupted = true }
                     switch msg.type {
                     case NL.NLMSG_DONE, NL.NLMSG_ERROR:
-                        if let err = NetlinkChannel.decodeError(msg, request: request.label) { throw .kernel(err) }
+                        if let err = try NetlinkChannel.decodeError(msg, request: request.label) { throw .kernel(err) }
                         break receiving
                     default:
                         out.append(msg)
@@ -240,12 +240,16 @@ public final class NetlinkChannel {
 
 extension NetlinkChannel {
     /// Decodes NLMSG_ERROR (or NLMSG_DONE) into nil for success or the error with
-    /// its extended-ACK attributes.
-    static func decodeError(_ msg: NetlinkMessage, request: String) -> KernelError? {
+    /// its extended-ACK attributes. A code that is no negative errno is malformed.
+    static func decodeError(_ msg: NetlinkMessage, request: String) throws(NetlinkError) -> KernelError? {
         let p = msg.payload
         guard p.count >= 4 else { return nil }
         let code = Int32(bitPattern: p.le32(at: p.startIndex))
         guard code != 0 else { return nil }
+        // The kernel's errnos are 1...4095 (MAX_ERRNO); Int32.min has no negation.
+        guard code < 0, code >= -4095 else {
+            throw .malformed("\(request): error code \(code) in \(msg.type == NL.NLMSG_ERROR ? "NLMSG_ERROR" : "NLMSG_DONE") is not a negative errno")
+        }
         var err = KernelError(errno: -code, request: request)
         guard msg.flags & NL.F_ACK_TLVS != 0 else { return err }
         // NLMSG_ERROR echoes the request (only its header when CAPPED); DONE does not.

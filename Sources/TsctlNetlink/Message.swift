@@ -83,6 +83,12 @@ public struct AttributeDecoder: Sendable {
         if error == nil { error = .malformed("attribute \(type): \(what)") }
     }
 
+    /// Marks this run of attributes malformed for a reason the caller found
+    /// (a required attribute missing from a nest).
+    mutating func reject(_ what: String) {
+        if error == nil { error = .malformed(what) }
+    }
+
     public mutating func u32() -> UInt32 {
         guard valueRange.count == 4 else { fail("expected 4 bytes, got \(valueRange.count)"); return 0 }
         return bytes.le32(at: valueRange.lowerBound)

@@ -72,8 +72,28 @@ func flagNames(_ bits: UInt32) -> [String] {
     (0..<32).filter { bits & (1 << $0) != 0 }.map { $0 < TimestampingNames.hwtstampFlags.count ? TimestampingNames.hwtstampFlags[$0] : "bit-\($0)" }
 }
 
-func flagBits(_ names: [String]) -> UInt32 {
-    names.reduce(0) { acc, n in acc | (TimestampingNames.hwtstampFlags.firstIndex(of: n).map { UInt32(1) << UInt32($0) } ?? 0) }
+func flagBits(_ names: [String]) -> UInt32? {
+    var bits: UInt32 = 0
+    for n in names {
+        guard let i = TimestampingNames.hwtstampFlags.firstIndex(of: n) else { return nil }
+        bits |= 1 << UInt32(i)
+    }
+    return bits
+}
+
+func txIndex(_ name: String) -> UInt32? { TimestampingNames.txTypes.firstIndex(of: name).map(UInt32.init) }
+func rxIndex(_ name: String) -> UInt32? { TimestampingNames.rxFilters.firstIndex(of: name).map(UInt32.init) }
+
+/// The first of tx, rx and flags that tsctl's tables cannot turn into the
+/// kernel's number (a newer kernel may report names tsctl does not know):
+/// such a value is kept and shown, never sent as 0 (off, none).
+func unknownName(tx: String?, rx: String?, flags: [String]?) -> String? {
+    if let t = tx, txIndex(t) == nil { return "tx type \"\(t)\" (tsctl knows \(TimestampingNames.txTypes.joined(separator: ", ")))" }
+    if let r = rx, rxIndex(r) == nil { return "rx filter \"\(r)\" (tsctl knows \(TimestampingNames.rxFilters.joined(separator: ", ")))" }
+    if let f = flags?.first(where: { !TimestampingNames.hwtstampFlags.contains($0) }) {
+        return "flag \"\(f)\" (tsctl knows \(TimestampingNames.hwtstampFlags.joined(separator: ", ")))"
+    }
+    return nil
 }
 
 /// Does rx filter `actual` (what the driver chose) give at least what `wanted` asks?
@@ -124,7 +144,16 @@ public enum Planner {
             return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider (require = true)")
         }
 
-        let viaIoctl = !features.tsconfig
+        // A driver that refuses TSCONFIG but answered SIOCGHWTSTAMP (unconverted, up to
+        // 6.19) is set the way it was read, through the ioctl: tx/rx only.
+        let legacyDriver = features.tsconfig && act.readVia == .ioctl && known
+        let viaIoctl = !features.tsconfig || legacyDriver
+        if legacyDriver, let w = wanted {
+            let driver = itf.driver.map { " (\($0))" } ?? ""
+            return fail(.notSupported, "\(itf.name): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
+                + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
+                + "leave out --source and --qualifier to set tx/rx")
+        }
         if viaIoctl, let w = wanted, !w.advertised {
             return fail(.notSupported, "\(itf.name): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
         }
@@ -169,20 +198,34 @@ public enum Planner {
         let target = Config(provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
                             flags: desired.flags ?? current.flags)
 
+        // What would be sent, and what a rollback would send back, must have numbers.
+        if let u = unknownName(tx: tx, rx: rx, flags: desired.flags) {
+            return fail(.notSupported, "\(itf.name): the \(u) cannot be sent: tsctl does not know its number; give --tx and --rx")
+        }
         var change = TsconfigChange()
         if switching, let w = wanted { change.provider = ProviderID(phcIndex: UInt32(w.phcIndex), qualifier: w.qualifier.kernelValue) }
         let sendAll = switching || !known
-        if let t = tx, sendAll || t != current.txType { change.txType = UInt32(TimestampingNames.txTypes.firstIndex(of: t)!) }
-        if let r = rx, sendAll || !rxCovers(current.rxFilter, r) { change.rxFilter = UInt32(TimestampingNames.rxFilters.firstIndex(of: r)!) }
+        if let t = tx, sendAll || t != current.txType { change.txType = txIndex(t) }
+        if let r = rx, sendAll || !rxCovers(current.rxFilter, r) { change.rxFilter = rxIndex(r) }
         if let f = desired.flags, sendAll || Set(f) != Set(current.flags ?? []) { change.flags = flagBits(f) }
         if viaIoctl, change != TsconfigChange() {
             // SIOCSHWTSTAMP always carries all three.
             guard let t = target.txType, let r = target.rxFilter else {
                 return fail(.needsConfig, "\(itf.name): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
             }
-            change.txType = UInt32(TimestampingNames.txTypes.firstIndex(of: t)!)
-            change.rxFilter = UInt32(TimestampingNames.rxFilters.firstIndex(of: r)!)
-            change.flags = change.flags ?? flagBits(target.flags ?? [])
+            guard let ti = txIndex(t), let ri = rxIndex(r), let fb = flagBits(target.flags ?? []) else {
+                return fail(.notSupported, "\(itf.name): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx")
+            }
+            change.txType = ti
+            change.rxFilter = ri
+            change.flags = change.flags ?? fb
+        }
+        if known, change != TsconfigChange(),
+           let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags) {
+            return fail(.notSupported, "\(itf.name): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed")
+        }
+        if change != TsconfigChange(), let why = stackedRefusal(itf) {
+            return fail(.notSupported, why)
         }
         if !known && change != TsconfigChange() {
             notes.append("its configuration cannot be read back, so if the change fails it cannot be rolled back")
@@ -224,4 +267,14 @@ public enum Planner {
         }
         return (plans, errors)
     }
+}
+
+/// Why a change to a stacked device is not sent: on this kernel a TSCONFIG request
+/// to it can crash the kernel (CVE-2025-40255), which is why it was read through
+/// the device below it. nil when it may be sent.
+func stackedRefusal(_ itf: InterfaceSnapshot) -> String? {
+    guard itf.active.readFrom != nil || itf.active.unavailable == .stackedLowerUnknown else { return nil }
+    let below = itf.active.readFrom.map { "; configure \($0) instead" } ?? ""
+    return "\(itf.name) is a \(itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
+        + "can crash it (CVE-2025-40255), so tsctl does not send one\(below)"
 }

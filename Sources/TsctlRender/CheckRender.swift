@@ -8,8 +8,12 @@ public enum CheckRender {
     public static func text(_ r: Report, style s: TextStyle) -> String {
         var out = ""
         var groups: [(String?, [Finding])] = []
+        var groupOf: [String?: Int] = [:]
         for f in r.ordered {
-            if let i = groups.firstIndex(where: { $0.0 == f.interface }) { groups[i].1.append(f) } else { groups.append((f.interface, [f])) }
+            if let i = groupOf[f.interface] { groups[i].1.append(f) } else {
+                groupOf[f.interface] = groups.count
+                groups.append((f.interface, [f]))
+            }
         }
         for (itf, list) in groups {
             out += s.bold(itf ?? "kernel") + "\n"

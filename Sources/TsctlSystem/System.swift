@@ -128,10 +128,19 @@ extension Sys {
         }
     }
 
-    /// Flushes stdout and ends the process with `code`.
-    public static func exitProcess(_ code: Int32) -> Never {
-        fflush(nil)
-        Glibc.exit(code)
+    /// Standard input, output and error must be open before any other file
+    /// is: a closed descriptor 1 would otherwise be reused by a socket or
+    /// file and output written into it. 0 and 2 get /dev/null; a closed
+    /// stdout is an error (the output would be lost).
+    public static func checkStandardDescriptors() {
+        for fd: Int32 in [0, 2] where fcntl(fd, F_GETFD) < 0 {
+            let null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if null >= 0 && null != fd { dup2(null, fd); close(null) }
+        }
+        if fcntl(1, F_GETFD) < 0 {
+            printError("tsctl: standard output is closed; nothing was done")
+            Glibc.exit(11)
+        }
     }
 }
 

@@ -109,4 +109,26 @@ import Testing
         #expect(rxCovers("none", "none"))
         #expect(!rxCovers(nil, "none"))
     }
+
+    /// A newer kernel may report a tx type or rx filter tsctl's table lacks:
+    /// it is kept as it is, never sent as index 0 (off, none), and a change
+    /// that could not be rolled back to it is refused.
+    @Test func namesTheTableDoesNotKnowAreRefusedNeverTurnedIntoZero() throws {
+        let future = Board.macchiatobin(rx: "ptpv3-future")
+        guard case .failure(let e) = plan(future, Desired(txType: "off")) else {
+            Issue.record("a change whose rollback would set rx none must be refused"); return
+        }
+        #expect(e.kind == .notSupported)
+        #expect(e.message.hasPrefix("eth2: its current rx filter \"ptpv3-future\" (tsctl knows none, all, "))
+        #expect(e.message.hasSuffix("could not be restored if the change failed: tsctl does not know its number; nothing was changed"))
+        // Switching carries the current tx over: a name the kernel lists for the
+        // new provider but tsctl cannot number cannot be sent either.
+        var itf = Board.macchiatobin(active: .phy, tx: "onestep-future")
+        for i in itf.providers.indices { itf.providers[i].capabilities?.txTypes.append("onestep-future") }
+        guard case .failure(let s) = plan(itf, Desired(source: .mac)) else {
+            Issue.record("an unknown tx type must not be sent"); return
+        }
+        #expect(s.message.contains("tx type \"onestep-future\""))
+        #expect(s.message.contains("cannot be sent"))
+    }
 }

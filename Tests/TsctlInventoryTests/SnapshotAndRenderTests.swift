@@ -16,6 +16,17 @@ import Testing
         #expect(try Snapshot(json: try JSON.parse(snap.json.serialized(pretty: false))) == snap)
     }
 
+    /// A hand-edited baseline whose advertised view lacks "timestamping" is
+    /// refused naming the field (it used to trap on a force unwrap).
+    @Test func aBaselineAdvertisedWithoutTimestampingIsRefusedByName() throws {
+        let text = Board.snapshot(Board.igb()).json.serialized(pretty: false)
+        let broken = text.replacingOccurrences(of: "\"timestamping\":", with: "\"timestamping_gone\":")
+        #expect(broken != text)
+        #expect(throws: SnapshotDecodeError(path: "$.interfaces[0].advertised.timestamping", message: "missing: expected an array of strings")) {
+            try Snapshot(json: try JSON.parse(broken))
+        }
+    }
+
     @Test func streamedJSONIsByteForByteTheTreeSerialization() throws {
         var vlan = Board.virtio(name: "eth0.7")
         vlan.kind = "vlan"

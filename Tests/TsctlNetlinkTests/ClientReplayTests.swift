@@ -99,7 +99,7 @@ import Testing
 
     @Test func extackMessageAndOffsetAreKept() throws {
         let msg = try Fixture("tsinfo-nosuch-extack").receivedMessages[0]
-        let err = try #require(NetlinkChannel.decodeError(msg, request: "TSINFO_GET nosuch0"))
+        let err = try #require(try NetlinkChannel.decodeError(msg, request: "TSINFO_GET nosuch0"))
         #expect(err.errno == ENODEV)
         #expect(err.message == "no device matches name")
         #expect(err.offset == 24)  // the DEV_NAME attribute: 16 nlmsghdr + 4 genl + 4 nest header
@@ -109,7 +109,7 @@ import Testing
 
     @Test func missingNestedFlagIsExplainedByTheKernel() throws {
         let msg = try Fixture("tsinfo-nonested-extack").receivedMessages[0]
-        let err = try #require(NetlinkChannel.decodeError(msg, request: "TSINFO_GET lo"))
+        let err = try #require(try NetlinkChannel.decodeError(msg, request: "TSINFO_GET lo"))
         #expect(err.errno == EINVAL)
         #expect(err.message == "NLA_F_NESTED is missing")
         #expect(err.offset == 20)
@@ -117,7 +117,7 @@ import Testing
 
     @Test func unknownProviderIsAPlainENODEV() throws {
         let msg = try Fixture("tsinfo-provider-enodev").receivedMessages[0]
-        let err = try #require(NetlinkChannel.decodeError(msg, request: "TSINFO_GET veth0"))
+        let err = try #require(try NetlinkChannel.decodeError(msg, request: "TSINFO_GET veth0"))
         #expect(err.errno == ENODEV)
         #expect(err.message == nil)
     }
@@ -128,7 +128,7 @@ import Testing
         #expect(r.timestamping == BitList(size: 19, indices: [1, 3, 4],
                                           names: ["software-transmit", "software-receive", "software-system-clock"]))
         // The ACK that ends the do carries error 0.
-        #expect(NetlinkChannel.decodeError(msgs[1], request: "ack") == nil)
+        #expect(try NetlinkChannel.decodeError(msgs[1], request: "ack") == nil)
     }
 
     @Test func builtInNameTablesMatchTheKernelStringSets() throws {

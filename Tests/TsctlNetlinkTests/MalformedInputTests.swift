@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TsctlNetlink
 
@@ -42,5 +43,66 @@ import Testing
     @Test func aWrongReplyCommandIsNotTakenForTsinfo() throws {
         let strset = try Fixture("strset-timestamping").receivedMessages[0]
         #expect(throws: NetlinkError.self) { try Decode.tsinfo(strset) }
+    }
+}
+
+/// Hostile bytes that once trapped the decoder: each starts from a captured
+/// reply and changes a few bytes by hand (malformed on purpose, not a kernel reply).
+@Suite struct HostileReplyTests {
+    /// Index of the first occurrence of `pattern` in `bytes`.
+    private func find(_ pattern: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= pattern.count else { return nil }
+        return (0...(bytes.count - pattern.count)).first { Array(bytes[$0..<($0 + pattern.count)]) == pattern }
+    }
+
+    @Test func aBitsetBitWithoutAnIndexIsMalformedNotBitMinusOne() throws {
+        var reply = try Fixture("show-lo").received[1]  // TSINFO dump: verbose NOMASK bitsets
+        // A BITS_BIT nest (len 36, nested) whose first attribute is BIT_INDEX (len 8, type 1).
+        let at = try #require(find([0x24, 0x00, 0x01, 0x80, 0x08, 0x00, 0x01, 0x00], in: reply))
+        reply[at + 6] = 0x09  // BIT_INDEX becomes an attribute type the decoder skips
+        let msgs = try NetlinkMessage.split(reply)
+        #expect(throws: NetlinkError.malformed("bitset bit without ETHTOOL_A_BITSET_BIT_INDEX")) {
+            try Decode.tsinfo(msgs[0])
+        }
+    }
+
+    @Test func anErrorCodeOfInt32MinIsMalformedNotNegated() throws {
+        var reply = try Fixture("tsinfo-nosuch-extack").received[0]
+        for code: UInt32 in [0x8000_0000, 0x0000_0013, 0xffff_f000] {  // Int32.min, +19, -4096
+            withUnsafeBytes(of: code.littleEndian) { reply.replaceSubrange(16..<20, with: $0) }
+            let msg = try NetlinkMessage.split(reply)[0]
+            #expect(throws: NetlinkError.self, "code \(Int32(bitPattern: code))") {
+                try NetlinkChannel.decodeError(msg, request: "TSINFO_GET nosuch0")
+            }
+        }
+        // The largest errno the kernel can send still decodes.
+        withUnsafeBytes(of: UInt32(0xffff_f001).littleEndian) { reply.replaceSubrange(16..<20, with: $0) }
+        let err = try #require(try NetlinkChannel.decodeError(try NetlinkMessage.split(reply)[0], request: "x"))
+        #expect(err.errno == 4095)
+    }
+
+    @Test func aBatchAnsweredWithAnUndecodableErrorFailsThatRequest() throws {
+        var reply = try Fixture("tsinfo-nosuch-extack").received[0]
+        withUnsafeBytes(of: UInt32(0x8000_0000).littleEndian) { reply.replaceSubrange(16..<20, with: $0) }
+        reply.replaceSubrange(8..<12, with: [1, 0, 0, 0])  // seq 1: a fresh channel's first request
+        let transport = ScriptedTransport([reply])
+        let channel = NetlinkChannel(transport: transport)
+        let outcome = channel.batch([NetlinkRequest(label: "TSINFO_GET nosuch0") { _, _ in [] }])
+        guard case .failure(.malformed(let why)) = outcome[0] else {
+            Issue.record("expected a malformed-reply failure, got \(outcome[0])")
+            return
+        }
+        #expect(why.contains("-2147483648"))
+    }
+}
+
+/// Hands out fixed datagrams, then fails: a reply stream that may be malformed.
+final class ScriptedTransport: NetlinkTransport {
+    private var datagrams: [[UInt8]]
+    init(_ datagrams: [[UInt8]]) { self.datagrams = datagrams }
+    func send(_ bytes: [UInt8]) throws(NetlinkError) {}
+    func receive() throws(NetlinkError) -> [UInt8] {
+        guard !datagrams.isEmpty else { throw .system(call: "scripted receive", errno: EPROTO) }
+        return datagrams.removeFirst()
     }
 }

@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+// stdout is a C global; tsctl is single-threaded where it touches it.
+@preconcurrency import Glibc
+#endif
+
+extension Sys {
+    /// The first error writing standard output outside stdio (the JSON
+    /// writers write the descriptor directly); 0 when none.
+    nonisolated(unsafe) public static var outputError: Int32 = 0
+
+    public static func noteOutputError(_ e: Int32) { if outputError == 0 { outputError = e } }
+
+    /// Flushes stdout and ends the process with `code`, or, when the output
+    /// could not be written (a full disk, /dev/full, a closed descriptor),
+    /// says so and ends with 11: a lost `show --json` must not look like a
+    /// good baseline. A reader that went away (EPIPE) ends it quietly.
+    public static func exitProcess(_ code: Int32) -> Never {
+        if fflush(stdout) != 0 || ferror(stdout) != 0 { noteOutputError(errno == 0 ? EIO : errno) }
+        fflush(nil)
+        if outputError != 0 && outputError != EPIPE && code != 11 {
+            printError("tsctl: cannot write to standard output: \(String(cString: strerror(outputError))); the output is incomplete")
+            Glibc.exit(11)
+        }
+        Glibc.exit(code)
+    }
+
+}
