@@ -5,8 +5,8 @@
 # checks that could not run, and the exit code agreeing with the points (with --strict
 # a skip fails the run too). Also runs the
 # LAVA test definition's steps (docs/lava/tsctl-check.yaml) with LAVA's own
-# lava-test-case helper from Debian's lava-dispatcher package (downloaded, not
-# installed). In a private namespace with a veth pair; needs root (ip netns).
+# lava-test-case helper from Debian's lava-dispatcher package (downloaded once into
+# ~/.cache/tsctl/debs, not installed). In a private namespace with a veth pair; needs root (ip netns).
 set -euo pipefail
 . "$(dirname "$0")/../../Scripts/lib/common.sh"
 fail() { echo "FAIL tap: $*"; exit 1; }
@@ -85,8 +85,11 @@ assert d["metadata"]["name"] and d["metadata"]["description"]
 assert all(isinstance(s, str) for s in d["run"]["steps"]), "steps must be strings"
 PY
 mkdir -p "$work/lava/bin" "$work/lava/run"
-(cd "$work/lava" && apt-get download -qq lava-dispatcher >/dev/null 2>&1) || fail "cannot download lava-dispatcher (for its lava-test-case)"
-dpkg-deb -x "$work"/lava/lava-dispatcher_*.deb "$work/lava/root"
+debs=${TSCTL_CACHE:-$HOME/.cache/tsctl}/debs
+mkdir -p "$debs"
+ls "$debs"/lava-dispatcher_*.deb >/dev/null 2>&1 ||
+    (cd "$debs" && apt-get download -qq lava-dispatcher >/dev/null 2>&1) || fail "cannot download lava-dispatcher (for its lava-test-case)"
+dpkg-deb -x "$(ls "$debs"/lava-dispatcher_*.deb | tail -n1)" "$work/lava/root"
 helper=$(find "$work/lava/root" -path '*lava_test_shell/lava-test-case' | head -n1)
 [ -n "$helper" ] || fail "no lava_test_shell/lava-test-case in lava-dispatcher"
 install -m 0755 "$helper" "$work/lava/bin/lava-test-case"
