@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, junit, prometheus
+    case text, json, junit, tap, prometheus
 }
 
 extension Layer: ExpressibleByArgument {}
@@ -127,6 +127,7 @@ struct CheckCommand: ParsableCommand {
                                                hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
                                                seconds: monotonicSeconds() - started)
             print(CheckRender.junit(report, strict: strict, scope: scope), terminator: "")
+        case .tap: print(CheckRender.tap(report, strict: strict), terminator: "")
         case .prometheus:
             print(CheckRender.prometheus(report, snapshot: snap, status: status.rawValue, now: Int(time(nil))), terminator: "")
         }
