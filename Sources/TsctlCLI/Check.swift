@@ -122,12 +122,12 @@ struct CheckCommand: ParsableCommand {
         switch format {
         case .text: print(CheckRender.text(report, style: .forStdout()), terminator: "")
         case .json: print(CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized())
-        case .junit:
+        case .junit, .tap:
             let scope = CheckRender.JUnitScope(baseline: base != nil, expect: expectations != nil,
                                                hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
                                                seconds: monotonicSeconds() - started)
-            print(CheckRender.junit(report, strict: strict, scope: scope), terminator: "")
-        case .tap: print(CheckRender.tap(report, strict: strict), terminator: "")
+            print(format == .tap ? CheckRender.tap(report, strict: strict, scope: scope)
+                : CheckRender.junit(report, strict: strict, scope: scope), terminator: "")
         case .prometheus:
             print(CheckRender.prometheus(report, snapshot: snap, status: status.rawValue, now: Int(time(nil))), terminator: "")
         }

@@ -318,7 +318,9 @@ struct Rules {
         let d = entry.desired
         let act = itf.active
         let planned = Planner.plan(itf, d, features: kernel.features)
-        if case .failure(let e) = planned {
+        // An unreadable configuration that apply would need to know (needsConfig) is
+        // "cannot be verified" below; any other refusal is the file not being met.
+        if case .failure(let e) = planned, act.isConfigured || e.kind != .needsConfig {
             add(.expectationNotMet, .error, itf.name, "not as \(at) expects, and apply cannot make it so: \(e.message)",
                 [EvidenceItem(.expected, "\(at): \(entry.label)"), EvidenceItem(.active, act.isConfigured ? ShowLabels.config(act, itf) : act.unavailable!.rawValue)])
         }

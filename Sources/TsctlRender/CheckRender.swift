@@ -109,6 +109,7 @@ public enum CheckRender {
         let hardwareChecks = Check.allCases.filter {
             !kernelChecks.contains($0) && !stacking.contains($0) && $0 != .drift && $0 != .expectationNotMet
         }
+        _ = (stacking, hardwareChecks)
         var suites: [(name: String, cases: [String], failures: Int, skipped: Int)] = []
         var totals = (tests: 0, failures: 0)
         func suite(_ name: String?, _ checks: [Check]) {
@@ -137,17 +138,9 @@ public enum CheckRender {
             totals.failures += failures
             suites.append((name ?? "kernel", cases, failures, skipped))
         }
-        suite(nil, kernelChecks)
-        var asked: [Check] = []
-        if scope.expect { asked.append(.expectationNotMet) }
-        if scope.baseline { asked.append(.drift) }
-        for itf in r.interfaces {
-            suite(itf, stacking + (scope.hardware.contains(itf) ? hardwareChecks : []) + asked)
-        }
-        // Findings about no interface (an expected glob that matches nothing).
-        if r.findings.contains(where: { $0.interface == nil && !kernelChecks.map(\.rawValue).contains($0.id) }) {
-            suite(nil, asked.filter { c in r.findings.contains { $0.interface == nil && $0.id == c.rawValue } })
-            suites[suites.count - 1].name = "file"
+        for (name, checks) in checksRun(r, scope: scope) {
+            suite(name, checks)
+            if name == nil && checks.first.map({ !kernelChecks.contains($0) }) == true { suites[suites.count - 1].name = "file" }
         }
         let time = String(format3(scope.seconds))
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -157,6 +150,27 @@ public enum CheckRender {
             out += s.cases.map { $0 + "\n" }.joined() + "  </testsuite>\n"
         }
         return out + "</testsuites>\n"
+    }
+
+    /// The checks that ran or were asked for, by interface (nil: the kernel, then
+    /// findings about no interface such as an expected glob that matches nothing):
+    /// what JUnit and TAP list, so neither reports a pass for a check never made.
+    public static func checksRun(_ r: Report, scope: JUnitScope) -> [(String?, [Check])] {
+        let kernelChecks: [Check] = [.kernelNoProviderSelection, .kernelPHYFirstReporting]
+        let stacking: [Check] = [.stackedDevice]
+        let hardwareChecks = Check.allCases.filter {
+            !kernelChecks.contains($0) && !stacking.contains($0) && $0 != .drift && $0 != .expectationNotMet
+        }
+        var asked: [Check] = []
+        if scope.expect { asked.append(.expectationNotMet) }
+        if scope.baseline { asked.append(.drift) }
+        var out: [(String?, [Check])] = [(nil, kernelChecks)]
+        for itf in r.interfaces {
+            out.append((itf, stacking + (scope.hardware.contains(itf) ? hardwareChecks : []) + asked))
+        }
+        let unowned = asked.filter { c in r.findings.contains { $0.interface == nil && $0.id == c.rawValue } }
+        if !unowned.isEmpty { out.append((nil, unowned)) }
+        return out
     }
 
     /// A report for a check that could not start (an unreadable --expect or
