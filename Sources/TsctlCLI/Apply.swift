@@ -54,8 +54,8 @@ struct ApplyCommand: ParsableCommand {
         let (snap, plans) = try planOrWait(state, session)
         let changes = plans.filter { !$0.isNoOp }
         for p in plans {
-            for n in p.notes { print("\(p.interface): note: \(n)") }
-            print("\(p.interface): \(options.dryRun && !p.isNoOp ? "would change " : "")\(p.changeDescription)")
+            for n in p.notes { print("\(InterfaceName.display(p.interface)): note: \(n)") }
+            print("\(InterfaceName.display(p.interface)): \(options.dryRun && !p.isNoOp ? "would change " : "")\(p.changeDescription)")
         }
         if options.dryRun { return }
         if !changes.isEmpty {

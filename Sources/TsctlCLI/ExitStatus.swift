@@ -59,7 +59,7 @@ public struct TsctlFailure: Error, Sendable {
         case .invalidInterfaceName:
             self.init(.usage, e.description)
         case .noSuchInterface(let n):
-            self.init(.noSuchDevice, "no such interface: \(n) (`ip link` lists this namespace's interfaces)")
+            self.init(.noSuchDevice, "no such interface: \(InterfaceName.display(n)) (`ip link` lists this namespace's interfaces)")
         case .netlink(let n):
             self.init(n)
         case .system(let s):

@@ -102,7 +102,7 @@ struct SetCommand: ParsableCommand {
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
         let snap = try session.snapshot([interface])
-        guard let itf = snap.interfaces.first else { throw TsctlFailure(.noSuchDevice, "no such interface: \(interface)") }
+        guard let itf = snap.interfaces.first else { throw TsctlFailure(.noSuchDevice, "no such interface: \(InterfaceName.display(interface))") }
         let plan: InterfacePlan
         switch Planner.plan(itf, desired, features: snap.kernel.features) {
         case .success(let p): plan = p
@@ -110,11 +110,11 @@ struct SetCommand: ParsableCommand {
         }
         for note in plan.notes { print("note: \(note)") }
         if plan.isNoOp {
-            print("\(interface): \(plan.changeDescription); nothing sent")
+            print("\(InterfaceName.display(interface)): \(plan.changeDescription); nothing sent")
             return
         }
         if options.dryRun {
-            print("\(interface): would change \(plan.changeDescription)")
+            print("\(InterfaceName.display(interface)): would change \(plan.changeDescription)")
             return
         }
         try session.refuseIfDaemons([itf], force: options.force)
@@ -171,7 +171,7 @@ final class ChangeSession {
                 d.interfaces.contains(itf.name) || d.interfaces.contains("*")
                     || !clocks.isDisjoint(with: d.namedPHCs + (d.openPHCs ?? []))
             }) {
-                throw TsctlFailure(.refused, "\(d.label) uses \(itf.name) or its clocks (\(d.commandLine)); stop it first or use --force")
+                throw TsctlFailure(.refused, "\(d.label) uses \(itf.displayName) or its clocks (\(d.commandLine)); stop it first or use --force")
             }
         }
     }
@@ -189,23 +189,23 @@ final class ChangeSession {
         for plan in plans {
             switch applier.apply(plan) {
             case .success(let o):
-                lines.append("\(o.interface): \(o.state.rawValue): \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
+                lines.append("\(InterfaceName.display(o.interface)): \(o.state.rawValue): \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
                 if o.state != .unchanged { done.append(plan) }
             case .failure(let f):
-                lines.append("\(plan.interface): failed: \(f.text)")
+                lines.append("\(InterfaceName.display(plan.interface)): failed: \(f.text)")
                 // A wrong result changed something; so may a refused request
                 // (the kernel switches the provider before the driver refuses).
                 if case .verification = f { done.append(plan) } else if applier.changed(since: plan) {
-                    lines.append("\(plan.interface): the kernel changed it before refusing")
+                    lines.append("\(InterfaceName.display(plan.interface)): the kernel changed it before refusing")
                     done.append(plan)
                 }
                 var complete = true
                 for p in done.reversed() {
                     switch applier.rollback(p) {
-                    case .success(let o): lines.append("\(o.interface): rolled back: \(o.final ?? o.message)")
+                    case .success(let o): lines.append("\(InterfaceName.display(o.interface)): rolled back: \(o.final ?? o.message)")
                     case .failure(let rf):
                         complete = false
-                        lines.append("\(p.interface): ROLLBACK FAILED: \(rf.text)")
+                        lines.append("\(InterfaceName.display(p.interface)): ROLLBACK FAILED: \(rf.text)")
                     }
                 }
                 let status: ExitStatus

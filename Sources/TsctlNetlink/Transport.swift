@@ -1,4 +1,5 @@
 import CNetlink
+import TsctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -160,8 +161,10 @@ public final class RequestBuilder {
         nla_put_u16(msg, Int32(type), value)
     }
 
+    /// A NUL-terminated string; its bytes as OSString holds them (a name
+    /// that is not UTF-8 goes out as the bytes it came in as).
     public func string(_ type: UInt16, _ value: String) {
-        nla_put_string(msg, Int32(type), value)
+        OSString.withCString(value) { _ = nla_put_string(msg, Int32(type), $0) }
     }
 
     public func binary(_ type: UInt16, _ bytes: [UInt8]) {

@@ -133,7 +133,7 @@ public enum Planner {
             }
         } else if let q = desired.qualifier {
             guard let cur = currentProvider ?? itf.providers.first(where: { $0.advertised }) else {
-                return fail(.needsConfig, "\(itf.name): --qualifier needs --source (the current provider is unknown)")
+                return fail(.needsConfig, "\(itf.displayName): --qualifier needs --source (the current provider is unknown)")
             }
             switch (cur.layer == .mac ? SourceSpec.mac : .phy(cur.phyIndex)).resolve(in: itf, qualifier: q) {
             case .success(let p): wanted = p
@@ -141,12 +141,12 @@ public enum Planner {
             }
         }
         if desired.require && wanted == nil && itf.providers.isEmpty {
-            return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider (require = true)")
+            return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider (require = true)")
         }
 
         let viaIoctl = !features.tsconfig
         if viaIoctl, let w = wanted, !w.advertised {
-            return fail(.notSupported, "\(itf.name): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
+            return fail(.notSupported, "\(itf.displayName): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
         }
         // Re-selecting the active provider resets it in the kernel: only a real switch is sent.
         let switching: Bool
@@ -170,28 +170,28 @@ public enum Planner {
                 if tx == nil && rx == nil && !switching {
                     // Nothing to set at all: fine.
                 } else {
-                    return fail(.needsConfig, "\(itf.name): \(why); give both --tx and --rx")
+                    return fail(.needsConfig, "\(itf.displayName): \(why); give both --tx and --rx")
                 }
             }
         }
         if let caps = targetProvider?.capabilities {
             if let t = tx, !caps.txTypes.contains(t) {
-                return fail(.notSupported, "\(itf.name): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))")
+                return fail(.notSupported, "\(itf.displayName): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))")
             }
             if let r = rx, !caps.rxFilters.contains(r), let wider = caps.rxFilters.first(where: { rxCovers($0, r) }) {
                 notes.append("\(targetProvider!.label) does not list rx \(r); its driver may widen it to \(wider)")
             } else if let r = rx, !caps.rxFilters.contains(r) {
-                return fail(.notSupported, "\(itf.name): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))")
+                return fail(.notSupported, "\(itf.displayName): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))")
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {
-            return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider to configure")
+            return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider to configure")
         }
         let target = Config(provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
                             flags: desired.flags ?? current.flags)
 
         // What would be sent, and what a rollback would send back, must have numbers.
         if let u = unknownName(tx: tx, rx: rx, flags: desired.flags) {
-            return fail(.notSupported, "\(itf.name): the \(u) cannot be sent: tsctl does not know its number; give --tx and --rx")
+            return fail(.notSupported, "\(itf.displayName): the \(u) cannot be sent: tsctl does not know its number; give --tx and --rx")
         }
         var change = TsconfigChange()
         if switching, let w = wanted { change.provider = ProviderID(phcIndex: UInt32(w.phcIndex), qualifier: w.qualifier.kernelValue) }
@@ -202,10 +202,10 @@ public enum Planner {
         if viaIoctl, change != TsconfigChange() {
             // SIOCSHWTSTAMP always carries all three.
             guard let t = target.txType, let r = target.rxFilter else {
-                return fail(.needsConfig, "\(itf.name): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
+                return fail(.needsConfig, "\(itf.displayName): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
             }
             guard let ti = txIndex(t), let ri = rxIndex(r), let fb = flagBits(target.flags ?? []) else {
-                return fail(.notSupported, "\(itf.name): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx")
+                return fail(.notSupported, "\(itf.displayName): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx")
             }
             change.txType = ti
             change.rxFilter = ri
@@ -213,7 +213,7 @@ public enum Planner {
         }
         if known, change != TsconfigChange(),
            let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags) {
-            return fail(.notSupported, "\(itf.name): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed")
+            return fail(.notSupported, "\(itf.displayName): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed")
         }
         if !known && change != TsconfigChange() {
             notes.append("its configuration cannot be read back, so if the change fails it cannot be rolled back")
@@ -241,7 +241,7 @@ public enum Planner {
             for itf in matched {
                 if let first = owner[itf.name] {
                     errors.append(PlanError(kind: .conflict, interface: itf.name,
-                                            message: "\(itf.name) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"))
+                                            message: "\(itf.displayName) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"))
                     continue
                 }
                 owner[itf.name] = entry
