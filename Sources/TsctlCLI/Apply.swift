@@ -51,7 +51,16 @@ struct ApplyCommand: ParsableCommand {
         let state = try loadDesiredState(file)
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
-        let (snap, plans) = try planOrWait(state, session)
+        // A signal from here on is noted and acted on where nothing is half
+        // done: while waiting, between interfaces, after a verification.
+        if !options.dryRun || wait > 0 { Signals.deferTermination() }
+        var (snap, plans) = try planOrWait(state, session)
+        if !options.dryRun {
+            // Locked, then planned again from what no other tsctl can now change.
+            let mine = snap.interfaces.filter { i in plans.contains { $0.interface == i.name } }
+            try session.lock(mine, purpose: "apply\(keep ? " --keep" : "") \(OSString.escaped(file))", keep: keep)
+            (snap, plans) = try planOrWait(state, session)
+        }
         let changes = plans.filter { !$0.isNoOp }
         for p in plans {
             for n in p.notes { print("\(InterfaceName.display(p.interface)): note: \(n)") }
@@ -81,6 +90,11 @@ struct ApplyCommand: ParsableCommand {
             let (plans, errors) = Planner.plan(state, snap)
             if errors.isEmpty { return (snap, plans) }
             let missing = errors.allSatisfy { $0.kind == .noSuchInterface || $0.kind == .noSuchProvider }
+            if Signals.pending != 0 {
+                let waitingFor = errors.map(\.message).joined(separator: "; ")
+                throw TsctlFailure(.stopped(by: Signals.pending),
+                                   "stopped by \(Signals.name(Signals.pending)) while waiting for: \(waitingFor); nothing was changed")
+            }
             if missing && now() < deadline {
                 usleep(200_000)
                 continue
@@ -104,6 +118,10 @@ struct ApplyCommand: ParsableCommand {
         // The first apply is done: a Type=notify unit may now start what it orders before.
         SystemdNotify.send("READY=1\nSTATUS=keeping \(file) applied")
         while true {
+            if Signals.pending != 0 {
+                throw TsctlFailure(.stopped(by: Signals.pending),
+                                   "stopped by \(Signals.name(Signals.pending)); no change was under way")
+            }
             let event: [String]?
             do { event = try monitor.next(timeoutMilliseconds: Int32(interval * 1000)) } catch {
                 log("link events: \(error); re-checking")
@@ -125,9 +143,20 @@ struct ApplyCommand: ParsableCommand {
                 log("not re-applying: \(f.message)")
                 continue
             }
+            do {
+                // An interface that came back has a new ifindex, so a new lock.
+                try session.lock(snap.interfaces.filter { i in drifted.contains { $0.interface == i.name } },
+                                 purpose: "apply --keep \(OSString.escaped(file))", keep: true)
+            } catch let f as TsctlFailure {
+                log("not re-applying: \(f.message)")
+                continue
+            }
             let outcome = session.applyAll(drifted)
             for line in outcome.report.split(separator: "\n") { log("re-applied: \(line)") }
-            if let f = outcome.failure { log(f.message) }
+            if let f = outcome.failure {
+                log(f.message)
+                if Signals.pending != 0 { throw f }
+            }
         }
     }
 

@@ -20,6 +20,10 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case nothingToDo = 10
     case kernelError = 11
     case refused = 12
+    case busy = 13
+    case hangup = 129
+    case interrupted = 130
+    case terminated = 143
 
     public var meaning: String {
         switch self {
@@ -36,11 +40,22 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .nothingToDo: return "apply: everything was already in the requested state"
         case .kernelError: return "unexpected kernel or system error, or standard output closed or not writable"
         case .refused: return "refused: a PTP daemon uses the interface or its clocks (--force overrides)"
+        case .busy: return "busy: another tsctl is changing the interface or keeps it applied (--keep)"
+        case .hangup: return "stopped by SIGHUP after finishing or rolling back what was under way (reported)"
+        case .interrupted: return "stopped by SIGINT (Ctrl-C), likewise"
+        case .terminated: return "stopped by SIGTERM, likewise"
         }
     }
 
     public static var table: String {
-        allCases.map { "  \(String($0.rawValue).count == 1 ? " " : "")\($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+        allCases.map { "  \(String(repeating: " ", count: 3 - String($0.rawValue).count))\($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+    }
+}
+
+extension ExitStatus {
+    /// 128 + the signal number, as a shell reports a process a signal ended.
+    public static func stopped(by sig: Int32) -> ExitStatus {
+        ExitStatus(rawValue: 128 + sig) ?? .terminated
     }
 }
 

@@ -4,6 +4,9 @@ import TsctlInventory
 import TsctlNetlink
 import TsctlPlan
 import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A table of kernel names (a string set), so --help and completion list them.
 protocol KernelNameTable { static var names: [String] { get } }
@@ -101,7 +104,15 @@ struct SetCommand: ParsableCommand {
                               flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
-        let snap = try session.snapshot([interface])
+        var snap = try session.snapshot([interface])
+        if !options.dryRun, let first = snap.interfaces.first {
+            // From here a signal waits until the change is verified and reported.
+            Signals.deferTermination()
+            // Locked, then read again: the state planned from (and rolled back
+            // to) is the one no other tsctl can change under us.
+            try session.lock([first], purpose: "set \(first.displayName)", keep: false)
+            snap = try session.snapshot([interface])
+        }
         guard let itf = snap.interfaces.first else { throw TsctlFailure(.noSuchDevice, "no such interface: \(InterfaceName.display(interface))") }
         let plan: InterfacePlan
         switch Planner.plan(itf, desired, features: snap.kernel.features) {
@@ -183,10 +194,23 @@ final class ChangeSession {
 
     /// Applies in order; on a failure rolls back every interface already
     /// changed (and the failed one), newest first, and verifies that too.
+    /// SIGINT/SIGTERM/SIGHUP (deferred by Signals) never cut a change short:
+    /// a request sent is verified; then, with interfaces still to go, what was
+    /// changed is rolled back (all or nothing), and the outcome is reported
+    /// with exit 128 + the signal number.
     func applyAll(_ plans: [InterfacePlan]) -> Outcome {
         var lines: [String] = []
         var done: [InterfacePlan] = []
+        func report() -> String { lines.map { $0 + "\n" }.joined() }
         for plan in plans {
+            if Signals.pending != 0 {
+                let sig = Signals.pending
+                let complete = rollBack(done, &lines)
+                let what = done.isEmpty ? "nothing was changed"
+                    : complete ? "\(done.count) interface(s) rolled back and verified" : "the rollback is incomplete; see above"
+                return Outcome(report: report(), failure: TsctlFailure(complete ? .stopped(by: sig) : .rollbackIncomplete,
+                                                                        "stopped by \(Signals.name(sig)) before \(InterfaceName.display(plan.interface)) was changed; \(what)"))
+            }
             switch applier.apply(plan) {
             case .success(let o):
                 lines.append("\(InterfaceName.display(o.interface)): \(o.state.rawValue): \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
@@ -199,17 +223,11 @@ final class ChangeSession {
                     lines.append("\(InterfaceName.display(plan.interface)): the kernel changed it before refusing")
                     done.append(plan)
                 }
-                var complete = true
-                for p in done.reversed() {
-                    switch applier.rollback(p) {
-                    case .success(let o): lines.append("\(InterfaceName.display(o.interface)): rolled back: \(o.final ?? o.message)")
-                    case .failure(let rf):
-                        complete = false
-                        lines.append("\(InterfaceName.display(p.interface)): ROLLBACK FAILED: \(rf.text)")
-                    }
-                }
+                let complete = rollBack(done, &lines)
                 let status: ExitStatus
-                if !complete { status = .rollbackIncomplete } else if done.isEmpty && f.isPermission { status = .permissionDenied } else if done.isEmpty && f.isNotSupported { status = .notSupported } else { status = .rolledBack }
+                if !complete { status = .rollbackIncomplete } else if done.isEmpty && f.isPermission {
+                    status = .permissionDenied
+                } else if done.isEmpty && f.isNotSupported { status = .notSupported } else { status = .rolledBack }
                 let summary: String
                 switch status {
                 case .rollbackIncomplete: summary = "the change failed and the rollback is incomplete; see above"
@@ -217,9 +235,58 @@ final class ChangeSession {
                 case .permissionDenied: summary = "permission denied: setting timestamping needs CAP_NET_ADMIN; nothing was changed"
                 default: summary = "\(f.text); nothing was changed"
                 }
-                return Outcome(report: lines.map { $0 + "\n" }.joined(), failure: TsctlFailure(status, summary))
+                return Outcome(report: report(), failure: TsctlFailure(status, summary))
             }
         }
-        return Outcome(report: lines.map { $0 + "\n" }.joined(), failure: nil)
+        if Signals.pending != 0 {
+            let sig = Signals.pending
+            return Outcome(report: report(), failure: TsctlFailure(.stopped(by: sig),
+                "stopped by \(Signals.name(sig)) after the change above was made and verified"))
+        }
+        return Outcome(report: report(), failure: nil)
+    }
+
+    /// Restores `done`, newest first; false when a rollback failed.
+    private func rollBack(_ done: [InterfacePlan], _ lines: inout [String]) -> Bool {
+        var complete = true
+        for p in done.reversed() {
+            switch applier.rollback(p) {
+            case .success(let o): lines.append("\(InterfaceName.display(o.interface)): rolled back: \(o.final ?? o.message)")
+            case .failure(let rf):
+                complete = false
+                lines.append("\(InterfaceName.display(p.interface)): ROLLBACK FAILED: \(rf.text)")
+            }
+        }
+        return complete
+    }
+
+    /// The locks this session holds, by ifindex (kept until the process ends).
+    private var locks: [UInt32: InterfaceLock] = [:]
+
+    /// Takes the lock of each interface before it is changed (see
+    /// InterfaceLock): a one-off writer waits up to 10 s for another, a
+    /// `--keep` instance refuses at once. Exit 13 when it cannot.
+    func lock(_ itfs: [InterfaceSnapshot], purpose: String, keep: Bool) throws {
+        for itf in itfs where locks[UInt32(itf.ifindex)] == nil {
+            do {
+                locks[UInt32(itf.ifindex)] = try InterfaceLock.acquire(ifindex: UInt32(itf.ifindex), purpose: purpose, keep: keep,
+                                                                       waitSeconds: 10) { holder in
+                    Sys.printError("tsctl: waiting up to 10 s for \(holder), which is changing \(itf.displayName)")
+                }
+            } catch {
+                switch error {
+                case .busy(let holder, let keeps):
+                    let why = keeps ? "keeps it applied" : keep ? "is changing it" : "is still changing it after 10 s"
+                    throw TsctlFailure(.busy, "\(itf.displayName) is locked: \(holder) \(why); nothing was changed")
+                case .interrupted(let sig):
+                    throw TsctlFailure(.stopped(by: sig), "stopped by \(Signals.name(sig)) while waiting for the lock of \(itf.displayName); nothing was changed")
+                case .system(let e):
+                    throw TsctlFailure(e.errno == EACCES || e.errno == EPERM ? .permissionDenied : .kernelError,
+                                       "cannot take the lock of \(itf.displayName): \(e); nothing was changed")
+                case .unsafeDirectory(let why):
+                    throw TsctlFailure(.kernelError, "cannot take the lock of \(itf.displayName): \(why); nothing was changed")
+                }
+            }
+        }
     }
 }

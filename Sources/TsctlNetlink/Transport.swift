@@ -54,7 +54,8 @@ public final class LibnlSocket: NetlinkTransport {
         var p = pollfd(fd: nl_socket_get_fd(sk), events: Int16(POLLIN), revents: 0)
         while true {
             let r = poll(&p, 1, milliseconds)
-            if r < 0 && errno == EINTR { continue }
+            // A signal tsctl defers (Signals) ends the wait: its loop acts on it.
+            if r < 0 && errno == EINTR && Signals.pending == 0 { continue }
             return r > 0
         }
     }

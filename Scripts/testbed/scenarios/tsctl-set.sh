@@ -34,6 +34,10 @@ if tb_kernel_ge 6 14; then
 	tb_step carry set - tsctl set eth0 --source phc:1 --rx ptpv2-l2-event
 	tb_tx carry eth0
 	tb_inspect carry eth0
+	# SIGTERM between the request and its verification (the test hook holds tsctl
+	# there for 2 s): the change is verified and reported, then tsctl exits 143.
+	tb_step sigterm set - sh -c 'TSCTL_TEST_PAUSE_AFTER_SEND=2 tsctl set eth0 --source mac --tx on --rx all & p=$!; sleep 1; kill -TERM $p; wait $p'
+	tb_inspect sigterm eth0
 else
 	# 6.12 advertises and configures the MAC. 6.1 reports the PHY first, and this MAC
 	# driver (no mac_keeps_ioctl) passes SIOCSHWTSTAMP on to the PHY.
@@ -76,6 +80,11 @@ expectations() {
 @sid to-mac eth0.active.rx_filter = all
 @sid to-mac eth0.tx = mac
 @sid again step:set.rc = 0
+@sid sigterm step:set.rc = 143
+@sid sigterm step:set.out ~ applied, verified
+@sid sigterm step:set.out ~ stopped by SIGTERM after the change above was made and verified
+@sid sigterm eth0.active.phc_index = 0
+@sid sigterm eth0.active.rx_filter = all
 @sid dry step:set.rc = 0
 @sid dry step:set.out ~ phy
 @sid dry eth0.active.phc_index = 0
