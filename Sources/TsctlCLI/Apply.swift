@@ -17,7 +17,10 @@ struct ApplyCommand: ParsableCommand {
             tx and rx are within each provider's capabilities); then the plan is applied in \
             file order and verified; on any failure every interface already changed is \
             rolled back and the rollback verified. Exit 0 applied, 10 nothing to do, 7 failed \
-            and rolled back, 8 rollback incomplete, 9 timed out waiting (--wait). The file \
+            and rolled back, 8 rollback incomplete, 9 timed out waiting (--wait), 13 another \
+            tsctl holds an interface (a --keep instance holds its interfaces while it runs), \
+            130/143 stopped by SIGINT/SIGTERM after finishing or undoing the change under \
+            way. The file \
             format is in docs/desired-state.md; `tsctl check --expect FILE` verifies the same \
             file without changing anything.
             """

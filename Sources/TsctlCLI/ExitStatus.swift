@@ -31,7 +31,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .checkFailed: return "check found a problem (an error; with --strict also a warning)"
         case .usage: return "usage error: unknown option, bad value, malformed interface name"
         case .badInputFile: return "an input file cannot be read, is not a regular file, is over 16 MiB or is invalid"
-        case .noSuchDevice: return "no such interface, provider or PHC"
+        case .noSuchDevice: return "no such interface, network namespace, provider or PHC"
         case .notSupported: return "not supported by this kernel or driver"
         case .permissionDenied: return "permission denied (set/apply need CAP_NET_ADMIN, probe needs root)"
         case .rolledBack: return "a change failed and everything already changed was rolled back"
@@ -40,10 +40,10 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .nothingToDo: return "apply: everything was already in the requested state"
         case .kernelError: return "unexpected kernel or system error, or standard output closed or not writable"
         case .refused: return "refused: a PTP daemon uses the interface or its clocks (--force overrides)"
-        case .busy: return "busy: another tsctl is changing the interface or keeps it applied (--keep)"
-        case .hangup: return "stopped by SIGHUP after finishing or rolling back what was under way (reported)"
-        case .interrupted: return "stopped by SIGINT (Ctrl-C), likewise"
-        case .terminated: return "stopped by SIGTERM, likewise"
+        case .busy: return "busy: another tsctl changes the interface or keeps it applied (--keep)"
+        case .hangup: return "stopped by SIGHUP after finishing or undoing a change under way"
+        case .interrupted: return "stopped by SIGINT (Ctrl-C) after finishing or undoing a change under way"
+        case .terminated: return "stopped by SIGTERM after finishing or undoing a change under way"
         }
     }
 

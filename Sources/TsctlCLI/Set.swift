@@ -59,7 +59,10 @@ struct SetCommand: ParsableCommand {
             turns the old one off and starts the new one from tx off, rx none, so tsctl \
             carries the current tx/rx over unless you give them). The result is read back \
             and verified; if verification fails the previous provider and configuration \
-            are restored. When the interface is already as asked, nothing is sent. \
+            are restored. When the interface is already as asked, nothing is sent. Another \
+            tsctl changing the interface is waited for up to 10 s (exit 13 after; at once \
+            when an apply --keep holds it). SIGINT/SIGTERM wait until the change is \
+            verified and reported (exit 130/143). \
             Needs CAP_NET_ADMIN. Before Linux 6.14 only tx/rx can be set (SIOCSHWTSTAMP).
             """
     )

@@ -173,10 +173,11 @@ extension Sys {
     /// `ip netns exec` does, so /sys/class/net shows its interfaces.
     public static func enterNetworkNamespace(_ name: String) throws(SystemError) {
         let path = name.hasPrefix("/") ? name : "/run/netns/\(name)"
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SystemError("open(\(path))", errno) }
+        // O_NONBLOCK: a FIFO given as the namespace must not block.
+        let fd = OSString.withCString(path) { open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
+        guard fd >= 0 else { throw SystemError("open(\(OSString.escaped(path)))", errno) }
         defer { close(fd) }
-        if setns(fd, 0x4000_0000) < 0 { throw SystemError("setns(\(path), CLONE_NEWNET)", errno) }  // CLONE_NEWNET
+        if setns(fd, 0x4000_0000) < 0 { throw SystemError("setns(\(OSString.escaped(path)), CLONE_NEWNET)", errno) }  // CLONE_NEWNET
         if unshare(0x0002_0000) < 0 { throw SystemError("unshare(CLONE_NEWNS)", errno) }  // CLONE_NEWNS
         // Keep our mounts from propagating back, then replace /sys with this namespace's.
         if mount("none", "/", nil, UInt(MS_REC | MS_SLAVE), nil) < 0 { throw SystemError("mount(/, MS_SLAVE)", errno) }
