@@ -22,6 +22,12 @@ public enum Signals {
     }
 
     public static func deferTermination() {
+        // A parent may have started tsctl with these blocked (a blocked SIGTERM
+        // would never end `apply --keep`): tsctl handles them, so it takes them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in
