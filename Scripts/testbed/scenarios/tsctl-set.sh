@@ -35,8 +35,11 @@ if tb_kernel_ge 6 14; then
 	tb_tx carry eth0
 	tb_inspect carry eth0
 	# SIGTERM between the request and its verification (the test hook holds tsctl
-	# there for 2 s): the change is verified and reported, then tsctl exits 143.
-	tb_step sigterm set - sh -c 'TSCTL_TEST_PAUSE_AFTER_SEND=2 tsctl set eth0 --source mac --tx on --rx all & p=$!; sleep 1; kill -TERM $p; wait $p'
+	# there for 3 s and says so): the change is verified and reported, then tsctl
+	# exits 143.
+	tb_step sigterm set - sh -c 'TSCTL_TEST_PAUSE_AFTER_SEND=3 tsctl set eth0 --source mac --tx on --rx all >/tmp/sig.out 2>&1 & p=$!
+		i=0; until grep -q "test hook: pausing" /tmp/sig.out || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -TERM $p; wait $p; r=$?; cat /tmp/sig.out; exit $r'
 	tb_inspect sigterm eth0
 else
 	# 6.12 advertises and configures the MAC. 6.1 reports the PHY first, and this MAC
