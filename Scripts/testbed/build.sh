@@ -11,7 +11,7 @@ tb_build_kmod() { # SUITE KVER
 	hash=$( (cat "$TB_KMOD_SRC"/Kbuild "$TB_KMOD_SRC"/*.c; echo "$ver") | md5sum | cut -d' ' -f1)
 	TB_KMOD=$out/tsctl_testdev.ko
 	if [ -f "$TB_KMOD" ] && [ "$(cat "$out/.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
-	rm -rf "$out"; mkdir -p "$out"
+	tb_rmtree "$out"; mkdir -p "$out"
 	local log=$out/build.log
 	tb_log "building tsctl_testdev for $suite ($ver)"
 	case $suite in
@@ -25,7 +25,7 @@ tb_build_kmod() { # SUITE KVER
 	*)
 		tb_fetch_chroot "$suite" "$ver"
 		local bdir=$CHROOT/build/tsctl_testdev
-		rm -rf "$bdir"; mkdir -p "$bdir"
+		tb_rmtree "$bdir"; mkdir -p "$bdir"
 		cp "$TB_KMOD_SRC"/Kbuild "$TB_KMOD_SRC"/*.c "$bdir/"
 		# objtool needs /proc; mount it in a private mount namespace only.
 		unshare -m --propagation private sh -c '

@@ -95,10 +95,13 @@ tb_fetch_chroot() { # SUITE KVER
 	if [ -f "$dir/.ready" ] && [ "$(cat "$dir/.ready")" = "$ver" ]; then return 0; fi
 	tb_fetch_debootstrap
 	local hdr="linux-headers-$ver"
-	rm -rf "$dir"; mkdir -p "$(dirname "$dir")"
+	tb_rmtree "$dir"; mkdir -p "$(dirname "$dir")"
 	tb_log "debootstrap $suite chroot with $hdr (about a minute)"
 	local ds=$TB_CACHE/debootstrap
-	if ! DEBOOTSTRAP_DIR=$ds/usr/share/debootstrap "$ds/usr/sbin/debootstrap" --variant=minbase \
+	# debootstrap mounts /proc and /sys in the chroot: in a private mount namespace they
+	# go away with it, even when the run is interrupted.
+	if ! DEBOOTSTRAP_DIR=$ds/usr/share/debootstrap unshare -m --propagation private \
+		"$ds/usr/sbin/debootstrap" --variant=minbase \
 		--keyring="$ds/usr/share/keyrings/debian-archive-keyring.gpg" \
 		--include="make,kmod,xz-utils,$hdr" "$suite" "$dir" "$(tb_mirror)" \
 		>"$TB_CACHE/chroot/$suite.log" 2>&1; then

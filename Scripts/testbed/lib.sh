@@ -22,6 +22,27 @@ tb_die() {
 	exit 2
 }
 
+# Removes DIR like rm -rf, but never through a mount point: a run interrupted while a
+# chroot had /proc or /sys mounted (in the host's namespace, by an older bed) leaves them
+# there, and rm -rf would walk into the host's /proc and /sys. Mounts at or under DIR are
+# unmounted first (deepest first); if one stays, the bed stops and names it.
+tb_rmtree() { # DIR
+	local dir=$1 real mp left
+	[ -e "$dir" ] || return 0
+	real=$(readlink -f "$dir")
+	[ -n "$real" ] && [ "$real" != / ] || tb_die "refusing to remove '$dir'"
+	# Field 5 of mountinfo is the mount point, with spaces etc. as octal escapes.
+	while read -r mp; do
+		umount "$mp" 2>/dev/null || umount -l "$mp" 2>/dev/null || true
+	done < <(awk -v d="$real" '{ m = $5; gsub(/\\040/, " ", m)
+		if (m == d || index(m, d "/") == 1) print length(m) "\t" m }' /proc/self/mountinfo |
+		sort -rn | cut -f2-)
+	left=$(awk -v d="$real" '{ m = $5; gsub(/\\040/, " ", m)
+		if (m == d || index(m, d "/") == 1) print m }' /proc/self/mountinfo)
+	[ -z "$left" ] || tb_die "cannot unmount what an earlier interrupted run left mounted under $real: $(printf '%s ' $left)(unmount it by hand, then run again)"
+	rm -rf --one-file-system "$dir"
+}
+
 # Builds tsctl the one way every script does, unless TSCTL_BIN names a binary.
 tb_tsctl_build() {
 	[ -z "$TSCTL_BIN" ] || return 0
@@ -169,7 +190,7 @@ tb_unpack() { # DIR DEB...
 	local want
 	want=$(printf '%s\n' "$@" | xargs -n1 basename | sort | md5sum | cut -d' ' -f1)
 	if [ -f "$dir/.unpacked" ] && [ "$(cat "$dir/.unpacked")" = "$want" ]; then return 0; fi
-	rm -rf "$dir"; mkdir -p "$dir"
+	tb_rmtree "$dir"; mkdir -p "$dir"
 	local d
 	for d in "$@"; do dpkg-deb -x "$d" "$dir"; done
 	printf '%s\n' "$want" >"$dir/.unpacked"
