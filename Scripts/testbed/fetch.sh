@@ -2,7 +2,7 @@
 # idempotent and reuses what an earlier run left in $TB_CACHE.
 # shellcheck shell=bash
 
-TB_SUITES=(sid trixie-backports trixie bookworm-backports bookworm)
+TB_SUITES=(sid trixie-backports trixie bookworm-backports bookworm bullseye)
 
 tb_fetch_lists() {
 	local s
@@ -87,10 +87,11 @@ tb_fetch_debootstrap() {
 	tb_unpack "$TB_CACHE/debootstrap" "${debs[@]}"
 }
 
-# A minimal chroot of SUITE with the compiler and headers that built its kernel.
-# Sets CHROOT.
-tb_fetch_chroot() { # SUITE KVER
-	local suite=$1 ver=$2 dir=$TB_CACHE/chroot/$1
+# A minimal chroot of SUITE with the compiler and headers that built its kernel; the
+# headers may come from EXTRA (a backports suite, whose gcc-N-for-host brings no plain
+# "as": binutils is named). Sets CHROOT.
+tb_fetch_chroot() { # NAME SUITE KVER [EXTRA]
+	local suite=$2 ver=$3 extra=${4:-} dir=$TB_CACHE/chroot/$1
 	CHROOT=$dir
 	if [ -f "$dir/.ready" ] && [ "$(cat "$dir/.ready")" = "$ver" ]; then return 0; fi
 	tb_fetch_debootstrap
@@ -103,9 +104,10 @@ tb_fetch_chroot() { # SUITE KVER
 	if ! DEBOOTSTRAP_DIR=$ds/usr/share/debootstrap unshare -m --propagation private \
 		"$ds/usr/sbin/debootstrap" --variant=minbase \
 		--keyring="$ds/usr/share/keyrings/debian-archive-keyring.gpg" \
-		--include="make,kmod,xz-utils,$hdr" "$suite" "$dir" "$(tb_mirror)" \
-		>"$TB_CACHE/chroot/$suite.log" 2>&1; then
-		tail -n 30 "$TB_CACHE/chroot/$suite.log" >&2
+		${extra:+--extra-suites="$extra"} \
+		--include="make,kmod,xz-utils,binutils,$hdr" "$suite" "$dir" "$(tb_mirror)" \
+		>"$TB_CACHE/chroot/$1.log" 2>&1; then
+		tail -n 30 "$TB_CACHE/chroot/$1.log" >&2
 		[ -f "$dir/debootstrap/debootstrap.log" ] && tail -n 30 "$dir/debootstrap/debootstrap.log" >&2
 		tb_die "debootstrap of the $suite build chroot failed"
 	fi

@@ -9,11 +9,18 @@ TB_CACHE=${TSCTL_CACHE:-$HOME/.cache/tsctl}/testbed
 TSCTL_BIN=${TSCTL_BIN:-}
 # Kernels in the order they are tried: newest first. A kernel is a Debian suite (the
 # kernel its linux-image-amd64 points at) or NAME pinned to one series of a suite.
+# TB_KNOWN_KERNELS can be named with -k; TB_ALL_KERNELS run by default (those whose
+# scenarios all pass).
+TB_KNOWN_KERNELS=(sid bpo-7 bpo-6.19 bpo-6.16 trixie bookworm bullseye)
 TB_ALL_KERNELS=(sid bpo-6.16 trixie bookworm)
 
 # The suite a kernel comes from, and the series it is pinned to (empty: the suite's own).
-tb_kernel_suite() { case $1 in bpo-6.16) echo trixie-backports ;; *) echo "$1" ;; esac; }
-tb_kernel_series() { case $1 in bpo-6.16) echo 6.16 ;; *) echo ;; esac; }
+# bpo-7 is the newest 7.x series trixie-backports carries (newer than sid's when the
+# backports run ahead).
+tb_kernel_suite() { case $1 in bpo-*) echo trixie-backports ;; *) echo "$1" ;; esac; }
+tb_kernel_series() { case $1 in bpo-*) echo "${1#bpo-}" ;; *) echo ;; esac; }
+# The suite whose chroot builds the test module, and the suite its headers come from.
+tb_kernel_chroot_suite() { case $1 in bpo-*) echo trixie ;; *) echo "$1" ;; esac; }
 
 tb_log() { printf '[testbed] %s\n' "$*" >&2; }
 tb_die() {
@@ -136,8 +143,8 @@ tb_kernel_release() { # KERNEL
 	suite=$(tb_kernel_suite "$1") series=$(tb_kernel_series "$1")
 	if [ -n "$series" ]; then
 		dep=$(tb_apt "$suite" apt-cache pkgnames "linux-image-$series." 2>/dev/null |
-			sed -n "s/^linux-image-\(${series//./\\.}\.[0-9][0-9]*+deb[0-9]*-amd64\)$/\1/p" | sort -V | tail -n1)
-		[ -n "$dep" ] || tb_die "the mirror's $suite carries no $series kernel (linux-image-$series.*-amd64): kernel $1 cannot be tested"
+			sed -En "s/^linux-image-(${series//./\\.}(\.[0-9]+)+\+deb[0-9]*-amd64)$/\1/p" | sort -V | tail -n1)
+		[ -n "$dep" ] || tb_die "NOT TESTED: kernel $1: the mirror's $suite no longer carries a $series series (linux-image-$series.*-amd64)"
 	else
 		dep=$(tb_apt "$suite" apt-cache depends linux-image-amd64 2>/dev/null |
 			sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -n1)
