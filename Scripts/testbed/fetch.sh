@@ -43,9 +43,16 @@ tb_fetch_kernel() { # KERNEL
 	local suite debs=() ver
 	suite=$(tb_kernel_suite "$1")
 	ver=$(tb_kernel_release "$1")
-	if tb_apt "$suite" apt-cache show --no-all-versions "linux-binary-unsigned-$ver" >/dev/null 2>&1; then
+	local has
+	has() { tb_apt "$suite" apt-cache show --no-all-versions "$1" 2>/dev/null | grep -q "^Package:"; }
+	if has "linux-binary-unsigned-$ver" || has "linux-binary-$ver"; then
 		# Newer layout: the image package is a metapackage; binary and modules are split.
-		mapfile -t debs < <(tb_download "$suite" "linux-binary-unsigned-$ver" "linux-modules-$ver" "linux-base-$ver")
+		# A suite may keep an older series' signed binary without its modules.
+		has "linux-modules-$ver" ||
+			tb_die "NOT TESTED: kernel $1: the mirror's $suite keeps linux-image-$ver but not linux-modules-$ver (its drivers)"
+		local bin=linux-binary-unsigned-$ver
+		has "$bin" || bin=linux-binary-$ver
+		mapfile -t debs < <(tb_download "$suite" "$bin" "linux-modules-$ver" "linux-base-$ver")
 	else
 		mapfile -t debs < <(tb_download "$suite" "linux-image-$ver")
 	fi
