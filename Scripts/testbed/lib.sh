@@ -12,7 +12,7 @@ TSCTL_BIN=${TSCTL_BIN:-}
 # TB_KNOWN_KERNELS can be named with -k; TB_ALL_KERNELS run by default (those whose
 # scenarios all pass).
 TB_KNOWN_KERNELS=(sid bpo-7 bpo-6.19 bpo-6.16 trixie bookworm bullseye)
-TB_ALL_KERNELS=(sid bpo-6.16 trixie bookworm)
+TB_ALL_KERNELS=(sid bpo-7 bpo-6.16 trixie bookworm bullseye)
 
 # The suite a kernel comes from, and the series it is pinned to (empty: the suite's own).
 # bpo-7 is the newest 7.x series trixie-backports carries (newer than sid's when the
