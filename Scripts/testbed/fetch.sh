@@ -44,7 +44,8 @@ tb_fetch_kernel() { # KERNEL
 	suite=$(tb_kernel_suite "$1")
 	ver=$(tb_kernel_release "$1")
 	local has
-	has() { tb_apt "$suite" apt-cache show --no-all-versions "$1" 2>/dev/null | grep -q "^Package:"; }
+	# (grep -q would close the pipe early: apt-cache dies of SIGPIPE and pipefail says no)
+	has() { tb_apt "$suite" apt-cache show --no-all-versions "$1" 2>/dev/null | grep -c "^Package:" >/dev/null; }
 	if has "linux-binary-unsigned-$ver" || has "linux-binary-$ver"; then
 		# Newer layout: the image package is a metapackage; binary and modules are split.
 		# A suite may keep an older series' signed binary without its modules.
