@@ -3,7 +3,7 @@
 # previous provider and config back), "already as asked", --dry-run. Before 6.14 only
 # tx/rx can be set; a provider choice is refused as unsupported.
 DESCRIPTION="tsctl set: provider switch, refused config and rollback, dry run"
-KERNELS="sid trixie bookworm"
+KERNELS="sid bpo-7 trixie bookworm"
 QEMU_ARGS=""
 
 guest_script() {
@@ -67,36 +67,36 @@ GUEST
 
 expectations() {
 	cat <<'EXPECT'
-@sid to-phy step:set.rc = 0
-@sid to-phy eth0.active.phc_index = 1
-@sid to-phy eth0.active.tx_type = on
-@sid to-phy eth0.active.rx_filter = ptpv2-event
-@sid to-phy eth0.tx = phy
-@sid refused step:set.rc = 7
-@sid refused step:set.out ~ out of range|ERANGE
-@sid refused eth0.active.phc_index = 1
-@sid refused eth0.active.tx_type = on
-@sid refused eth0.active.rx_filter = ptpv2-event
-@sid refused eth0.tx = phy
-@sid to-mac step:set.rc = 0
-@sid to-mac eth0.active.phc_index = 0
-@sid to-mac eth0.active.rx_filter = all
-@sid to-mac eth0.tx = mac
-@sid again step:set.rc = 0
+@sid @bpo-7 to-phy step:set.rc = 0
+@sid @bpo-7 to-phy eth0.active.phc_index = 1
+@sid @bpo-7 to-phy eth0.active.tx_type = on
+@sid @bpo-7 to-phy eth0.active.rx_filter = ptpv2-event
+@sid @bpo-7 to-phy eth0.tx = phy
+@sid @bpo-7 refused step:set.rc = 7
+@sid @bpo-7 refused step:set.out ~ out of range|ERANGE
+@sid @bpo-7 refused eth0.active.phc_index = 1
+@sid @bpo-7 refused eth0.active.tx_type = on
+@sid @bpo-7 refused eth0.active.rx_filter = ptpv2-event
+@sid @bpo-7 refused eth0.tx = phy
+@sid @bpo-7 to-mac step:set.rc = 0
+@sid @bpo-7 to-mac eth0.active.phc_index = 0
+@sid @bpo-7 to-mac eth0.active.rx_filter = all
+@sid @bpo-7 to-mac eth0.tx = mac
+@sid @bpo-7 again step:set.rc = 0
 @sid sigterm step:set.rc = 143
 @sid sigterm step:set.out ~ applied, verified
 @sid sigterm step:set.out ~ stopped by SIGTERM after the change above was made and verified
 @sid sigterm eth0.active.phc_index = 0
 @sid sigterm eth0.active.rx_filter = all
-@sid dry step:set.rc = 0
-@sid dry step:set.out ~ phy
-@sid dry eth0.active.phc_index = 0
-@sid dry eth0.tx = mac
-@sid carry step:set.rc = 0
-@sid carry eth0.active.phc_index = 1
-@sid carry eth0.active.tx_type = on
-@sid carry eth0.active.rx_filter = ptpv2-l2-event
-@sid carry eth0.tx = phy
+@sid @bpo-7 dry step:set.rc = 0
+@sid @bpo-7 dry step:set.out ~ phy
+@sid @bpo-7 dry eth0.active.phc_index = 0
+@sid @bpo-7 dry eth0.tx = mac
+@sid @bpo-7 carry step:set.rc = 0
+@sid @bpo-7 carry eth0.active.phc_index = 1
+@sid @bpo-7 carry eth0.active.tx_type = on
+@sid @bpo-7 carry eth0.active.rx_filter = ptpv2-l2-event
+@sid @bpo-7 carry eth0.tx = phy
 @trixie @bookworm txrx step:set.rc = 0
 @trixie txrx eth0.ioctl.tx_type = on
 @trixie txrx eth0.ioctl.rx_filter = all
