@@ -153,8 +153,10 @@ EOF
 	tb_step kept wait - wait_for 10 active_phc eth0 1
 	tb_tx kept eth0
 	tb_inspect kept eth0
-	# Drift without a link event: the 1 s re-check puts the PHY back.
-	tb_step drift set - tsctl set eth0 --source mac --tx on --rx all
+	# While --keep holds eth0, another tsctl is refused at once (busy, exit 13).
+	tb_step busy set - tsctl set eth0 --source mac --tx on --rx all
+	# Drift without a link event, made by another tool: the 1 s re-check puts the PHY back.
+	tb_step drift set - ethtool --set-hwtimestamp-cfg eth0 index 0 qualifier precise tx on rx-filter all
 	tb_step redrift wait - wait_for 10 active_phc eth0 1
 	tb_tx redrift eth0
 	tb_inspect redrift eth0
@@ -385,6 +387,8 @@ expectations() {
 @sid @bpo-7 kept eth0.tx = phy
 @sid @bpo-7 kept eth0.tx_phc = 1
 @sid @bpo-7 kept eth0.probe.phc_index = 1
+@sid @bpo-7 busy step:set.rc = 13
+@sid @bpo-7 busy step:set.out ~ is locked
 @sid @bpo-7 drift step:set.rc = 0
 @sid @bpo-7 redrift step:wait.rc = 0
 @sid @bpo-7 redrift eth0.active.phc_index = 1
