@@ -19,8 +19,9 @@ let package = Package(
         ),
         // The commit `tsctl --version` names (see Sources/CBuildInfo/build_info.c).
         .target(name: "CBuildInfo"),
-        .target(name: "TsctlNetlink", dependencies: ["CNetlink"]),
         .target(name: "TsctlSystem", dependencies: ["CNetlink"]),
+        // TsctlSystem for OSString: interface names are bytes, not always UTF-8.
+        .target(name: "TsctlNetlink", dependencies: ["CNetlink", "TsctlSystem"]),
         .target(name: "TsctlInventory", dependencies: ["TsctlNetlink", "TsctlSystem"]),
         .target(name: "TsctlDesired", dependencies: ["TsctlInventory", "TsctlNetlink"]),
         .target(name: "TsctlPlan", dependencies: ["TsctlInventory", "TsctlDesired", "TsctlNetlink", "TsctlSystem"]),

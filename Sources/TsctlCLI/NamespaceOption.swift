@@ -1,17 +1,32 @@
 import ArgumentParser
 import TsctlInventory
 import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// --netns NAME: run in a network namespace made by `ip netns add` (needs root).
 struct NamespaceOption: ParsableArguments {
     @Option(help: ArgumentHelp("Work in this network namespace (a name from `ip netns list`, or a path).", valueName: "name"), completion: Completion.namespaces)
     var netns: String?
 
+    func validate() throws {
+        guard let netns else { return }
+        // `ip netns` names are single path components; anything else must be a path.
+        if netns.isEmpty || (!netns.hasPrefix("/") && (netns.contains("/") || netns == "." || netns == "..")) {
+            throw ValidationError("--netns \"\(OSString.escaped(netns))\": a namespace name from `ip netns list` has no \"/\"; give a path that starts with / for a namespace file")
+        }
+    }
+
     func enter() throws {
         guard let netns else { return }
+        let shown = OSString.escaped(netns)
         do { try Sys.enterNetworkNamespace(netns) } catch {
-            let status: ExitStatus = error.errno == 2 ? .noSuchDevice : (error.errno == 1 || error.errno == 13) ? .permissionDenied : .kernelError
-            throw TsctlFailure(status, "cannot enter network namespace \(netns): \(error.description)")
+            if error.call.hasPrefix("setns"), error.errno == EINVAL {
+                throw TsctlFailure(.noSuchDevice, "--netns \(shown) is not a network namespace (`ip netns list` names them); nothing was done")
+            }
+            let status: ExitStatus = error.errno == ENOENT ? .noSuchDevice : (error.errno == EPERM || error.errno == EACCES) ? .permissionDenied : .kernelError
+            throw TsctlFailure(status, "cannot enter network namespace \(shown): \(error.description)")
         }
     }
 }
@@ -19,6 +34,6 @@ struct NamespaceOption: ParsableArguments {
 /// Refuses a malformed interface name before any request is made.
 func validateInterfaceNames(_ names: [String]) throws {
     for n in names {
-        if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(n)\": \(why)") }
+        if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(InterfaceName.display(n))\": \(why)") }
     }
 }

@@ -4,6 +4,9 @@ import TsctlInventory
 import TsctlNetlink
 import TsctlPlan
 import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A table of kernel names (a string set), so --help and completion list them.
 protocol KernelNameTable { static var names: [String] { get } }
@@ -61,6 +64,9 @@ struct SetCommand: ParsableCommand {
             and verified; if verification fails the previous provider and configuration \
             are restored. When the interface is already as asked, nothing is sent (exit 10, \
             as apply). --dry-run exits as the real run would: 0 would change, 10 nothing to do. \
+            Another tsctl changing the interface is waited for up to 10 s (exit 13 after; at once \
+            when an apply --keep holds it). SIGINT/SIGTERM wait until the change is \
+            verified and reported (exit 130/143). \
             Needs CAP_NET_ADMIN. Before Linux 6.14 only tx/rx can be set (SIOCSHWTSTAMP).
             """
     )
@@ -106,18 +112,27 @@ struct SetCommand: ParsableCommand {
                               flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
-        let snap = try session.snapshot([interface])
-        guard let itf = snap.interfaces.first else { throw TsctlFailure(.noSuchDevice, "no such interface: \(interface)") }
+        var snap = try session.snapshot([interface])
+        if !options.dryRun, let first = snap.interfaces.first {
+            // From here a signal waits until the change is verified and reported.
+            Signals.deferTermination()
+            // Locked, then read again: the state planned from (and rolled back
+            // to) is the one no other tsctl can change under us.
+            try session.lock([first], purpose: "set \(first.displayName)", keep: false)
+            snap = try session.snapshot([interface])
+        }
+        guard let itf = snap.interfaces.first else { throw TsctlFailure(.noSuchDevice, "no such interface: \(InterfaceName.display(interface))") }
         let plan: InterfacePlan
         switch Planner.plan(itf, desired, features: snap.kernel.features) {
         case .success(let p): plan = p
         case .failure(let e): throw TsctlFailure(e)
         }
         let report = ChangeReport(command: "set", kernel: snap.kernel, file: nil, options: options)
+        let name = InterfaceName.display(interface)
         // A dry run ends as the real run would: 0 when it would change, 10 when nothing is to do.
         if plan.isNoOp || options.dryRun {
             report.text(plan.notes.map { "note: \($0)" })
-            report.text(["\(interface): " + (plan.isNoOp ? "\(plan.changeDescription); nothing sent" : "would change \(plan.changeDescription)")])
+            report.text(["\(name): " + (plan.isNoOp ? "\(plan.changeDescription); nothing sent" : "would change \(plan.changeDescription)")])
             let status: ExitStatus = plan.isNoOp ? .nothingToDo : .ok
             report.json([ChangeRecord(plan: plan, outcome: plan.isNoOp ? .unchanged : .wouldChange)], status, nil)
             if status != .ok { throw TsctlExit(status) }
@@ -196,7 +211,7 @@ final class ChangeSession {
         let daemons = PTPDaemons.scan().daemons
         for itf in itfs {
             if let d = Self.daemon(using: itf, among: daemons) {
-                throw TsctlFailure(.refused, "\(d.label) uses \(itf.name) or its clocks (\(d.commandLine)); stop it first or use --force")
+                throw TsctlFailure(.refused, "\(d.label) uses \(itf.displayName) or its clocks (\(d.commandLine)); stop it first or use --force")
             }
         }
     }
@@ -220,12 +235,27 @@ final class ChangeSession {
 
     /// Applies in order; on a failure rolls back every interface already
     /// changed (and the failed one), newest first, and verifies that too.
+    /// SIGINT/SIGTERM/SIGHUP (deferred by Signals) never cut a change short:
+    /// a request sent is verified; then, with interfaces still to go, what was
+    /// changed is rolled back (all or nothing), and the outcome is reported
+    /// with exit 128 + the signal number.
     func applyAll(_ plans: [InterfacePlan]) -> Outcome {
         var lines: [String] = []
         var records = plans.map { ChangeRecord(plan: $0, outcome: .notSent) }
         var done: [Int] = []
-        func line(_ itf: String, _ s: String) { lines.append("\(itf): \(s)") }
+        func line(_ itf: String, _ s: String) { lines.append("\(InterfaceName.display(itf)): \(s)") }
+        func outcome(_ failure: TsctlFailure?) -> Outcome {
+            Outcome(report: lines.map { $0 + "\n" }.joined(), records: records, failure: failure)
+        }
         for (i, plan) in plans.enumerated() {
+            if Signals.pending != 0 {
+                let sig = Signals.pending
+                let complete = rollBack(done, plans, failed: nil, &records, &lines)
+                let what = done.isEmpty ? "nothing was changed"
+                    : complete ? "\(done.count) interface(s) rolled back and verified" : "the rollback is incomplete; see above"
+                return outcome(TsctlFailure(complete ? .stopped(by: sig) : .rollbackIncomplete,
+                                            "stopped by \(Signals.name(sig)) before \(InterfaceName.display(plan.interface)) was changed; \(what)"))
+            }
             switch applier.apply(plan) {
             case .success(let o):
                 records[i].outcome = o.state == .unverified ? .unverified : o.state == .unchanged ? .unchanged : .applied
@@ -243,32 +273,20 @@ final class ChangeSession {
                 records[i].outcome = .failed
                 records[i].sent = true
                 var why = f.text
+                line(plan.interface, "failed: \(why)")
                 // A wrong result changed something; so may a refused request
                 // (the kernel switches the provider before the driver refuses).
                 if case .verification = f { done.append(i) } else if applier.changed(since: plan) {
-                    why += "; the kernel had changed it before refusing"
+                    line(plan.interface, "the kernel changed it before refusing")
+                    why += "; the kernel changed it before refusing"
                     done.append(i)
                 }
                 records[i].message = why
-                line(plan.interface, "failed: \(why)")
-                var complete = true
-                for j in done.reversed() {
-                    switch applier.rollback(plans[j]) {
-                    case .success(let o):
-                        records[j].outcome = .rolledBack
-                        records[j].rolledBack = true
-                        records[j].after = o.after
-                        records[j].message = (j == i ? why + "; " : "") + "rolled back, \(o.message)"
-                        line(o.interface, "rolled back, \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
-                    case .failure(let rf):
-                        complete = false
-                        records[j].outcome = .rollbackFailed
-                        records[j].message = (j == i ? why + "; " : "") + "rollback failed: \(rf.text)"
-                        line(plans[j].interface, "ROLLBACK FAILED: \(rf.text)")
-                    }
-                }
+                let complete = rollBack(done, plans, failed: (i, why), &records, &lines)
                 let status: ExitStatus
-                if !complete { status = .rollbackIncomplete } else if done.isEmpty && f.isPermission { status = .permissionDenied } else if done.isEmpty && f.isNotSupported { status = .notSupported } else { status = .rolledBack }
+                if !complete { status = .rollbackIncomplete } else if done.isEmpty && f.isPermission {
+                    status = .permissionDenied
+                } else if done.isEmpty && f.isNotSupported { status = .notSupported } else { status = .rolledBack }
                 let summary: String
                 switch status {
                 case .rollbackIncomplete: summary = "the change failed and the rollback is incomplete; see above"
@@ -276,9 +294,68 @@ final class ChangeSession {
                 case .permissionDenied: summary = "permission denied: setting timestamping needs CAP_NET_ADMIN; nothing was changed"
                 default: summary = "\(f.text); nothing was changed"
                 }
-                return Outcome(report: lines.map { $0 + "\n" }.joined(), records: records, failure: TsctlFailure(status, summary))
+                return outcome(TsctlFailure(status, summary))
             }
         }
-        return Outcome(report: lines.map { $0 + "\n" }.joined(), records: records, failure: nil)
+        if Signals.pending != 0 {
+            let sig = Signals.pending
+            return outcome(TsctlFailure(.stopped(by: sig), "stopped by \(Signals.name(sig)) after the change above was made and verified"))
+        }
+        return outcome(nil)
+    }
+
+    /// Restores `done` (indexes into `plans`), newest first, and records it;
+    /// false when a rollback failed. `failed`: the plan whose failure caused it.
+    private func rollBack(_ done: [Int], _ plans: [InterfacePlan], failed: (index: Int, why: String)?,
+                          _ records: inout [ChangeRecord], _ lines: inout [String]) -> Bool {
+        var complete = true
+        for j in done.reversed() {
+            let cause = failed.map { $0.index == j ? $0.why + "; " : "" } ?? ""
+            let name = InterfaceName.display(plans[j].interface)
+            switch applier.rollback(plans[j]) {
+            case .success(let o):
+                records[j].outcome = .rolledBack
+                records[j].rolledBack = true
+                records[j].after = o.after
+                records[j].message = cause + "rolled back, \(o.message)"
+                lines.append("\(name): rolled back, \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
+            case .failure(let rf):
+                complete = false
+                records[j].outcome = .rollbackFailed
+                records[j].message = cause + "rollback failed: \(rf.text)"
+                lines.append("\(name): ROLLBACK FAILED: \(rf.text)")
+            }
+        }
+        return complete
+    }
+
+    /// The locks this session holds, by ifindex (kept until the process ends).
+    private var locks: [UInt32: InterfaceLock] = [:]
+
+    /// Takes the lock of each interface before it is changed (see
+    /// InterfaceLock): a one-off writer waits up to 10 s for another, a
+    /// `--keep` instance refuses at once. Exit 13 when it cannot.
+    func lock(_ itfs: [InterfaceSnapshot], purpose: String, keep: Bool) throws {
+        for itf in itfs where locks[UInt32(itf.ifindex)] == nil {
+            do {
+                locks[UInt32(itf.ifindex)] = try InterfaceLock.acquire(ifindex: UInt32(itf.ifindex), purpose: purpose, keep: keep,
+                                                                       waitSeconds: 10) { holder in
+                    Sys.printError("tsctl: waiting up to 10 s for \(holder), which is changing \(itf.displayName)")
+                }
+            } catch {
+                switch error {
+                case .busy(let holder, let keeps):
+                    let why = keeps ? "keeps it applied" : keep ? "is changing it" : "is still changing it after 10 s"
+                    throw TsctlFailure(.busy, "\(itf.displayName) is locked: \(holder) \(why); nothing was changed")
+                case .interrupted(let sig):
+                    throw TsctlFailure(.stopped(by: sig), "stopped by \(Signals.name(sig)) while waiting for the lock of \(itf.displayName); nothing was changed")
+                case .system(let e):
+                    throw TsctlFailure(e.errno == EACCES || e.errno == EPERM ? .permissionDenied : .kernelError,
+                                       "cannot take the lock of \(itf.displayName): \(e); nothing was changed")
+                case .unsafeDirectory(let why):
+                    throw TsctlFailure(.kernelError, "cannot take the lock of \(itf.displayName): \(why); nothing was changed")
+                }
+            }
+        }
     }
 }

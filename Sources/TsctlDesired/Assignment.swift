@@ -15,7 +15,7 @@ public struct Assignment: Sendable {
         public var entries: [DesiredInterface]
         public var file: String
         public var description: String {
-            "\(interface) is matched by " + entries.map { "\(file):\($0.position.line) (\($0.label))" }.joined(separator: " and ")
+            "\(InterfaceName.display(interface)) is matched by " + entries.map { "\(file):\($0.position.line) (\($0.label))" }.joined(separator: " and ")
                 + "; one entry per interface: make the names, globs or drivers exclusive"
         }
     }
@@ -25,7 +25,7 @@ extension DesiredInterface {
     /// Why this entry matching nothing is a problem, in words.
     public func unmatchedMessage(_ file: String) -> String {
         let at = "\(file):\(position.line)"
-        if !isGlob, let name { return "\(at): no interface \(name)" }
+        if !isGlob, let name { return "\(at): no interface \(InterfaceName.display(name))" }
         return "\(at): \(label) matches no interface; if that is expected here, mark the entry optional = true"
     }
 }

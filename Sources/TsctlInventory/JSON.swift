@@ -249,7 +249,7 @@ struct JSONWriter {
     /// A string in quotes: only ", \\ and control characters are escaped (bytes
     /// of multi-byte UTF-8 sequences pass through).
     mutating func quoted(_ s: String) {
-        var s = s
+        var s = OSString.text(s)
         buffer.append(UInt8(ascii: "\""))
         s.withUTF8 { u in
             if !u.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {

@@ -1,4 +1,5 @@
 import CNetlink
+import TsctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,7 +54,8 @@ public final class LibnlSocket: NetlinkTransport {
         var p = pollfd(fd: nl_socket_get_fd(sk), events: Int16(POLLIN), revents: 0)
         while true {
             let r = poll(&p, 1, milliseconds)
-            if r < 0 && errno == EINTR { continue }
+            // A signal tsctl defers (Signals) ends the wait: its loop acts on it.
+            if r < 0 && errno == EINTR && Signals.pending == 0 { continue }
             return r > 0
         }
     }
@@ -160,8 +162,10 @@ public final class RequestBuilder {
         nla_put_u16(msg, Int32(type), value)
     }
 
+    /// A NUL-terminated string; its bytes as OSString holds them (a name
+    /// that is not UTF-8 goes out as the bytes it came in as).
     public func string(_ type: UInt16, _ value: String) {
-        nla_put_string(msg, Int32(type), value)
+        OSString.withCString(value) { _ = nla_put_string(msg, Int32(type), $0) }
     }
 
     public func binary(_ type: UInt16, _ bytes: [UInt8]) {

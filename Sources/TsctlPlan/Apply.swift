@@ -83,14 +83,24 @@ public final class Applier {
         } else if let client {
             do { reply = try client.setTsconfig(.name(plan.interface), change) } catch { return .failure(.kernel(error)) }
         } else {
-            return .failure(.verification("\(plan.interface): no ethtool netlink client to send TSCONFIG_SET with"))
+            return .failure(.verification("\(InterfaceName.display(plan.interface)): no ethtool netlink client to send TSCONFIG_SET with"))
         }
+        Self.testPause()
         return verify(plan, reply: reply)
+    }
+
+    /// Test hook: TSCTL_TEST_PAUSE_AFTER_SEND=SECONDS waits that long between
+    /// a request and its verification (signals or not), so a test can send a
+    /// signal into that window; a real kernel change is too quick to hit.
+    static func testPause() {
+        guard let v = getenv("TSCTL_TEST_PAUSE_AFTER_SEND"), let s = Double(String(cString: v)), s > 0, s <= 60 else { return }
+        Sys.printError("tsctl: test hook: pausing \(s) s between the request and its verification")
+        Signals.sleepThrough(s)
     }
 
     func verify(_ plan: InterfacePlan, reply: TsconfigReply?) -> Result<ApplyOutcome, Failure> {
         guard let now = refresh(plan.interface) else {
-            return .failure(.verification("\(plan.interface) disappeared while it was being configured"))
+            return .failure(.verification("\(InterfaceName.display(plan.interface)) disappeared while it was being configured"))
         }
         let act = now.active
         var got: (phc: Int?, q: Qualifier?, tx: String?, rx: String?, flags: [String]?)
@@ -105,7 +115,7 @@ public final class Applier {
         } else {
             let adv = now.advertised
             if let p = plan.target.provider, !plan.viaIoctl, adv?.phcIndex != p.phcIndex {
-                return .failure(.verification("\(plan.interface): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"))
+                return .failure(.verification("\(InterfaceName.display(plan.interface)): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"))
             }
             return .success(ApplyOutcome(interface: plan.interface, state: .unverified,
                                          message: "unverified: the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
@@ -119,7 +129,7 @@ public final class Applier {
         if let r = plan.target.rxFilter, !rxCovers(got.rx, r) { wrong.append("rx is \(got.rx ?? "?"), not \(r)") }
         if let f = plan.target.flags, let g = got.flags, Set(f) != Set(g) { wrong.append("flags are [\(g.joined(separator: ","))], not [\(f.joined(separator: ","))]") }
         if !wrong.isEmpty {
-            return .failure(.verification("\(plan.interface): after the change (\(source)) " + wrong.joined(separator: "; ")))
+            return .failure(.verification("\(InterfaceName.display(plan.interface)): after the change (\(source)) " + wrong.joined(separator: "; ")))
         }
         var msg = plan.viaIoctl ? "through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "verified by \(source)"
         if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
@@ -145,13 +155,13 @@ public final class Applier {
     /// Puts an interface back as `plan.current` says it was.
     public func rollback(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
         guard plan.currentKnown, let tx = plan.current.txType, let rx = plan.current.rxFilter else {
-            return .failure(.verification("\(plan.interface): its previous configuration was never readable, so it cannot be restored"))
+            return .failure(.verification("\(InterfaceName.display(plan.interface)): its previous configuration was never readable, so it cannot be restored"))
         }
         // Never 0 (off, none) for a name tsctl cannot number: the planner refuses
         // such changes, and this says so should one get here.
         guard let ti = txIndex(tx), let ri = rxIndex(rx), let fb = flagBits(plan.current.flags ?? []) else {
             let u = unknownName(tx: tx, rx: rx, flags: plan.current.flags) ?? "value"
-            return .failure(.verification("\(plan.interface): its previous \(u) cannot be sent back: tsctl does not know its number"))
+            return .failure(.verification("\(InterfaceName.display(plan.interface)): its previous \(u) cannot be sent back: tsctl does not know its number"))
         }
         var change = TsconfigChange(txType: ti, rxFilter: ri, flags: fb)
         if let p = plan.current.provider, plan.change?.provider != nil {

@@ -139,7 +139,7 @@ public enum Planner {
             }
         } else if let q = desired.qualifier {
             guard let cur = currentProvider ?? itf.providers.first(where: { $0.advertised }) else {
-                return fail(.needsConfig, "\(itf.name): --qualifier needs --source (the current provider is unknown)")
+                return fail(.needsConfig, "\(itf.displayName): --qualifier needs --source (the current provider is unknown)")
             }
             switch (cur.layer == .mac ? SourceSpec.mac : .phy(cur.phyIndex)).resolve(in: itf, qualifier: q) {
             case .success(let p): wanted = p
@@ -147,7 +147,7 @@ public enum Planner {
             }
         }
         if desired.require && wanted == nil && itf.providers.isEmpty {
-            return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider (require = true)")
+            return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider (require = true)")
         }
 
         // A driver that refuses TSCONFIG but answered SIOCGHWTSTAMP (unconverted, up to
@@ -156,12 +156,12 @@ public enum Planner {
         let viaIoctl = !features.tsconfig || legacyDriver
         if legacyDriver, let w = wanted {
             let driver = itf.driver.map { " (\($0))" } ?? ""
-            return fail(.notSupported, "\(itf.name): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
+            return fail(.notSupported, "\(itf.displayName): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
                 + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
                 + "leave out --source and --qualifier to set tx/rx")
         }
         if viaIoctl, let w = wanted, !w.advertised {
-            return fail(.notSupported, "\(itf.name): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
+            return fail(.notSupported, "\(itf.displayName): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
         }
         // Re-selecting the active provider resets it in the kernel: only a real switch is sent.
         let switching: Bool
@@ -185,28 +185,28 @@ public enum Planner {
                 if tx == nil && rx == nil && !switching {
                     // Nothing to set at all: fine.
                 } else {
-                    return fail(.needsConfig, "\(itf.name): \(why); give both --tx and --rx")
+                    return fail(.needsConfig, "\(itf.displayName): \(why); give both --tx and --rx")
                 }
             }
         }
         if let caps = targetProvider?.capabilities {
             if let t = tx, !caps.txTypes.contains(t) {
-                return fail(.notSupported, "\(itf.name): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))")
+                return fail(.notSupported, "\(itf.displayName): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))")
             }
             if let r = rx, !caps.rxFilters.contains(r), let wider = caps.rxFilters.first(where: { rxCovers($0, r) }) {
                 notes.append("\(targetProvider!.label) does not list rx \(r); its driver may widen it to \(wider)")
             } else if let r = rx, !caps.rxFilters.contains(r) {
-                return fail(.notSupported, "\(itf.name): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))")
+                return fail(.notSupported, "\(itf.displayName): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))")
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {
-            return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider to configure")
+            return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider to configure")
         }
         let target = Config(provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
                             flags: desired.flags ?? current.flags)
 
         // What would be sent, and what a rollback would send back, must have numbers.
         if let u = unknownName(tx: tx, rx: rx, flags: desired.flags) {
-            return fail(.notSupported, "\(itf.name): the \(u) cannot be sent: tsctl does not know its number; give --tx and --rx")
+            return fail(.notSupported, "\(itf.displayName): the \(u) cannot be sent: tsctl does not know its number; give --tx and --rx")
         }
         var change = TsconfigChange()
         if switching, let w = wanted { change.provider = ProviderID(phcIndex: UInt32(w.phcIndex), qualifier: w.qualifier.kernelValue) }
@@ -217,10 +217,10 @@ public enum Planner {
         if viaIoctl, change != TsconfigChange() {
             // SIOCSHWTSTAMP always carries all three.
             guard let t = target.txType, let r = target.rxFilter else {
-                return fail(.needsConfig, "\(itf.name): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
+                return fail(.needsConfig, "\(itf.displayName): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
             }
             guard let ti = txIndex(t), let ri = rxIndex(r), let fb = flagBits(target.flags ?? []) else {
-                return fail(.notSupported, "\(itf.name): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx")
+                return fail(.notSupported, "\(itf.displayName): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx")
             }
             change.txType = ti
             change.rxFilter = ri
@@ -228,7 +228,7 @@ public enum Planner {
         }
         if known, change != TsconfigChange(),
            let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags) {
-            return fail(.notSupported, "\(itf.name): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed")
+            return fail(.notSupported, "\(itf.displayName): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed")
         }
         if change != TsconfigChange(), let why = stackedRefusal(itf) {
             return fail(.notSupported, why)
@@ -276,6 +276,6 @@ public enum Planner {
 func stackedRefusal(_ itf: InterfaceSnapshot) -> String? {
     guard itf.active.readFrom != nil || itf.active.unavailable == .stackedLowerUnknown else { return nil }
     let below = itf.active.readFrom.map { "; configure \($0) instead" } ?? ""
-    return "\(itf.name) is a \(itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
+    return "\(itf.displayName) is a \(itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
         + "can crash it (CVE-2025-40255), so tsctl does not send one\(below)"
 }

@@ -16,7 +16,7 @@ public enum CheckRender {
             }
         }
         for (itf, list) in groups {
-            out += s.bold(itf ?? "kernel") + "\n"
+            out += s.bold(itf.map(InterfaceName.display) ?? "kernel") + "\n"
             for f in list {
                 let mark: String
                 switch f.severity {
@@ -31,7 +31,7 @@ public enum CheckRender {
         }
         if !r.notRun.isEmpty {
             out += s.bold("not checked") + "\n"
-            for n in r.notRun { out += "  - \(n.interface.map { "\($0): " } ?? "")\(n.check): \(n.reason)\n" }
+            for n in r.notRun { out += "  - \(n.interface.map { "\(InterfaceName.display($0)): " } ?? "")\(n.check): \(n.reason)\n" }
         }
         if !r.ignored.isEmpty {
             out += s.bold("ignored") + "\n"
@@ -132,7 +132,7 @@ public enum CheckRender {
                 }
                 // The interface goes into the name, not the classname: a VLAN's dot
                 // (eth0.7) would otherwise split it into packages.
-                cases.append("    <testcase classname=\"tsctl.check\" name=\"\(xml(name ?? "kernel")): \(c.rawValue): \(xml(c.title))\" time=\"0\">\(body)</testcase>")
+                cases.append("    <testcase classname=\"tsctl.check\" name=\"\(xml(name.map(InterfaceName.display) ?? "kernel")): \(c.rawValue): \(xml(c.title))\" time=\"0\">\(body)</testcase>")
             }
             totals.tests += cases.count
             totals.failures += failures
@@ -146,7 +146,7 @@ public enum CheckRender {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tsctl check\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" errors=\"0\" time=\"\(time)\">\n"
         for s in suites {
-            out += "  <testsuite name=\"tsctl check \(xml(s.name))\" tests=\"\(s.cases.count)\" failures=\"\(s.failures)\" errors=\"0\" skipped=\"\(s.skipped)\" time=\"0\">\n"
+            out += "  <testsuite name=\"tsctl check \(xml(InterfaceName.display(s.name)))\" tests=\"\(s.cases.count)\" failures=\"\(s.failures)\" errors=\"0\" skipped=\"\(s.skipped)\" time=\"0\">\n"
             out += s.cases.map { $0 + "\n" }.joined() + "  </testsuite>\n"
         }
         return out + "</testsuites>\n"
@@ -230,16 +230,16 @@ public enum CheckRender {
         metric("tsctl_check_findings", "Findings of the last tsctl check by interface, finding id and severity.",
                counts.keys.sorted().map { k in
                    let p = k.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                   return ([("interface", p[0]), ("id", p[1]), ("severity", p[2])], String(counts[k]!))
+                   return ([("interface", InterfaceName.display(p[0])), ("id", p[1]), ("severity", p[2])], String(counts[k]!))
                })
         metric("tsctl_check_not_run", "Checks that could not run (permission, kernel feature), by interface and check.",
-               r.notRun.map { ([("interface", $0.interface ?? ""), ("check", $0.check)], "1") })
+               r.notRun.map { ([("interface", InterfaceName.display($0.interface ?? "")), ("check", $0.check)], "1") })
         metric("tsctl_check_exit_status", "Exit status of the last tsctl check (0 passed, 1 failed).", [([], String(status))])
         metric("tsctl_check_timestamp_seconds", "When the last tsctl check ran (Unix time).", [([], String(now))])
         var providers: [([(String, String)], String)] = []
         for itf in snapshot.interfaces {
             for p in itf.providers {
-                providers.append(([("interface", itf.name), ("layer", p.layer.rawValue), ("phc", String(p.phcIndex)),
+                providers.append(([("interface", itf.displayName), ("layer", p.layer.rawValue), ("phc", String(p.phcIndex)),
                                    ("qualifier", p.qualifier.name), ("phy_index", p.phyIndex.map(String.init) ?? ""),
                                    ("clock_name", itf.phc(p.phcIndex)?.clockName ?? "")],
                                   p.active ? "2" : p.advertised ? "1" : "0"))

@@ -51,7 +51,7 @@ extension Sys {
     /// A relative `path` is taken from the directory `at` (a descriptor).
     public static func readRegularFile(_ path: String, at dir: Int32 = AT_FDCWD, limit: Int, owners: Set<UInt32>? = nil,
                                        readableBy: UInt32? = nil) -> Result<[UInt8], FileReadError> {
-        let fd = retrying { openat(dir, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
+        let fd = retrying { OSString.withCString(path) { openat(dir, $0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) } }
         guard fd >= 0 else { return .failure(.open(errno)) }
         defer { close(fd) }
         var st = stat()
