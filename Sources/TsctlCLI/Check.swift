@@ -20,7 +20,12 @@ struct CheckCommand: ParsableCommand {
         abstract: "Flag every mismatch between the advertised, active, expected and observed timestamping.",
         discussion: """
             Exit status 1 when a finding is an error (or, with --strict, a warning or a \
-            check that could not run); 0 otherwise. Finding ids are stable: see the README.
+            check that could not run); 0 otherwise. With --output the report replaces FILE \
+            atomically (a temporary file beside it, then a rename) and the exit status is 0 \
+            once it is written, whatever the findings: the verdict is in the file \
+            (tsctl_check_exit_status, exit_status, failures), so a textfile job or a report \
+            step never stops on a finding; 11 when FILE cannot be written (it is then left \
+            as it was). Finding ids are stable: see the README.
             """
     )
 
@@ -42,6 +47,10 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Same as --format json.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Write the report to this file, atomically, instead of standard output; exit 0 once written whatever the findings.",
+                                            valueName: "file"), completion: .file())
+    var output: String?
+
     @Flag(help: "Warnings and checks that could not run also fail (exit 1).")
     var strict = false
 
@@ -55,6 +64,9 @@ struct CheckCommand: ParsableCommand {
     func validate() throws {
         try validateInterfaceNames(interfaces)
         if let s = sample, !(s > 0 && s <= 3600) { throw ValidationError("--sample takes seconds between 0 and 3600, e.g. --sample 10") }
+        if let o = output, o.isEmpty || o.hasSuffix("/") {
+            throw ValidationError("--output takes a file name, e.g. --output /var/lib/prometheus/node-exporter/tsctl.prom")
+        }
     }
 
     @OptionGroup var namespace: NamespaceOption
@@ -62,11 +74,19 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         try namespace.enter()
         try Self.check(interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
-                       format: json ? .json : format, strict: strict, probe: probe, sample: sample)
+                       format: json ? .json : format, strict: strict, probe: probe, sample: sample, output: output)
+    }
+
+    /// Prints the report, or with `output` replaces that file with it.
+    static func emit(_ text: String, output: String?) throws {
+        guard let output else { return print(text, terminator: "") }
+        do { try Sys.writeAtomically(text, to: output) } catch {
+            throw TsctlFailure(.kernelError, "cannot write \(OSString.escaped(output)): \(error); the file was not changed")
+        }
     }
 
     static func check(interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
-                      strict: Bool, probe: Bool, sample: Double? = nil) throws {
+                      strict: Bool, probe: Bool, sample: Double? = nil, output: String? = nil) throws {
         let started = monotonicSeconds()
         let expectations: DesiredState?, base: Snapshot?
         do {
@@ -74,7 +94,7 @@ struct CheckCommand: ParsableCommand {
             base = try baseline.map(loadBaseline)
         } catch let f as TsctlFailure where format == .junit {
             // A CI server must see a failing case, not an empty (passing) report.
-            print(CheckRender.junitError(f.message, exitStatus: f.status.rawValue), terminator: "")
+            try emit(CheckRender.junitError(f.message, exitStatus: f.status.rawValue), output: output)
             throw f
         }
         let inventory: Inventory
@@ -119,18 +139,21 @@ struct CheckCommand: ParsableCommand {
         let report = Diagnosis.run(input)
         let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
         let status = failed ? ExitStatus.checkFailed : ExitStatus.ok
+        let listed = CheckRender.JUnitScope(baseline: base != nil, expect: expectations != nil,
+                                           hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
+                                           seconds: monotonicSeconds() - started)
+        let text: String
         switch format {
-        case .text: print(CheckRender.text(report, style: .forStdout()), terminator: "")
-        case .json: print(CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized())
-        case .junit, .tap:
-            let scope = CheckRender.JUnitScope(baseline: base != nil, expect: expectations != nil,
-                                               hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
-                                               seconds: monotonicSeconds() - started)
-            print(format == .tap ? CheckRender.tap(report, strict: strict, scope: scope)
-                : CheckRender.junit(report, strict: strict, scope: scope), terminator: "")
+        case .text: text = CheckRender.text(report, style: output == nil ? .forStdout() : .plain)
+        case .json: text = CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized() + "\n"
+        case .junit: text = CheckRender.junit(report, strict: strict, scope: listed)
+        case .tap: text = CheckRender.tap(report, strict: strict, scope: listed)
         case .prometheus:
-            print(CheckRender.prometheus(report, snapshot: snap, status: status.rawValue, now: Int(time(nil))), terminator: "")
+            text = CheckRender.prometheus(report, snapshot: snap, scope: listed, status: status.rawValue, now: Int(time(nil)))
         }
+        try emit(text, output: output)
+        // Written to a file, the verdict is in the file: a finding never stops the job.
+        if output != nil { return }
         if failed { throw TsctlExit(status) }
     }
 

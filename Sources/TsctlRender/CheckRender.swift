@@ -105,14 +105,9 @@ public enum CheckRender {
     /// testsuites, which junit-10.xsd does not allow there.
     public static func junit(_ r: Report, strict: Bool, scope: JUnitScope) -> String {
         let kernelChecks: [Check] = [.kernelNoProviderSelection, .kernelPHYFirstReporting]
-        let stacking: [Check] = [.stackedDevice]
-        let hardwareChecks = Check.allCases.filter {
-            !kernelChecks.contains($0) && !stacking.contains($0) && $0 != .drift && $0 != .expectationNotMet
-        }
-        _ = (stacking, hardwareChecks)
         var suites: [(name: String, cases: [String], failures: Int, skipped: Int)] = []
         var totals = (tests: 0, failures: 0)
-        func suite(_ name: String?, _ checks: [Check]) {
+        func suite(_ name: String?, _ label: String, _ checks: [Check]) {
             var cases: [String] = []
             var failures = 0, skipped = 0
             for c in checks {
@@ -132,21 +127,21 @@ public enum CheckRender {
                 }
                 // The interface goes into the name, not the classname: a VLAN's dot
                 // (eth0.7) would otherwise split it into packages.
-                cases.append("    <testcase classname=\"tsctl.check\" name=\"\(xml(name.map(InterfaceName.display) ?? "kernel")): \(c.rawValue): \(xml(c.title))\" time=\"0\">\(body)</testcase>")
+                cases.append("    <testcase classname=\"tsctl.check\" name=\"\(xml(label)): \(c.rawValue): \(xml(c.title))\" time=\"0\">\(body)</testcase>")
             }
             totals.tests += cases.count
             totals.failures += failures
-            suites.append((name ?? "kernel", cases, failures, skipped))
+            suites.append((label, cases, failures, skipped))
         }
         for (name, checks) in checksRun(r, scope: scope) {
-            suite(name, checks)
-            if name == nil && checks.first.map({ !kernelChecks.contains($0) }) == true { suites[suites.count - 1].name = "file" }
+            let isFile = name == nil && checks.first.map { !kernelChecks.contains($0) } == true
+            suite(name, name.map(InterfaceName.display) ?? (isFile ? "file" : "kernel"), checks)
         }
         let time = String(format3(scope.seconds))
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tsctl check\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" errors=\"0\" time=\"\(time)\">\n"
         for s in suites {
-            out += "  <testsuite name=\"tsctl check \(xml(InterfaceName.display(s.name)))\" tests=\"\(s.cases.count)\" failures=\"\(s.failures)\" errors=\"0\" skipped=\"\(s.skipped)\" time=\"0\">\n"
+            out += "  <testsuite name=\"tsctl check \(xml(s.name))\" tests=\"\(s.cases.count)\" failures=\"\(s.failures)\" errors=\"0\" skipped=\"\(s.skipped)\" time=\"0\">\n"
             out += s.cases.map { $0 + "\n" }.joined() + "  </testsuite>\n"
         }
         return out + "</testsuites>\n"
@@ -168,8 +163,9 @@ public enum CheckRender {
         for itf in r.interfaces {
             out.append((itf, stacking + (scope.hardware.contains(itf) ? hardwareChecks : []) + asked))
         }
-        let unowned = asked.filter { c in r.findings.contains { $0.interface == nil && $0.id == c.rawValue } }
-        if !unowned.isEmpty { out.append((nil, unowned)) }
+        // About the files themselves (an entry matching nothing): listed whenever
+        // asked for, so a Prometheus series for it is there at 0 once it passes.
+        if !asked.isEmpty { out.append((nil, asked)) }
         return out
     }
 
@@ -209,54 +205,6 @@ public enum CheckRender {
             case "'": o += "&apos;"
             case _ where ch.value < 0x20 && ch != "\n" && ch != "\t": o += " "
             default: o.unicodeScalars.append(ch)
-            }
-        }
-        return o
-    }
-
-    // MARK: Prometheus textfile (node_exporter's textfile collector)
-
-    public static func prometheus(_ r: Report, snapshot: Snapshot, status: Int32, now: Int) -> String {
-        var out = ""
-        func metric(_ name: String, _ help: String, _ rows: [([(String, String)], String)]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
-            for (labels, value) in rows {
-                let l = labels.map { "\($0.0)=\"\(promEscape($0.1))\"" }.joined(separator: ",")
-                out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(l)} \(value)\n"
-            }
-        }
-        var counts: [String: Int] = [:]
-        for f in r.findings { counts["\(f.interface ?? "")\u{0}\(f.id)\u{0}\(f.severity.name)", default: 0] += 1 }
-        metric("tsctl_check_findings", "Findings of the last tsctl check by interface, finding id and severity.",
-               counts.keys.sorted().map { k in
-                   let p = k.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                   return ([("interface", InterfaceName.display(p[0])), ("id", p[1]), ("severity", p[2])], String(counts[k]!))
-               })
-        metric("tsctl_check_not_run", "Checks that could not run (permission, kernel feature), by interface and check.",
-               r.notRun.map { ([("interface", InterfaceName.display($0.interface ?? "")), ("check", $0.check)], "1") })
-        metric("tsctl_check_exit_status", "Exit status of the last tsctl check (0 passed, 1 failed).", [([], String(status))])
-        metric("tsctl_check_timestamp_seconds", "When the last tsctl check ran (Unix time).", [([], String(now))])
-        var providers: [([(String, String)], String)] = []
-        for itf in snapshot.interfaces {
-            for p in itf.providers {
-                providers.append(([("interface", itf.displayName), ("layer", p.layer.rawValue), ("phc", String(p.phcIndex)),
-                                   ("qualifier", p.qualifier.name), ("phy_index", p.phyIndex.map(String.init) ?? ""),
-                                   ("clock_name", itf.phc(p.phcIndex)?.clockName ?? "")],
-                                  p.active ? "2" : p.advertised ? "1" : "0"))
-            }
-        }
-        metric("tsctl_provider", "Hardware timestamp providers: 2 active, 1 advertised (active unknown), 0 available.", providers)
-        return out + healthMetrics(snapshot)
-    }
-
-    static func promEscape(_ s: String) -> String {
-        var o = ""
-        for ch in s {
-            switch ch {
-            case "\\": o += "\\\\"
-            case "\"": o += "\\\""
-            case "\n": o += "\\n"
-            default: o.append(ch)
             }
         }
         return o

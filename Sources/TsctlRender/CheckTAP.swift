@@ -1,4 +1,5 @@
 import TsctlDiagnosis
+import TsctlInventory
 
 extension CheckRender {
     // MARK: TAP, as kselftest prints it and KernelCI and LAVA read it
@@ -26,7 +27,7 @@ extension CheckRender {
             let found = r.findings.filter { $0.interface == name && $0.id == c.rawValue }
             let skipped = r.notRun.filter { $0.interface == name && $0.check == c.rawValue }
             let failing = found.filter { $0.severity == .error || ($0.severity == .warning && strict) }
-            let label = tapText("\(name ?? "kernel"): \(c.rawValue)")
+            let label = tapText("\(name.map(InterfaceName.display) ?? "kernel"): \(c.rawValue)")
             if !failing.isEmpty {
                 out += "not ok \(n + 1) \(label)\n"
             } else if found.isEmpty && !skipped.isEmpty {

@@ -107,17 +107,48 @@ import Testing
         #expect(err.attribute(forName: "errors")?.stringValue == "1")
     }
 
-    @Test func prometheusTextfileHasHelpTypeAndOneSamplePerFinding() {
+    @Test func prometheusFollowsNodeExporterConventions() {
         let (r, snap) = report()
-        let text = CheckRender.prometheus(r, snapshot: snap, status: 0, now: 1_700_000_000)
-        #expect(text.contains("tsctl_check_findings{interface=\"eth2\",id=\"precision-downgrade\",severity=\"warning\"} 1\n"))
-        #expect(text.contains("tsctl_check_not_run{interface=\"eth0\",check=\"advertised-not-active\"} 1\n"))
-        #expect(text.contains("tsctl_provider{interface=\"eth2\",layer=\"phy\",phc=\"0\",qualifier=\"precise\",phy_index=\"1\",clock_name=\"Marvell 88E151x PTP\"} 2\n"))
+        let text = CheckRender.prometheus(r, snapshot: snap, scope: scope(snap), status: 0, now: 1_700_000_000)
+        #expect(text.contains("tsctl_check_findings{device=\"eth2\",check=\"precision-downgrade\",severity=\"warning\"} 1\n"))
+        #expect(text.contains("tsctl_check_findings{device=\"eth2\",check=\"precision-downgrade\",severity=\"error\"} 0\n"))
+        #expect(text.contains("tsctl_check_not_run{device=\"eth0\",check=\"advertised-not-active\"} 1\n"))
+        #expect(text.contains("tsctl_check_not_run{device=\"eth2\",check=\"advertised-not-active\"} 0\n"))
+        #expect(text.contains("tsctl_check_findings{device=\"\",check=\"kernel-no-provider-selection\",severity=\"error\"} 0\n"),
+                "a kernel-wide check has no device")
+        // Names and strings in _info; the state series carry only the identity, 0/1.
+        #expect(text.contains("tsctl_provider_info{device=\"eth2\",phc=\"ptp0\",qualifier=\"precise\",layer=\"phy\",phy_index=\"1\",clock_name=\"Marvell 88E151x PTP\"} 1\n"))
+        #expect(text.contains("tsctl_provider_active{device=\"eth2\",phc=\"ptp0\",qualifier=\"precise\"} 1\n"))
+        #expect(text.contains("tsctl_provider_active{device=\"eth2\",phc=\"ptp2\",qualifier=\"precise\"} 0\n"))
+        #expect(text.contains("tsctl_interface_info{device=\"eth2\",driver=\"mvpp2\""))
+        #expect(!text.contains("interface=\""), "node_exporter's label is device")
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            #expect(line.wholeMatch(of: /[a-z_]+(\{[^}]*\})? -?[0-9]+/) != nil, "\(line)")
+            #expect(line.wholeMatch(of: /[a-z_]+(\{[^}]*\})? -?[0-9.]+/) != nil, "\(line)")
+            // No state coded into a value: every gauge here is a count, 0/1, seconds or a ratio.
+            if line.hasPrefix("tsctl_provider") || line.hasPrefix("tsctl_check_not_run") || line.contains("_info{") {
+                #expect(line.hasSuffix(" 0") || line.hasSuffix(" 1"), "\(line)")
+            }
         }
-        let names = Set(text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.prefix { $0 != "{" && $0 != " " } })
-        for n in names { #expect(text.contains("# TYPE \(n) gauge")) }
+    }
+
+    @Test func aFixedFindingGoesToZeroAndNeverDisappears() {
+        let broken = Board.snapshot(Board.macchiatobin(active: .phy), Board.igb())
+        let fixed = Board.snapshot(Board.macchiatobin(active: .mac), Board.igb())
+        func series(_ snap: Snapshot) -> [String: String] {
+            let r = Diagnosis.run(DiagnosisInput(snapshot: snap))
+            var out: [String: String] = [:]
+            for line in CheckRender.prometheus(r, snapshot: snap, scope: scope(snap), status: 0, now: 1).split(separator: "\n")
+            where line.hasPrefix("tsctl_check_findings") {
+                let parts = line.split(separator: " ")
+                out[String(parts[0])] = String(parts[1])
+            }
+            return out
+        }
+        let before = series(broken), after = series(fixed)
+        let key = "tsctl_check_findings{device=\"eth2\",check=\"precision-downgrade\",severity=\"warning\"}"
+        #expect(before[key] == "1")
+        #expect(after[key] == "0", "the fixed check's series stays, at 0")
+        #expect(Set(before.keys) == Set(after.keys), "the same series before and after the fix")
     }
 
     @Test func textReportGroupsWorstFirstWithEvidenceAndFix() {
