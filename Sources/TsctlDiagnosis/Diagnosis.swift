@@ -216,12 +216,20 @@ struct Rules {
         let preferred = input.prefer ?? pair?.prefer
         guard let preferred, current.layer != preferred,
               let better = itf.providers.first(where: { $0.layer == preferred && $0.qualifier == .precise }) else { return }
-        let why = input.prefer != nil ? "your policy (--prefer \(preferred.rawValue))" : "tsctl's table of known MAC/PHY pairs: \(pair!.why)"
+        // The statement stays one readable sentence; a known pair's reason and its
+        // source are evidence lines of their own.
+        let who = input.prefer != nil ? "your policy (--prefer \(preferred.rawValue))" : "tsctl's table of known MAC/PHY pairs"
+        var evidence = [EvidenceItem(view, "\(current.label) ptp\(current.phcIndex) \(clockName(current.phcIndex, itf))")]
+        if input.prefer != nil {
+            evidence.append(EvidenceItem(.expected, "--prefer \(preferred.rawValue)"))
+        } else if let pair {
+            evidence.append(EvidenceItem(.expected, "known pair: \(pair.name), prefer the \(pair.prefer.rawValue)"))
+            evidence.append(EvidenceItem(.expected, "why: \(pair.why)"))
+            evidence.append(EvidenceItem(.expected, "source: \(pair.source)"))
+        }
         add(.precisionDowngrade, .warning, itf.name,
-            "\(current.layer.rawValue) clock ptp\(current.phcIndex) is in use but \(why) prefers the \(preferred.rawValue) (ptp\(better.phcIndex))",
-            [EvidenceItem(view, "\(current.label) ptp\(current.phcIndex) \(clockName(current.phcIndex, itf))"),
-             EvidenceItem(.expected, input.prefer != nil ? "--prefer \(preferred.rawValue)" : "known pair, source: \(pair!.source)")],
-            remedy: setCommand(itf, to: better))
+            "\(current.layer.rawValue) clock ptp\(current.phcIndex) is in use but \(who) prefers the \(preferred.rawValue) clock ptp\(better.phcIndex)",
+            evidence, remedy: setCommand(itf, to: better))
     }
 
     // 3. off or partial while used; unsupported rx filter.

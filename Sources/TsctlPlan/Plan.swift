@@ -147,7 +147,8 @@ public enum Planner {
             }
         }
         if desired.require && wanted == nil && itf.providers.isEmpty {
-            return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider (require = true)")
+            let what = itf.stacking.map { " (a \($0))" } ?? ""
+            return fail(.noSuchProvider, "\(itf.displayName)\(what) has no hardware timestamp provider (require = true)")
         }
 
         // A driver that refuses TSCONFIG but answered SIOCGHWTSTAMP (unconverted, up to
@@ -199,6 +200,10 @@ public enum Planner {
                 return fail(.notSupported, "\(itf.displayName): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))")
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {
+            if let st = itf.stacking, let below = itf.timestampingFrom {
+                return fail(.noSuchProvider, "\(itf.displayName) is a \(st) and has no hardware timestamp provider of its own; "
+                    + "its timestamps come from \(InterfaceName.display(below)): configure \(InterfaceName.display(below))")
+            }
             return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider to configure")
         }
         let target = Config(provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
@@ -276,6 +281,6 @@ public enum Planner {
 func stackedRefusal(_ itf: InterfaceSnapshot) -> String? {
     guard itf.active.readFrom != nil || itf.active.unavailable == .stackedLowerUnknown else { return nil }
     let below = itf.active.readFrom.map { "; configure \($0) instead" } ?? ""
-    return "\(itf.displayName) is a \(itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
+    return "\(itf.displayName) is a \(itf.stacking ?? itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
         + "can crash it (CVE-2025-40255), so tsctl does not send one\(below)"
 }

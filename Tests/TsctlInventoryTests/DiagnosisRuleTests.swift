@@ -67,6 +67,13 @@ import Testing
         #expect(f?.severity == .warning)
         #expect(f?.remedy == "tsctl set eth2 --source mac --tx on --rx all")
         #expect(f?.evidence.contains { $0.view == .expected && $0.says.contains("bootlin") } == true)
+        // One readable sentence; the pair, its reason and its source each a line of evidence.
+        #expect(f?.statement == "phy clock ptp0 is in use but tsctl's table of known MAC/PHY pairs prefers the mac clock ptp2")
+        let expected = f?.evidence.filter { $0.view == .expected }.map(\.says) ?? []
+        #expect(expected.count == 3)
+        #expect(expected.first?.hasPrefix("known pair: mvpp2 MAC") == true)
+        #expect(expected.contains { $0.hasPrefix("why: the MAC timestamps more precisely than the PHY") })
+        #expect(expected.last?.hasPrefix("source: https://bootlin.com/") == true)
     }
 
     @Test func policyOverridesTheTable() {
@@ -158,6 +165,9 @@ import Testing
         #expect(r.findings.filter { $0.id == "stacked-device" }.compactMap(\.interface).sorted() == ["bond0", "eth0.100"])
         #expect(r.findings.first { $0.interface == "eth0.100" }?.statement.contains("ptp1") == true)
         #expect(!ids(r, "bond0").contains("phc-foreign-owner"), "a bond reports its slave's clock by design")
+        #expect(vlan.stacking == "vlan on eth0")
+        #expect(bond.stacking == "bond, active slave eth0")
+        #expect(Board.igb().stacking == nil)
     }
 
     @Test func driftAgainstABaseline() {

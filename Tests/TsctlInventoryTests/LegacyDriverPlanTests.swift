@@ -71,7 +71,7 @@ enum Legacy {
             return
         }
         #expect(e.kind == .notSupported)
-        #expect(e.message.contains("eth0.7 is a vlan: on this kernel a timestamping request to a stacked device can crash it (CVE-2025-40255)"))
+        #expect(e.message.contains("eth0.7 is a vlan on eth0: on this kernel a timestamping request to a stacked device can crash it (CVE-2025-40255)"))
         #expect(e.message.hasSuffix("configure eth0 instead"))
         // Already as asked: nothing would be sent, so nothing to refuse (apply with a glob).
         #expect(try plan(Legacy.vlan(), Desired(txType: "off", rxFilter: "none")).get().isNoOp)

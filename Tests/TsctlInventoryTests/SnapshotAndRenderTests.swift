@@ -1,9 +1,11 @@
 import Foundation
 import FoundationXML
 import Testing
+import TsctlDesired
 @testable import TsctlDiagnosis
 @testable import TsctlInventory
-@testable import TsctlRender
+@testable import TsctlPlan
+import TsctlRender
 
 @Suite struct SnapshotAndRenderTests {
     @Test func snapshotJSONRoundTrips() throws {
@@ -39,6 +41,24 @@ import Testing
             defer { unlink(path) }
             #expect(try String(contentsOfFile: path, encoding: .utf8) == snap.json.serialized() + "\n")
         }
+    }
+
+    @Test func aStackedDeviceIsNamedWithWhatItSitsOn() throws {
+        // As a real macvlan on a veth answers (captured: TSCONFIG_GET mv0 -> EINVAL).
+        var mv = Board.virtio(name: "mv0")
+        mv.driver = nil
+        mv.kind = "macvlan"
+        mv.lower = "eth9"
+        mv.active = .unavailable(.error, errno: 22, message: "TSCONFIG_GET mv0: Invalid argument (EINVAL)", via: .tsconfig)
+        let lines = ShowText.render(Board.snapshot(Board.virtio(), mv), style: .plain).split(separator: "\n").map(String.init)
+        #expect(lines.contains("mv0 (macvlan on eth9, ifindex 9)"))
+        #expect(lines.contains("  active     not here: a macvlan on eth9 uses eth9's timestamping; see eth9 [asked itself: TSCONFIG_GET mv0: Invalid argument (EINVAL)]"))
+        #expect(!lines.contains { $0.contains("the kernel answered with an error") }, "not shown as mv0's own error")
+        guard case .failure(let e) = Planner.plan(mv, Desired(txType: "on", rxFilter: "all"), features: Board.kernel().features) else {
+            Issue.record("a macvlan without a provider cannot be configured")
+            return
+        }
+        #expect(e.message == "mv0 is a macvlan on eth9 and has no hardware timestamp provider of its own; its timestamps come from eth9: configure eth9")
     }
 
     @Test func jsonParserErrorsHavePositions() throws {
