@@ -133,8 +133,12 @@ igb step:refused.rc = 5
 @bpo-6.16 igb step:stacked.out ~ CVE-2025-40255
 @bpo-6.16 igb step:bond.rc = 5
 @bpo-6.16 igb step:bond.out ~ configure eth1 instead
-igb step:dry.rc = 0
+@bpo-6.16 igb step:dry.rc = 0
 @bpo-6.16 igb step:dry.out ~ one SIOCSHWTSTAMP
+# On 7.x the VLAN passed tx off, rx none down to eth0: the dry run exits as the real
+# run would, nothing to do.
+@sid @bpo-7 igb step:dry.rc = 10
+@sid @bpo-7 igb step:dry.out ~ eth0: nothing to change \(mac ptp0, tx off, rx none\); nothing sent
 @bpo-6.16 igb-after eth0.tsctl.active.tx_type = on
 @bpo-6.16 igb-after eth0.tsctl.active.rx_filter = ptpv2-event
 # 7.x: TSCONFIG_SET on the VLAN configures igb below it, and on the bond its active
