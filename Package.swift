@@ -6,10 +6,10 @@ import PackageDescription
 let package = Package(
     name: "tsctl",
     products: [
-        .executable(name: "tsctl", targets: ["tsctl"]),
+        .executable(name: "tsctl", targets: ["tsctl"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         .systemLibrary(
@@ -32,13 +32,15 @@ let package = Package(
             name: "TsctlCLI",
             dependencies: [
                 "TsctlInventory", "TsctlRender", "TsctlSystem", "TsctlDesired", "TsctlDiagnosis", "TsctlPlan", "CBuildInfo",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         .executableTarget(name: "tsctl", dependencies: ["TsctlCLI"]),
-        .testTarget(name: "TsctlNetlinkTests", dependencies: ["TsctlNetlink"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "TsctlInventoryTests", dependencies: ["TsctlInventory", "TsctlRender", "TsctlDesired", "TsctlDiagnosis", "TsctlPlan"]),
-        .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"]),
+        .testTarget(
+            name: "TsctlNetlinkTests", dependencies: ["TsctlNetlink"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TsctlInventoryTests", dependencies: ["TsctlInventory", "TsctlRender", "TsctlDesired", "TsctlDiagnosis", "TsctlPlan"]),
+        .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"])
     ]
 )

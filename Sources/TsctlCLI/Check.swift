@@ -4,6 +4,7 @@ import TsctlDiagnosis
 import TsctlInventory
 import TsctlRender
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,10 +33,13 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Interfaces to check (default: every interface).", completion: Completion.interfaces)
     var interfaces: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"), completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"),
+        completion: .file())
     var expect: String?
 
-    @Option(name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"), completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"), completion: .file())
     var baseline: String?
 
     @Option(help: "Your layer policy: warn when the other layer is active while this one is available.")
@@ -47,18 +51,25 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Same as --format json.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Write the report to this file, atomically, instead of standard output; exit 0 once written whatever the findings.",
-                                            valueName: "file"), completion: .file())
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write the report to this file, atomically, instead of standard output; exit 0 once written whatever the findings.",
+            valueName: "file"), completion: .file())
     var output: String?
 
     @Flag(help: "Warnings and checks that could not run also fail (exit 1).")
     var strict = false
 
-    @Flag(help: "Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).")
+    @Flag(
+        help:
+            "Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).")
     var probe = false
 
-    @Option(help: ArgumentHelp("Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.",
-                               valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.",
+            valueName: "seconds"))
     var sample: Double?
 
     func validate() throws {
@@ -73,8 +84,9 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
-        try Self.check(interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
-                       format: json ? .json : format, strict: strict, probe: probe, sample: sample, output: output)
+        try Self.check(
+            interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
+            format: json ? .json : format, strict: strict, probe: probe, sample: sample, output: output)
     }
 
     /// Prints the report, or with `output` replaces that file with it.
@@ -85,8 +97,10 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
-    static func check(interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
-                      strict: Bool, probe: Bool, sample: Double? = nil, output: String? = nil) throws {
+    static func check(
+        interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
+        strict: Bool, probe: Bool, sample: Double? = nil, output: String? = nil
+    ) throws {
         let started = monotonicSeconds()
         let expectations: DesiredState?, base: Snapshot?
         do {
@@ -128,8 +142,9 @@ struct CheckCommand: ParsableCommand {
         if let expectations, let c = expectations.assign(snap.interfaces, scope: scope).conflicts.first {
             throw TsctlFailure(.badInputFile, c.description)
         }
-        var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
-                                   expectations: expectations, baseline: base, prefer: prefer)
+        var input = DiagnosisInput(
+            snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
+            expectations: expectations, baseline: base, prefer: prefer)
         input.scope = scope
         input.statsSamples = samples
         input.ignoredDaemons = scan.ignored
@@ -139,9 +154,10 @@ struct CheckCommand: ParsableCommand {
         let report = Diagnosis.run(input)
         let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
         let status = failed ? ExitStatus.checkFailed : ExitStatus.ok
-        let listed = CheckRender.JUnitScope(baseline: base != nil, expect: expectations != nil,
-                                           hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
-                                           seconds: monotonicSeconds() - started)
+        let listed = CheckRender.JUnitScope(
+            baseline: base != nil, expect: expectations != nil,
+            hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
+            seconds: monotonicSeconds() - started)
         let text: String
         switch format {
         case .text: text = CheckRender.text(report, style: output == nil ? .forStdout() : .plain)
@@ -172,8 +188,11 @@ struct CheckCommand: ParsableCommand {
                 names.append(a)
             }
         }
-        return { try check(interfaces: names, expect: nil, baseline: nil, prefer: nil, format: json ? .json : .text,
-                           strict: strict, probe: false) }
+        return {
+            try check(
+                interfaces: names, expect: nil, baseline: nil, prefer: nil, format: json ? .json : .text,
+                strict: strict, probe: false)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import TsctlInventory
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,8 +1,9 @@
+import TsctlInventory
+import TsctlNetlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TsctlInventory
-import TsctlNetlink
 
 /// Every exit code tsctl uses, in one place. The README and `tsctl --help`
 /// print this table; scripts may rely on it.
@@ -38,7 +39,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .rollbackIncomplete: return "a change failed and the rollback did not complete (see the report)"
         case .timedOut: return "timed out waiting for an interface or provider (--wait)"
         case .nothingToDo: return "set/apply: already in the requested state (also with --dry-run)"
-        case .kernelError: return "unexpected kernel or system error, standard output closed or not writable, or the check --output file cannot be written"
+        case .kernelError:
+            return "unexpected kernel or system error, standard output closed or not writable, or the check --output file cannot be written"
         case .refused: return "refused: a PTP daemon uses the interface or its clocks (--force overrides)"
         case .busy: return "busy: another tsctl changes the interface or keeps it applied (--keep)"
         case .hangup: return "stopped by SIGHUP after finishing or undoing a change under way"
@@ -48,7 +50,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     }
 
     public static var table: String {
-        allCases.map { "  \(String(repeating: " ", count: 3 - String($0.rawValue).count))\($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+        allCases.map { "  \(String(repeating: " ", count: 3 - String($0.rawValue).count))\($0.rawValue)  \($0.meaning)" }.joined(
+            separator: "\n")
     }
 }
 

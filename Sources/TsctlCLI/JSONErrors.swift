@@ -14,7 +14,8 @@ enum JSONMode {
         let commands = ["show", "check", "set", "apply", "probe"]
         guard let cmd = args.first(where: { commands.contains($0) }) else { return nil }
         let a = Array(args)
-        let json = a.contains("--json") || a.contains("--format=json")
+        let json =
+            a.contains("--json") || a.contains("--format=json")
             || zip(a, a.dropFirst()).contains { $0 == "--format" && $1 == "json" }
         return json ? cmd : nil
     }
@@ -24,7 +25,7 @@ enum JSONMode {
             ("schema_version", .int(1)),
             ("command", .string(command)),
             ("exit_status", .int(Int(status.rawValue))),
-            ("error", .object([("message", .string(message)), ("exit_status", .int(Int(status.rawValue)))])),
+            ("error", .object([("message", .string(message)), ("exit_status", .int(Int(status.rawValue)))]))
         ])
     }
 

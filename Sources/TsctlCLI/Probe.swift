@@ -30,11 +30,16 @@ struct ProbeCommand: ParsableCommand {
         let snap: Snapshot
         do { snap = try Inventory.open().snapshot(names: interfaces) } catch { throw TsctlFailure(error) }
         let obs = snap.interfaces.map(Prober.probe)
-        let status: ExitStatus = obs.contains(where: \.permissionDenied) ? .permissionDenied
+        let status: ExitStatus =
+            obs.contains(where: \.permissionDenied)
+            ? .permissionDenied
             : obs.contains(where: { !$0.conclusive }) ? .checkFailed : .ok
         if json {
-            print(JSON.object([("schema_version", .int(1)), ("kernel", snap.kernel.json), ("exit_status", .int(Int(status.rawValue))),
-                               ("interfaces", .array(obs.map(\.json)))]).serialized())
+            print(
+                JSON.object([
+                    ("schema_version", .int(1)), ("kernel", snap.kernel.json), ("exit_status", .int(Int(status.rawValue))),
+                    ("interfaces", .array(obs.map(\.json)))
+                ]).serialized())
             JSONMode.printed = true
         } else {
             for o in obs { print("\(InterfaceName.display(o.interface)): \(o.verdict)") }

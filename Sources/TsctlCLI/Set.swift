@@ -4,6 +4,7 @@ import TsctlInventory
 import TsctlNetlink
 import TsctlPlan
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,7 +50,10 @@ struct ChangeOptions: ParsableArguments {
     @Flag(help: "Change even though a PTP daemon (ptp4l, phc2sys, ts2phc, chronyd) uses the interface or its clocks.")
     var force = false
 
-    @Flag(help: "Print one JSON document: per interface the plan, the request sent, the state before and after, verified, rolled back (Schemas/change.schema.json).")
+    @Flag(
+        help:
+            "Print one JSON document: per interface the plan, the request sent, the state before and after, verified, rolled back (Schemas/change.schema.json)."
+    )
     var json = false
 }
 
@@ -107,9 +111,10 @@ struct SetCommand: ParsableCommand {
     func run() throws {
         try namespace.enter()
         if options.json { JSONMode.command = "set" }
-        let desired = Desired(source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
-                              txType: tx?.name, rxFilter: rx?.name,
-                              flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
+        let desired = Desired(
+            source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
+            txType: tx?.name, rxFilter: rx?.name,
+            flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
         var snap = try session.snapshot([interface])
@@ -121,7 +126,9 @@ struct SetCommand: ParsableCommand {
             try session.lock([first], purpose: "set \(first.displayName)", keep: false)
             snap = try session.snapshot([interface])
         }
-        guard let itf = snap.interfaces.first else { throw TsctlFailure(.noSuchDevice, "no such interface: \(InterfaceName.display(interface))") }
+        guard let itf = snap.interfaces.first else {
+            throw TsctlFailure(.noSuchDevice, "no such interface: \(InterfaceName.display(interface))")
+        }
         let plan: InterfacePlan
         switch Planner.plan(itf, desired, features: snap.kernel.features) {
         case .success(let p): plan = p
@@ -132,7 +139,8 @@ struct SetCommand: ParsableCommand {
         // A dry run ends as the real run would: 0 when it would change, 10 when nothing is to do.
         if plan.isNoOp || options.dryRun {
             report.text(plan.notes.map { "note: \($0)" })
-            report.text(["\(name): " + (plan.isNoOp ? "\(plan.changeDescription); nothing sent" : "would change \(plan.changeDescription)")])
+            report.text(["\(name): " + (plan.isNoOp ? "\(plan.changeDescription); nothing sent" : "would change \(plan.changeDescription)")]
+            )
             let status: ExitStatus = plan.isNoOp ? .nothingToDo : .ok
             report.json([ChangeRecord(plan: plan, outcome: plan.isNoOp ? .unchanged : .wouldChange)], status, nil)
             if status != .ok { throw TsctlExit(status) }
@@ -161,8 +169,11 @@ struct ChangeReport {
 
     func json(_ records: [ChangeRecord], _ status: ExitStatus, _ error: String?) {
         guard options.json else { return }
-        print(ChangeRecord.document(command: command, kernel: kernel, file: file, dryRun: options.dryRun, records: records,
-                                    exitStatus: status.rawValue, error: error).serialized())
+        print(
+            ChangeRecord.document(
+                command: command, kernel: kernel, file: file, dryRun: options.dryRun, records: records,
+                exitStatus: status.rawValue, error: error
+            ).serialized())
         JSONMode.printed = true
     }
 }
@@ -211,7 +222,8 @@ final class ChangeSession {
         let daemons = PTPDaemons.scan().daemons
         for itf in itfs {
             if let d = Self.daemon(using: itf, among: daemons) {
-                throw TsctlFailure(.refused, "\(d.label) uses \(itf.displayName) or its clocks (\(d.commandLine)); stop it first or use --force")
+                throw TsctlFailure(
+                    .refused, "\(d.label) uses \(itf.displayName) or its clocks (\(d.commandLine)); stop it first or use --force")
             }
         }
     }
@@ -251,10 +263,14 @@ final class ChangeSession {
             if Signals.pending != 0 {
                 let sig = Signals.pending
                 let complete = rollBack(done, plans, failed: nil, &records, &lines)
-                let what = done.isEmpty ? "nothing was changed"
+                let what =
+                    done.isEmpty
+                    ? "nothing was changed"
                     : complete ? "\(done.count) interface(s) rolled back and verified" : "the rollback is incomplete; see above"
-                return outcome(TsctlFailure(complete ? .stopped(by: sig) : .rollbackIncomplete,
-                                            "stopped by \(Signals.name(sig)) before \(InterfaceName.display(plan.interface)) was changed; \(what)"))
+                return outcome(
+                    TsctlFailure(
+                        complete ? .stopped(by: sig) : .rollbackIncomplete,
+                        "stopped by \(Signals.name(sig)) before \(InterfaceName.display(plan.interface)) was changed; \(what)"))
             }
             switch applier.apply(plan) {
             case .success(let o):
@@ -264,7 +280,10 @@ final class ChangeSession {
                 records[i].after = o.after
                 records[i].message = o.message
                 switch o.state {
-                case .applied: line(o.interface, "applied\(o.message.hasPrefix("through") ? " " : ", ")\(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
+                case .applied:
+                    line(
+                        o.interface,
+                        "applied\(o.message.hasPrefix("through") ? " " : ", ")\(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
                 case .unchanged: line(o.interface, "already as asked; nothing sent")
                 default: line(o.interface, "applied, \(o.message)")
                 }
@@ -276,7 +295,9 @@ final class ChangeSession {
                 line(plan.interface, "failed: \(why)")
                 // A wrong result changed something; so may a refused request
                 // (the kernel switches the provider before the driver refuses).
-                if case .verification = f { done.append(i) } else if applier.changed(since: plan) {
+                if case .verification = f {
+                    done.append(i)
+                } else if applier.changed(since: plan) {
                     line(plan.interface, "the kernel changed it before refusing")
                     why += "; the kernel changed it before refusing"
                     done.append(i)
@@ -284,13 +305,22 @@ final class ChangeSession {
                 records[i].message = why
                 let complete = rollBack(done, plans, failed: (i, why), &records, &lines)
                 let status: ExitStatus
-                if !complete { status = .rollbackIncomplete } else if done.isEmpty && f.isPermission {
+                if !complete {
+                    status = .rollbackIncomplete
+                } else if done.isEmpty && f.isPermission {
                     status = .permissionDenied
-                } else if done.isEmpty && f.isNotSupported { status = .notSupported } else { status = .rolledBack }
+                } else if done.isEmpty && f.isNotSupported {
+                    status = .notSupported
+                } else {
+                    status = .rolledBack
+                }
                 let summary: String
                 switch status {
                 case .rollbackIncomplete: summary = "the change failed and the rollback is incomplete; see above"
-                case .rolledBack: summary = done.isEmpty ? "the change failed; nothing was changed" : "the change failed; \(done.count) interface(s) rolled back"
+                case .rolledBack:
+                    summary =
+                        done.isEmpty
+                        ? "the change failed; nothing was changed" : "the change failed; \(done.count) interface(s) rolled back"
                 case .permissionDenied: summary = "permission denied: setting timestamping needs CAP_NET_ADMIN; nothing was changed"
                 default: summary = "\(f.text); nothing was changed"
                 }
@@ -306,8 +336,10 @@ final class ChangeSession {
 
     /// Restores `done` (indexes into `plans`), newest first, and records it;
     /// false when a rollback failed. `failed`: the plan whose failure caused it.
-    private func rollBack(_ done: [Int], _ plans: [InterfacePlan], failed: (index: Int, why: String)?,
-                          _ records: inout [ChangeRecord], _ lines: inout [String]) -> Bool {
+    private func rollBack(
+        _ done: [Int], _ plans: [InterfacePlan], failed: (index: Int, why: String)?,
+        _ records: inout [ChangeRecord], _ lines: inout [String]
+    ) -> Bool {
         var complete = true
         for j in done.reversed() {
             let cause = failed.map { $0.index == j ? $0.why + "; " : "" } ?? ""
@@ -338,8 +370,10 @@ final class ChangeSession {
     func lock(_ itfs: [InterfaceSnapshot], purpose: String, keep: Bool) throws {
         for itf in itfs where locks[UInt32(itf.ifindex)] == nil {
             do {
-                locks[UInt32(itf.ifindex)] = try InterfaceLock.acquire(ifindex: UInt32(itf.ifindex), purpose: purpose, keep: keep,
-                                                                       waitSeconds: 10) { holder in
+                locks[UInt32(itf.ifindex)] = try InterfaceLock.acquire(
+                    ifindex: UInt32(itf.ifindex), purpose: purpose, keep: keep,
+                    waitSeconds: 10
+                ) { holder in
                     Sys.printError("tsctl: waiting up to 10 s for \(holder), which is changing \(itf.displayName)")
                 }
             } catch {
@@ -348,10 +382,13 @@ final class ChangeSession {
                     let why = keeps ? "keeps it applied" : keep ? "is changing it" : "is still changing it after 10 s"
                     throw TsctlFailure(.busy, "\(itf.displayName) is locked: \(holder) \(why); nothing was changed")
                 case .interrupted(let sig):
-                    throw TsctlFailure(.stopped(by: sig), "stopped by \(Signals.name(sig)) while waiting for the lock of \(itf.displayName); nothing was changed")
+                    throw TsctlFailure(
+                        .stopped(by: sig),
+                        "stopped by \(Signals.name(sig)) while waiting for the lock of \(itf.displayName); nothing was changed")
                 case .system(let e):
-                    throw TsctlFailure(e.errno == EACCES || e.errno == EPERM ? .permissionDenied : .kernelError,
-                                       "cannot take the lock of \(itf.displayName): \(e); nothing was changed")
+                    throw TsctlFailure(
+                        e.errno == EACCES || e.errno == EPERM ? .permissionDenied : .kernelError,
+                        "cannot take the lock of \(itf.displayName): \(e); nothing was changed")
                 case .unsafeDirectory(let why):
                     throw TsctlFailure(.kernelError, "cannot take the lock of \(itf.displayName): \(why); nothing was changed")
                 }

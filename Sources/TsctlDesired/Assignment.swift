@@ -15,7 +15,8 @@ public struct Assignment: Sendable {
         public var entries: [DesiredInterface]
         public var file: String
         public var description: String {
-            "\(InterfaceName.display(interface)) is matched by " + entries.map { "\(file):\($0.position.line) (\($0.label))" }.joined(separator: " and ")
+            "\(InterfaceName.display(interface)) is matched by "
+                + entries.map { "\(file):\($0.position.line) (\($0.label))" }.joined(separator: " and ")
                 + "; one entry per interface: make the names, globs or drivers exclusive"
         }
     }
@@ -47,7 +48,9 @@ extension DesiredState {
             }
             for itf in matched {
                 if let first = owner[itf.name] {
-                    if let c = conflictAt[itf.name] { a.conflicts[c].entries.append(entry) } else {
+                    if let c = conflictAt[itf.name] {
+                        a.conflicts[c].entries.append(entry)
+                    } else {
                         conflictAt[itf.name] = a.conflicts.count
                         a.conflicts.append(.init(interface: itf.name, entries: [a.pairs[first].entry, entry], file: file))
                     }

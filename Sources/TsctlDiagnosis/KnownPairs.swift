@@ -1,4 +1,5 @@
 import TsctlInventory
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +20,8 @@ public struct KnownPair: Sendable {
 
     func matches(_ itf: InterfaceSnapshot) -> Bool {
         let macClock = itf.providers.first { $0.layer == .mac }.flatMap { itf.phc($0.phcIndex)?.clockName }
-        let macOK = (macDriver.map { g in itf.driver.map { fnmatch(g, $0, 0) == 0 } ?? false } ?? false)
+        let macOK =
+            (macDriver.map { g in itf.driver.map { fnmatch(g, $0, 0) == 0 } ?? false } ?? false)
             || (macClockName.map { g in macClock.map { fnmatch(g, $0, 0) == 0 } ?? false } ?? false)
         let phyOK = itf.phys.contains { p in p.driver.map { fnmatch(phyDriver, $0, 0) == 0 } ?? false }
         return macOK && phyOK
@@ -34,7 +36,7 @@ public enum KnownPairs {
             why: "the MAC timestamps more precisely than the PHY: MDIO access latency, a lower timestamp clock "
                 + "and one outstanding TX timestamp on the PHY",
             source: "https://bootlin.com/blog/linux-ptp-mainline-development-war-story-and-new-features/ "
-                + "(and netdev thread \"Add Marvell PHY PTP support\", Apr 2025)"),
+                + "(and netdev thread \"Add Marvell PHY PTP support\", Apr 2025)")
     ]
 
     public static func match(_ itf: InterfaceSnapshot) -> KnownPair? { table.first { $0.matches(itf) } }

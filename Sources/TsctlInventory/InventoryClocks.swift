@@ -1,4 +1,5 @@
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,7 +58,9 @@ public enum JSON: Equatable, Sendable {
         case .array(let items):
             if items.isEmpty { out.ascii("[]"); return }
             // Arrays of scalars stay on one line: bit-name lists read better so.
-            let scalar = items.allSatisfy { if case .array = $0 { return false }; if case .object = $0 { return false }; return true }
+            let scalar = items.allSatisfy {
+                if case .array = $0 { return false }; if case .object = $0 { return false }; return true
+            }
             out.byte(UInt8(ascii: "["))
             for (i, v) in items.enumerated() {
                 if i > 0 { out.byte(UInt8(ascii: ",")) }
@@ -202,7 +205,7 @@ public enum JSON: Equatable, Sendable {
                     case UInt8(ascii: "f"): out.append(0x0c)
                     case UInt8(ascii: "u"):
                         guard pos + 4 <= bytes.count,
-                              let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16)
+                            let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16)
                         else { throw error("bad \\u escape") }
                         pos += 4
                         out += Array(String(Unicode.Scalar(v).map(Character.init) ?? "\u{fffd}").utf8)

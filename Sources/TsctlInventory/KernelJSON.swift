@@ -5,12 +5,15 @@ extension KernelInfo {
         .object([
             ("release", .string(release)),
             ("ethtool_netlink", .bool(ethtoolNetlink)),
-            ("features", .object([
-                ("tsinfo", .bool(features.tsinfo)),
-                ("phy_get", .bool(features.phyGet)),
-                ("tsconfig", .bool(features.tsconfig)),
-                ("hwtstamp_source", features.hwtstampSource.json),
-            ])),
+            (
+                "features",
+                .object([
+                    ("tsinfo", .bool(features.tsinfo)),
+                    ("phy_get", .bool(features.phyGet)),
+                    ("tsconfig", .bool(features.tsconfig)),
+                    ("hwtstamp_source", features.hwtstampSource.json)
+                ])
+            )
         ])
     }
 }

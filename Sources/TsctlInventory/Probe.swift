@@ -1,7 +1,8 @@
+import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TsctlSystem
 
 /// The observed view: which clock really stamped a transmitted frame.
 public struct Observation: Equatable, Sendable {
@@ -83,8 +84,11 @@ extension Observation {
             ("phc_index", phcIndex.json),
             ("layer", (layer?.rawValue).json),
             ("phy_index", phyIndex.json),
-            ("clocks", .array(clocks.map { .object([("phc_index", .int($0.phcIndex)), ("offset_ns", .string(String($0.offsetNanoseconds)))]) })),
-            ("verdict", .string(verdict)),
+            (
+                "clocks",
+                .array(clocks.map { .object([("phc_index", .int($0.phcIndex)), ("offset_ns", .string(String($0.offsetNanoseconds)))]) })
+            ),
+            ("verdict", .string(verdict))
         ])
     }
 }

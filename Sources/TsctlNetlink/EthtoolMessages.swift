@@ -138,8 +138,9 @@ public struct BitNames: Sendable, Equatable {
     public var rxFilters: [String]
     public var flags: [String]
 
-    public static let builtin = BitNames(timestamping: TimestampingNames.sofTimestamping, txTypes: TimestampingNames.txTypes,
-                                         rxFilters: TimestampingNames.rxFilters, flags: TimestampingNames.hwtstampFlags)
+    public static let builtin = BitNames(
+        timestamping: TimestampingNames.sofTimestamping, txTypes: TimestampingNames.txTypes,
+        rxFilters: TimestampingNames.rxFilters, flags: TimestampingNames.hwtstampFlags)
 }
 
 enum Decode {

@@ -1,5 +1,6 @@
 import CNetlink
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif

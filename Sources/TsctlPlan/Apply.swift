@@ -1,6 +1,7 @@
 import TsctlInventory
 import TsctlNetlink
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,8 +35,10 @@ public final class Applier {
     }
 
     /// Only the ioctl path, with the write given: the tests' fake kernel.
-    init(setIoctl: @escaping (String, HwtstampIoctl.Config) throws(SystemError) -> Void,
-         refresh: @escaping (String) -> InterfaceSnapshot?) {
+    init(
+        setIoctl: @escaping (String, HwtstampIoctl.Config) throws(SystemError) -> Void,
+        refresh: @escaping (String) -> InterfaceSnapshot?
+    ) {
         client = nil
         self.refresh = refresh
         self.setIoctl = setIoctl
@@ -72,13 +75,16 @@ public final class Applier {
     /// Sends the plan's one request, then reads back and compares.
     public func apply(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
         guard let change = plan.change else {
-            return .success(ApplyOutcome(interface: plan.interface, state: .unchanged, message: "already as asked",
-                                         final: plan.current.description, after: plan.current))
+            return .success(
+                ApplyOutcome(
+                    interface: plan.interface, state: .unchanged, message: "already as asked",
+                    final: plan.current.description, after: plan.current))
         }
         var reply: TsconfigReply?
         if plan.viaIoctl {
-            let c = HwtstampIoctl.Config(flags: Int32(bitPattern: change.flags ?? 0), txType: Int32(change.txType ?? 0),
-                                         rxFilter: Int32(change.rxFilter ?? 0))
+            let c = HwtstampIoctl.Config(
+                flags: Int32(bitPattern: change.flags ?? 0), txType: Int32(change.txType ?? 0),
+                rxFilter: Int32(change.rxFilter ?? 0))
             do { try setIoctl(plan.interface, c) } catch { return .failure(.system(error)) }
         } else if let client {
             do { reply = try client.setTsconfig(.name(plan.interface), change) } catch { return .failure(.kernel(error)) }
@@ -109,17 +115,25 @@ public final class Applier {
             got = (act.phcIndex, act.qualifier, act.txType, act.rxFilter, act.flags)
         } else if let r = reply {
             // A PHY provider before 6.19 cannot be read back; the SET reply (6.18+) says what was set.
-            got = (r.provider.map { Int($0.phcIndex) }, r.provider.map { Qualifier(kernel: $0.qualifier) },
-                   r.txType?.names.first, r.rxFilter?.names.first, r.flags?.names ?? [])
+            got = (
+                r.provider.map { Int($0.phcIndex) }, r.provider.map { Qualifier(kernel: $0.qualifier) },
+                r.txType?.names.first, r.rxFilter?.names.first, r.flags?.names ?? []
+            )
             source = "TSCONFIG_SET reply"
         } else {
             let adv = now.advertised
             if let p = plan.target.provider, !plan.viaIoctl, adv?.phcIndex != p.phcIndex {
-                return .failure(.verification("\(InterfaceName.display(plan.interface)): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"))
+                return .failure(
+                    .verification(
+                        "\(InterfaceName.display(plan.interface)): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"
+                    ))
             }
-            return .success(ApplyOutcome(interface: plan.interface, state: .unverified,
-                                         message: "unverified: the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
-                                         final: nil))
+            return .success(
+                ApplyOutcome(
+                    interface: plan.interface, state: .unverified,
+                    message:
+                        "unverified: the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
+                    final: nil))
         }
         var wrong: [String] = []
         if let p = plan.target.provider, got.phc != nil, got.phc != p.phcIndex || got.q != p.qualifier {
@@ -127,14 +141,18 @@ public final class Applier {
         }
         if let t = plan.target.txType, got.tx != t { wrong.append("tx is \(got.tx ?? "?"), not \(t)") }
         if let r = plan.target.rxFilter, !rxCovers(got.rx, r) { wrong.append("rx is \(got.rx ?? "?"), not \(r)") }
-        if let f = plan.target.flags, let g = got.flags, Set(f) != Set(g) { wrong.append("flags are [\(g.joined(separator: ","))], not [\(f.joined(separator: ","))]") }
+        if let f = plan.target.flags, let g = got.flags, Set(f) != Set(g) {
+            wrong.append("flags are [\(g.joined(separator: ","))], not [\(f.joined(separator: ","))]")
+        }
         if !wrong.isEmpty {
-            return .failure(.verification("\(InterfaceName.display(plan.interface)): after the change (\(source)) " + wrong.joined(separator: "; ")))
+            return .failure(
+                .verification("\(InterfaceName.display(plan.interface)): after the change (\(source)) " + wrong.joined(separator: "; ")))
         }
         var msg = plan.viaIoctl ? "through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "verified by \(source)"
         if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
-        let final = Config(provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
-                           txType: got.tx, rxFilter: got.rx, flags: got.flags)
+        let final = Config(
+            provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
+            txType: got.tx, rxFilter: got.rx, flags: got.flags)
         return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, final: final.description, after: final))
     }
 
@@ -155,20 +173,25 @@ public final class Applier {
     /// Puts an interface back as `plan.current` says it was.
     public func rollback(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
         guard plan.currentKnown, let tx = plan.current.txType, let rx = plan.current.rxFilter else {
-            return .failure(.verification("\(InterfaceName.display(plan.interface)): its previous configuration was never readable, so it cannot be restored"))
+            return .failure(
+                .verification(
+                    "\(InterfaceName.display(plan.interface)): its previous configuration was never readable, so it cannot be restored"))
         }
         // Never 0 (off, none) for a name tsctl cannot number: the planner refuses
         // such changes, and this says so should one get here.
         guard let ti = txIndex(tx), let ri = rxIndex(rx), let fb = flagBits(plan.current.flags ?? []) else {
             let u = unknownName(tx: tx, rx: rx, flags: plan.current.flags) ?? "value"
-            return .failure(.verification("\(InterfaceName.display(plan.interface)): its previous \(u) cannot be sent back: tsctl does not know its number"))
+            return .failure(
+                .verification(
+                    "\(InterfaceName.display(plan.interface)): its previous \(u) cannot be sent back: tsctl does not know its number"))
         }
         var change = TsconfigChange(txType: ti, rxFilter: ri, flags: fb)
         if let p = plan.current.provider, plan.change?.provider != nil {
             change.provider = ProviderID(phcIndex: UInt32(p.phcIndex), qualifier: p.qualifier.kernelValue)
         }
-        let back = InterfacePlan(interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
-                                 change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
+        let back = InterfacePlan(
+            interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
+            change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
         return apply(back).map { o in
             ApplyOutcome(interface: o.interface, state: .rolledBack, message: o.message, final: o.final, after: o.after)
         }

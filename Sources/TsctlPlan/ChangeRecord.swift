@@ -40,13 +40,18 @@ public struct ChangeRecord: Sendable {
 extension Config {
     public var json: JSON {
         .object([
-            ("provider", provider.map { p in
-                .object([("layer", .string(p.layer.rawValue)), ("phc_index", .int(p.phcIndex)),
-                         ("qualifier", .string(p.qualifier.name)), ("phy_index", p.phyIndex.map { .int($0) } ?? .null)])
-            } ?? .null),
+            (
+                "provider",
+                provider.map { p in
+                    .object([
+                        ("layer", .string(p.layer.rawValue)), ("phc_index", .int(p.phcIndex)),
+                        ("qualifier", .string(p.qualifier.name)), ("phy_index", p.phyIndex.map { .int($0) } ?? .null)
+                    ])
+                } ?? .null
+            ),
             ("tx_type", txType.map { .string($0) } ?? .null),
             ("rx_filter", rxFilter.map { .string($0) } ?? .null),
-            ("flags", flags.map { .array($0.map { .string($0) }) } ?? .null),
+            ("flags", flags.map { .array($0.map { .string($0) }) } ?? .null)
         ])
     }
 }
@@ -57,12 +62,15 @@ extension InterfacePlan {
         guard let c = change else { return .null }
         return .object([
             ("via", .string(viaIoctl ? "SIOCSHWTSTAMP" : "TSCONFIG_SET")),
-            ("provider", c.provider.map { p in
-                .object([("phc_index", .int(Int(p.phcIndex))), ("qualifier", .string(Qualifier(kernel: p.qualifier).name))])
-            } ?? .null),
+            (
+                "provider",
+                c.provider.map { p in
+                    .object([("phc_index", .int(Int(p.phcIndex))), ("qualifier", .string(Qualifier(kernel: p.qualifier).name))])
+                } ?? .null
+            ),
             ("tx_type", c.txType.map { .string(TimestampingNames.txTypes[Int($0)]) } ?? .null),
             ("rx_filter", c.rxFilter.map { .string(TimestampingNames.rxFilters[Int($0)]) } ?? .null),
-            ("flags", c.flags.map { .array(flagNames($0).map { .string($0) }) } ?? .null),
+            ("flags", c.flags.map { .array(flagNames($0).map { .string($0) }) } ?? .null)
         ])
     }
 }
@@ -80,13 +88,15 @@ extension ChangeRecord {
             ("verified", .bool(verified)),
             ("rolled_back", .bool(rolledBack)),
             ("after", after?.json ?? .null),
-            ("message", message.map { .string($0) } ?? .null),
+            ("message", message.map { .string($0) } ?? .null)
         ])
     }
 
     /// The `set`/`apply` document (Schemas/change.schema.json).
-    public static func document(command: String, kernel: KernelInfo, file: String?, dryRun: Bool, records: [ChangeRecord],
-                                exitStatus: Int32, error: String?) -> JSON {
+    public static func document(
+        command: String, kernel: KernelInfo, file: String?, dryRun: Bool, records: [ChangeRecord],
+        exitStatus: Int32, error: String?
+    ) -> JSON {
         .object([
             ("schema_version", .int(1)),
             ("command", .string(command)),
@@ -95,7 +105,7 @@ extension ChangeRecord {
             ("dry_run", .bool(dryRun)),
             ("exit_status", .int(Int(exitStatus))),
             ("error", error.map { .object([("message", .string($0)), ("exit_status", .int(Int(exitStatus)))]) } ?? .null),
-            ("interfaces", .array(records.map(\.json))),
+            ("interfaces", .array(records.map(\.json)))
         ])
     }
 }

@@ -56,7 +56,8 @@ public struct InterfacePlan: Equatable, Sendable {
         if let r = c.rxFilter { parts.append("rx \(TimestampingNames.rxFilters[Int(r)])") }
         if let f = c.flags { parts.append("flags [\(flagNames(f).joined(separator: ","))]") }
         let request = viaIoctl ? "SIOCSHWTSTAMP" : "TSCONFIG_SET"
-        return "\(currentKnown ? current.description : "current config unknown") -> \(target) (one \(request): \(parts.joined(separator: ", ")))"
+        return
+            "\(currentKnown ? current.description : "current config unknown") -> \(target) (one \(request): \(parts.joined(separator: ", ")))"
     }
 }
 
@@ -75,7 +76,9 @@ public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 func flagNames(_ bits: UInt32) -> [String] {
-    (0..<32).filter { bits & (1 << $0) != 0 }.map { $0 < TimestampingNames.hwtstampFlags.count ? TimestampingNames.hwtstampFlags[$0] : "bit-\($0)" }
+    (0..<32).filter { bits & (1 << $0) != 0 }.map {
+        $0 < TimestampingNames.hwtstampFlags.count ? TimestampingNames.hwtstampFlags[$0] : "bit-\($0)"
+    }
 }
 
 func flagBits(_ names: [String]) -> UInt32? {
@@ -126,8 +129,9 @@ public enum Planner {
         let act = itf.active
         let currentProvider = itf.providers.first { $0.active }
         let known = act.isConfigured
-        let current = Config(provider: currentProvider, txType: known ? act.txType : nil,
-                             rxFilter: known ? act.rxFilter : nil, flags: known ? act.flags : nil)
+        let current = Config(
+            provider: currentProvider, txType: known ? act.txType : nil,
+            rxFilter: known ? act.rxFilter : nil, flags: known ? act.flags : nil)
         var notes: [String] = []
 
         // The provider wanted.
@@ -157,21 +161,34 @@ public enum Planner {
         let viaIoctl = !features.tsconfig || legacyDriver
         if legacyDriver, let w = wanted {
             let driver = itf.driver.map { " (\($0))" } ?? ""
-            return fail(.notSupported, "\(itf.displayName): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
-                + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
-                + "leave out --source and --qualifier to set tx/rx")
+            return fail(
+                .notSupported,
+                "\(itf.displayName): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
+                    + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
+                    + "leave out --source and --qualifier to set tx/rx")
         }
         if viaIoctl, let w = wanted, !w.advertised {
-            return fail(.notSupported, "\(itf.displayName): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
+            return fail(
+                .notSupported,
+                "\(itf.displayName): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here"
+            )
         }
         // Re-selecting the active provider resets it in the kernel: only a real switch is sent.
         let switching: Bool
-        if viaIoctl { switching = false } else if let w = wanted {
-            if let cur = currentProvider { switching = cur != w } else {
+        if viaIoctl {
+            switching = false
+        } else if let w = wanted {
+            if let cur = currentProvider {
+                switching = cur != w
+            } else {
                 switching = true
-                notes.append("the active provider cannot be read, so \(w.label) is selected explicitly; the kernel then starts it from tx off, rx none")
+                notes.append(
+                    "the active provider cannot be read, so \(w.label) is selected explicitly; the kernel then starts it from tx off, rx none"
+                )
             }
-        } else { switching = false }
+        } else {
+            switching = false
+        }
         let targetProvider = wanted ?? currentProvider
 
         // tx/rx: what the user said, else what is set now (a switch or an unreadable
@@ -181,7 +198,9 @@ public enum Planner {
             if tx == nil, let t = current.txType { tx = t; notes.append("tx \(t) carried over") }
             if rx == nil, let r = current.rxFilter { rx = r; notes.append("rx \(r) carried over") }
             if (tx == nil) != (rx == nil) || (switching && tx == nil) {
-                let why = switching ? "switching provider turns timestamping off unless the same request sets tx and rx"
+                let why =
+                    switching
+                    ? "switching provider turns timestamping off unless the same request sets tx and rx"
                     : "the current configuration cannot be read back, so the kernel would reset what is not given"
                 if tx == nil && rx == nil && !switching {
                     // Nothing to set at all: fine.
@@ -192,22 +211,31 @@ public enum Planner {
         }
         if let caps = targetProvider?.capabilities {
             if let t = tx, !caps.txTypes.contains(t) {
-                return fail(.notSupported, "\(itf.displayName): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))")
+                return fail(
+                    .notSupported,
+                    "\(itf.displayName): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))"
+                )
             }
             if let r = rx, !caps.rxFilters.contains(r), let wider = caps.rxFilters.first(where: { rxCovers($0, r) }) {
                 notes.append("\(targetProvider!.label) does not list rx \(r); its driver may widen it to \(wider)")
             } else if let r = rx, !caps.rxFilters.contains(r) {
-                return fail(.notSupported, "\(itf.displayName): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))")
+                return fail(
+                    .notSupported,
+                    "\(itf.displayName): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))"
+                )
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {
             if let st = itf.stacking, let below = itf.timestampingFrom {
-                return fail(.noSuchProvider, "\(itf.displayName) is a \(st) and has no hardware timestamp provider of its own; "
-                    + "its timestamps come from \(InterfaceName.display(below)): configure \(InterfaceName.display(below))")
+                return fail(
+                    .noSuchProvider,
+                    "\(itf.displayName) is a \(st) and has no hardware timestamp provider of its own; "
+                        + "its timestamps come from \(InterfaceName.display(below)): configure \(InterfaceName.display(below))")
             }
             return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider to configure")
         }
-        let target = Config(provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
-                            flags: desired.flags ?? current.flags)
+        let target = Config(
+            provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
+            flags: desired.flags ?? current.flags)
 
         // What would be sent, and what a rollback would send back, must have numbers.
         if let u = unknownName(tx: tx, rx: rx, flags: desired.flags) {
@@ -222,18 +250,28 @@ public enum Planner {
         if viaIoctl, change != TsconfigChange() {
             // SIOCSHWTSTAMP always carries all three.
             guard let t = target.txType, let r = target.rxFilter else {
-                return fail(.needsConfig, "\(itf.displayName): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
+                return fail(
+                    .needsConfig,
+                    "\(itf.displayName): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx"
+                )
             }
             guard let ti = txIndex(t), let ri = rxIndex(r), let fb = flagBits(target.flags ?? []) else {
-                return fail(.notSupported, "\(itf.displayName): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx")
+                return fail(
+                    .notSupported,
+                    "\(itf.displayName): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx"
+                )
             }
             change.txType = ti
             change.rxFilter = ri
             change.flags = change.flags ?? fb
         }
         if known, change != TsconfigChange(),
-           let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags) {
-            return fail(.notSupported, "\(itf.displayName): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed")
+            let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags)
+        {
+            return fail(
+                .notSupported,
+                "\(itf.displayName): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed"
+            )
         }
         if change != TsconfigChange(), let why = stackedRefusal(itf) {
             return fail(.notSupported, why)
@@ -244,9 +282,11 @@ public enum Planner {
         if known, let r = rx, r != current.rxFilter, rxCovers(current.rxFilter, r), change.rxFilter == nil {
             notes.append("rx \(current.rxFilter!) already covers \(r)")
         }
-        return .success(InterfacePlan(interface: itf.name, current: current, currentKnown: known, target: target,
-                                      change: change == TsconfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes,
-                                      advertisedBefore: itf.advertised?.phcIndex))
+        return .success(
+            InterfacePlan(
+                interface: itf.name, current: current, currentKnown: known, target: target,
+                change: change == TsconfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes,
+                advertisedBefore: itf.advertised?.phcIndex))
     }
 
     /// A whole desired-state file against a snapshot: every problem at once,
@@ -256,8 +296,10 @@ public enum Planner {
         var errors: [PlanError] = []
         let a = state.assign(snap.interfaces)
         for entry in a.unmatched {
-            errors.append(PlanError(kind: entry.isGlob ? .noMatch : .noSuchInterface, interface: entry.name,
-                                    message: entry.unmatchedMessage(state.file)))
+            errors.append(
+                PlanError(
+                    kind: entry.isGlob ? .noMatch : .noSuchInterface, interface: entry.name,
+                    message: entry.unmatchedMessage(state.file)))
         }
         for c in a.conflicts {
             errors.append(PlanError(kind: .conflict, interface: c.interface, message: c.description))
@@ -281,6 +323,7 @@ public enum Planner {
 func stackedRefusal(_ itf: InterfaceSnapshot) -> String? {
     guard itf.active.readFrom != nil || itf.active.unavailable == .stackedLowerUnknown else { return nil }
     let below = itf.active.readFrom.map { "; configure \($0) instead" } ?? ""
-    return "\(itf.displayName) is a \(itf.stacking ?? itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
+    return
+        "\(itf.displayName) is a \(itf.stacking ?? itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
         + "can crash it (CVE-2025-40255), so tsctl does not send one\(below)"
 }

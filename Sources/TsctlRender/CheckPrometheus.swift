@@ -43,38 +43,59 @@ extension CheckRender {
             let missed = r.notRun.contains { $0.interface == itf && $0.check == check }
             notRun.append((device(itf) + [("check", check)], missed ? "1" : "0"))
         }
-        family("tsctl_check_findings",
-               "Findings of the last tsctl check by device, check and severity; 0 when the check passed.", findings)
+        family(
+            "tsctl_check_findings",
+            "Findings of the last tsctl check by device, check and severity; 0 when the check passed.", findings)
         family("tsctl_check_not_run", "1 when the check could not run (permission, kernel feature), else 0.", notRun)
-        family("tsctl_check_exit_status", "Exit status tsctl check would end with (0 passed, 1 failed; README: Exit status).",
-               [([], String(status))])
+        family(
+            "tsctl_check_exit_status", "Exit status tsctl check would end with (0 passed, 1 failed; README: Exit status).",
+            [([], String(status))])
         family("tsctl_check_timestamp_seconds", "When the last tsctl check ran (Unix time).", [([], String(now))])
         family("tsctl_check_duration_seconds", "How long the last tsctl check took.", [([], format3(scope.seconds))])
-        family("tsctl_kernel_info", "The running kernel (value 1).",
-               [([("release", snapshot.kernel.release),
-                  ("tsconfig", snapshot.kernel.features.tsconfig ? "yes" : "no")], "1")])
+        family(
+            "tsctl_kernel_info", "The running kernel (value 1).",
+            [
+                (
+                    [
+                        ("release", snapshot.kernel.release),
+                        ("tsconfig", snapshot.kernel.features.tsconfig ? "yes" : "no")
+                    ], "1"
+                )
+            ])
 
         var itfInfo: [([(String, String)], String)] = []
         var provInfo: [([(String, String)], String)] = [], active: [([(String, String)], String)] = []
         var advertised: [([(String, String)], String)] = []
         for itf in snapshot.interfaces {
-            itfInfo.append(([("device", itf.displayName), ("driver", itf.driver ?? ""), ("kind", itf.kind ?? ""),
-                             ("lower", itf.lower.map(InterfaceName.display) ?? "")], "1"))
+            itfInfo.append(
+                (
+                    [
+                        ("device", itf.displayName), ("driver", itf.driver ?? ""), ("kind", itf.kind ?? ""),
+                        ("lower", itf.lower.map(InterfaceName.display) ?? "")
+                    ], "1"
+                ))
             for p in itf.providers {
                 // The provider's identity: what TSCONFIG selects (PHC, qualifier).
                 let id = [("device", itf.displayName), ("phc", "ptp\(p.phcIndex)"), ("qualifier", p.qualifier.name)]
-                provInfo.append((id + [("layer", p.layer.rawValue), ("phy_index", p.phyIndex.map(String.init) ?? ""),
-                                       ("clock_name", itf.phc(p.phcIndex)?.clockName ?? "")], "1"))
+                provInfo.append(
+                    (
+                        id + [
+                            ("layer", p.layer.rawValue), ("phy_index", p.phyIndex.map(String.init) ?? ""),
+                            ("clock_name", itf.phc(p.phcIndex)?.clockName ?? "")
+                        ], "1"
+                    ))
                 active.append((id, p.active ? "1" : "0"))
                 advertised.append((id, p.advertised ? "1" : "0"))
             }
         }
         family("tsctl_interface_info", "Each interface checked: its driver, kind and the device it sits on (value 1).", itfInfo)
         family("tsctl_provider_info", "Each hardware timestamp provider: layer, PHY index and clock name (value 1).", provInfo)
-        family("tsctl_provider_active", "1 when the provider stamps packets now (TSCONFIG_GET), else 0 (also when unreadable).",
-               active)
-        family("tsctl_provider_advertised", "1 when the kernel advertises the provider (TSINFO; what ptp4l uses), else 0.",
-               advertised)
+        family(
+            "tsctl_provider_active", "1 when the provider stamps packets now (TSCONFIG_GET), else 0 (also when unreadable).",
+            active)
+        family(
+            "tsctl_provider_advertised", "1 when the kernel advertises the provider (TSINFO; what ptp4l uses), else 0.",
+            advertised)
         return out + healthMetrics(snapshot)
     }
 

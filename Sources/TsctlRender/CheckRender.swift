@@ -10,7 +10,9 @@ public enum CheckRender {
         var groups: [(String?, [Finding])] = []
         var groupOf: [String?: Int] = [:]
         for f in r.ordered {
-            if let i = groupOf[f.interface] { groups[i].1.append(f) } else {
+            if let i = groupOf[f.interface] {
+                groups[i].1.append(f)
+            } else {
                 groupOf[f.interface] = groups.count
                 groups.append((f.interface, [f]))
             }
@@ -54,25 +56,47 @@ public enum CheckRender {
             ("kernel", kernel.json),
             ("interfaces", .array(r.interfaces.map { .string($0) })),
             ("exit_status", .int(Int(status))),
-            ("summary", .object([("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info)),
-                                 ("not_run", .int(r.notRun.count))])),
-            ("findings", .array(r.ordered.map { f in
+            (
+                "summary",
                 .object([
-                    ("id", .string(f.id)),
-                    ("severity", .string(f.severity.name)),
-                    ("interface", f.interface.map { .string($0) } ?? .null),
-                    ("statement", .string(f.statement)),
-                    ("evidence", .array(f.evidence.map { .object([("view", .string($0.view.rawValue)), ("says", .string($0.says))]) })),
-                    ("remedy", f.remedy.map { .string($0) } ?? .null),
+                    ("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info)),
+                    ("not_run", .int(r.notRun.count))
                 ])
-            })),
-            ("not_run", .array(r.notRun.map { n in
-                .object([("check", .string(n.check)), ("interface", n.interface.map { .string($0) } ?? .null),
-                         ("reason", .string(n.reason))])
-            })),
-            ("ignored_daemons", .array(r.ignored.map { i in
-                .object([("pid", .int(i.pid)), ("program", .string(i.program)), ("reason", .string(i.reason))])
-            })),
+            ),
+            (
+                "findings",
+                .array(
+                    r.ordered.map { f in
+                        .object([
+                            ("id", .string(f.id)),
+                            ("severity", .string(f.severity.name)),
+                            ("interface", f.interface.map { .string($0) } ?? .null),
+                            ("statement", .string(f.statement)),
+                            (
+                                "evidence",
+                                .array(f.evidence.map { .object([("view", .string($0.view.rawValue)), ("says", .string($0.says))]) })
+                            ),
+                            ("remedy", f.remedy.map { .string($0) } ?? .null)
+                        ])
+                    })
+            ),
+            (
+                "not_run",
+                .array(
+                    r.notRun.map { n in
+                        .object([
+                            ("check", .string(n.check)), ("interface", n.interface.map { .string($0) } ?? .null),
+                            ("reason", .string(n.reason))
+                        ])
+                    })
+            ),
+            (
+                "ignored_daemons",
+                .array(
+                    r.ignored.map { i in
+                        .object([("pid", .int(i.pid)), ("program", .string(i.program)), ("reason", .string(i.reason))])
+                    })
+            )
         ])
     }
 
@@ -117,7 +141,8 @@ public enum CheckRender {
                 var body = ""
                 if !failing.isEmpty {
                     let text = failing.map(describe).joined(separator: "\n\n")
-                    body = "<failure type=\"\(failing.map(\.severity).max()!.name)\" message=\"\(xml(failing[0].statement))\">\(xml(text))</failure>"
+                    body =
+                        "<failure type=\"\(failing.map(\.severity).max()!.name)\" message=\"\(xml(failing[0].statement))\">\(xml(text))</failure>"
                     failures += 1
                 } else if found.isEmpty && !notRun.isEmpty {
                     body = "<skipped message=\"\(xml(notRun.map(\.reason).joined(separator: "; ")))\"/>"
@@ -127,7 +152,9 @@ public enum CheckRender {
                 }
                 // The interface goes into the name, not the classname: a VLAN's dot
                 // (eth0.7) would otherwise split it into packages.
-                cases.append("    <testcase classname=\"tsctl.check\" name=\"\(xml(label)): \(c.rawValue): \(xml(c.title))\" time=\"0\">\(body)</testcase>")
+                cases.append(
+                    "    <testcase classname=\"tsctl.check\" name=\"\(xml(label)): \(c.rawValue): \(xml(c.title))\" time=\"0\">\(body)</testcase>"
+                )
             }
             totals.tests += cases.count
             totals.failures += failures
@@ -141,7 +168,8 @@ public enum CheckRender {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tsctl check\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" errors=\"0\" time=\"\(time)\">\n"
         for s in suites {
-            out += "  <testsuite name=\"tsctl check \(xml(s.name))\" tests=\"\(s.cases.count)\" failures=\"\(s.failures)\" errors=\"0\" skipped=\"\(s.skipped)\" time=\"0\">\n"
+            out +=
+                "  <testsuite name=\"tsctl check \(xml(s.name))\" tests=\"\(s.cases.count)\" failures=\"\(s.failures)\" errors=\"0\" skipped=\"\(s.skipped)\" time=\"0\">\n"
             out += s.cases.map { $0 + "\n" }.joined() + "  </testsuite>\n"
         }
         return out + "</testsuites>\n"

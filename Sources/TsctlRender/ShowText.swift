@@ -69,15 +69,18 @@ public enum ShowText {
             line += "tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")"
             if !act.flags.isEmpty { line += ", flags " + act.flags.joined(separator: ",") }
             if act.readVia == .ioctl {
-                line += s.dim(kernel.features.tsconfig
-                    ? "  (SIOCGHWTSTAMP: the driver does not answer TSCONFIG_GET, so the provider is not named)"
-                    : "  (SIOCGHWTSTAMP; this kernel cannot name the provider)")
+                line += s.dim(
+                    kernel.features.tsconfig
+                        ? "  (SIOCGHWTSTAMP: the driver does not answer TSCONFIG_GET, so the provider is not named)"
+                        : "  (SIOCGHWTSTAMP; this kernel cannot name the provider)")
             }
         } else if act.readFrom == nil, act.unavailable == .error, let st = itf.stacking, let below = itf.timestampingFrom {
             // A stacked device hands the request down; the refusal is its lower
             // device's business, not an error of its own.
             let b = InterfaceName.display(below)
-            line += s.yellow("not here: ") + "a \(st) uses \(b)'s timestamping; see \(b)" + s.dim(act.message.map { " [asked itself: \($0)]" } ?? "")
+            line +=
+                s.yellow("not here: ") + "a \(st) uses \(b)'s timestamping; see \(b)"
+                + s.dim(act.message.map { " [asked itself: \($0)]" } ?? "")
         } else {
             line += s.yellow("cannot be read: ") + reasonText(act)
         }

@@ -1,4 +1,5 @@
 import CNetlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,7 +68,9 @@ public enum Sys {
         var out: [String] = []
         while let ent = readdir(dir) {
             let name = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { OSString.decode(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)))) }
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) {
+                    OSString.decode(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))))
+                }
             }
             if name != "." && name != ".." { out.append(name) }
         }
@@ -92,7 +95,8 @@ public enum Sys {
         var out: [(UInt32, String)] = []
         var p = list
         while p.pointee.if_index != 0 {
-            out.append((p.pointee.if_index, OSString.decode(UnsafeRawBufferPointer(start: p.pointee.if_name, count: strlen(p.pointee.if_name)))))
+            out.append(
+                (p.pointee.if_index, OSString.decode(UnsafeRawBufferPointer(start: p.pointee.if_name, count: strlen(p.pointee.if_name)))))
             p += 1
         }
         return out.sorted { $0.0 < $1.0 }

@@ -54,9 +54,13 @@ struct OneVerdictEndToEndTests {
         var itfs = try #require(doc["interfaces"] as? [[String: Any]])
         let i = try #require(itfs.firstIndex { $0["name"] as? String == "veth1" })
         itfs[i]["name"] = "eth5"
-        itfs[i]["providers"] = [["layer": "mac", "phc_index": 3, "qualifier": "precise", "phy_index": NSNull(), "timestamping": NSNull(),
-                                 "tx_types": NSNull(), "rx_filters": NSNull(), "reported_by": "tsinfo-dump",
-                                 "advertised": true, "active": true]]
+        itfs[i]["providers"] = [
+            [
+                "layer": "mac", "phc_index": 3, "qualifier": "precise", "phy_index": NSNull(), "timestamping": NSNull(),
+                "tx_types": NSNull(), "rx_filters": NSNull(), "reported_by": "tsinfo-dump",
+                "advertised": true, "active": true
+            ]
+        ]
         doc["interfaces"] = itfs
         let base = try file("base.json", String(decoding: try JSONSerialization.data(withJSONObject: doc), as: UTF8.self))
         let all = try ns.tsctl(["check", "--baseline", base])

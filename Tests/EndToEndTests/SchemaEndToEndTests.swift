@@ -20,12 +20,15 @@ struct SchemaEndToEndTests {
     func validate(_ json: String, _ name: String) throws -> String? {
         let doc = try file("doc-\(name).json", json)
         let schema = E2E.packageRoot.appendingPathComponent("Schemas/\(name).schema.json").path
-        let r = try Run.run(["/usr/bin/python3", "-c", """
+        let r = try Run.run([
+            "/usr/bin/python3", "-c",
+            """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))
             jsonschema.Draft202012Validator.check_schema(schema)
             jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
-            """, schema, doc])
+            """, schema, doc
+        ])
         return r.status == 0 ? nil : r.stderr
     }
 
@@ -45,7 +48,7 @@ struct SchemaEndToEndTests {
             (["show", "--json", "nosuch0"], "error", 4),
             (["check", "--json", "--expect", "/nonexistent.toml"], "error", 3),
             (["apply", "--json", "/nonexistent.toml"], "error", 3),
-            (["set", "veth0", "--rx", "bogus", "--json"], "error", 2),
+            (["set", "veth0", "--rx", "bogus", "--json"], "error", 2)
         ]
         for (argv, schema, status) in runs {
             let r = try ns.tsctl(argv)
@@ -57,10 +60,12 @@ struct SchemaEndToEndTests {
 
     @Test func everySchemaCarriesTheSameKernelObject() throws {
         let dir = E2E.packageRoot.appendingPathComponent("Schemas")
-        let show = try #require(try E2E.json(String(contentsOf: dir.appendingPathComponent("show.schema.json"), encoding: .utf8)) as? [String: Any])
+        let show = try #require(
+            try E2E.json(String(contentsOf: dir.appendingPathComponent("show.schema.json"), encoding: .utf8)) as? [String: Any])
         let kernel = try #require((show["properties"] as? [String: Any])?["kernel"] as? NSDictionary)
         for name in ["check", "probe", "change"] {
-            let s = try #require(try E2E.json(String(contentsOf: dir.appendingPathComponent("\(name).schema.json"), encoding: .utf8)) as? [String: Any])
+            let s = try #require(
+                try E2E.json(String(contentsOf: dir.appendingPathComponent("\(name).schema.json"), encoding: .utf8)) as? [String: Any])
             #expect((s["$defs"] as? [String: Any])?["kernel"] as? NSDictionary == kernel, "\(name)")
             #expect(((s["properties"] as? [String: Any])?["schema_version"]) != nil, "\(name)")
         }

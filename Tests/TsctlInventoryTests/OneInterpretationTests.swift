@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TsctlDesired
 @testable import TsctlDiagnosis
 @testable import TsctlInventory

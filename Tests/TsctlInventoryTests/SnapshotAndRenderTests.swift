@@ -2,10 +2,11 @@ import Foundation
 import FoundationXML
 import Testing
 import TsctlDesired
+import TsctlRender
+
 @testable import TsctlDiagnosis
 @testable import TsctlInventory
 @testable import TsctlPlan
-import TsctlRender
 
 @Suite struct SnapshotAndRenderTests {
     @Test func snapshotJSONRoundTrips() throws {
@@ -24,7 +25,9 @@ import TsctlRender
         let text = Board.snapshot(Board.igb()).json.serialized(pretty: false)
         let broken = text.replacingOccurrences(of: "\"timestamping\":", with: "\"timestamping_gone\":")
         #expect(broken != text)
-        #expect(throws: SnapshotDecodeError(path: "$.interfaces[0].advertised.timestamping", message: "missing: expected an array of strings")) {
+        #expect(
+            throws: SnapshotDecodeError(path: "$.interfaces[0].advertised.timestamping", message: "missing: expected an array of strings")
+        ) {
             try Snapshot(json: try JSON.parse(broken))
         }
     }
@@ -52,13 +55,19 @@ import TsctlRender
         mv.active = .unavailable(.error, errno: 22, message: "TSCONFIG_GET mv0: Invalid argument (EINVAL)", via: .tsconfig)
         let lines = ShowText.render(Board.snapshot(Board.virtio(), mv), style: .plain).split(separator: "\n").map(String.init)
         #expect(lines.contains("mv0 (macvlan on eth9, ifindex 9)"))
-        #expect(lines.contains("  active     not here: a macvlan on eth9 uses eth9's timestamping; see eth9 [asked itself: TSCONFIG_GET mv0: Invalid argument (EINVAL)]"))
+        #expect(
+            lines.contains(
+                "  active     not here: a macvlan on eth9 uses eth9's timestamping; see eth9 [asked itself: TSCONFIG_GET mv0: Invalid argument (EINVAL)]"
+            ))
         #expect(!lines.contains { $0.contains("the kernel answered with an error") }, "not shown as mv0's own error")
         guard case .failure(let e) = Planner.plan(mv, Desired(txType: "on", rxFilter: "all"), features: Board.kernel().features) else {
             Issue.record("a macvlan without a provider cannot be configured")
             return
         }
-        #expect(e.message == "mv0 is a macvlan on eth9 and has no hardware timestamp provider of its own; its timestamps come from eth9: configure eth9")
+        #expect(
+            e.message
+                == "mv0 is a macvlan on eth9 and has no hardware timestamp provider of its own; its timestamps come from eth9: configure eth9"
+        )
     }
 
     @Test func jsonParserErrorsHavePositions() throws {
@@ -73,7 +82,9 @@ import TsctlRender
         let lines = out.split(separator: "\n").map(String.init)
         #expect(lines[0] == "eth2 (mvpp2, ifindex 4)")
         #expect(lines[1].hasPrefix("  ├─ mac") && lines[1].contains("ptp2 \"Marvell PP2.2\"") && lines[1].contains("● active"))
-        #expect(lines.contains { $0.hasPrefix("  └─ phy:1") && $0.contains("Marvell 88E1510 @ f212a600.mdio-mii:00") && !$0.contains("active") })
+        #expect(
+            lines.contains { $0.hasPrefix("  └─ phy:1") && $0.contains("Marvell 88E1510 @ f212a600.mdio-mii:00") && !$0.contains("active") }
+        )
         #expect(lines.last == "  active     mac ptp2 \"Marvell PP2.2\"  tx on, rx all")
         #expect(!out.contains("\u{1b}"))
         #expect(ShowText.render(Board.snapshot(Board.igb()), style: TextStyle(color: true)).contains("\u{1b}[32m● active"))
@@ -134,10 +145,14 @@ import TsctlRender
         #expect(text.contains("tsctl_check_findings{device=\"eth2\",check=\"precision-downgrade\",severity=\"error\"} 0\n"))
         #expect(text.contains("tsctl_check_not_run{device=\"eth0\",check=\"advertised-not-active\"} 1\n"))
         #expect(text.contains("tsctl_check_not_run{device=\"eth2\",check=\"advertised-not-active\"} 0\n"))
-        #expect(text.contains("tsctl_check_findings{device=\"\",check=\"kernel-no-provider-selection\",severity=\"error\"} 0\n"),
-                "a kernel-wide check has no device")
+        #expect(
+            text.contains("tsctl_check_findings{device=\"\",check=\"kernel-no-provider-selection\",severity=\"error\"} 0\n"),
+            "a kernel-wide check has no device")
         // Names and strings in _info; the state series carry only the identity, 0/1.
-        #expect(text.contains("tsctl_provider_info{device=\"eth2\",phc=\"ptp0\",qualifier=\"precise\",layer=\"phy\",phy_index=\"1\",clock_name=\"Marvell 88E151x PTP\"} 1\n"))
+        #expect(
+            text.contains(
+                "tsctl_provider_info{device=\"eth2\",phc=\"ptp0\",qualifier=\"precise\",layer=\"phy\",phy_index=\"1\",clock_name=\"Marvell 88E151x PTP\"} 1\n"
+            ))
         #expect(text.contains("tsctl_provider_active{device=\"eth2\",phc=\"ptp0\",qualifier=\"precise\"} 1\n"))
         #expect(text.contains("tsctl_provider_active{device=\"eth2\",phc=\"ptp2\",qualifier=\"precise\"} 0\n"))
         #expect(text.contains("tsctl_interface_info{device=\"eth2\",driver=\"mvpp2\""))
