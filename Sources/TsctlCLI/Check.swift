@@ -1,7 +1,7 @@
-import ArgumentParser
-import TsctlDesired
+public import ArgumentParser
 import TsctlDiagnosis
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlRender
 import TsctlSystem
 #if canImport(Glibc)

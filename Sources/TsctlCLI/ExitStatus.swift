@@ -1,8 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import TsctlInventory
-import TsctlNetlink
+public import TsctlKernel
+import TsctlModel
+public import TsctlNetlink
+import TsctlSystem
 
 /// Every exit code tsctl uses, in one place. The README and `tsctl --help`
 /// print this table; scripts may rely on it.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlSystem
 
 /// --netns NAME: run in a network namespace made by `ip netns add` (needs root).

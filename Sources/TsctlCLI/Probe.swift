@@ -1,5 +1,6 @@
 import ArgumentParser
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlRender
 
 struct ProbeCommand: ParsableCommand {

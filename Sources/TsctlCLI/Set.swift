@@ -1,6 +1,6 @@
 import ArgumentParser
-import TsctlDesired
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlNetlink
 import TsctlPlan
 import TsctlSystem

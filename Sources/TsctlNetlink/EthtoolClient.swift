@@ -1,3 +1,4 @@
+import TsctlModel
 /// How a request names its device.
 public enum DeviceSelector: Sendable, Equatable {
     case name(String)

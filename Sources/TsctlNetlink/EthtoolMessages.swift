@@ -1,3 +1,4 @@
+import TsctlModel
 // Typed ethtool replies. Only this module knows attribute numbers.
 
 /// The device a message is about (reply header).

@@ -1,4 +1,4 @@
-import CNetlink
+public import CNetlink
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,6 @@
-import TsctlInventory
-import TsctlNetlink
-import TsctlSystem
+public import TsctlModel
+public import TsctlNetlink
+public import TsctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,5 @@
-import TsctlDesired
-import TsctlInventory
-import TsctlNetlink
+public import TsctlModel
+public import TsctlNetlink
 
 /// A configuration as tsctl compares them: provider (when known), tx, rx, flags.
 public struct Config: Equatable, Sendable, CustomStringConvertible {

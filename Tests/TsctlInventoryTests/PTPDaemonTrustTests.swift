@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TsctlInventory
+@testable import TsctlKernel
+@testable import TsctlModel
 import TsctlSystem
 
 /// Which processes named like PTP daemons tsctl believes: anyone can name a

@@ -1,6 +1,5 @@
 import Testing
-@testable import TsctlDesired
-@testable import TsctlInventory
+@testable import TsctlModel
 @testable import TsctlNetlink
 @testable import TsctlPlan
 

@@ -2,7 +2,7 @@ import Foundation
 import FoundationXML
 import Testing
 @testable import TsctlDiagnosis
-@testable import TsctlInventory
+@testable import TsctlModel
 @testable import TsctlRender
 
 @Suite struct SnapshotAndRenderTests {

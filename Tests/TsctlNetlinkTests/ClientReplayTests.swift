@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TsctlModel
 @testable import TsctlNetlink
 
 /// The client against byte-exact exchanges captured from a real kernel

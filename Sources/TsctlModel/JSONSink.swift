@@ -1,4 +1,3 @@
-import TsctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -123,7 +122,7 @@ public struct JSONByteWriter: JSONSink {
         var off = 0
         while off < count {
             let n = write(fd, buf + off, count - off)
-            if n < 0 { if errno == EINTR { continue } else { Sys.noteOutputError(errno); break } }
+            if n < 0 { if errno == EINTR { continue } else { StandardOutput.note(errno); break } }
             off += n
         }
         count = 0
@@ -141,7 +140,7 @@ public struct JSONByteWriter: JSONSink {
             var off = 0
             while off < p.count {
                 let n = write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 { if errno == EINTR { continue } else { Sys.noteOutputError(errno); return } }
+                if n < 0 { if errno == EINTR { continue } else { StandardOutput.note(errno); return } }
                 off += n
             }
             return

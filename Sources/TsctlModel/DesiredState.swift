@@ -1,5 +1,3 @@
-import TsctlInventory
-import TsctlNetlink
 #if canImport(Glibc)
 import Glibc
 #endif

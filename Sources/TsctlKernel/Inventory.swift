@@ -1,5 +1,6 @@
-import TsctlNetlink
-import TsctlSystem
+public import TsctlModel
+public import TsctlNetlink
+public import TsctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,19 +18,6 @@ public enum InventoryError: Error, Equatable, CustomStringConvertible {
         case .netlink(let e): return e.description
         case .system(let e): return e.description
         }
-    }
-}
-
-public enum InterfaceName {
-    /// The kernel's dev_valid_name(): nil when valid, else why not.
-    public static func problem(_ name: String) -> String? {
-        if name.isEmpty { return "it is empty" }
-        if name.utf8.count > 15 { return "it is \(name.utf8.count) bytes; the kernel's limit is 15 (IFNAMSIZ)" }
-        if name == "." || name == ".." { return "\".\" and \"..\" are not interface names" }
-        if let bad = name.unicodeScalars.first(where: { $0 == "/" || $0 == ":" || $0.properties.isWhitespace || $0.value < 0x20 }) {
-            return "it contains \(bad.value < 0x21 ? "a space or control character" : "\"\(bad)\""), which interface names cannot"
-        }
-        return nil
     }
 }
 

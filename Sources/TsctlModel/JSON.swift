@@ -1,4 +1,3 @@
-import TsctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -282,7 +281,7 @@ struct JSONWriter {
         buffer.withUnsafeBytes { p in
             while off < p.count {
                 let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 { if errno == EINTR { continue } else { Sys.noteOutputError(errno); return } }
+                if n < 0 { if errno == EINTR { continue } else { StandardOutput.note(errno); return } }
                 off += n
             }
         }
