@@ -2,7 +2,7 @@
 # idempotent and reuses what an earlier run left in $TB_CACHE.
 # shellcheck shell=bash
 
-TB_SUITES=(sid trixie bookworm-backports bookworm)
+TB_SUITES=(sid trixie-backports trixie bookworm-backports bookworm)
 
 tb_fetch_lists() {
 	local s
@@ -37,18 +37,19 @@ tb_fetch_qemu() {
 	[ "${major:-0}" -ge 8 ] || tb_die "QEMU $major is too old (need >= 8 for -device igb)"
 }
 
-# A suite's kernel: vmlinuz and its modules, unpacked into kernel/SUITE/root.
+# A kernel (tb_kernel_suite): vmlinuz and its modules, unpacked into kernel/KERNEL/root.
 # Sets KVER and KROOT; prints nothing.
-tb_fetch_kernel() { # SUITE
-	local suite=$1 debs=() ver
-	ver=$(tb_kernel_release "$suite")
+tb_fetch_kernel() { # KERNEL
+	local suite debs=() ver
+	suite=$(tb_kernel_suite "$1")
+	ver=$(tb_kernel_release "$1")
 	if tb_apt "$suite" apt-cache show --no-all-versions "linux-binary-unsigned-$ver" >/dev/null 2>&1; then
 		# Newer layout: the image package is a metapackage; binary and modules are split.
 		mapfile -t debs < <(tb_download "$suite" "linux-binary-unsigned-$ver" "linux-modules-$ver" "linux-base-$ver")
 	else
 		mapfile -t debs < <(tb_download "$suite" "linux-image-$ver")
 	fi
-	local dir=$TB_CACHE/kernel/$suite
+	local dir=$TB_CACHE/kernel/$1
 	tb_unpack "$dir/root" "${debs[@]}"
 	local vmlinuz
 	vmlinuz=$(find "$dir/root/boot" "$dir/root/usr/lib/modules/$ver" "$dir/root/lib/modules/$ver" -maxdepth 1 \

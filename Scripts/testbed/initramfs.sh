@@ -5,7 +5,7 @@
 # Sourced by run/shell.
 # shellcheck shell=bash
 
-TB_GUEST_MODULES=(igb e1000e virtio_net virtio_pci)
+TB_GUEST_MODULES=(igb e1000e virtio_net virtio_pci 8021q macvlan bonding)
 
 # Copies FILE into ROOT's /usr/bin, plus every shared library ldd lists for it (none
 # for a static executable).
@@ -34,10 +34,11 @@ tb_cpio() { # ROOT OUT
 	mv "$2.tmp" "$2"
 }
 
-# Sets TB_BASE_CPIO for SUITE (kernel KVER, modules under KMODBASE, test module TB_KMOD).
+# Sets TB_BASE_CPIO for KERNEL (kernel KVER, modules under KMODBASE, test module TB_KMOD
+# or none when it is empty).
 tb_base_cpio() { # SUITE
 	local suite=$1 dir=$TB_CACHE/initramfs hash
-	hash=$( (echo "$KVER"; md5sum "$TB_KMOD" "$TB_TSTOOL" "$TB_ETHTOOL" "$TB_BUSYBOX" | cut -d' ' -f1;
+	hash=$( (echo "$KVER"; md5sum ${TB_KMOD:+"$TB_KMOD"} "$TB_TSTOOL" "$TB_ETHTOOL" "$TB_BUSYBOX" | cut -d' ' -f1;
 		declare -f tb_base_cpio tb_copy_with_libs; echo "${TB_GUEST_MODULES[*]}") | md5sum | cut -d' ' -f1)
 	TB_BASE_CPIO=$dir/base-$suite.cpio
 	if [ -f "$TB_BASE_CPIO" ] && [ "$(cat "$TB_BASE_CPIO.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
@@ -54,7 +55,7 @@ tb_base_cpio() { # SUITE
 	# Modules: the closure of what the scenarios load, decompressed (busybox modprobe).
 	local mroot=$root/lib/modules/$KVER m line path rel
 	mkdir -p "$mroot/extra"
-	for m in "${TB_GUEST_MODULES[@]}" $(modinfo -F depends "$TB_KMOD" | tr ',' ' '); do
+	for m in "${TB_GUEST_MODULES[@]}" $([ -z "$TB_KMOD" ] || modinfo -F depends "$TB_KMOD" | tr ',' ' '); do
 		while read -r line; do
 			case $line in insmod\ *) ;; *) continue ;; esac
 			path=$(printf '%s\n' "$line" | awk '{ print $2 }')
@@ -67,7 +68,7 @@ tb_base_cpio() { # SUITE
 			esac
 		done < <(modprobe -d "$KMODBASE" -S "$KVER" --show-depends "$m" 2>/dev/null || tb_die "module $m not found in the $suite kernel")
 	done
-	install -m 0644 "$TB_KMOD" "$mroot/extra/tsctl_testdev.ko"
+	[ -z "$TB_KMOD" ] || install -m 0644 "$TB_KMOD" "$mroot/extra/tsctl_testdev.ko"
 	for m in modules.builtin modules.builtin.modinfo modules.order; do
 		[ -f "$KMODDIR/$m" ] && cp "$KMODDIR/$m" "$mroot/"
 	done

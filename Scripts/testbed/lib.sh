@@ -7,8 +7,13 @@ TB_CACHE=${TSCTL_CACHE:-$HOME/.cache/tsctl}/testbed
 # The tsctl the guests run: TSCTL_BIN, or the release build every script makes
 # (tb_tsctl_build, Scripts/lib/common.sh).
 TSCTL_BIN=${TSCTL_BIN:-}
-# Kernels in the order they are tried: newest first.
-TB_ALL_KERNELS=(sid trixie bookworm)
+# Kernels in the order they are tried: newest first. A kernel is a Debian suite (the
+# kernel its linux-image-amd64 points at) or NAME pinned to one series of a suite.
+TB_ALL_KERNELS=(sid bpo-6.16 trixie bookworm)
+
+# The suite a kernel comes from, and the series it is pinned to (empty: the suite's own).
+tb_kernel_suite() { case $1 in bpo-6.16) echo trixie-backports ;; *) echo "$1" ;; esac; }
+tb_kernel_series() { case $1 in bpo-6.16) echo 6.16 ;; *) echo ;; esac; }
 
 tb_log() { printf '[testbed] %s\n' "$*" >&2; }
 tb_die() {
@@ -102,12 +107,21 @@ tb_apt_update() { # SUITE
 	touch "$d/stamp"
 }
 
-# The version a suite's kernel metapackage points at, e.g. 7.2.13+deb14-amd64.
-tb_kernel_release() { # SUITE
-	local dep
-	dep=$(tb_apt "$1" apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -n1)
-	[ -n "$dep" ] || tb_die "cannot resolve linux-image-amd64 in suite $1"
+# The kernel release a kernel name stands for, e.g. 7.2.13+deb14-amd64: what the
+# suite's linux-image-amd64 points at, or for a pinned series the newest
+# linux-image-SERIES.N+debNN-amd64 (a signed image package) the suite carries.
+tb_kernel_release() { # KERNEL
+	local suite series dep
+	suite=$(tb_kernel_suite "$1") series=$(tb_kernel_series "$1")
+	if [ -n "$series" ]; then
+		dep=$(tb_apt "$suite" apt-cache pkgnames "linux-image-$series." 2>/dev/null |
+			sed -n "s/^linux-image-\(${series//./\\.}\.[0-9][0-9]*+deb[0-9]*-amd64\)$/\1/p" | sort -V | tail -n1)
+		[ -n "$dep" ] || tb_die "the mirror's $suite carries no $series kernel (linux-image-$series.*-amd64): kernel $1 cannot be tested"
+	else
+		dep=$(tb_apt "$suite" apt-cache depends linux-image-amd64 2>/dev/null |
+			sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -n1)
+		[ -n "$dep" ] || tb_die "cannot resolve linux-image-amd64 in suite $suite"
+	fi
 	printf '%s\n' "$dep"
 }
 
@@ -182,10 +196,18 @@ for _tb_part in fetch build initramfs boot; do source "$TB_DIR/$_tb_part.sh"; do
 unset _tb_part
 
 # Everything one kernel needs before its guests boot: the kernel, the test module built
-# for it and the shared part of the initramfs. Sets KVER, KVMLINUZ, TB_BASE_CPIO.
-tb_prepare_kernel() { # SUITE
+# for it (when its headers exist) and the shared part of the initramfs. Sets KVER,
+# KVMLINUZ, TB_BASE_CPIO.
+tb_prepare_kernel() { # KERNEL
 	tb_fetch_kernel "$1"
-	tb_build_kmod "$1" "$KVER"
+	if tb_apt "$(tb_kernel_suite "$1")" apt-cache show --no-all-versions "linux-headers-$KVER" >/dev/null 2>&1; then
+		tb_build_kmod "$1" "$KVER"
+	else
+		# The mirror keeps images of older backported series but not their headers:
+		# such a kernel runs the scenarios with real NICs only.
+		tb_log "$1: no linux-headers-$KVER on the mirror; the test module is not built for it"
+		TB_KMOD=
+	fi
 	tb_base_cpio "$1"
 }
 

@@ -445,15 +445,20 @@ struct Rules {
     /// `tsctl set` selecting `target` with a working tx/rx: switching providers
     /// zeroes the configuration, so the command always carries both.
     func setCommand(_ itf: InterfaceSnapshot, to target: Provider?) -> String? {
-        // Before 6.14 a provider cannot be selected: no command would work.
-        guard let target, kernel.features.tsconfig || target.active else { return nil }
+        // Before 6.14 a provider cannot be selected: no command would work. Neither on
+        // a driver that takes only SIOCSHWTSTAMP (tx/rx can still be set), nor on a
+        // stacked device that this kernel must not be asked about.
+        let legacy = kernel.features.tsconfig && itf.active.isConfigured && itf.active.readVia == .ioctl
+        guard let target, itf.active.readFrom == nil,
+              (kernel.features.tsconfig && !legacy) || target.active || (legacy && target.advertised) else { return nil }
         var source: String
         switch target.layer {
         case .mac: source = "mac"
         case .phy: source = target.phyIndex.map { "phy:\($0)" } ?? "phc:\(target.phcIndex)"
         }
-        var cmd = "tsctl set \(itf.name) --source \(source)"
-        if target.qualifier != .precise { cmd += " --qualifier \(target.qualifier.name)" }
+        var cmd = "tsctl set \(itf.name)"
+        if !legacy { cmd += " --source \(source)" }
+        if target.qualifier != .precise && !legacy { cmd += " --qualifier \(target.qualifier.name)" }
         let caps = target.capabilities
         let tx = caps.map { $0.txTypes.contains("on") ? "on" : ($0.txTypes.first { $0 != "off" } ?? "off") } ?? "on"
         let currentRx = itf.active.rxFilter.flatMap { $0 == "none" ? nil : $0 }

@@ -90,12 +90,18 @@ public final class Inventory {
             throw .netlink(.opMissing(family: Ethtool.familyName, op: "TSINFO_GET", since: "5.7"))
         }
 
+        // Where asking a stacked device can crash the kernel, neither the TSCONFIG dump
+        // (it walks every device) nor a request to such a device is sent: they are
+        // read through the device below them.
+        let release = Sys.kernelRelease()
+        let trapped = StackedDeviceTrap.verdict(release: release, hasTsconfig: client.hasTsconfig).affected
+        let reads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: linkLookup(targets))
         // Listing every interface on 6.14+, the dumps stand in for per-interface
         // requests wherever they say the same: a device with one TSINFO entry, no
         // PHC and no PHY is advertised as that entry (nothing else can be active),
         // and a device missing from the TSCONFIG dump answered EOPNOTSUPP.
         var configs: [UInt32: TsconfigReply]?
-        if perProvider && names == nil {
+        if perProvider && reads.dump {
             configs = try? Dictionary(client.tsconfigDump().map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
         }
         // One batch of what is left: TSINFO do (advertised), TSCONFIG_GET (active).
@@ -110,8 +116,10 @@ public final class Inventory {
                 slot.tsinfo = specs.count
                 specs.append(client.tsinfoRequest(.name(t.name)))
                 if perProvider {
-                    slot.tsconfig = specs.count
-                    specs.append(client.tsconfigRequest(.name(t.name)))
+                    if case .success(let device)? = reads.ask[t.index] {
+                        slot.tsconfig = specs.count
+                        specs.append(client.tsconfigRequest(.name(device)))
+                    }
                 }
             }
             slots.append(slot)
@@ -194,8 +202,13 @@ public final class Inventory {
             }
             snap.advertised = adv
             // Active.
-            if let k = slots[i].tsconfig {
-                snap.active = Self.active(client.decodeTsconfig(outcomes[k]), snap: snap)
+            if perProvider, case .failure(let why)? = reads.ask[t.index] {
+                snap.active = .unavailable(.stackedLowerUnknown, message: why.why)
+            } else if let k = slots[i].tsconfig {
+                let device = (try? reads.ask[t.index]?.get()) ?? t.name
+                snap.active = Self.withIoctlFallback(Self.active(client.decodeTsconfig(outcomes[k]), snap: snap),
+                                                     device: device, snap: snap)
+                snap.active.readFrom = device == t.name ? nil : device
             } else if perProvider {
                 let r: Result<TsconfigReply, NetlinkError> = configs?[t.index].map { .success($0) }
                     ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))
@@ -228,7 +241,7 @@ public final class Inventory {
         }
         let features = KernelFeatures(tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig,
                                       hwtstampSource: sawPHC ? sawSource : nil)
-        return Snapshot(kernel: KernelInfo(release: Sys.kernelRelease(), ethtoolNetlink: true, features: features),
+        return Snapshot(kernel: KernelInfo(release: release, ethtoolNetlink: true, features: features),
                         interfaces: interfaces)
     }
 

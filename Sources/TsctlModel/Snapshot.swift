@@ -192,6 +192,9 @@ public enum UnavailableReason: String, Sendable, CaseIterable {
     /// A PHY is the active provider and the kernel (before 6.19) cannot read a PHY's config.
     case phyReadbackUnsupported = "phy-readback-unsupported"
     case permission
+    /// A stacked device on a kernel where asking it can crash (CVE-2025-40255), and
+    /// the device below it (or a bond's active slave) is not known.
+    case stackedLowerUnknown = "stacked-lower-unknown"
     case error
 }
 
@@ -204,6 +207,8 @@ extension UnavailableReason {
         case .kernelTooOld: return "this kernel has no timestamp config read-back (TSCONFIG_GET needs Linux 6.14)"
         case .phyReadbackUnsupported: return "the active provider is a PHY and this kernel cannot read a PHY's config (Linux 6.19 can)"
         case .permission: return "reading the config was not permitted"
+        case .stackedLowerUnknown:
+            return "this kernel can crash when a stacked device is asked (CVE-2025-40255), and the device below it is not known"
         case .error: return "the kernel answered with an error"
         }
     }
@@ -213,6 +218,10 @@ public struct ActiveConfig: Equatable, Sendable {
     public enum ReadVia: String, Sendable { case tsconfig, ioctl }
 
     public var readVia: ReadVia?
+    /// The device whose configuration this is, when not the interface itself: a
+    /// stacked device's lower device or a bond's active slave, read there because
+    /// asking the stacked device can crash this kernel (StackedDeviceTrap).
+    public var readFrom: String?
     public var phcIndex: Int?
     public var qualifier: Qualifier?
     public var layer: Layer?

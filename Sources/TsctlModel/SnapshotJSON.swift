@@ -142,6 +142,7 @@ extension ActiveConfig: JSONEmitting {
         s.beginObject()
         s.field("state", isConfigured ? "configured" : "unavailable")
         s.field("read_via", readVia?.rawValue)
+        s.field("read_from", readFrom)
         s.field("phc_index", phcIndex)
         s.field("qualifier", qualifier?.name)
         s.field("layer", layer?.rawValue)
@@ -277,6 +278,7 @@ extension InterfaceSnapshot {
             unavailable: reason,
             errno: try r.optInt(a["errno"], "active.errno"),
             message: try r.optString(a["message"], "active.message"))
+        active.readFrom = try r.optString(a["read_from"], "active.read_from")
     }
 }
 

@@ -20,13 +20,24 @@ public struct ApplyOutcome: Equatable, Sendable {
 /// Sends plans to the kernel, verifies by reading back, and undoes what
 /// failed. No notification tells anyone of a change: reading back is the only proof.
 public final class Applier {
-    let client: EthtoolClient
+    let client: EthtoolClient?
     let refresh: (String) -> InterfaceSnapshot?
+    /// SIOCSHWTSTAMP (before 6.14, and for drivers that refuse TSCONFIG).
+    let setIoctl: (String, HwtstampIoctl.Config) throws(SystemError) -> Void
 
     /// `refresh` re-reads one interface (the inventory), for verification.
     public init(client: EthtoolClient, refresh: @escaping (String) -> InterfaceSnapshot?) {
         self.client = client
         self.refresh = refresh
+        setIoctl = { (name, config) throws(SystemError) in _ = try HwtstampIoctl.setConfig(name, config) }
+    }
+
+    /// Only the ioctl path, with the write given: the tests' fake kernel.
+    init(setIoctl: @escaping (String, HwtstampIoctl.Config) throws(SystemError) -> Void,
+         refresh: @escaping (String) -> InterfaceSnapshot?) {
+        client = nil
+        self.refresh = refresh
+        self.setIoctl = setIoctl
     }
 
     public enum Failure: Error, Equatable {
@@ -66,9 +77,11 @@ public final class Applier {
         if plan.viaIoctl {
             let c = HwtstampIoctl.Config(flags: Int32(bitPattern: change.flags ?? 0), txType: Int32(change.txType ?? 0),
                                          rxFilter: Int32(change.rxFilter ?? 0))
-            do { _ = try HwtstampIoctl.setConfig(plan.interface, c) } catch { return .failure(.system(error)) }
-        } else {
+            do { try setIoctl(plan.interface, c) } catch { return .failure(.system(error)) }
+        } else if let client {
             do { reply = try client.setTsconfig(.name(plan.interface), change) } catch { return .failure(.kernel(error)) }
+        } else {
+            return .failure(.verification("\(plan.interface): no ethtool netlink client to send TSCONFIG_SET with"))
         }
         return verify(plan, reply: reply)
     }
@@ -106,7 +119,7 @@ public final class Applier {
         if !wrong.isEmpty {
             return .failure(.verification("\(plan.interface): after the change (\(source)) " + wrong.joined(separator: "; ")))
         }
-        var msg = "applied, verified by \(source)"
+        var msg = plan.viaIoctl ? "applied through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "applied, verified by \(source)"
         if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
         let final = Config(provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
                            txType: got.tx, rxFilter: got.rx, flags: got.flags)

@@ -143,7 +143,16 @@ public enum Planner {
             return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider (require = true)")
         }
 
-        let viaIoctl = !features.tsconfig
+        // A driver that refuses TSCONFIG but answered SIOCGHWTSTAMP (unconverted, up to
+        // 6.19) is set the way it was read, through the ioctl: tx/rx only.
+        let legacyDriver = features.tsconfig && act.readVia == .ioctl && known
+        let viaIoctl = !features.tsconfig || legacyDriver
+        if legacyDriver, let w = wanted {
+            let driver = itf.driver.map { " (\($0))" } ?? ""
+            return fail(.notSupported, "\(itf.name): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
+                + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
+                + "leave out --source and --qualifier to set tx/rx")
+        }
         if viaIoctl, let w = wanted, !w.advertised {
             return fail(.notSupported, "\(itf.name): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
         }
@@ -214,6 +223,9 @@ public enum Planner {
            let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags) {
             return fail(.notSupported, "\(itf.name): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed")
         }
+        if change != TsconfigChange(), let why = stackedRefusal(itf) {
+            return fail(.notSupported, why)
+        }
         if !known && change != TsconfigChange() {
             notes.append("its configuration cannot be read back, so if the change fails it cannot be rolled back")
         }
@@ -254,4 +266,14 @@ public enum Planner {
         }
         return (plans, errors)
     }
+}
+
+/// Why a change to a stacked device is not sent: on this kernel a TSCONFIG request
+/// to it can crash the kernel (CVE-2025-40255), which is why it was read through
+/// the device below it. nil when it may be sent.
+func stackedRefusal(_ itf: InterfaceSnapshot) -> String? {
+    guard itf.active.readFrom != nil || itf.active.unavailable == .stackedLowerUnknown else { return nil }
+    let below = itf.active.readFrom.map { "; configure \($0) instead" } ?? ""
+    return "\(itf.name) is a \(itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
+        + "can crash it (CVE-2025-40255), so tsctl does not send one\(below)"
 }

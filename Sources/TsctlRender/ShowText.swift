@@ -57,13 +57,21 @@ public enum ShowText {
         // Active: what is configured, or why it cannot be read.
         let act = itf.active
         var line = "  " + s.dim("active     ")
+        if let from = act.readFrom {
+            // Never asked itself: on this kernel that can crash it (CVE-2025-40255).
+            line += s.dim("via \(itf.kind == "bond" ? "active slave" : "lower") \(from): ")
+        }
         if act.isConfigured {
             if let phc = act.phcIndex {
                 line += layerLabel(act.layer, act.phyIndex, act.qualifier) + " " + clock(phc, itf) + "  "
             }
             line += "tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")"
             if !act.flags.isEmpty { line += ", flags " + act.flags.joined(separator: ",") }
-            line += s.dim(act.readVia == .ioctl ? "  (SIOCGHWTSTAMP; this kernel cannot name the provider)" : "")
+            if act.readVia == .ioctl {
+                line += s.dim(kernel.features.tsconfig
+                    ? "  (SIOCGHWTSTAMP: the driver does not answer TSCONFIG_GET, so the provider is not named)"
+                    : "  (SIOCGHWTSTAMP; this kernel cannot name the provider)")
+            }
         } else {
             line += s.yellow("cannot be read: ") + reasonText(act)
         }

@@ -1,0 +1,87 @@
+import TsctlModel
+import TsctlNetlink
+import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a stacked device has no device below it to read.
+struct NoDeviceBelow: Error, Equatable {
+    var why: String
+}
+
+// Reading a stacked device's configuration without asking it (StackedDeviceTrap), and
+// reading a driver that refuses TSCONFIG through the legacy ioctl.
+extension Inventory {
+    /// The device a stacked device takes its timestamps from: through vlan/macvlan
+    /// lower devices and bond active slaves, down to the first one that is not itself
+    /// stacked. Failure: why there is none, in words.
+    static func deviceBelow(_ t: LinkReply, link: (UInt32) -> LinkReply?) -> Result<LinkReply, NoDeviceBelow> {
+        var cur = t
+        for _ in 0..<8 {
+            guard let k = cur.kind, StackedDeviceTrap.kinds.contains(k) else { return .success(cur) }
+            let next: UInt32?
+            if k == "bond" {
+                guard let s = cur.bondActiveSlave else {
+                    return .failure(NoDeviceBelow(why: "\(cur.name) is a bond without an active slave"))
+                }
+                next = s
+            } else {
+                if cur.linkInOtherNamespace {
+                    return .failure(NoDeviceBelow(why: "\(cur.name)'s lower device is in another network namespace"))
+                }
+                next = cur.link
+            }
+            guard let n = next, n != cur.index, let below = link(n) else {
+                return .failure(NoDeviceBelow(why: "\(cur.name)'s lower device cannot be found"))
+            }
+            cur = below
+        }
+        return .failure(NoDeviceBelow(why: "\(t.name) is stacked more than 8 levels deep"))
+    }
+
+    /// How the active configurations are read: whether the TSCONFIG_GET dump may stand
+    /// in for per-device requests (listing every interface), and which device each
+    /// target's TSCONFIG_GET goes to: itself, or where asking a stacked device can
+    /// crash the kernel, the device below it (failure: nothing is asked).
+    struct TsconfigReads: Equatable {
+        var dump: Bool
+        var ask: [UInt32: Result<String, NoDeviceBelow>]
+    }
+
+    static func tsconfigReads(_ targets: [LinkReply], listingAll: Bool, trapped: Bool,
+                              link: (UInt32) -> LinkReply?) -> TsconfigReads {
+        var ask: [UInt32: Result<String, NoDeviceBelow>] = [:]
+        for t in targets {
+            ask[t.index] = trapped ? deviceBelow(t, link: link).map(\.name) : .success(t.name)
+        }
+        return TsconfigReads(dump: listingAll && !trapped, ask: ask)
+    }
+
+    /// Links by index: the targets, and for a device below one that was named, one
+    /// link dump, only then.
+    func linkLookup(_ targets: [LinkReply]) -> (UInt32) -> LinkReply? {
+        var byIndex: [UInt32: LinkReply] = [:]
+        for t in targets { byIndex[t.index] = t }
+        var all: [UInt32: LinkReply]?
+        return { [rtnl] i in
+            if let l = byIndex[i] { return l }
+            if all == nil {
+                all = [:]
+                for l in (try? rtnl.links()) ?? [] { all![l.index] = l }
+            }
+            return all![i]
+        }
+    }
+
+    /// A driver that answers TSCONFIG_GET with EOPNOTSUPP may still answer
+    /// SIOCGHWTSTAMP (an unconverted driver, up to 6.19; 7.0 removed that path): use
+    /// it when it does, else keep the TSCONFIG answer. Only devices with a hardware
+    /// clock are asked, so interfaces without one cost nothing more.
+    static func withIoctlFallback(_ active: ActiveConfig, device: String, snap: InterfaceSnapshot) -> ActiveConfig {
+        guard active.readVia == .tsconfig, active.unavailable == .driverUnsupported, active.errno == Int(EOPNOTSUPP),
+              snap.hasHardwareProvider else { return active }
+        let legacy = activeViaIoctl(device, advertisedLayer: snap.advertised?.layer)
+        return legacy.isConfigured ? legacy : active
+    }
+}
