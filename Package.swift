@@ -31,13 +31,13 @@ let package = Package(
         .target(name: "TsctlNetlink", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
         .target(name: "TsctlSystem", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
         .target(name: "TsctlKernel", dependencies: ["TsctlModel", "TsctlNetlink", "TsctlSystem"], swiftSettings: strict),
-        .target(name: "TsctlPlan", dependencies: ["TsctlModel", "TsctlNetlink", "TsctlSystem"], swiftSettings: strict),
+        .target(name: "TsctlPlan", dependencies: ["TsctlModel"], swiftSettings: strict),
         .target(name: "TsctlDiagnosis", dependencies: ["TsctlModel"], swiftSettings: strict),
         .target(name: "TsctlRender", dependencies: ["TsctlModel"], swiftSettings: strict),
         .target(
             name: "TsctlCLI",
             dependencies: [
-                "TsctlModel", "TsctlKernel", "TsctlPlan", "TsctlDiagnosis", "TsctlRender", "TsctlSystem", "TsctlNetlink", "CBuildInfo",
+                "TsctlModel", "TsctlKernel", "TsctlPlan", "TsctlDiagnosis", "TsctlRender", "TsctlSystem", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

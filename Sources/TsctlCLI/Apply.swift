@@ -1,7 +1,6 @@
 import ArgumentParser
 import TsctlKernel
 import TsctlModel
-import TsctlNetlink
 import TsctlPlan
 import TsctlSystem
 #if canImport(Glibc)
@@ -98,8 +97,8 @@ struct ApplyCommand: ParsableCommand {
 
     /// --keep: re-plan on link-up events and every --interval, and apply what drifted.
     func keepApplied(_ state: DesiredState, _ session: ChangeSession) throws {
-        let monitor: RtnlClient.LinkMonitor
-        do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
+        let monitor: LinkEvents
+        do { monitor = try LinkEvents() } catch { throw TsctlFailure(error) }
         log("keeping \(file) applied (link events, and a re-check every \(interval) s)")
         // The first apply is done: a Type=notify unit may now start what it orders before.
         SystemdNotify.send("READY=1\nSTATUS=keeping \(file) applied")

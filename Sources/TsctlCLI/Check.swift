@@ -62,27 +62,22 @@ struct CheckCommand: ParsableCommand {
                       strict: Bool, probe: Bool) throws {
         let expectations = try expect.map { path in try loadDesiredState(path) }
         let base = try baseline.map(loadBaseline)
-        let inventory: Inventory
+        let kernel: KernelSession
         var snap: Snapshot
         do {
-            inventory = try Inventory.open()
-            snap = try inventory.snapshot(names: interfaces.isEmpty ? nil : interfaces)
+            kernel = try KernelSession.open()
+            snap = try kernel.snapshot(names: interfaces.isEmpty ? nil : interfaces)
             // Stacked devices are judged by the device below: bring it in.
             let missing = Set(snap.interfaces.compactMap(\.lower)).subtracting(snap.interfaces.map(\.name))
             if !missing.isEmpty {
-                snap.interfaces += try inventory.snapshot(names: missing.sorted()).interfaces
+                snap.interfaces += try kernel.snapshot(names: missing.sorted()).interfaces
             }
         } catch {
             throw TsctlFailure(error)
         }
         var ioctl: [String: Result<IoctlView, IoctlFailure>] = [:]
         for itf in snap.interfaces where itf.hasHardwareProvider {
-            do {
-                let info = try HwtstampIoctl.tsInfo(itf.name)
-                ioctl[itf.name] = .success(IoctlView(phcIndex: info.phcIndex < 0 ? nil : Int(info.phcIndex)))
-            } catch {
-                ioctl[itf.name] = .failure(IoctlFailure(error.description))
-            }
+            ioctl[itf.name] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
         }
         let scan = PTPDaemons.scan()
         var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: scan.daemons,

@@ -2,6 +2,9 @@ import ArgumentParser
 import TsctlKernel
 import TsctlModel
 import TsctlSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// --netns NAME: run in a network namespace made by `ip netns add` (needs root).
 struct NamespaceOption: ParsableArguments {
@@ -11,7 +14,8 @@ struct NamespaceOption: ParsableArguments {
     func enter() throws {
         guard let netns else { return }
         do { try Sys.enterNetworkNamespace(netns) } catch {
-            let status: ExitStatus = error.errno == 2 ? .noSuchDevice : (error.errno == 1 || error.errno == 13) ? .permissionDenied : .kernelError
+            // No such namespace: ENOENT; otherwise what the errno means.
+            let status: ExitStatus = error.errno == ENOENT ? .noSuchDevice : ExitStatus(error.failure.kind)
             throw TsctlFailure(status, "cannot enter network namespace \(netns): \(error.description)")
         }
     }

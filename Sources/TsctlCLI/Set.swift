@@ -1,7 +1,6 @@
 import ArgumentParser
 import TsctlKernel
 import TsctlModel
-import TsctlNetlink
 import TsctlPlan
 import TsctlSystem
 
@@ -134,18 +133,12 @@ extension TsctlFailure {
     }
 }
 
-/// What set and apply share: the inventory, the daemon guard, and
-/// apply-verify-rollback over a list of plans.
+/// What set and apply share: the kernel, the daemon guard, and the
+/// transaction over a list of plans.
 final class ChangeSession {
-    let inventory: Inventory
-    let applier: Applier
+    let kernel: KernelSession
 
-    init(inventory: Inventory) {
-        self.inventory = inventory
-        applier = Applier(client: inventory.client) { name in
-            try? inventory.snapshot(names: [name]).interfaces.first
-        }
-    }
+    init(kernel: KernelSession) { self.kernel = kernel }
 
     /// Changing needs CAP_NET_ADMIN; say so before reading or planning anything.
     static func requireNetAdmin(dryRun: Bool) throws {
@@ -155,11 +148,11 @@ final class ChangeSession {
     }
 
     static func open() throws -> ChangeSession {
-        do { return ChangeSession(inventory: try Inventory.open()) } catch { throw TsctlFailure(error) }
+        do { return ChangeSession(kernel: try KernelSession.open()) } catch { throw TsctlFailure(error) }
     }
 
     func snapshot(_ names: [String]?) throws -> Snapshot {
-        do { return try inventory.snapshot(names: names) } catch { throw TsctlFailure(error) }
+        do { return try kernel.snapshot(names: names) } catch { throw TsctlFailure(error) }
     }
 
     func refuseIfDaemons(_ itfs: [InterfaceSnapshot], force: Bool) throws {
@@ -181,45 +174,10 @@ final class ChangeSession {
         var failure: TsctlFailure?
     }
 
-    /// Applies in order; on a failure rolls back every interface already
-    /// changed (and the failed one), newest first, and verifies that too.
+    /// Runs the transaction (Sources/TsctlPlan/Transaction.swift) and says how it ended.
     func applyAll(_ plans: [InterfacePlan]) -> Outcome {
-        var lines: [String] = []
-        var done: [InterfacePlan] = []
-        for plan in plans {
-            switch applier.apply(plan) {
-            case .success(let o):
-                lines.append("\(o.interface): \(o.state.rawValue): \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
-                if o.state != .unchanged { done.append(plan) }
-            case .failure(let f):
-                lines.append("\(plan.interface): failed: \(f.text)")
-                // A wrong result changed something; so may a refused request
-                // (the kernel switches the provider before the driver refuses).
-                if case .verification = f { done.append(plan) } else if applier.changed(since: plan) {
-                    lines.append("\(plan.interface): the kernel changed it before refusing")
-                    done.append(plan)
-                }
-                var complete = true
-                for p in done.reversed() {
-                    switch applier.rollback(p) {
-                    case .success(let o): lines.append("\(o.interface): rolled back: \(o.final ?? o.message)")
-                    case .failure(let rf):
-                        complete = false
-                        lines.append("\(p.interface): ROLLBACK FAILED: \(rf.text)")
-                    }
-                }
-                let status: ExitStatus
-                if !complete { status = .rollbackIncomplete } else if done.isEmpty && f.isPermission { status = .permissionDenied } else if done.isEmpty && f.isNotSupported { status = .notSupported } else { status = .rolledBack }
-                let summary: String
-                switch status {
-                case .rollbackIncomplete: summary = "the change failed and the rollback is incomplete; see above"
-                case .rolledBack: summary = done.isEmpty ? "the change failed; nothing was changed" : "the change failed; \(done.count) interface(s) rolled back"
-                case .permissionDenied: summary = "permission denied: setting timestamping needs CAP_NET_ADMIN; nothing was changed"
-                default: summary = "\(f.text); nothing was changed"
-                }
-                return Outcome(report: lines.map { $0 + "\n" }.joined(), failure: TsctlFailure(status, summary))
-            }
-        }
-        return Outcome(report: lines.map { $0 + "\n" }.joined(), failure: nil)
+        let t = Transaction.run(plans, kernel: kernel)
+        let failure = t.summary.map { TsctlFailure(ExitStatus(t.result), $0) }
+        return Outcome(report: t.reportText, failure: failure)
     }
 }

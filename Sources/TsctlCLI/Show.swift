@@ -46,7 +46,7 @@ struct Show: ParsableCommand {
     static func show(interfaces: [String], all: Bool, json: Bool) throws {
         var snap: Snapshot
         do {
-            snap = try Inventory.open().snapshot(names: interfaces.isEmpty ? nil : interfaces)
+            snap = try KernelSession.open().snapshot(names: interfaces.isEmpty ? nil : interfaces)
         } catch {
             throw TsctlFailure(error)
         }

@@ -2,6 +2,7 @@ import CNetlink
 #if canImport(Glibc)
 import Glibc
 #endif
+public import TsctlModel
 
 /// A failed system call: the call and its errno, nothing else.
 public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -12,6 +13,9 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
         self.errno = errno
     }
     public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+
+    /// As the layers above the kernel see it: its meaning from the one errno table.
+    public var failure: KernelFailure { KernelFailure(errno: errno, message: description) }
 }
 
 /// Thin wrappers over libc: -1/errno becomes a typed error, EINTR is retried.
