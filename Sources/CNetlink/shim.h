@@ -23,4 +23,11 @@ static inline int tsctl_recvmmsg(int fd, struct tsctl_mmsghdr *v, unsigned int n
 /* glibc declares these only under _GNU_SOURCE, which Swift's Glibc module lacks. */
 int setns(int fd, int nstype);
 int unshare(int flags);
+
+/* clock_adjtime(2) on a PHC's dynamic clock id (glibc declares it only under
+ * _GNU_SOURCE). */
+#include <sys/timex.h>
+static inline int tsctl_clock_adjtime(int clk, struct timex *tx) {
+    return (int)syscall(SYS_clock_adjtime, clk, tx);
+}
 #endif

@@ -48,18 +48,25 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).")
     var probe = false
 
-    func validate() throws { try validateInterfaceNames(interfaces) }
+    @Option(help: ArgumentHelp("Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.",
+                               valueName: "seconds"))
+    var sample: Double?
+
+    func validate() throws {
+        try validateInterfaceNames(interfaces)
+        if let s = sample, !(s > 0 && s <= 3600) { throw ValidationError("--sample takes seconds between 0 and 3600, e.g. --sample 10") }
+    }
 
     @OptionGroup var namespace: NamespaceOption
 
     func run() throws {
         try namespace.enter()
         try Self.check(interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
-                       format: json ? .json : format, strict: strict, probe: probe)
+                       format: json ? .json : format, strict: strict, probe: probe, sample: sample)
     }
 
     static func check(interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
-                      strict: Bool, probe: Bool) throws {
+                      strict: Bool, probe: Bool, sample: Double? = nil) throws {
         let expectations = try expect.map { path in try loadDesiredState(path) }
         let base = try baseline.map(loadBaseline)
         let kernel: KernelSession
@@ -75,6 +82,8 @@ struct CheckCommand: ParsableCommand {
         } catch {
             throw TsctlFailure(error)
         }
+        Inventory.attachClockHealth(&snap.interfaces)
+        let samples = sample.map { takeSample(kernel.inventory, snap.interfaces, seconds: $0) } ?? [:]
         var ioctl: [String: Result<IoctlView, IoctlFailure>] = [:]
         for itf in snap.interfaces where itf.hasHardwareProvider {
             ioctl[itf.name] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
@@ -82,6 +91,7 @@ struct CheckCommand: ParsableCommand {
         let scan = PTPDaemons.scan()
         var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
                                    expectations: expectations, baseline: base, prefer: prefer)
+        input.statsSamples = samples
         input.ignoredDaemons = scan.ignored
         if probe {
             for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.name] = Prober.probe(itf) }

@@ -24,6 +24,9 @@ struct Show: ParsableCommand {
     @Flag(help: "Print one JSON document (schema_version 1; Schemas/show.schema.json).")
     var json = false
 
+    @Flag(help: "Also read each PTP clock (/dev/ptpN, usually root only): offset to CLOCK_REALTIME and to the interface's other clocks, frequency adjustment, whether it advances.")
+    var clocks = false
+
     func validate() throws {
         if let problem = Self.problem(interfaces: interfaces, all: all) { throw ValidationError(problem) }
     }
@@ -32,7 +35,7 @@ struct Show: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
-        try Self.show(interfaces: interfaces, all: all, json: json)
+        try Self.show(interfaces: interfaces, all: all, json: json, clocks: clocks)
     }
 
     static func problem(interfaces: [String], all: Bool) -> String? {
@@ -43,7 +46,7 @@ struct Show: ParsableCommand {
         return nil
     }
 
-    static func show(interfaces: [String], all: Bool, json: Bool) throws {
+    static func show(interfaces: [String], all: Bool, json: Bool, clocks: Bool = false) throws {
         var snap: Snapshot
         do {
             snap = try KernelSession.open().snapshot(names: interfaces.isEmpty ? nil : interfaces)
@@ -53,6 +56,7 @@ struct Show: ParsableCommand {
         if interfaces.isEmpty && !all {
             snap.interfaces = snap.interfaces.filter(\.hasHardwareProvider)
         }
+        if clocks { Inventory.attachClockHealth(&snap.interfaces) }
         if json {
             fflush(nil)
             snap.writeJSON(toFileDescriptor: STDOUT_FILENO)
@@ -69,17 +73,18 @@ struct Show: ParsableCommand {
     /// errors included, is left to ArgumentParser: nil.
     static func fastPath(_ args: ArraySlice<String>) -> (() throws -> Void)? {
         guard args.first == "show" else { return nil }
-        var all = false, json = false, names: [String] = []
+        var all = false, json = false, clocks = false, names: [String] = []
         for a in args.dropFirst() {
             switch a {
             case "--all": all = true
             case "--json": json = true
+            case "--clocks": clocks = true
             default:
                 if a.hasPrefix("-") { return nil }
                 names.append(a)
             }
         }
         if problem(interfaces: names, all: all) != nil { return nil }
-        return { try show(interfaces: names, all: all, json: json) }
+        return { try show(interfaces: names, all: all, json: json, clocks: clocks) }
     }
 }

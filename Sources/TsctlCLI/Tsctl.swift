@@ -19,7 +19,7 @@ public struct Tsctl: ParsableCommand {
             \(ExitStatus.table)
             """,
         version: BuildInfo.versionLine,
-        subcommands: [Show.self, SetCommand.self, ApplyCommand.self, CheckCommand.self, ProbeCommand.self]
+        subcommands: [Show.self, SetCommand.self, ApplyCommand.self, CheckCommand.self, ProbeCommand.self, WatchCommand.self]
     )
 
     public init() {}

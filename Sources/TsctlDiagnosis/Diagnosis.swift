@@ -21,6 +21,8 @@ public struct DiagnosisInput: Sendable {
     public var prefer: Layer?
     /// Probe results (check --probe): which clock really stamped a frame.
     public var observations: [String: Observation] = [:]
+    /// Timestamping counters read twice (check --sample), by interface.
+    public var statsSamples: [String: TsStatsSample] = [:]
 
     public init(snapshot: Snapshot, ioctl: [String: Result<IoctlView, IoctlFailure>] = [:], daemons: [PTPDaemon]? = [],
                 expectations: DesiredState? = nil, baseline: Snapshot? = nil, prefer: Layer? = nil) {
@@ -109,6 +111,8 @@ struct Rules {
         daemonClocks(itf)
         clocks(itf)
         readback(itf)
+        txTimestamps(itf)
+        clockHealth(itf)
     }
 
     // 7. stacked devices

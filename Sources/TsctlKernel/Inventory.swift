@@ -239,6 +239,7 @@ public final class Inventory {
             }
             interfaces.append(snap)
         }
+        attachTsStats(&interfaces)
         let features = KernelFeatures(tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig,
                                       hwtstampSource: sawPHC ? sawSource : nil)
         return Snapshot(kernel: KernelInfo(release: release, ethtoolNetlink: true, features: features),

@@ -87,3 +87,15 @@ public final class LinkEvents {
         do { return try monitor.next(timeoutMilliseconds: timeoutMilliseconds) } catch { throw error.failure }
     }
 }
+
+extension KernelSession {
+    /// Each link's state in one line ("up, carrier", ...), by name (`watch`).
+    public func linkStates() throws(KernelFailure) -> [String: String] {
+        do {
+            let states = try inventory.rtnl.linkStates()
+            return Dictionary(states.map { ($0.name, $0.summary) }, uniquingKeysWith: { a, _ in a })
+        } catch {
+            throw error.failure
+        }
+    }
+}

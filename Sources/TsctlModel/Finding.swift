@@ -116,6 +116,9 @@ public enum Check: String, CaseIterable, Sendable {
     case kernelPHYFirstReporting = "kernel-phy-first-reporting"
     case drift = "drift"
     case expectationNotMet = "expectation-not-met"
+    case txTimestampsLost = "tx-timestamps-lost"
+    case clockStopped = "clock-stopped"
+    case clocksFarApart = "clocks-far-apart"
 
     public var title: String {
         switch self {
@@ -133,6 +136,9 @@ public enum Check: String, CaseIterable, Sendable {
         case .kernelPHYFirstReporting: return "the kernel reports the configured layer (6.11+)"
         case .drift: return "nothing changed since the baseline"
         case .expectationNotMet: return "the interface is as the desired-state file says"
+        case .txTimestampsLost: return "the driver delivers every transmit timestamp asked for"
+        case .clockStopped: return "every PTP clock of the interface advances"
+        case .clocksFarApart: return "the PTP clocks of one interface agree within a second"
         }
     }
 }

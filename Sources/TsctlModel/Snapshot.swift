@@ -160,6 +160,8 @@ public struct PHC: Equatable, Sendable {
     /// Which part of this interface owns the clock (its MAC's device or one of
     /// its PHYs); nil when neither does.
     public var layer: Layer?
+    /// Read from /dev/ptpN only when asked (show --clocks, check); nil otherwise.
+    public var health: ClockHealth?
 
     public init(index: Int, clockName: String? = nil, owner: String? = nil, ownerBus: String? = nil,
                 maxAdjustment: Int? = nil, nPins: Int? = nil, nAlarms: Int? = nil, nExternalTimestamps: Int? = nil,
@@ -278,6 +280,8 @@ public struct InterfaceSnapshot: Equatable, Sendable {
     public var phys: [Phy]
     public var phcs: [PHC]
     public var active: ActiveConfig
+    /// The driver's timestamping counters; nil when not asked (no hardware provider).
+    public var tsStats: TsStats?
 
     public init(name: String, ifindex: Int, driver: String? = nil, advertised: Advertised? = nil,
                 providers: [Provider] = [], phys: [Phy] = [], phcs: [PHC] = [], active: ActiveConfig) {

@@ -128,11 +128,15 @@ extension InterfaceSnapshot: JSONEmitting {
             s.field("n_external_timestamps", c.nExternalTimestamps)
             s.field("n_periodic_outputs", c.nPeriodicOutputs)
             s.field("pps", c.pps)
+            s.key("health")
+            if let h = c.health { h.emit(into: &s) } else { s.null() }
             s.endObject()
         }
         s.endArray()
         s.key("active")
         active.emit(into: &s)
+        s.key("ts_stats")
+        if let t = tsStats { t.emit(into: &s) } else { s.null() }
         s.endObject()
     }
 }
@@ -255,6 +259,7 @@ extension InterfaceSnapshot {
                           pps: try r.optBool(c["pps"], at + ".pps"),
                           present: try r.bool(c["present"], at + ".present"),
                           layer: try r.optLayer(c["layer"], at + ".layer")))
+            if let h = c["health"], !h.isNull { cs[cs.count - 1].health = try ClockHealth(json: h, path: "$.\(path).\(at).health") }
         }
         phcs = cs
         let a = try r.object(o["active"], "active")
@@ -279,6 +284,8 @@ extension InterfaceSnapshot {
             errno: try r.optInt(a["errno"], "active.errno"),
             message: try r.optString(a["message"], "active.message"))
         active.readFrom = try r.optString(a["read_from"], "active.read_from")
+        // Added after schema_version 1 first shipped: older documents lack it.
+        if let t = o["ts_stats"], !t.isNull { tsStats = try TsStats(json: t, path: "$.\(path).ts_stats") }
     }
 }
 

@@ -174,7 +174,7 @@ public enum CheckRender {
             }
         }
         metric("tsctl_provider", "Hardware timestamp providers: 2 active, 1 advertised (active unknown), 0 available.", providers)
-        return out
+        return out + healthMetrics(snapshot)
     }
 
     static func promEscape(_ s: String) -> String {

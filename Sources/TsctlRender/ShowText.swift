@@ -76,6 +76,8 @@ public enum ShowText {
             line += s.yellow("cannot be read: ") + reasonText(act)
         }
         lines.append(line)
+        if let stats = statsLine(itf.tsStats, style: s) { lines.append(stats) }
+        lines += clockLines(itf, style: s)
         return lines.joined(separator: "\n") + "\n"
     }
 

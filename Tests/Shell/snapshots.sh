@@ -23,7 +23,7 @@ check() { # NAME COMMAND...: COMMAND's stdout against Tests/Snapshots/NAME
     fi
 }
 check help.txt "$bin" --help
-for c in show check set apply probe; do check "help-$c.txt" "$bin" "$c" --help; done
+for c in show check set apply probe watch; do check "help-$c.txt" "$bin" "$c" --help; done
 for sh in bash zsh fish; do check "completion.$sh" "$bin" --generate-completion-script "$sh"; done
 [ "$failed" -eq 0 ] || { echo "FAIL snapshots: $failed of $n differ"; exit 1; }
 echo "PASS snapshots: $n (help of every command, bash/zsh/fish completion scripts)"

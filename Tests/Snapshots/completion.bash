@@ -173,20 +173,20 @@ _tsctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    show|set|apply|check|probe|help)
+    show|set|apply|check|probe|watch|help)
         # Offer subcommand argument completions
         "_tsctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'show set apply check probe help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'show set apply check probe watch help' -- "${cur}"))
         ;;
     esac
 }
 
 _tsctl_show() {
     repeating_flags=()
-    non_repeating_flags=(--all --json --version -h --help)
+    non_repeating_flags=(--all --json --clocks --version -h --help)
     repeating_options=()
     non_repeating_options=(--netns)
     __tsctl_offer_flags_options -1
@@ -286,7 +286,7 @@ _tsctl_check() {
     repeating_flags=()
     non_repeating_flags=(--json --strict --probe --version -h --help)
     repeating_options=()
-    non_repeating_options=(--expect --baseline --prefer --format --netns)
+    non_repeating_options=(--expect --baseline --prefer --format --sample --netns)
     __tsctl_offer_flags_options -1
 
     # Offer option value completions
@@ -305,6 +305,9 @@ _tsctl_check() {
         ;;
     '--format')
         __tsctl_add_completions -W 'text'$'\n''json'$'\n''junit'$'\n''prometheus'
+        return
+        ;;
+    '--sample')
         return
         ;;
     '--netns')
@@ -341,6 +344,33 @@ _tsctl_probe() {
     case "${positional_number}" in
     *)
         __tsctl_add_completions -W "$(__tsctl_custom_complete ---completion probe -- positional@0 "${COMP_CWORD}" "$(__tsctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_tsctl_watch() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--interval --netns)
+    __tsctl_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--interval')
+        return
+        ;;
+    '--netns')
+        __tsctl_add_completions -W "$(__tsctl_custom_complete ---completion watch -- --netns "${COMP_CWORD}" "$(__tsctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __tsctl_add_completions -W "$(__tsctl_custom_complete ---completion watch -- positional@0 "${COMP_CWORD}" "$(__tsctl_cursor_index_in_current_word)")"
         return
         ;;
     esac

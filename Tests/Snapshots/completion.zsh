@@ -55,13 +55,14 @@ _tsctl() {
             'apply:Bring many interfaces to the state a desired-state file describes, all or nothing.'
             'check:Flag every mismatch between the advertised, active, expected and observed timestamping.'
             'probe:Prove which clock stamps packets: send one PTP frame and match its hardware timestamp to a provider'\''s PHC.'
+            'watch:Print a line whenever an interface'\''s providers, advertised or active provider and configuration, PHYs or link state change.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        show|set|apply|check|probe|help)
+        show|set|apply|check|probe|watch|help)
             "_tsctl_${words[1]}" && ret=0
             ;;
         esac
@@ -77,6 +78,7 @@ _tsctl_show() {
         '*:interfaces:{__tsctl_custom_complete ---completion show -- positional@0 "${current_word_index}" "$(__tsctl_cursor_index_in_current_word)"}'
         '--all[Show every interface, including those with software timestamping only.]'
         '--json[Print one JSON document (schema_version 1; Schemas/show.schema.json).]'
+        '--clocks[Also read each PTP clock (/dev/ptpN, usually root only)\: offset to CLOCK_REALTIME and to the interface'\''s other clocks, frequency adjustment, whether it advances.]'
         '--netns[Work in this network namespace (a name from `ip netns list`, or a path).]:name:{__tsctl_custom_complete ---completion show -- --netns "${current_word_index}" "$(__tsctl_cursor_index_in_current_word)"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -140,6 +142,7 @@ _tsctl_check() {
         '--json[Same as --format json.]'
         '--strict[Warnings and checks that could not run also fail (exit 1).]'
         '--probe[Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).]'
+        '--sample[Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.]:seconds:'
         '--netns[Work in this network namespace (a name from `ip netns list`, or a path).]:name:{__tsctl_custom_complete ---completion check -- --netns "${current_word_index}" "$(__tsctl_cursor_index_in_current_word)"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -155,6 +158,21 @@ _tsctl_probe() {
         '*:interfaces:{__tsctl_custom_complete ---completion probe -- positional@0 "${current_word_index}" "$(__tsctl_cursor_index_in_current_word)"}'
         '--json[Print JSON.]'
         '--netns[Work in this network namespace (a name from `ip netns list`, or a path).]:name:{__tsctl_custom_complete ---completion probe -- --netns "${current_word_index}" "$(__tsctl_cursor_index_in_current_word)"}'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_tsctl_watch() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:interfaces:{__tsctl_custom_complete ---completion watch -- positional@0 "${current_word_index}" "$(__tsctl_cursor_index_in_current_word)"}'
+        '--interval[Seconds between re-reads when no link event comes.]:seconds:'
+        '--json[One JSON object per line.]'
+        '--netns[Work in this network namespace (a name from `ip netns list`, or a path).]:name:{__tsctl_custom_complete ---completion watch -- --netns "${current_word_index}" "$(__tsctl_cursor_index_in_current_word)"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -13,6 +13,9 @@
 DESCRIPTION="tsctl apply: four interfaces, no-op, rollback on the 3rd, no CAP_NET_ADMIN, --keep across down/up"
 KERNELS="sid trixie bookworm"
 QEMU_ARGS=""
+# Four devices, dozens of commands and two link cycles: 45-120 s under TCG, more when
+# the host is busy; the default 120 s cut it off mid-run on a loaded machine.
+BOOT_TIMEOUT=300
 
 guest_script() {
 	cat <<'GUEST'

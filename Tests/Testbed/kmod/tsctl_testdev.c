@@ -53,6 +53,7 @@
 #define HAVE_VOID_REMOVE	(LINUX_VERSION_CODE >= KV(6, 11))
 #define HAVE_QUALIFIER		(LINUX_VERSION_CODE >= KV(6, 14))
 #define HAVE_PHY_HWTSTAMP_GET	(LINUX_VERSION_CODE >= KV(6, 19))
+#define HAVE_TS_STATS		(LINUX_VERSION_CODE >= KV(6, 10))	/* ethtool_ops.get_ts_stats */
 
 #if HAVE_KERNEL_TS_INFO
 typedef struct kernel_ethtool_ts_info tdev_ts_info;
@@ -128,6 +129,14 @@ MODULE_PARM_DESC(phy_on_open, "connect the PHY in ndo_open and disconnect it in 
 
 static int phy_refuse_rx = -1;
 module_param(phy_refuse_rx, int, 0644);
+
+static int lose_tx;
+module_param(lose_tx, int, 0644);
+MODULE_PARM_DESC(lose_tx, "lose this many of the next requested transmit timestamps (counted as tx_lost)");
+
+static bool stop_clocks;
+module_param(stop_clocks, bool, 0644);
+MODULE_PARM_DESC(stop_clocks, "every clock returns the time it had when stopped; settime/adjtime/adjfine do nothing");
 MODULE_PARM_DESC(phy_refuse_rx, "rx filter (HWTSTAMP_FILTER_*) the PHY refuses with -ERANGE, -1 for none");
 
 /* --- Clocks ------------------------------------------------------------------------ */
@@ -141,6 +150,8 @@ struct tdev_clock {
 	bool widen_rx;		/* unknown PTP filters become "all" (MAC style) */
 	const int *refuse_rx;	/* module parameter */
 	int tx_type, rx_filter;	/* current configuration */
+	bool stopped;		/* stop_clocks seen: frozen holds the time */
+	u64 frozen;
 };
 
 static u64 tclk_now(struct tdev_clock *c)
@@ -150,6 +161,16 @@ static u64 tclk_now(struct tdev_clock *c)
 
 	spin_lock_irqsave(&c->lock, flags);
 	ns = ktime_get_ns() + c->offset;
+	if (READ_ONCE(stop_clocks)) {
+		if (!c->stopped)
+			c->frozen = ns;
+		c->stopped = true;
+		ns = c->frozen;
+	} else if (c->stopped) {
+		c->stopped = false;
+		c->offset = c->frozen - ktime_get_ns();	/* resumes where it stopped */
+		ns = c->frozen;
+	}
 	spin_unlock_irqrestore(&c->lock, flags);
 	return ns;
 }
@@ -172,6 +193,8 @@ static int tclk_settime64(struct ptp_clock_info *info, const struct timespec64 *
 	struct tdev_clock *c = container_of(info, struct tdev_clock, info);
 	unsigned long flags;
 
+	if (READ_ONCE(stop_clocks))
+		return 0;
 	spin_lock_irqsave(&c->lock, flags);
 	c->offset = timespec64_to_ns(ts) - ktime_get_ns();
 	spin_unlock_irqrestore(&c->lock, flags);
@@ -183,6 +206,8 @@ static int tclk_adjtime(struct ptp_clock_info *info, s64 delta)
 	struct tdev_clock *c = container_of(info, struct tdev_clock, info);
 	unsigned long flags;
 
+	if (READ_ONCE(stop_clocks))
+		return 0;
 	spin_lock_irqsave(&c->lock, flags);
 	c->offset += delta;
 	spin_unlock_irqrestore(&c->lock, flags);
@@ -291,7 +316,24 @@ struct tdev {
 	struct mii_bus *bus;
 	struct phy_device *phydev;
 	u16 regs[32];
+	atomic64_t tx_pkts, tx_lost;	/* get_ts_stats: stamps delivered, stamps lost */
 };
+
+/* A transmit timestamp is due: false when lose_tx says to lose it (counted). */
+static bool tdev_stamp_due(struct net_device *ndev)
+{
+	struct tdev *td = ndev ? netdev_priv(ndev) : NULL;
+	int left = READ_ONCE(lose_tx);
+
+	if (left > 0 && cmpxchg(&lose_tx, left, left - 1) == left) {
+		if (td)
+			atomic64_inc(&td->tx_lost);
+		return false;
+	}
+	if (td)
+		atomic64_inc(&td->tx_pkts);
+	return true;
+}
 
 static struct platform_device *tdev_pdevs[TDEV_MAX];
 
@@ -322,7 +364,8 @@ static void tphy_txtstamp(struct mii_timestamper *mii_ts, struct sk_buff *skb, i
 	struct skb_shared_hwtstamps hwts = {};
 
 	if (tp->clk.tx_type != HWTSTAMP_TX_ON ||
-	    !(skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP)) {
+	    !(skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP) ||
+	    !tdev_stamp_due(tp->phydev->attached_dev)) {
 		kfree_skb(skb);
 		return;
 	}
@@ -547,7 +590,7 @@ static netdev_tx_t tdev_xmit(struct sk_buff *skb, struct net_device *ndev)
 	else if (td->mac[Q_APPROX].ptp && td->mac[Q_APPROX].tx_type == HWTSTAMP_TX_ON)
 		c = &td->mac[Q_APPROX];
 
-	if (c && (skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP)) {
+	if (c && (skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP) && tdev_stamp_due(ndev)) {
 		struct skb_shared_hwtstamps hwts = {};
 
 		skb_shinfo(skb)->tx_flags |= SKBTX_IN_PROGRESS;
@@ -661,9 +704,25 @@ static const struct net_device_ops tdev_netdev_ops = {
 	.ndo_eth_ioctl = tdev_eth_ioctl,
 };
 
+#if HAVE_TS_STATS
+/* What this device stamped and lost, whichever of its clocks stamped; no
+ * one-step support, so that counter stays unreported. */
+static void tdev_get_ts_stats(struct net_device *ndev, struct ethtool_ts_stats *ts)
+{
+	struct tdev *td = netdev_priv(ndev);
+
+	ts->pkts = atomic64_read(&td->tx_pkts);
+	ts->lost = atomic64_read(&td->tx_lost);
+	ts->err = 0;
+}
+#endif
+
 static const struct ethtool_ops tdev_ethtool_ops = {
 	.get_link = ethtool_op_get_link,
 	.get_ts_info = tdev_get_ts_info,
+#if HAVE_TS_STATS
+	.get_ts_stats = tdev_get_ts_stats,
+#endif
 	.get_link_ksettings = phy_ethtool_get_link_ksettings,
 };
 

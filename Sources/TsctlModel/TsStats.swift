@@ -1,0 +1,92 @@
+// Per-device timestamping statistics (the driver's get_ts_stats, 6.10+) as the
+// snapshot carries them. A counter the driver does not report is nil, never 0.
+
+public struct TsStats: Equatable, Sendable {
+    public enum State: String, Sendable { case read, unavailable }
+
+    public var state: State
+    public var txPkts: UInt64?
+    public var txLost: UInt64?
+    public var txErr: UInt64?
+    public var txOnestepPktsUnconfirmed: UInt64?
+    /// Why they could not be read (state unavailable).
+    public var errno: Int?
+    public var message: String?
+
+    public init(state: State = .read, txPkts: UInt64? = nil, txLost: UInt64? = nil, txErr: UInt64? = nil,
+                txOnestepPktsUnconfirmed: UInt64? = nil, errno: Int? = nil, message: String? = nil) {
+        self.state = state
+        self.txPkts = txPkts
+        self.txLost = txLost
+        self.txErr = txErr
+        self.txOnestepPktsUnconfirmed = txOnestepPktsUnconfirmed
+        self.errno = errno
+        self.message = message
+    }
+
+    /// True when the driver reported at least one counter.
+    public var hasCounters: Bool {
+        txPkts != nil || txLost != nil || txErr != nil || txOnestepPktsUnconfirmed != nil
+    }
+
+    /// The counters by the kernel's names (ETHTOOL_A_TS_STAT_*, as ethtool -I -T prints them), reported ones only.
+    public var counters: [(name: String, value: UInt64)] {
+        var out: [(String, UInt64)] = []
+        if let v = txPkts { out.append(("tx_pkts", v)) }
+        if let v = txLost { out.append(("tx_lost", v)) }
+        if let v = txErr { out.append(("tx_err", v)) }
+        if let v = txOnestepPktsUnconfirmed { out.append(("tx_onestep_pkts_unconfirmed", v)) }
+        return out
+    }
+}
+
+extension TsStats: JSONEmitting {
+    public func emit<S: JSONSink>(into s: inout S) {
+        s.beginObject()
+        s.field("state", state.rawValue)
+        // Counters above Int.max cannot come from a real device; clamp rather than trap.
+        s.field("tx_pkts", txPkts.map { Int(clamping: $0) })
+        s.field("tx_lost", txLost.map { Int(clamping: $0) })
+        s.field("tx_err", txErr.map { Int(clamping: $0) })
+        s.field("tx_onestep_pkts_unconfirmed", txOnestepPktsUnconfirmed.map { Int(clamping: $0) })
+        s.field("errno", errno)
+        s.field("message", message)
+        s.endObject()
+    }
+
+    init(json o: JSON, path: String) throws(SnapshotDecodeError) {
+        func count(_ key: String) throws(SnapshotDecodeError) -> UInt64? {
+            guard let v = o[key], !v.isNull else { return nil }
+            guard let i = v.intValue, i >= 0 else {
+                throw SnapshotDecodeError(path: "\(path).\(key)", message: "expected a non-negative integer")
+            }
+            return UInt64(i)
+        }
+        guard let st = o["state"]?.stringValue, let state = State(rawValue: st) else {
+            throw SnapshotDecodeError(path: "\(path).state", message: "expected \"read\" or \"unavailable\"")
+        }
+        self.init(state: state, txPkts: try count("tx_pkts"), txLost: try count("tx_lost"), txErr: try count("tx_err"),
+                  txOnestepPktsUnconfirmed: try count("tx_onestep_pkts_unconfirmed"),
+                  errno: o["errno"]?.intValue, message: o["message"]?.stringValue)
+    }
+}
+
+/// Two reads of one interface's counters a known time apart (check --sample).
+public struct TsStatsSample: Equatable, Sendable {
+    public var before: TsStats
+    public var after: TsStats
+    public var seconds: Double
+
+    public init(before: TsStats, after: TsStats, seconds: Double) {
+        self.before = before
+        self.after = after
+        self.seconds = seconds
+    }
+
+    /// How much a counter grew; nil when either read lacks it. A counter that
+    /// went down (driver reset) counts from 0, as Prometheus' rate() does.
+    public func growth(_ counter: KeyPath<TsStats, UInt64?>) -> UInt64? {
+        guard let a = before[keyPath: counter], let b = after[keyPath: counter] else { return nil }
+        return b >= a ? b - a : b
+    }
+}
