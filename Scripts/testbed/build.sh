@@ -28,6 +28,7 @@ tb_build_kmod() { # SUITE KVER
 		rm -rf "$bdir"; mkdir -p "$bdir"
 		cp "$TB_KMOD_SRC"/Kbuild "$TB_KMOD_SRC"/*.c "$bdir/"
 		# objtool needs /proc; mount it in a private mount namespace only.
+		# shellcheck disable=SC2016 # expanded by the inner sh
 		unshare -m --propagation private sh -c '
 			mount -t proc proc "$1/proc" && exec chroot "$1" make -C "/usr/src/linux-headers-$2" M=/build/tsctl_testdev modules
 		' sh "$CHROOT" "$ver" >"$log" 2>&1 ||
