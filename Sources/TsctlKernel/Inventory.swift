@@ -228,13 +228,8 @@ public final class Inventory {
             for idx in snap.providers.map(\.phcIndex) + [adv.phcIndex, snap.active.phcIndex].compactMap({ $0 })
             where seen.insert(idx).inserted {
                 var c = ptp.info(idx)
-                if c.present {
-                    if c.owner != nil && c.owner == snap.device { c.layer = .mac } else if snap.phys.contains(where: { $0.name == c.owner }) {
-                        c.layer = .phy
-                    } else {
-                        c.layer = ptp.clocksOwned(by: t.name).first { $0.0 == idx }?.1
-                    }
-                }
+                let owned = ptp.clocksOwned(by: t.name).filter { $0.0 == idx }.map(\.1)
+                c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys, sysfsLayers: owned)?.layer
                 snap.phcs.append(c)
             }
             interfaces.append(snap)
@@ -263,19 +258,15 @@ public final class Inventory {
                      rxFilters: r.rxFilters?.names ?? [])
     }
 
-    /// The layer of a TSINFO reply: the kernel's own HWTSTAMP_SOURCE (6.16+), else
-    /// whose device owns the PHC in sysfs (a PHY's MDIO device, or the MAC's).
+    /// The layer of a TSINFO reply (LayerAttribution says how).
     private func layer(of r: TsinfoReply, snap: InterfaceSnapshot, ptp: inout PTPDirectory) -> (Layer, Int?) {
-        if let s = r.source {
-            return s == Ethtool.SOURCE_PHYLIB ? (.phy, r.phyIndex.map(Int.init)) : (.mac, nil)
+        let source = r.source.map { s -> (layer: Layer, phyIndex: Int?) in
+            s == Ethtool.SOURCE_PHYLIB ? (.phy, r.phyIndex.map(Int.init)) : (.mac, nil)
         }
-        guard let phc = r.phcIndex else { return (.mac, nil) }
-        let owner = ptp.info(Int(phc))
-        if let phy = snap.phys.first(where: { $0.name == owner.owner }) { return (.phy, phy.phyIndex) }
-        if owner.ownerBus == "mdio_bus" || ptp.clocksOwned(by: snap.name).contains(where: { $0 == (Int(phc), .phy) }) {
-            return (.phy, snap.phys.first?.phyIndex)
-        }
-        return (.mac, nil)
+        let phc = r.phcIndex.map { ptp.info(Int($0)) }
+        let owned = phc.map { c in ptp.clocksOwned(by: snap.name).filter { $0.0 == c.index }.map(\.1) } ?? []
+        let l = LayerAttribution.provider(kernelSays: source, phc: phc, device: snap.device, phys: snap.phys, sysfsLayers: owned)
+        return (l.layer, l.phyIndex)
     }
 
     static func active(_ result: Result<TsconfigReply, NetlinkError>, snap: InterfaceSnapshot) -> ActiveConfig {
