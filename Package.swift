@@ -8,16 +8,16 @@ import PackageDescription
 // (and the planner's KernelWriter protocol); the CLI wires them together.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
-    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("MemberImportVisibility")
 ]
 
 let package = Package(
     name: "tsctl",
     products: [
-        .executable(name: "tsctl", targets: ["tsctl"]),
+        .executable(name: "tsctl", targets: ["tsctl"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         .systemLibrary(
@@ -38,17 +38,18 @@ let package = Package(
             name: "TsctlCLI",
             dependencies: [
                 "TsctlModel", "TsctlKernel", "TsctlPlan", "TsctlDiagnosis", "TsctlRender", "TsctlSystem", "CBuildInfo",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: strict
         ),
         .executableTarget(name: "tsctl", dependencies: ["TsctlCLI"]),
-        .testTarget(name: "TsctlNetlinkTests", dependencies: ["TsctlModel", "TsctlNetlink"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TsctlNetlinkTests", dependencies: ["TsctlModel", "TsctlNetlink"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TsctlInventoryTests",
             dependencies: ["TsctlModel", "TsctlKernel", "TsctlNetlink", "TsctlSystem", "TsctlPlan", "TsctlDiagnosis", "TsctlRender"]
         ),
-        .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"]),
+        .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"])
     ]
 )

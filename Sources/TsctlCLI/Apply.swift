@@ -3,6 +3,7 @@ import TsctlKernel
 import TsctlModel
 import TsctlPlan
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,10 +26,16 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "The desired-state file (TOML).", completion: .file())
     var file: String
 
-    @Option(help: ArgumentHelp("Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).",
+            valueName: "seconds"))
     var wait: Double = 0
 
-    @Flag(help: "Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Runs until stopped.")
+    @Flag(
+        help:
+            "Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Runs until stopped."
+    )
     var keep = false
 
     @Option(help: ArgumentHelp("With --keep: also re-check every so many seconds.", valueName: "seconds"))
@@ -118,8 +125,9 @@ struct ApplyCommand: ParsableCommand {
             let drifted = plans.filter { !$0.isNoOp }
             guard !drifted.isEmpty else { continue }
             do {
-                try session.refuseIfDaemons(snap.interfaces.filter { i in drifted.contains { $0.interface == i.name } },
-                                            force: options.force)
+                try session.refuseIfDaemons(
+                    snap.interfaces.filter { i in drifted.contains { $0.interface == i.name } },
+                    force: options.force)
             } catch let f as TsctlFailure {
                 log("not re-applying: \(f.message)")
                 continue

@@ -4,6 +4,7 @@ import TsctlKernel
 import TsctlModel
 import TsctlRender
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,10 +28,13 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Interfaces to check (default: every interface).", completion: Completion.interfaces)
     var interfaces: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"), completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"),
+        completion: .file())
     var expect: String?
 
-    @Option(name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"), completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"), completion: .file())
     var baseline: String?
 
     @Option(help: "Your layer policy: warn when the other layer is active while this one is available.")
@@ -45,11 +49,15 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Warnings and checks that could not run also fail (exit 1).")
     var strict = false
 
-    @Flag(help: "Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).")
+    @Flag(
+        help:
+            "Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).")
     var probe = false
 
-    @Option(help: ArgumentHelp("Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.",
-                               valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.",
+            valueName: "seconds"))
     var sample: Double?
 
     func validate() throws {
@@ -61,12 +69,15 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
-        try Self.check(interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
-                       format: json ? .json : format, strict: strict, probe: probe, sample: sample)
+        try Self.check(
+            interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
+            format: json ? .json : format, strict: strict, probe: probe, sample: sample)
     }
 
-    static func check(interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
-                      strict: Bool, probe: Bool, sample: Double? = nil) throws {
+    static func check(
+        interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
+        strict: Bool, probe: Bool, sample: Double? = nil
+    ) throws {
         let expectations = try expect.map { path in try loadDesiredState(path) }
         let base = try baseline.map(loadBaseline)
         let kernel: KernelSession
@@ -89,8 +100,9 @@ struct CheckCommand: ParsableCommand {
             ioctl[itf.name] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
         }
         let scan = PTPDaemons.scan()
-        var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
-                                   expectations: expectations, baseline: base, prefer: prefer)
+        var input = DiagnosisInput(
+            snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
+            expectations: expectations, baseline: base, prefer: prefer)
         input.statsSamples = samples
         input.ignoredDaemons = scan.ignored
         if probe {
@@ -124,8 +136,11 @@ struct CheckCommand: ParsableCommand {
                 names.append(a)
             }
         }
-        return { try check(interfaces: names, expect: nil, baseline: nil, prefer: nil, format: json ? .json : .text,
-                           strict: strict, probe: false) }
+        return {
+            try check(
+                interfaces: names, expect: nil, baseline: nil, prefer: nil, format: json ? .json : .text,
+                strict: strict, probe: false)
+        }
     }
 }
 

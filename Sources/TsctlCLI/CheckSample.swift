@@ -1,5 +1,6 @@
 import TsctlKernel
 import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif

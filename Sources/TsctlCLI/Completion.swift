@@ -37,8 +37,10 @@ enum Completion {
         return nil
     }
 
-    static let valueOptions: Set = ["--netns", "--source", "--qualifier", "--tx", "--rx", "--expect", "--baseline",
-                                    "--prefer", "--format", "--wait", "--interval"]
+    static let valueOptions: Set = [
+        "--netns", "--source", "--qualifier", "--tx", "--rx", "--expect", "--baseline",
+        "--prefer", "--format", "--wait", "--interval"
+    ]
 
     /// Interface names of this namespace, or of the `--netns` given.
     static let interfaces = CompletionKind.custom { words, _, _ in
@@ -54,7 +56,8 @@ enum Completion {
     /// The typed interface's snapshot, when there is one to read.
     static func snapshot(_ words: [String], _ subcommand: String) -> InterfaceSnapshot? {
         guard let name = interface(words, subcommand: subcommand), enterNamespace(words),
-              let kernel = try? KernelSession.open() else { return nil }
+            let kernel = try? KernelSession.open()
+        else { return nil }
         return try? kernel.snapshot(names: [name]).interfaces.first
     }
 

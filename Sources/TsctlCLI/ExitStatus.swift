@@ -1,8 +1,9 @@
+public import TsctlModel
+public import TsctlPlan
+
 #if canImport(Glibc)
 import Glibc
 #endif
-public import TsctlModel
-public import TsctlPlan
 
 /// Every exit code tsctl uses, in one place. The README and `tsctl --help`
 /// print this table; scripts may rely on it.

@@ -2,13 +2,16 @@ import ArgumentParser
 import TsctlKernel
 import TsctlModel
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// --netns NAME: run in a network namespace made by `ip netns add` (needs root).
 struct NamespaceOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Work in this network namespace (a name from `ip netns list`, or a path).", valueName: "name"), completion: Completion.namespaces)
+    @Option(
+        help: ArgumentHelp("Work in this network namespace (a name from `ip netns list`, or a path).", valueName: "name"),
+        completion: Completion.namespaces)
     var netns: String?
 
     func enter() throws {

@@ -95,9 +95,10 @@ struct SetCommand: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
-        let desired = Desired(source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
-                              txType: tx?.name, rxFilter: rx?.name,
-                              flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
+        let desired = Desired(
+            source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
+            txType: tx?.name, rxFilter: rx?.name,
+            flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
         let snap = try session.snapshot([interface])

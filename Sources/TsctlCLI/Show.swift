@@ -2,6 +2,7 @@ import ArgumentParser
 import TsctlKernel
 import TsctlModel
 import TsctlRender
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,7 +25,10 @@ struct Show: ParsableCommand {
     @Flag(help: "Print one JSON document (schema_version 1; Schemas/show.schema.json).")
     var json = false
 
-    @Flag(help: "Also read each PTP clock (/dev/ptpN, usually root only): offset to CLOCK_REALTIME and to the interface's other clocks, frequency adjustment, whether it advances.")
+    @Flag(
+        help:
+            "Also read each PTP clock (/dev/ptpN, usually root only): offset to CLOCK_REALTIME and to the interface's other clocks, frequency adjustment, whether it advances."
+    )
     var clocks = false
 
     func validate() throws {

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif

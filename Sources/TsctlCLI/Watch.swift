@@ -3,6 +3,7 @@ import TsctlKernel
 import TsctlModel
 import TsctlRender
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,8 @@ nonisolated(unsafe) private var stopRequested: sig_atomic_t = 0
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Print a line whenever an interface's providers, advertised or active provider and configuration, PHYs or link state change.",
+        abstract:
+            "Print a line whenever an interface's providers, advertised or active provider and configuration, PHYs or link state change.",
         discussion: """
             The kernel sends no notification when the timestamping configuration or the \
             provider changes (a PHY detach silently resets a PHY selection), so tsctl \
@@ -22,8 +24,9 @@ struct WatchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Interfaces to watch (default: every interface); names that do not exist yet are watched for.",
-              completion: Completion.interfaces)
+    @Argument(
+        help: "Interfaces to watch (default: every interface); names that do not exist yet are watched for.",
+        completion: Completion.interfaces)
     var interfaces: [String] = []
 
     @Option(help: ArgumentHelp("Seconds between re-reads when no link event comes.", valueName: "seconds"))
@@ -36,7 +39,9 @@ struct WatchCommand: ParsableCommand {
 
     func validate() throws {
         try validateInterfaceNames(interfaces)
-        if !(interval >= 0.1 && interval <= 3600) { throw ValidationError("--interval takes seconds between 0.1 and 3600, e.g. --interval 1") }
+        if !(interval >= 0.1 && interval <= 3600) {
+            throw ValidationError("--interval takes seconds between 0.1 and 3600, e.g. --interval 1")
+        }
     }
 
     func run() throws {

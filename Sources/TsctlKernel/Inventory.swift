@@ -1,6 +1,7 @@
 public import TsctlModel
 public import TsctlNetlink
 public import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -157,7 +158,8 @@ public final class Inventory {
             snap.master = name(t.master)
             snap.bondActiveSlave = name(t.bondActiveSlave)
             snap.phys = (phys[t.index] ?? []).map { p in
-                Phy(phyIndex: Int(p.index), driver: p.driver, name: p.name,
+                Phy(
+                    phyIndex: Int(p.index), driver: p.driver, name: p.name,
                     upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
                     upstreamPhyIndex: p.upstreamIndex.map(Int.init), upstreamSFP: p.upstreamSFP,
                     downstreamSFP: p.downstreamSFP)
@@ -170,26 +172,32 @@ public final class Inventory {
                 snap.providers = entries.compactMap { r in
                     guard let phc = r.phcIndex else { return nil }
                     let (layer, phyIndex) = layerOf(r)
-                    return Provider(layer: layer, phcIndex: Int(phc), qualifier: Qualifier(kernel: r.provider?.qualifier ?? 0),
-                                    phyIndex: phyIndex, capabilities: Self.caps(r), reportedBy: .tsinfoDump)
+                    return Provider(
+                        layer: layer, phcIndex: Int(phc), qualifier: Qualifier(kernel: r.provider?.qualifier ?? 0),
+                        phyIndex: phyIndex, capabilities: Self.caps(r), reportedBy: .tsinfoDump)
                 }
             } else {
                 if let phc = advReply.phcIndex {
                     let (layer, phyIndex) = layerOf(advReply)
-                    snap.providers.append(Provider(layer: layer, phcIndex: Int(phc), qualifier: .precise, phyIndex: phyIndex,
-                                                   capabilities: Self.caps(advReply), reportedBy: .tsinfoDump))
+                    snap.providers.append(
+                        Provider(
+                            layer: layer, phcIndex: Int(phc), qualifier: .precise, phyIndex: phyIndex,
+                            capabilities: Self.caps(advReply), reportedBy: .tsinfoDump))
                 }
                 // Old kernels show one provider; the others exist only in sysfs.
                 for (phc, layer) in ptp.clocksOwned(by: t.name) where !snap.providers.contains(where: { $0.phcIndex == phc }) {
-                    snap.providers.append(Provider(layer: layer, phcIndex: phc, qualifier: .precise,
-                                                   phyIndex: layer == .phy ? snap.phys.first?.phyIndex : nil,
-                                                   capabilities: nil, reportedBy: .sysfs))
+                    snap.providers.append(
+                        Provider(
+                            layer: layer, phcIndex: phc, qualifier: .precise,
+                            phyIndex: layer == .phy ? snap.phys.first?.phyIndex : nil,
+                            capabilities: nil, reportedBy: .sysfs))
                 }
             }
             // Advertised.
-            var adv = Advertised(phcIndex: advReply.phcIndex.map(Int.init),
-                                 qualifier: advReply.provider.map { Qualifier(kernel: $0.qualifier) },
-                                 capabilities: Self.caps(advReply))
+            var adv = Advertised(
+                phcIndex: advReply.phcIndex.map(Int.init),
+                qualifier: advReply.provider.map { Qualifier(kernel: $0.qualifier) },
+                capabilities: Self.caps(advReply))
             if advReply.phcIndex != nil {
                 let (layer, phyIndex) = layerOf(advReply)
                 adv.layer = layer
@@ -206,11 +214,13 @@ public final class Inventory {
                 snap.active = .unavailable(.stackedLowerUnknown, message: why.why)
             } else if let k = slots[i].tsconfig {
                 let device = (try? reads.ask[t.index]?.get()) ?? t.name
-                snap.active = Self.withIoctlFallback(Self.active(client.decodeTsconfig(outcomes[k]), snap: snap),
-                                                     device: device, snap: snap)
+                snap.active = Self.withIoctlFallback(
+                    Self.active(client.decodeTsconfig(outcomes[k]), snap: snap),
+                    device: device, snap: snap)
                 snap.active.readFrom = device == t.name ? nil : device
             } else if perProvider {
-                let r: Result<TsconfigReply, NetlinkError> = configs?[t.index].map { .success($0) }
+                let r: Result<TsconfigReply, NetlinkError> =
+                    configs?[t.index].map { .success($0) }
                     ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))
                 snap.active = Self.active(r, snap: snap)
             } else {
@@ -235,18 +245,22 @@ public final class Inventory {
             interfaces.append(snap)
         }
         attachTsStats(&interfaces)
-        let features = KernelFeatures(tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig,
-                                      hwtstampSource: sawPHC ? sawSource : nil)
-        return Snapshot(kernel: KernelInfo(release: release, ethtoolNetlink: true, features: features),
-                        interfaces: interfaces)
+        let features = KernelFeatures(
+            tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig,
+            hwtstampSource: sawPHC ? sawSource : nil)
+        return Snapshot(
+            kernel: KernelInfo(release: release, ethtoolNetlink: true, features: features),
+            interfaces: interfaces)
     }
 
     /// Kinds whose timestamping is their lower device's.
     static let stackedKinds: Set<String> = ["vlan", "macvlan", "macvtap", "ipvlan", "ipvtap"]
 
     /// A filtered dump per named interface (cheap for a few), else one dump of all.
-    private func dumpEach<T>(_ filtered: Bool, _ targets: [LinkReply],
-                             _ dump: (DeviceSelector?) throws(NetlinkError) -> [T]) throws(NetlinkError) -> [T] {
+    private func dumpEach<T>(
+        _ filtered: Bool, _ targets: [LinkReply],
+        _ dump: (DeviceSelector?) throws(NetlinkError) -> [T]
+    ) throws(NetlinkError) -> [T] {
         guard filtered else { return try dump(nil) }
         var out: [T] = []
         for t in targets { out += try dump(.name(t.name)) }
@@ -254,8 +268,9 @@ public final class Inventory {
     }
 
     static func caps(_ r: TsinfoReply) -> Capabilities {
-        Capabilities(timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
-                     rxFilters: r.rxFilters?.names ?? [])
+        Capabilities(
+            timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
+            rxFilters: r.rxFilters?.names ?? [])
     }
 
     /// The layer of a TSINFO reply (LayerAttribution says how).
@@ -279,9 +294,10 @@ public final class Inventory {
 
     /// A TSCONFIG_GET (or TSCONFIG_SET) reply in the kernel's names, kept as they came.
     static func activeConfig(_ r: TsconfigReply) -> ActiveConfig {
-        ActiveConfig(readVia: .tsconfig, phcIndex: r.provider.map { Int($0.phcIndex) },
-                     qualifier: r.provider.map { Qualifier(kernel: $0.qualifier) },
-                     txType: r.txType?.names.first, rxFilter: r.rxFilter?.names.first, flags: r.flags?.names ?? [])
+        ActiveConfig(
+            readVia: .tsconfig, phcIndex: r.provider.map { Int($0.phcIndex) },
+            qualifier: r.provider.map { Qualifier(kernel: $0.qualifier) },
+            txType: r.txType?.names.first, rxFilter: r.rxFilter?.names.first, flags: r.flags?.names ?? [])
     }
 
     static func unavailable(_ e: NetlinkError, advertisedLayer: Layer?, via: ActiveConfig.ReadVia) -> ActiveConfig {
@@ -313,8 +329,9 @@ public final class Inventory {
             // The ioctl exists on every kernel tsctl runs on: a driver without it
             // answers EINVAL (dev_eth_ioctl's default) as well as EOPNOTSUPP.
             let kind = error.errno == EINVAL ? .notSupported : Errno.kind(error.errno)
-            return .unavailable(unavailableReason(kind, advertisedLayer: advertisedLayer), errno: Int(error.errno),
-                                message: String(cString: strerror(error.errno)), via: .ioctl)
+            return .unavailable(
+                unavailableReason(kind, advertisedLayer: advertisedLayer), errno: Int(error.errno),
+                message: String(cString: strerror(error.errno)), via: .ioctl)
         }
     }
 
@@ -323,8 +340,9 @@ public final class Inventory {
         func name<T>(_ v: Int32, _: T.Type) -> String where T: KernelNameTable {
             v >= 0 ? KernelValue<T>(index: UInt32(v)).name : "value-\(v)"
         }
-        return ActiveConfig(readVia: .ioctl, txType: name(c.txType, TxTypeTable.self), rxFilter: name(c.rxFilter, RxFilterTable.self),
-                            flags: HwtstampFlags(bits: UInt32(bitPattern: c.flags)).names)
+        return ActiveConfig(
+            readVia: .ioctl, txType: name(c.txType, TxTypeTable.self), rxFilter: name(c.rxFilter, RxFilterTable.self),
+            flags: HwtstampFlags(bits: UInt32(bitPattern: c.flags)).names)
     }
 }
 
@@ -362,7 +380,8 @@ struct PTPDirectory {
             var map: [String: [Int]] = [:]
             for entry in Sys.listDirectory("\(sysfs)/class/ptp") ?? [] where entry.hasPrefix("ptp") {
                 guard let n = Int(entry.dropFirst(3)),
-                      let owner = Sys.realPath("\(sysfs)/class/ptp/\(entry)/device") else { continue }
+                    let owner = Sys.realPath("\(sysfs)/class/ptp/\(entry)/device")
+                else { continue }
                 map[owner, default: []].append(n)
             }
             owners = map

@@ -51,13 +51,15 @@ public final class KernelSession: KernelReader, KernelWriter {
 
     /// SIOCSHWTSTAMP carries all three; the planner gives all three for it.
     static func ioctlConfig(_ c: ConfigChange) -> HwtstampIoctl.Config {
-        HwtstampIoctl.Config(flags: Int32(bitPattern: c.flags?.bits ?? 0), txType: Int32(c.txType?.index ?? 0),
-                             rxFilter: Int32(c.rxFilter?.index ?? 0))
+        HwtstampIoctl.Config(
+            flags: Int32(bitPattern: c.flags?.bits ?? 0), txType: Int32(c.txType?.index ?? 0),
+            rxFilter: Int32(c.rxFilter?.index ?? 0))
     }
 
     static func tsconfigChange(_ c: ConfigChange) -> TsconfigChange {
-        TsconfigChange(provider: c.provider.map { ProviderID(phcIndex: UInt32($0.phcIndex), qualifier: $0.qualifier.kernelValue) },
-                       txType: c.txType?.index, rxFilter: c.rxFilter?.index, flags: c.flags?.bits)
+        TsconfigChange(
+            provider: c.provider.map { ProviderID(phcIndex: UInt32($0.phcIndex), qualifier: $0.qualifier.kernelValue) },
+            txType: c.txType?.index, rxFilter: c.rxFilter?.index, flags: c.flags?.bits)
     }
 }
 

@@ -1,5 +1,6 @@
 public import TsctlModel
 public import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,8 +31,10 @@ public enum PTPDaemons {
             for (path, required) in configFiles(p) {
                 // A relative path is the daemon's, from its working directory.
                 let at = path.hasPrefix("/") ? path : "cwd/" + path
-                switch Sys.readRegularFile(at, at: path.hasPrefix("/") ? AT_FDCWD : dir.fd, limit: configLimit,
-                                           owners: [0, p.uids[0]], readableBy: p.uids[0]) {
+                switch Sys.readRegularFile(
+                    at, at: path.hasPrefix("/") ? AT_FDCWD : dir.fd, limit: configLimit,
+                    owners: [0, p.uids[0]], readableBy: p.uids[0])
+                {
                 case .success(let bytes): texts[path] = String(decoding: bytes, as: UTF8.self)
                 case .failure(.open(ENOENT)) where !required: continue
                 case .failure(let e):
@@ -49,7 +52,8 @@ public enum PTPDaemons {
     /// Pure: tested on records.
     public static func distrust(_ p: ProcessInfoRecord) -> String? {
         if let user = p.uids.first(where: { $0 >= firstUserUID }) {
-            return "it runs as uid \(user), a regular user, who can give any process that name; only root's and system accounts' daemons are trusted"
+            return
+                "it runs as uid \(user), a regular user, who can give any process that name; only root's and system accounts' daemons are trusted"
         }
         guard let exe = p.exePath else {
             // Without root the exe link of another user's process is unreadable.
@@ -69,7 +73,8 @@ public enum PTPDaemons {
         guard let dirs = p.exeDirectories else { return "the directories above its executable \(exe) cannot be examined" }
         if let d = dirs.first(where: { $0.owner != 0 || $0.mode & 0o022 != 0 }) {
             return "its executable \(exe) is in \(d.path), which "
-                + (d.owner != 0 ? "uid \(d.owner) owns" : "others than root can write to") + " (a copy or link of a binary is not the daemon)"
+                + (d.owner != 0 ? "uid \(d.owner) owns" : "others than root can write to")
+                + " (a copy or link of a binary is not the daemon)"
         }
         return nil
     }
@@ -87,7 +92,11 @@ public enum PTPDaemons {
         var ifs: [String] = []
         var phcs: [Int] = []
         func clock(_ v: String) {
-            if v.hasPrefix("/dev/ptp"), let n = Int(v.dropFirst(8)) { phcs.append(n) } else if !v.hasPrefix("CLOCK_") && !v.hasPrefix("/") { ifs.append(v) }
+            if v.hasPrefix("/dev/ptp"), let n = Int(v.dropFirst(8)) {
+                phcs.append(n)
+            } else if !v.hasPrefix("CLOCK_") && !v.hasPrefix("/") {
+                ifs.append(v)
+            }
         }
         let a = p.argv
         var i = 1
@@ -106,7 +115,8 @@ public enum PTPDaemons {
         }
         for (_, text) in configs {
             for raw in text.split(separator: "\n") {
-                let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
+                let line =
+                    raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
                     .trimmingCharacters(in: " \t") ?? ""
                 if p.comm == "chronyd" {
                     let words = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -120,8 +130,9 @@ public enum PTPDaemons {
         }
         var seen = Set<String>()
         ifs = ifs.filter { seen.insert($0).inserted }
-        return PTPDaemon(pid: p.pid, program: p.comm, interfaces: ifs, namedPHCs: phcs, openPHCs: p.openPHCs,
-                         commandLine: a.joined(separator: " "))
+        return PTPDaemon(
+            pid: p.pid, program: p.comm, interfaces: ifs, namedPHCs: phcs, openPHCs: p.openPHCs,
+            commandLine: a.joined(separator: " "))
     }
 }
 

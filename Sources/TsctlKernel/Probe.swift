@@ -1,8 +1,9 @@
 public import TsctlModel
+import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TsctlSystem
 
 extension Prober {
     /// Sends one PTP frame on `itf` and matches its hardware timestamp against

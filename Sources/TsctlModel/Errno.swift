@@ -39,7 +39,7 @@ public enum Errno {
         Entry(errno: EINTR, symbol: "EINTR", kind: .other),
         Entry(errno: EBUSY, symbol: "EBUSY", kind: .other),
         Entry(errno: EINVAL, symbol: "EINVAL", kind: .other),
-        Entry(errno: ENOBUFS, symbol: "ENOBUFS", kind: .other),
+        Entry(errno: ENOBUFS, symbol: "ENOBUFS", kind: .other)
     ]
 
     public static func entry(_ e: Int32) -> Entry? { table.first { $0.errno == e } }

@@ -175,7 +175,7 @@ public enum JSON: Equatable, Sendable {
                     case UInt8(ascii: "f"): out.append(0x0c)
                     case UInt8(ascii: "u"):
                         guard pos + 4 <= bytes.count,
-                              let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16)
+                            let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16)
                         else { throw error("bad \\u escape") }
                         pos += 4
                         out += Array(String(Unicode.Scalar(v).map(Character.init) ?? "\u{fffd}").utf8)

@@ -16,8 +16,10 @@ public enum LayerAttribution {
 
     /// A provider's layer: the kernel's own HWTSTAMP_SOURCE when it says (6.16+),
     /// else the clock's owner in sysfs; a provider no rule places is the MAC's.
-    public static func provider(kernelSays source: (layer: Layer, phyIndex: Int?)?, phc: PHC?, device: String?, phys: [Phy],
-                                sysfsLayers: [Layer]) -> (layer: Layer, phyIndex: Int?) {
+    public static func provider(
+        kernelSays source: (layer: Layer, phyIndex: Int?)?, phc: PHC?, device: String?, phys: [Phy],
+        sysfsLayers: [Layer]
+    ) -> (layer: Layer, phyIndex: Int?) {
         if let source { return source }
         guard let phc else { return (.mac, nil) }
         return owner(of: phc, device: device, phys: phys, sysfsLayers: sysfsLayers) ?? (.mac, nil)

@@ -24,7 +24,7 @@ public enum TimestampingNames {
         "software-system-clock", "hardware-legacy-clock", "hardware-raw-clock", "option-id",
         "sched-transmit", "ack-transmit", "option-cmsg", "option-tsonly", "option-stats",
         "option-pktinfo", "option-tx-swhw", "bind-phc", "option-id-tcp", "option-rx-filter",
-        "tx-completion",
+        "tx-completion"
     ]
     /// ETH_SS_TS_TX_TYPES (13): HWTSTAMP_TX_*.
     public static let txTypes = ["off", "on", "onestep-sync", "onestep-p2p"]
@@ -33,7 +33,7 @@ public enum TimestampingNames {
         "none", "all", "some", "ptpv1-l4-event", "ptpv1-l4-sync", "ptpv1-l4-delay-req",
         "ptpv2-l4-event", "ptpv2-l4-sync", "ptpv2-l4-delay-req", "ptpv2-l2-event",
         "ptpv2-l2-sync", "ptpv2-l2-delay-req", "ptpv2-event", "ptpv2-sync",
-        "ptpv2-delay-req", "ntp-all",
+        "ptpv2-delay-req", "ntp-all"
     ]
     /// ETH_SS_TS_FLAGS (22, 6.14): HWTSTAMP_FLAG_*.
     public static let hwtstampFlags = ["bonded-phc-index"]

@@ -25,8 +25,10 @@ public struct Observation: Equatable, Sendable {
 
     public var conclusive: Bool { phcIndex != nil }
 
-    public init(interface: String, timestampNanoseconds: Int64? = nil, phcIndex: Int? = nil, layer: Layer? = nil,
-                phyIndex: Int? = nil, clocks: [ClockOffset], verdict: String, permissionDenied: Bool = false) {
+    public init(
+        interface: String, timestampNanoseconds: Int64? = nil, phcIndex: Int? = nil, layer: Layer? = nil,
+        phyIndex: Int? = nil, clocks: [ClockOffset], verdict: String, permissionDenied: Bool = false
+    ) {
         self.interface = interface
         self.timestampNanoseconds = timestampNanoseconds
         self.phcIndex = phcIndex
@@ -73,7 +75,7 @@ extension Observation {
             ("layer", (layer?.rawValue).json),
             ("phy_index", phyIndex.json),
             ("clocks", .array(clocks.map { .object([("phc_index", .int($0.phcIndex)), ("offset_ns", .int(Int($0.offsetNanoseconds)))]) })),
-            ("verdict", .string(verdict)),
+            ("verdict", .string(verdict))
         ])
     }
 }

@@ -1,7 +1,8 @@
+public import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-public import TsctlModel
 
 /// A failure talking to the kernel. Keeps the errno and, where the kernel sent
 /// one, its extended-ACK message and offset (libnl would drop them).
@@ -67,8 +68,10 @@ public struct KernelError: Equatable, Sendable, CustomStringConvertible {
     /// NLMSGERR_ATTR_MISS_TYPE: the attribute the kernel says was missing.
     public var missingAttribute: UInt32?
 
-    public init(errno: Int32, request: String, message: String? = nil, offset: UInt32? = nil,
-                missingAttribute: UInt32? = nil) {
+    public init(
+        errno: Int32, request: String, message: String? = nil, offset: UInt32? = nil,
+        missingAttribute: UInt32? = nil
+    ) {
         self.errno = errno
         self.request = request
         self.message = message

@@ -1,4 +1,5 @@
 public import CNetlink
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -23,8 +23,10 @@ public struct TsStatsReply: Equatable, Sendable {
     public var txErr: UInt64?
     public var txOnestepPktsUnconfirmed: UInt64?
 
-    public init(device: DeviceRef, txPkts: UInt64? = nil, txLost: UInt64? = nil, txErr: UInt64? = nil,
-                txOnestepPktsUnconfirmed: UInt64? = nil) {
+    public init(
+        device: DeviceRef, txPkts: UInt64? = nil, txLost: UInt64? = nil, txErr: UInt64? = nil,
+        txOnestepPktsUnconfirmed: UInt64? = nil
+    ) {
         self.device = device
         self.txPkts = txPkts
         self.txLost = txLost
@@ -38,7 +40,8 @@ extension Decode {
     /// advertised view, which `tsinfo` decodes.
     static func tsinfoStats(_ msg: NetlinkMessage) throws(NetlinkError) -> TsStatsReply {
         guard msg.genlCommand == Ethtool.Reply.TSINFO_GET_REPLY else {
-            throw .malformed("expected TSINFO_GET_REPLY (\(Ethtool.Reply.TSINFO_GET_REPLY)), got command \(msg.genlCommand.map(String.init) ?? "none")")
+            throw .malformed(
+                "expected TSINFO_GET_REPLY (\(Ethtool.Reply.TSINFO_GET_REPLY)), got command \(msg.genlCommand.map(String.init) ?? "none")")
         }
         var r = TsStatsReply(device: DeviceRef(ifindex: 0, name: ""))
         var a = msg.genlAttributes

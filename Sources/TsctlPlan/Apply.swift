@@ -43,7 +43,8 @@ public final class Applier {
     /// Sends the plan's one request, then reads back and compares.
     public func apply(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
         guard let change = plan.change else {
-            return .success(ApplyOutcome(interface: plan.interface, state: .unchanged, message: "already as asked", final: plan.current.description))
+            return .success(
+                ApplyOutcome(interface: plan.interface, state: .unchanged, message: "already as asked", final: plan.current.description))
         }
         switch kernel.send(change, to: plan.interface, via: plan.request) {
         case .success(let reply): return verify(plan, reply: reply)
@@ -67,11 +68,17 @@ public final class Applier {
         } else {
             let adv = now.advertised
             if let p = plan.target.provider, !plan.viaIoctl, adv?.phcIndex != p.phcIndex {
-                return .failure(.verification("\(plan.interface): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"))
+                return .failure(
+                    .verification(
+                        "\(plan.interface): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"
+                    ))
             }
-            return .success(ApplyOutcome(interface: plan.interface, state: .unverified,
-                                         message: "set, but the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
-                                         final: nil))
+            return .success(
+                ApplyOutcome(
+                    interface: plan.interface, state: .unverified,
+                    message:
+                        "set, but the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
+                    final: nil))
         }
         var wrong: [String] = []
         if let p = plan.target.provider, got.phc != nil, got.phc != p.phcIndex || got.q != p.qualifier {
@@ -79,14 +86,17 @@ public final class Applier {
         }
         if let t = plan.target.txType, got.tx != t { wrong.append("tx is \(got.tx ?? "?"), not \(t)") }
         if let r = plan.target.rxFilter, !rxCovers(got.rx, r) { wrong.append("rx is \(got.rx ?? "?"), not \(r)") }
-        if let f = plan.target.flags, let g = got.flags, Set(f) != Set(g) { wrong.append("flags are [\(g.joined(separator: ","))], not [\(f.joined(separator: ","))]") }
+        if let f = plan.target.flags, let g = got.flags, Set(f) != Set(g) {
+            wrong.append("flags are [\(g.joined(separator: ","))], not [\(f.joined(separator: ","))]")
+        }
         if !wrong.isEmpty {
             return .failure(.verification("\(plan.interface): after the change (\(source)) " + wrong.joined(separator: "; ")))
         }
         var msg = plan.viaIoctl ? "applied through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "applied, verified by \(source)"
         if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
-        let final = Config(provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
-                           txType: got.tx, rxFilter: got.rx, flags: got.flags)
+        let final = Config(
+            provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
+            txType: got.tx, rxFilter: got.rx, flags: got.flags)
         return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, final: final.description))
     }
 
@@ -119,8 +129,9 @@ public final class Applier {
         if let p = plan.current.provider, plan.change?.provider != nil {
             change.provider = .init(phcIndex: p.phcIndex, qualifier: p.qualifier)
         }
-        let back = InterfacePlan(interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
-                                 change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
+        let back = InterfacePlan(
+            interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
+            change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
         return apply(back).map { o in
             ApplyOutcome(interface: o.interface, state: .rolledBack, message: "restored: \(o.message)", final: o.final)
         }

@@ -99,8 +99,9 @@ public enum Planner {
         let act = itf.active
         let currentProvider = itf.providers.first { $0.active }
         let known = act.isConfigured
-        let current = Config(provider: currentProvider, txType: known ? act.txType : nil,
-                             rxFilter: known ? act.rxFilter : nil, flags: known ? act.flags : nil)
+        let current = Config(
+            provider: currentProvider, txType: known ? act.txType : nil,
+            rxFilter: known ? act.rxFilter : nil, flags: known ? act.flags : nil)
         var notes: [String] = []
 
         // The provider wanted.
@@ -129,21 +130,34 @@ public enum Planner {
         let viaIoctl = !features.tsconfig || legacyDriver
         if legacyDriver, let w = wanted {
             let driver = itf.driver.map { " (\($0))" } ?? ""
-            return fail(.notSupported, "\(itf.name): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
-                + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
-                + "leave out --source and --qualifier to set tx/rx")
+            return fail(
+                .notSupported,
+                "\(itf.name): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
+                    + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
+                    + "leave out --source and --qualifier to set tx/rx")
         }
         if viaIoctl, let w = wanted, !w.advertised {
-            return fail(.notSupported, "\(itf.name): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
+            return fail(
+                .notSupported,
+                "\(itf.name): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here"
+            )
         }
         // Re-selecting the active provider resets it in the kernel: only a real switch is sent.
         let switching: Bool
-        if viaIoctl { switching = false } else if let w = wanted {
-            if let cur = currentProvider { switching = cur != w } else {
+        if viaIoctl {
+            switching = false
+        } else if let w = wanted {
+            if let cur = currentProvider {
+                switching = cur != w
+            } else {
                 switching = true
-                notes.append("the active provider cannot be read, so \(w.label) is selected explicitly; the kernel then starts it from tx off, rx none")
+                notes.append(
+                    "the active provider cannot be read, so \(w.label) is selected explicitly; the kernel then starts it from tx off, rx none"
+                )
             }
-        } else { switching = false }
+        } else {
+            switching = false
+        }
         let targetProvider = wanted ?? currentProvider
 
         // tx/rx: what the user said, else what is set now (a switch or an unreadable
@@ -153,7 +167,9 @@ public enum Planner {
             if tx == nil, let t = current.txType { tx = t; notes.append("tx \(t) carried over") }
             if rx == nil, let r = current.rxFilter { rx = r; notes.append("rx \(r) carried over") }
             if (tx == nil) != (rx == nil) || (switching && tx == nil) {
-                let why = switching ? "switching provider turns timestamping off unless the same request sets tx and rx"
+                let why =
+                    switching
+                    ? "switching provider turns timestamping off unless the same request sets tx and rx"
                     : "the current configuration cannot be read back, so the kernel would reset what is not given"
                 if tx == nil && rx == nil && !switching {
                     // Nothing to set at all: fine.
@@ -164,18 +180,25 @@ public enum Planner {
         }
         if let caps = targetProvider?.capabilities {
             if let t = tx, !caps.txTypes.contains(t) {
-                return fail(.notSupported, "\(itf.name): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))")
+                return fail(
+                    .notSupported,
+                    "\(itf.name): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))"
+                )
             }
             if let r = rx, !caps.rxFilters.contains(r), let wider = caps.rxFilters.first(where: { rxCovers($0, r) }) {
                 notes.append("\(targetProvider!.label) does not list rx \(r); its driver may widen it to \(wider)")
             } else if let r = rx, !caps.rxFilters.contains(r) {
-                return fail(.notSupported, "\(itf.name): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))")
+                return fail(
+                    .notSupported,
+                    "\(itf.name): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))"
+                )
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {
             return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider to configure")
         }
-        let target = Config(provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
-                            flags: desired.flags ?? current.flags)
+        let target = Config(
+            provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
+            flags: desired.flags ?? current.flags)
 
         // What would be sent, and what a rollback would send back, must have numbers.
         if let u = unknownName(tx: tx, rx: rx, flags: desired.flags) {
@@ -190,18 +213,27 @@ public enum Planner {
         if viaIoctl, change != ConfigChange() {
             // SIOCSHWTSTAMP always carries all three.
             guard let t = target.txType, let r = target.rxFilter else {
-                return fail(.needsConfig, "\(itf.name): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
+                return fail(
+                    .needsConfig,
+                    "\(itf.name): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
             }
             guard let ti = TxType(name: t), let ri = RxFilter(name: r), let fb = HwtstampFlags(names: target.flags ?? []) else {
-                return fail(.notSupported, "\(itf.name): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx")
+                return fail(
+                    .notSupported,
+                    "\(itf.name): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx"
+                )
             }
             change.txType = ti
             change.rxFilter = ri
             change.flags = change.flags ?? fb
         }
         if known, change != ConfigChange(),
-           let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags) {
-            return fail(.notSupported, "\(itf.name): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed")
+            let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags)
+        {
+            return fail(
+                .notSupported,
+                "\(itf.name): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed"
+            )
         }
         if change != ConfigChange(), let why = stackedRefusal(itf) {
             return fail(.notSupported, why)
@@ -212,9 +244,11 @@ public enum Planner {
         if known, let r = rx, r != current.rxFilter, rxCovers(current.rxFilter, r), change.rxFilter == nil {
             notes.append("rx \(current.rxFilter!) already covers \(r)")
         }
-        return .success(InterfacePlan(interface: itf.name, current: current, currentKnown: known, target: target,
-                                      change: change == ConfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes,
-                                      advertisedBefore: itf.advertised?.phcIndex))
+        return .success(
+            InterfacePlan(
+                interface: itf.name, current: current, currentKnown: known, target: target,
+                change: change == ConfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes,
+                advertisedBefore: itf.advertised?.phcIndex))
     }
 
     /// A whole desired-state file against a snapshot: every problem at once,
@@ -226,13 +260,19 @@ public enum Planner {
         for entry in state.interfaces {
             let matched = snap.interfaces.filter(entry.matches)
             if matched.isEmpty && !entry.isGlob {
-                errors.append(PlanError(kind: .noSuchInterface, interface: entry.name,
-                                        message: "\(state.file):\(entry.position.line): no interface \(entry.name!)"))
+                errors.append(
+                    PlanError(
+                        kind: .noSuchInterface, interface: entry.name,
+                        message: "\(state.file):\(entry.position.line): no interface \(entry.name!)"))
             }
             for itf in matched {
                 if let first = owner[itf.name] {
-                    errors.append(PlanError(kind: .conflict, interface: itf.name,
-                                            message: "\(itf.name) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"))
+                    errors.append(
+                        PlanError(
+                            kind: .conflict, interface: itf.name,
+                            message:
+                                "\(itf.name) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"
+                        ))
                     continue
                 }
                 owner[itf.name] = entry

@@ -1,8 +1,9 @@
+import TsctlModel
+
 #if canImport(Glibc)
 // stdout is a C global; tsctl is single-threaded where it touches it.
 @preconcurrency import Glibc
 #endif
-import TsctlModel
 
 extension Sys {
     static var outputError: Int32 { StandardOutput.firstError }

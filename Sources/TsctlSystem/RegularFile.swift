@@ -49,8 +49,10 @@ extension Sys {
     /// `owners`, when given, are the uids allowed to own it; `readableBy` a
     /// non-root uid that must be able to read it by its mode bits alone.
     /// A relative `path` is taken from the directory `at` (a descriptor).
-    public static func readRegularFile(_ path: String, at dir: Int32 = AT_FDCWD, limit: Int, owners: Set<UInt32>? = nil,
-                                       readableBy: UInt32? = nil) -> Result<[UInt8], FileReadError> {
+    public static func readRegularFile(
+        _ path: String, at dir: Int32 = AT_FDCWD, limit: Int, owners: Set<UInt32>? = nil,
+        readableBy: UInt32? = nil
+    ) -> Result<[UInt8], FileReadError> {
         let fd = retrying { openat(dir, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
         guard fd >= 0 else { return .failure(.open(errno)) }
         defer { close(fd) }

@@ -1,8 +1,9 @@
 import CNetlink
+public import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-public import TsctlModel
 
 /// A failed system call: the call and its errno, nothing else.
 public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -22,8 +22,9 @@ struct Run {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let r = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                   stderr: String(decoding: r, as: UTF8.self))
+        return Run(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: r, as: UTF8.self))
     }
 }
 
@@ -70,6 +71,8 @@ final class Namespace {
 
     static func must(_ argv: [String]) throws {
         let r = try Run.run(argv)
-        if r.status != 0 { throw NSError(domain: "e2e", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: "\(argv): \(r.stderr)"]) }
+        if r.status != 0 {
+            throw NSError(domain: "e2e", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: "\(argv): \(r.stderr)"])
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TsctlModel
 
 /// Hostile or huge desired-state files: refused with their position, never a

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TsctlModel
 
 /// Every input that once crashed the desired-state or baseline fuzz target

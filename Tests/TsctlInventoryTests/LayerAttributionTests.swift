@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TsctlModel
 
 /// One rule places a clock on a layer, for providers and the clock list alike.
@@ -33,14 +34,16 @@ import Testing
     }
 
     @Test func theKernelsSourceWinsAndAnUnplacedProviderIsTheMACs() {
-        let kernel = LayerAttribution.provider(kernelSays: (.phy, 3), phc: macClock, device: "f2000000.ethernet", phys: [phy], sysfsLayers: [])
+        let kernel = LayerAttribution.provider(
+            kernelSays: (.phy, 3), phc: macClock, device: "f2000000.ethernet", phys: [phy], sysfsLayers: [])
         #expect(kernel == (.phy, 3))
         let sysfs = LayerAttribution.provider(kernelSays: nil, phc: phyClock, device: "f2000000.ethernet", phys: [phy], sysfsLayers: [])
         #expect(sysfs == (.phy, 1))
         let none = LayerAttribution.provider(kernelSays: nil, phc: nil, device: nil, phys: [], sysfsLayers: [])
         #expect(none == (.mac, nil))
-        let dangling = LayerAttribution.provider(kernelSays: nil, phc: PHC(index: 9, present: false), device: nil, phys: [],
-                                                 sysfsLayers: [])
+        let dangling = LayerAttribution.provider(
+            kernelSays: nil, phc: PHC(index: 9, present: false), device: nil, phys: [],
+            sysfsLayers: [])
         #expect(dangling == (.mac, nil))
     }
 }

@@ -1,9 +1,11 @@
 import Testing
+
 @testable import TsctlKernel
 @testable import TsctlModel
 @testable import TsctlNetlink
 @testable import TsctlPlan
 @testable import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,8 +14,9 @@ import Glibc
 /// inventory shows it read through the ioctl; the planner sets it the same way.
 enum Legacy {
     static let features = Board.kernel("6.16.12+deb13-amd64").features
-    static let igbCaps = Capabilities(timestamping: Board.macCaps.timestamping, txTypes: ["off", "on"],
-                                      rxFilters: ["none", "ptpv1-l4-sync", "ptpv1-l4-delay-req", "ptpv2-event"])
+    static let igbCaps = Capabilities(
+        timestamping: Board.macCaps.timestamping, txTypes: ["off", "on"],
+        rxFilters: ["none", "ptpv1-l4-sync", "ptpv1-l4-delay-req", "ptpv2-event"])
 
     static func igb(tx: String = "off", rx: String = "none") -> InterfaceSnapshot {
         var itf = Board.igb(name: "eth0", phc: 0)
@@ -57,7 +60,10 @@ enum Legacy {
             return
         }
         #expect(e.kind == .notSupported)
-        #expect(e.message == "eth0: its driver (igb) does not take TSCONFIG on this kernel, only the legacy SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (mac ptp0 asked); leave out --source and --qualifier to set tx/rx")
+        #expect(
+            e.message
+                == "eth0: its driver (igb) does not take TSCONFIG on this kernel, only the legacy SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (mac ptp0 asked); leave out --source and --qualifier to set tx/rx"
+        )
     }
 
     @Test func aDriverReadThroughTSCONFIGStaysOnTSCONFIG() throws {
@@ -71,7 +77,8 @@ enum Legacy {
             return
         }
         #expect(e.kind == .notSupported)
-        #expect(e.message.contains("eth0.7 is a vlan: on this kernel a timestamping request to a stacked device can crash it (CVE-2025-40255)"))
+        #expect(
+            e.message.contains("eth0.7 is a vlan: on this kernel a timestamping request to a stacked device can crash it (CVE-2025-40255)"))
         #expect(e.message.hasSuffix("configure eth0 instead"))
         // Already as asked: nothing would be sent, so nothing to refuse (apply with a glob).
         #expect(try plan(Legacy.vlan(), Desired(txType: "off", rxFilter: "none")).get().isNoOp)
@@ -169,6 +176,8 @@ enum Legacy {
         // Unreadable: TSCONFIG is the path, and a rollback has nothing to go back to.
         let p = try Planner.plan(itf, Desired(txType: "on", rxFilter: "ptpv2-event"), features: Legacy.features).get()
         #expect(!p.viaIoctl)
-        #expect(igb.applier.rollback(p) == .failure(.verification("eth0: its previous configuration was never readable, so it cannot be restored")))
+        #expect(
+            igb.applier.rollback(p)
+                == .failure(.verification("eth0: its previous configuration was never readable, so it cannot be restored")))
     }
 }

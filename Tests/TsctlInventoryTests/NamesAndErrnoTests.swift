@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TsctlModel
 
 /// The one errno table and the typed kernel names.

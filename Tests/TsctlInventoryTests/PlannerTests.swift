@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TsctlModel
 @testable import TsctlNetlink
 @testable import TsctlPlan
@@ -20,7 +21,9 @@ import Testing
         // MAC active with rx all; the PHY offers only none/some: the user must say.
         if case .failure(let e) = plan(Board.macchiatobin(active: .mac), Desired(source: .phy(nil))) {
             #expect(e.kind == .notSupported && e.message.contains("rx all is not supported by phy:1 ptp0 (it supports none, some)"))
-        } else { Issue.record("rx all is not a PHY filter here") }
+        } else {
+            Issue.record("rx all is not a PHY filter here")
+        }
         // PHY active with rx some; the MAC lists "all", which covers it (its driver widens).
         let widen = try plan(Board.macchiatobin(active: .phy), Desired(source: .mac)).get()
         #expect(widen.change?.rxFilter?.name == "some")
@@ -49,7 +52,9 @@ import Testing
         for i in itf.providers.indices { itf.providers[i].active = false }
         if case .failure(let e) = plan(itf, Desired(txType: "on")) {
             #expect(e.kind == .needsConfig && e.message.contains("give both --tx and --rx"))
-        } else { Issue.record("the kernel would reset rx to none") }
+        } else {
+            Issue.record("the kernel would reset rx to none")
+        }
         let p = try plan(itf, Desired(source: .mac, txType: "on", rxFilter: "all")).get()
         #expect(p.change?.provider != nil, "the active provider is unknown, so it is selected explicitly")
         #expect(p.notes.first?.contains("cannot be read") == true)
@@ -71,11 +76,14 @@ import Testing
         mp.active = ActiveConfig(readVia: .ioctl, txType: "off", rxFilter: "none")
         if case .failure(let e) = Planner.plan(mp, Desired(source: .mac, txType: "on", rxFilter: "all"), features: old) {
             #expect(e.kind == .notSupported && e.message.contains("has no TSCONFIG_SET (Linux 6.14 added it)"))
-        } else { Issue.record("6.1 cannot select a provider") }
+        } else {
+            Issue.record("6.1 cannot select a provider")
+        }
     }
 
     @Test func aFileIsValidatedWholeAndConflictsAreRefused() throws {
-        let state = try DesiredState.parse("""
+        let state = try DesiredState.parse(
+            """
             [[interface]]
             name = "eth*"
             tx = "on"
@@ -91,10 +99,11 @@ import Testing
             """, file: "b.toml")
         let (plans, errors) = Planner.plan(state, Board.snapshot(Board.macchiatobin(), Board.igb()))
         #expect(plans.map(\.interface) == ["eth2", "eth0"])
-        #expect(errors.map(\.message) == [
-            "eth2 is matched by b.toml:1 and b.toml:6; make the entries exclusive",
-            "b.toml:10: no interface eth5",
-        ])
+        #expect(
+            errors.map(\.message) == [
+                "eth2 is matched by b.toml:1 and b.toml:6; make the entries exclusive",
+                "b.toml:10: no interface eth5"
+            ])
     }
 
     @Test func rxCoverage() {

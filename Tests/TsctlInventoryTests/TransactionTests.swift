@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TsctlModel
 @testable import TsctlPlan
 
@@ -31,8 +32,9 @@ final class FakeKernel: KernelWriter {
         if let p = change.provider {
             for i in itf.providers.indices { itf.providers[i].active = itf.providers[i].phcIndex == p.phcIndex }
             let now = itf.providers.first { $0.active }
-            itf.active = ActiveConfig(readVia: .tsconfig, phcIndex: p.phcIndex, qualifier: p.qualifier, layer: now?.layer,
-                                      phyIndex: now?.phyIndex, txType: "off", rxFilter: "none")
+            itf.active = ActiveConfig(
+                readVia: .tsconfig, phcIndex: p.phcIndex, qualifier: p.qualifier, layer: now?.layer,
+                phyIndex: now?.phyIndex, txType: "off", rxFilter: "none")
         }
         defer { ports[interface] = itf }
         if let rx = change.rxFilter, let e = refuseRx[rx.name] {
@@ -62,8 +64,11 @@ final class FakeKernel: KernelWriter {
         let k = FakeKernel(port("eth0"), port("eth1"))
         let t = Transaction.run(try plans(k, Desired(txType: "off"), "eth0", "eth1"), kernel: k)
         #expect(t.result == .applied && t.summary == nil)
-        #expect(t.report == ["eth0: applied: applied, verified by read back; now mac ptp2, tx off, rx all",
-                             "eth1: applied: applied, verified by read back; now mac ptp2, tx off, rx all"])
+        #expect(
+            t.report == [
+                "eth0: applied: applied, verified by read back; now mac ptp2, tx off, rx all",
+                "eth1: applied: applied, verified by read back; now mac ptp2, tx off, rx all"
+            ])
     }
 
     @Test func aRefusalThatChangedNothingIsNotSupportedAndNothingIsRolledBack() throws {
