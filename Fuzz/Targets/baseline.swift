@@ -21,6 +21,7 @@ public func fuzzBaseline(_ bytes: [UInt8]) {
     _ = CheckRender.text(report, style: TextStyle(color: true))
     _ = CheckRender.json(report, kernel: current.kernel, status: 1).serialized()
     _ = CheckRender.junit(report, strict: true)
+    _ = CheckRender.tap(report, strict: true)
     _ = CheckRender.prometheus(report, snapshot: current, status: 1, now: 0)
     _ = ShowText.render(base, style: TextStyle(color: false))
 }

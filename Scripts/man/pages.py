@@ -86,7 +86,10 @@ Verify a desired-state file without changing anything.
 What changed since the baseline (after a kernel update, say).
 .TP
 .B tsctl check \-\-format prometheus > /var/lib/prometheus/node\-exporter/tsctl.prom
-A textfile for node_exporter's textfile collector.""",
+A textfile for node_exporter's textfile collector.
+.TP
+.B tsctl check \-\-format tap \-\-strict
+TAP version 13, one test point per check and interface, as kselftest prints it.""",
     "tsctl-set": r""".TP
 .B tsctl set eth2 \-\-source mac \-\-tx on \-\-rx all
 Select the MAC's provider with transmit and receive timestamping on.
@@ -103,8 +106,9 @@ Print what would change.
 .B tsctl apply \-\-wait 60 /etc/tsctl/timestamping.toml
 Apply at boot; exit 10 when everything already is as the file says.
 .TP
-.B tsctl apply \-\-keep \-\-force \-\-wait 60 /etc/tsctl/timestamping.toml
-Keep the file applied (what tsctl\-keep.service runs).""",
+.B tsctl apply \-\-keep \-\-wait 60 /etc/tsctl/timestamping.toml
+Keep the file applied (what tsctl\-keep.service runs); beside a running ptp4l only
+the provider is kept, tx/rx are left to ptp4l.""",
     "tsctl-probe": r""".TP
 .B tsctl probe eth2
 Send one PTP frame from eth2 and name the clock that stamped it.

@@ -61,7 +61,7 @@ tb_fetch_kernel() { # KERNEL
 	fi
 }
 
-# Guest userland: busybox, ethtool 7.x and libmnl from sid.
+# Guest userland: busybox, ethtool 7.x and libmnl from sid, ptp4l from bookworm.
 tb_fetch_userland() {
 	local debs
 	mapfile -t debs < <(tb_download sid busybox-static ethtool libmnl0)
@@ -71,6 +71,17 @@ tb_fetch_userland() {
 	[ -x "$TB_BUSYBOX" ] || tb_die "no busybox in busybox-static"
 	TB_ETHTOOL=$TB_CACHE/userland/usr/sbin/ethtool
 	[ -x "$TB_ETHTOOL" ] || tb_die "no usr/sbin/ethtool in the ethtool package"
+	tb_fetch_linuxptp
+}
+
+# ptp4l for the guests, from bookworm's linuxptp: the guests' glibc is the host's
+# (bookworm), which that build links against. Debian's own ptp4l, unchanged.
+tb_fetch_linuxptp() {
+	local debs
+	mapfile -t debs < <(tb_download bookworm linuxptp)
+	tb_unpack "$TB_CACHE/linuxptp" "${debs[@]}"
+	TB_PTP4L=$TB_CACHE/linuxptp/usr/sbin/ptp4l
+	[ -x "$TB_PTP4L" ] || tb_die "no usr/sbin/ptp4l in the linuxptp package"
 }
 
 # debootstrap + keyring from sid, unpacked (no install), for the build chroots.

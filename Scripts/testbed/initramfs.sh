@@ -1,5 +1,5 @@
 # Builds the guests' initramfs from three concatenated newc archives:
-#   base-SUITE.cpio   busybox, ethtool + libmnl, tstool, glibc, the kernel modules
+#   base-SUITE.cpio   busybox, ethtool + libmnl, tstool, ptp4l, glibc, the kernel modules
 #   tsctl-HASH.cpio   the tsctl binary and the shared libraries ldd lists for it
 #   the scenario's    /init and the scenario's guest script
 # Sourced by run/shell.
@@ -7,13 +7,13 @@
 
 TB_GUEST_MODULES=(igb e1000e virtio_net virtio_pci 8021q macvlan bonding)
 
-# Copies FILE into ROOT's /usr/bin, plus every shared library ldd lists for it (none
-# for a static executable).
-tb_copy_with_libs() { # ROOT FILE [LD_LIBRARY_PATH]
-	local root=$1 file=$2 lp=${3:-} lib
+# Copies FILE into ROOT's /usr/bin (or BINDIR), plus every shared library ldd lists
+# for it (none for a static executable).
+tb_copy_with_libs() { # ROOT FILE [LD_LIBRARY_PATH [BINDIR]]
+	local root=$1 file=$2 lp=${3:-} bindir=${4:-usr/bin} lib
 	readelf -h "$file" >/dev/null 2>&1 ||
 		tb_die "$file is not an ELF executable (is it being rebuilt right now?)"
-	install -D -m 0755 "$file" "$root/usr/bin/$(basename "$file")"
+	install -D -m 0755 "$file" "$root/$bindir/$(basename "$file")"
 	readelf -l "$file" 2>/dev/null | grep -q 'INTERP' || return 0
 	while read -r lib; do
 		[ -n "$lib" ] || continue
@@ -29,8 +29,13 @@ tb_copy_with_libs() { # ROOT FILE [LD_LIBRARY_PATH]
 	fi
 }
 
-tb_cpio() { # ROOT OUT
-	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$2.tmp"
+# Every entry root's (-R 0:0); the base archive also carries "." at 0755, which sets
+# the mode of the guest's / (else the rootfs root is world-writable, and tsctl rightly
+# distrusts a daemon binary below a directory anyone can write to).
+tb_cpio() { # ROOT OUT [include-root]
+	local min=1
+	[ "${3:-}" = include-root ] && { chmod 0755 "$1"; min=0; }
+	(cd "$1" && find . -mindepth $min | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$2.tmp"
 	mv "$2.tmp" "$2"
 }
 
@@ -38,8 +43,8 @@ tb_cpio() { # ROOT OUT
 # or none when it is empty).
 tb_base_cpio() { # SUITE
 	local suite=$1 dir=$TB_CACHE/initramfs hash
-	hash=$( (echo "$KVER"; md5sum ${TB_KMOD:+"$TB_KMOD"} "$TB_TSTOOL" "$TB_ETHTOOL" "$TB_BUSYBOX" | cut -d' ' -f1;
-		declare -f tb_base_cpio tb_copy_with_libs; echo "${TB_GUEST_MODULES[*]}") | md5sum | cut -d' ' -f1)
+	hash=$( (echo "$KVER"; md5sum ${TB_KMOD:+"$TB_KMOD"} "$TB_TSTOOL" "$TB_ETHTOOL" "$TB_BUSYBOX" "$TB_PTP4L" | cut -d' ' -f1;
+		declare -f tb_base_cpio tb_copy_with_libs tb_cpio; echo "${TB_GUEST_MODULES[*]}") | md5sum | cut -d' ' -f1)
 	TB_BASE_CPIO=$dir/base-$suite.cpio
 	if [ -f "$TB_BASE_CPIO" ] && [ "$(cat "$TB_BASE_CPIO.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
 	mkdir -p "$dir"
@@ -49,6 +54,9 @@ tb_base_cpio() { # SUITE
 	install -m 0755 "$TB_BUSYBOX" "$root/bin/busybox"
 	tb_copy_with_libs "$root" "$TB_ETHTOOL" "$TB_CACHE/userland/usr/lib/x86_64-linux-gnu"
 	install -m 0755 "$TB_TSTOOL" "$root/usr/bin/tstool"
+	# ptp4l where Debian installs it, root's like every entry (tsctl trusts a daemon
+	# only when its executable is root's, in directories only root can write to).
+	tb_copy_with_libs "$root" "$TB_PTP4L" "" usr/sbin
 	printf 'root:x:0:0:root:/:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\n' >"$root/etc/group"
 
@@ -73,7 +81,7 @@ tb_base_cpio() { # SUITE
 		[ -f "$KMODDIR/$m" ] && cp "$KMODDIR/$m" "$mroot/"
 	done
 	depmod -b "$root" "$KVER" || tb_die "depmod failed for the $suite initramfs"
-	tb_cpio "$root" "$TB_BASE_CPIO"
+	tb_cpio "$root" "$TB_BASE_CPIO" include-root
 	rm -rf "$root"
 	printf '%s\n' "$hash" >"$TB_BASE_CPIO.hash"
 }

@@ -34,7 +34,7 @@ struct ApplyCommand: ParsableCommand {
 
     @Flag(
         help:
-            "Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Runs until stopped."
+            "Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Beside a PTP daemon only the provider is kept; tx/rx are the daemon's (unless --force). Runs until stopped."
     )
     var keep = false
 
@@ -57,7 +57,17 @@ struct ApplyCommand: ParsableCommand {
         let state = try loadDesiredState(file)
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
-        let (snap, plans) = try planOrWait(state, session)
+        let (snap, planned) = try planOrWait(state, session)
+        var plans = planned
+        var leftToDaemons: [String: String] = [:]
+        var daemonConfig: [String: Config] = [:]
+        if keep && !options.force {
+            let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, state, snap)
+            plans = shared.plans
+            for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) { print("\(name): \(msg)") }
+            leftToDaemons = shared.left
+            daemonConfig = shared.daemonConfig
+        }
         let changes = plans.filter { !$0.isNoOp }
         for p in plans {
             for n in p.notes { print("\(p.interface): note: \(n)") }
@@ -71,7 +81,7 @@ struct ApplyCommand: ParsableCommand {
             if let f = outcome.failure { throw f }
         }
         if keep {
-            try keepApplied(state, session)
+            try keepApplied(state, session, reported: leftToDaemons, daemonConfig: daemonConfig)
         }
         if changes.isEmpty {
             print("nothing to do: every interface is already as \(file) says")
@@ -103,7 +113,13 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// --keep: re-plan on link-up events and every --interval, and apply what drifted.
-    func keepApplied(_ state: DesiredState, _ session: ChangeSession) throws {
+    /// Beside a daemon only the provider is kept (see DaemonShare); `reported`
+    /// is what was already said about that.
+    func keepApplied(
+        _ state: DesiredState, _ session: ChangeSession, reported: [String: String],
+        daemonConfig: [String: Config]
+    ) throws {
+        var reported = reported, daemonConfig = daemonConfig
         let monitor: LinkEvents
         do { monitor = try LinkEvents() } catch { throw TsctlFailure(error) }
         log("keeping \(file) applied (link events, and a re-check every \(interval) s)")
@@ -120,18 +136,19 @@ struct ApplyCommand: ParsableCommand {
             if event != nil { usleep(300_000) }
             let snap: Snapshot
             do { snap = try session.snapshot(nil) } catch { log("\(error)"); continue }
-            let (plans, errors) = Planner.plan(state, snap)
+            var (plans, errors) = Planner.plan(state, snap)
             for e in errors { log("not yet: \(e.message)") }
+            if !options.force {
+                // A daemon's tx/rx are its own; its interface's provider is kept.
+                let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons)
+                    .plans(plans, state, snap, remembered: daemonConfig)
+                plans = shared.plans
+                for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) where reported[name] != msg { log("\(name): \(msg)") }
+                reported = shared.left
+                daemonConfig.merge(shared.daemonConfig) { $1 }
+            }
             let drifted = plans.filter { !$0.isNoOp }
             guard !drifted.isEmpty else { continue }
-            do {
-                try session.refuseIfDaemons(
-                    snap.interfaces.filter { i in drifted.contains { $0.interface == i.name } },
-                    force: options.force)
-            } catch let f as TsctlFailure {
-                log("not re-applying: \(f.message)")
-                continue
-            }
             let outcome = session.applyAll(drifted)
             for line in outcome.report.split(separator: "\n") { log("re-applied: \(line)") }
             if let f = outcome.failure { log(f.message) }

@@ -10,7 +10,7 @@ import Glibc
 #endif
 
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, junit, prometheus
+    case text, json, junit, tap, prometheus
 }
 
 extension Layer: ExpressibleByArgument {}
@@ -115,6 +115,7 @@ struct CheckCommand: ParsableCommand {
         case .text: print(CheckRender.text(report, style: .forStdout()), terminator: "")
         case .json: print(CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized())
         case .junit: print(CheckRender.junit(report, strict: strict), terminator: "")
+        case .tap: print(CheckRender.tap(report, strict: strict), terminator: "")
         case .prometheus:
             print(CheckRender.prometheus(report, snapshot: snap, status: status.rawValue, now: Int(time(nil))), terminator: "")
         }

@@ -160,13 +160,18 @@ final class ChangeSession {
         guard !force else { return }
         let daemons = PTPDaemons.scan().daemons
         for itf in itfs {
-            let clocks = Set(itf.phcs.map(\.index))
-            if let d = daemons.first(where: { d in
-                d.interfaces.contains(itf.name) || d.interfaces.contains("*")
-                    || !clocks.isDisjoint(with: d.namedPHCs + (d.openPHCs ?? []))
-            }) {
+            if let d = Self.daemon(using: itf, among: daemons) {
                 throw TsctlFailure(.refused, "\(d.label) uses \(itf.name) or its clocks (\(d.commandLine)); stop it first or use --force")
             }
+        }
+    }
+
+    /// The daemon that uses the interface or one of its clocks, if any.
+    static func daemon(using itf: InterfaceSnapshot, among daemons: [PTPDaemon]) -> PTPDaemon? {
+        let clocks = Set(itf.phcs.map(\.index))
+        return daemons.first { d in
+            d.interfaces.contains(itf.name) || d.interfaces.contains("*")
+                || !clocks.isDisjoint(with: d.namedPHCs + (d.openPHCs ?? []))
         }
     }
 

@@ -304,7 +304,7 @@ _tsctl_check() {
         return
         ;;
     '--format')
-        __tsctl_add_completions -W 'text'$'\n''json'$'\n''junit'$'\n''prometheus'
+        __tsctl_add_completions -W 'text'$'\n''json'$'\n''junit'$'\n''tap'$'\n''prometheus'
         return
         ;;
     '--sample')

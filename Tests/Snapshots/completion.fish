@@ -119,7 +119,7 @@ complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "t
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl set" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_positional "tsctl apply" -eq 1' -F
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl apply" wait' -l 'wait' -d 'Wait up to this many seconds for the interfaces and providers to appear (a PHY\'s clock appears when the PHY attaches).' -rfka ''
-complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl apply" keep' -l 'keep' -d 'Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Runs until stopped.'
+complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl apply" keep' -l 'keep' -d 'Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Beside a PTP daemon only the provider is kept; tx/rx are the daemon\'s (unless --force). Runs until stopped.'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl apply" interval' -l 'interval' -d 'With --keep: also re-check every so many seconds.' -rfka ''
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl apply" dry-run' -l 'dry-run' -d 'Print the exact change and touch nothing.'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl apply" force' -l 'force' -d 'Change even though a PTP daemon (ptp4l, phc2sys, ts2phc, chronyd) uses the interface or its clocks.'
@@ -130,7 +130,7 @@ complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_positional "tsctl c
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" expect' -l 'expect' -d 'A desired-state file (the one `tsctl apply` takes) to verify.' -rF
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" baseline' -l 'baseline' -d 'A saved `tsctl show --json` to compare against (drift).' -rF
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" prefer' -l 'prefer' -d 'Your layer policy: warn when the other layer is active while this one is available.' -rfka 'mac phy'
-complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" format' -l 'format' -d 'Output format.' -rfka 'text json junit prometheus'
+complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" format' -l 'format' -d 'Output format.' -rfka 'text json junit tap prometheus'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" json' -l 'json' -d 'Same as --format json.'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" strict' -l 'strict' -d 'Warnings and checks that could not run also fail (exit 1).'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" probe' -l 'probe' -d 'Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).'

@@ -116,7 +116,7 @@ _tsctl_apply() {
     local -ar arg_specs=(
         ':file:_files'
         '--wait[Wait up to this many seconds for the interfaces and providers to appear (a PHY'\''s clock appears when the PHY attaches).]:seconds:'
-        '--keep[Keep it applied\: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Runs until stopped.]'
+        '--keep[Keep it applied\: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Beside a PTP daemon only the provider is kept; tx/rx are the daemon'\''s (unless --force). Runs until stopped.]'
         '--interval[With --keep\: also re-check every so many seconds.]:seconds:'
         '--dry-run[Print the exact change and touch nothing.]'
         '--force[Change even though a PTP daemon (ptp4l, phc2sys, ts2phc, chronyd) uses the interface or its clocks.]'
@@ -132,7 +132,7 @@ _tsctl_apply() {
 _tsctl_check() {
     local -i ret=1
     local -ar ___prefer=('mac' 'phy')
-    local -ar ___format=('text' 'json' 'junit' 'prometheus')
+    local -ar ___format=('text' 'json' 'junit' 'tap' 'prometheus')
     local -ar arg_specs=(
         '*:interfaces:{__tsctl_custom_complete ---completion check -- positional@0 "${current_word_index}" "$(__tsctl_cursor_index_in_current_word)"}'
         '--expect[A desired-state file (the one `tsctl apply` takes) to verify.]:file:_files'

@@ -1,0 +1,73 @@
+import TsctlKernel
+import TsctlModel
+import TsctlPlan
+
+/// `apply --keep` beside a PTP daemon. ptp4l sets tx/rx itself when its port
+/// starts and again whenever it re-initialises (link down/up): with its default
+/// `hwts_filter normal` it asks for tx on and rx ptpv2-event, then its
+/// transport's event filter if the driver refuses that. Re-applying the file's
+/// tx/rx would fight it. The provider is another matter: the kernel forgets a
+/// PHY selection when the PHY detaches, and ptp4l then steers a clock that no
+/// longer stamps. So on an interface a trusted daemon uses (or whose clocks it
+/// uses), --keep applies the provider only; when it has to select it again it
+/// brings back the tx/rx the daemon had there (remembered from the last check,
+/// else carried over, else the file's). --force restores the plain behaviour.
+struct DaemonShare {
+    /// Interface name -> the daemon that uses it.
+    var users: [String: PTPDaemon] = [:]
+
+    init(_ itfs: [InterfaceSnapshot], daemons: [PTPDaemon]) {
+        for itf in itfs {
+            if let d = ChangeSession.daemon(using: itf, among: daemons) { users[itf.name] = d }
+        }
+    }
+
+    struct Result {
+        var plans: [InterfacePlan]
+        /// What was left to a daemon, per interface (only where the file differs).
+        var left: [String: String] = [:]
+        /// The tx/rx a daemon has on the provider the file wants, per interface.
+        var daemonConfig: [String: Config] = [:]
+    }
+
+    func plans(_ plans: [InterfacePlan], _ state: DesiredState, _ snap: Snapshot, remembered: [String: Config] = [:]) -> Result {
+        var r = Result(plans: [])
+        for plan in plans {
+            guard let d = users[plan.interface],
+                let itf = snap.interfaces.first(where: { $0.name == plan.interface }),
+                let entry = state.interfaces.first(where: { $0.matches(itf) })
+            else {
+                r.plans.append(plan)
+                continue
+            }
+            var want = entry.desired
+            want.txType = nil
+            want.rxFilter = nil
+            want.flags = nil
+            let providerOnly = Planner.plan(itf, want, features: snap.kernel.features)
+            if case .success(let p) = providerOnly, p.change?.provider == nil {
+                // The provider is as the file says: tx/rx are the daemon's.
+                r.daemonConfig[plan.interface] = p.current
+                if !plan.isNoOp {
+                    r.left[plan.interface] =
+                        "tx/rx left to \(d.label), which uses it (\(state.file) says tx \(plan.target.txType ?? "?"), rx \(plan.target.rxFilter ?? "?"); it is tx \(p.current.txType ?? "?"), rx \(p.current.rxFilter ?? "?"))"
+                }
+                r.plans.append(p)
+                continue
+            }
+            // Selecting the provider again: with the daemon's tx/rx from before,
+            // else the current ones carried over, else (the new provider cannot
+            // take those, e.g. the MAC's "all") the file's.
+            if let had = remembered[plan.interface] {
+                want.txType = had.txType
+                want.rxFilter = had.rxFilter
+                if case .success(let q) = Planner.plan(itf, want, features: snap.kernel.features) {
+                    r.plans.append(q)
+                    continue
+                }
+            }
+            if case .success(let p) = providerOnly { r.plans.append(p) } else { r.plans.append(plan) }
+        }
+        return r
+    }
+}
