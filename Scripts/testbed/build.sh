@@ -6,12 +6,12 @@ TB_KMOD_SRC=$TB_REPO/Tests/Testbed/kmod
 TB_TOOLS_SRC=$TB_REPO/Tests/Testbed/tools
 
 # Builds tsctl_testdev.ko for SUITE's kernel KVER; sets TB_KMOD to its path.
-tb_build_kmod() { # SUITE KVER
+tb_build_kmod() { # KERNEL KVER
 	local suite=$1 ver=$2 out=$TB_CACHE/build/$1 hash
 	hash=$( (cat "$TB_KMOD_SRC"/Kbuild "$TB_KMOD_SRC"/*.c; echo "$ver") | md5sum | cut -d' ' -f1)
 	TB_KMOD=$out/tsctl_testdev.ko
 	if [ -f "$TB_KMOD" ] && [ "$(cat "$out/.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
-	rm -rf "$out"; mkdir -p "$out"
+	tb_rmtree "$out"; mkdir -p "$out"
 	local log=$out/build.log
 	tb_log "building tsctl_testdev for $suite ($ver)"
 	case $suite in
@@ -23,15 +23,24 @@ tb_build_kmod() { # SUITE KVER
 			{ cat "$log" >&2; tb_die "module build for $suite failed"; }
 		;;
 	*)
-		tb_fetch_chroot "$suite" "$ver"
+		local csuite extra=
+		csuite=$(tb_kernel_chroot_suite "$suite")
+		[ "$csuite" = "$(tb_kernel_suite "$suite")" ] || extra=$(tb_kernel_suite "$suite")
+		tb_fetch_chroot "$suite" "$csuite" "$ver" ${extra:+"$extra"}
 		local bdir=$CHROOT/build/tsctl_testdev
-		rm -rf "$bdir"; mkdir -p "$bdir"
+		tb_rmtree "$bdir"; mkdir -p "$bdir"
 		cp "$TB_KMOD_SRC"/Kbuild "$TB_KMOD_SRC"/*.c "$bdir/"
+		# The compiler that built the kernel, by the name the headers recorded (a
+		# backported kernel's chroot may have no plain "gcc").
+		local cc
+		cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}\([^ ]*\) .*/\1/p' \
+			"$CHROOT/usr/src/linux-headers-$ver/include/config/auto.conf" 2>/dev/null)
+		[ -n "$cc" ] && [ -x "$CHROOT/usr/bin/$cc" ] || cc=gcc
 		# objtool needs /proc; mount it in a private mount namespace only.
 		# shellcheck disable=SC2016 # expanded by the inner sh
 		unshare -m --propagation private sh -c '
-			mount -t proc proc "$1/proc" && exec chroot "$1" make -C "/usr/src/linux-headers-$2" M=/build/tsctl_testdev modules
-		' sh "$CHROOT" "$ver" >"$log" 2>&1 ||
+			mount -t proc proc "$1/proc" && exec chroot "$1" make -C "/usr/src/linux-headers-$2" M=/build/tsctl_testdev CC="$3" modules
+		' sh "$CHROOT" "$ver" "$cc" >"$log" 2>&1 ||
 			{ cat "$log" >&2; tb_die "module build for $suite failed"; }
 		cp "$bdir/tsctl_testdev.ko" "$out/"
 		;;

@@ -29,7 +29,7 @@ Expectation lines (blank lines and # comments are ignored):
           same PATH is in phase OTHERPHASE (= and != only; it must be there), e.g.
           "after eth0.tsctl = @before" (the whole interface object without its
           ts_stats counters; a mismatch names the fields that differ)
-  @SUITE  the line applies only to these kernels (sid, bpo-6.16, trixie, bookworm)
+  @SUITE  the line applies only to these kernels (sid, bpo-7, bpo-6.19, bpo-6.16, trixie, bookworm, bullseye)
 """
 
 import json

@@ -2,7 +2,7 @@
 # idempotent and reuses what an earlier run left in $TB_CACHE.
 # shellcheck shell=bash
 
-TB_SUITES=(sid trixie-backports trixie bookworm-backports bookworm)
+TB_SUITES=(sid trixie-backports trixie bookworm-backports bookworm bullseye)
 
 tb_fetch_lists() {
 	local s
@@ -36,9 +36,17 @@ tb_fetch_kernel() { # KERNEL
 	local suite debs=() ver
 	suite=$(tb_kernel_suite "$1")
 	ver=$(tb_kernel_release "$1")
-	if tb_apt "$suite" apt-cache show --no-all-versions "linux-binary-unsigned-$ver" >/dev/null 2>&1; then
+	local has
+	# (grep -q would close the pipe early: apt-cache dies of SIGPIPE and pipefail says no)
+	has() { tb_apt "$suite" apt-cache show --no-all-versions "$1" 2>/dev/null | grep -c "^Package:" >/dev/null; }
+	if has "linux-binary-unsigned-$ver" || has "linux-binary-$ver"; then
 		# Newer layout: the image package is a metapackage; binary and modules are split.
-		mapfile -t debs < <(tb_download "$suite" "linux-binary-unsigned-$ver" "linux-modules-$ver" "linux-base-$ver")
+		# A suite may keep an older series' signed binary without its modules.
+		has "linux-modules-$ver" ||
+			tb_die "NOT TESTED: kernel $1: the mirror's $suite keeps linux-image-$ver but not linux-modules-$ver (its drivers)"
+		local bin=linux-binary-unsigned-$ver
+		has "$bin" || bin=linux-binary-$ver
+		mapfile -t debs < <(tb_download "$suite" "$bin" "linux-modules-$ver" "linux-base-$ver")
 	else
 		mapfile -t debs < <(tb_download "$suite" "linux-image-$ver")
 	fi
@@ -91,22 +99,27 @@ tb_fetch_debootstrap() {
 	tb_unpack "$TB_CACHE/debootstrap" "${debs[@]}"
 }
 
-# A minimal chroot of SUITE with the compiler and headers that built its kernel.
-# Sets CHROOT.
-tb_fetch_chroot() { # SUITE KVER
-	local suite=$1 ver=$2 dir=$TB_CACHE/chroot/$1
+# A minimal chroot of SUITE with the compiler and headers that built its kernel; the
+# headers may come from EXTRA (a backports suite, whose gcc-N-for-host brings no plain
+# "as": binutils is named). Sets CHROOT.
+tb_fetch_chroot() { # NAME SUITE KVER [EXTRA]
+	local suite=$2 ver=$3 extra=${4:-} dir=$TB_CACHE/chroot/$1
 	CHROOT=$dir
 	if [ -f "$dir/.ready" ] && [ "$(cat "$dir/.ready")" = "$ver" ]; then return 0; fi
 	tb_fetch_debootstrap
 	local hdr="linux-headers-$ver"
-	rm -rf "$dir"; mkdir -p "$(dirname "$dir")"
+	tb_rmtree "$dir"; mkdir -p "$(dirname "$dir")"
 	tb_log "debootstrap $suite chroot with $hdr (about a minute)"
 	local ds=$TB_CACHE/debootstrap
-	if ! DEBOOTSTRAP_DIR=$ds/usr/share/debootstrap "$ds/usr/sbin/debootstrap" --variant=minbase \
+	# debootstrap mounts /proc and /sys in the chroot: in a private mount namespace they
+	# go away with it, even when the run is interrupted.
+	if ! DEBOOTSTRAP_DIR=$ds/usr/share/debootstrap unshare -m --propagation private \
+		"$ds/usr/sbin/debootstrap" --variant=minbase \
 		--keyring="$ds/usr/share/keyrings/debian-archive-keyring.gpg" \
-		--include="make,kmod,xz-utils,$hdr" "$suite" "$dir" "$(tb_mirror)" \
-		>"$TB_CACHE/chroot/$suite.log" 2>&1; then
-		tail -n 30 "$TB_CACHE/chroot/$suite.log" >&2
+		${extra:+--extra-suites="$extra"} \
+		--include="make,kmod,xz-utils,binutils,$hdr" "$suite" "$dir" "$(tb_mirror)" \
+		>"$TB_CACHE/chroot/$1.log" 2>&1; then
+		tail -n 30 "$TB_CACHE/chroot/$1.log" >&2
 		[ -f "$dir/debootstrap/debootstrap.log" ] && tail -n 30 "$dir/debootstrap/debootstrap.log" >&2
 		tb_die "debootstrap of the $suite build chroot failed"
 	fi

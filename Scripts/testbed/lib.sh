@@ -9,11 +9,18 @@ TB_CACHE=${TSCTL_CACHE:-$HOME/.cache/tsctl}/testbed
 TSCTL_BIN=${TSCTL_BIN:-}
 # Kernels in the order they are tried: newest first. A kernel is a Debian suite (the
 # kernel its linux-image-amd64 points at) or NAME pinned to one series of a suite.
-TB_ALL_KERNELS=(sid bpo-6.16 trixie bookworm)
+# TB_KNOWN_KERNELS can be named with -k; TB_ALL_KERNELS run by default (those whose
+# scenarios all pass).
+TB_KNOWN_KERNELS=(sid bpo-7 bpo-6.19 bpo-6.16 trixie bookworm bullseye)
+TB_ALL_KERNELS=(sid bpo-7 bpo-6.16 trixie bookworm bullseye)
 
 # The suite a kernel comes from, and the series it is pinned to (empty: the suite's own).
-tb_kernel_suite() { case $1 in bpo-6.16) echo trixie-backports ;; *) echo "$1" ;; esac; }
-tb_kernel_series() { case $1 in bpo-6.16) echo 6.16 ;; *) echo ;; esac; }
+# bpo-7 is the newest 7.x series trixie-backports carries (newer than sid's when the
+# backports run ahead).
+tb_kernel_suite() { case $1 in bpo-*) echo trixie-backports ;; *) echo "$1" ;; esac; }
+tb_kernel_series() { case $1 in bpo-*) echo "${1#bpo-}" ;; *) echo ;; esac; }
+# The suite whose chroot builds the test module, and the suite its headers come from.
+tb_kernel_chroot_suite() { case $1 in bpo-*) echo trixie ;; *) echo "$1" ;; esac; }
 
 tb_log() { printf '[testbed] %s\n' "$*" >&2; }
 
@@ -28,6 +35,27 @@ tb_die() {
 	printf '\n[testbed] ERROR: %s\n' "$*" >&2
 	printf '[testbed] The test bed cannot run on this machine as it is; nothing was tested.\n\n' >&2
 	exit 2
+}
+
+# Removes DIR like rm -rf, but never through a mount point: a run interrupted while a
+# chroot had /proc or /sys mounted (in the host's namespace, by an older bed) leaves them
+# there, and rm -rf would walk into the host's /proc and /sys. Mounts at or under DIR are
+# unmounted first (deepest first); if one stays, the bed stops and names it.
+tb_rmtree() { # DIR
+	local dir=$1 real mp left
+	[ -e "$dir" ] || return 0
+	real=$(readlink -f "$dir")
+	if [ -z "$real" ] || [ "$real" = / ]; then tb_die "refusing to remove '$dir'"; fi
+	# Field 5 of mountinfo is the mount point, with spaces etc. as octal escapes.
+	while read -r mp; do
+		umount "$mp" 2>/dev/null || umount -l "$mp" 2>/dev/null || true
+	done < <(awk -v d="$real" '{ m = $5; gsub(/\\040/, " ", m)
+		if (m == d || index(m, d "/") == 1) print length(m) "\t" m }' /proc/self/mountinfo |
+		sort -rn | cut -f2-)
+	left=$(awk -v d="$real" '{ m = $5; gsub(/\\040/, " ", m)
+		if (m == d || index(m, d "/") == 1) print m }' /proc/self/mountinfo)
+	[ -z "$left" ] || tb_die "cannot unmount what an earlier interrupted run left mounted under $real: ${left//$'\n'/ } (unmount it by hand, then run again)"
+	rm -rf --one-file-system "$dir"
 }
 
 # Builds tsctl the one way every script does, unless TSCTL_BIN names a binary.
@@ -123,8 +151,8 @@ tb_kernel_release() { # KERNEL
 	suite=$(tb_kernel_suite "$1") series=$(tb_kernel_series "$1")
 	if [ -n "$series" ]; then
 		dep=$(tb_apt "$suite" apt-cache pkgnames "linux-image-$series." 2>/dev/null |
-			sed -n "s/^linux-image-\(${series//./\\.}\.[0-9][0-9]*+deb[0-9]*-amd64\)$/\1/p" | sort -V | tail -n1)
-		[ -n "$dep" ] || tb_die "the mirror's $suite carries no $series kernel (linux-image-$series.*-amd64): kernel $1 cannot be tested"
+			sed -En "s/^linux-image-(${series//./\\.}(\.[0-9]+)+\+deb[0-9]*-amd64)$/\1/p" | sort -V | tail -n1)
+		[ -n "$dep" ] || tb_die "NOT TESTED: kernel $1: the mirror's $suite no longer carries a $series series (linux-image-$series.*-amd64)"
 	else
 		dep=$(tb_apt "$suite" apt-cache depends linux-image-amd64 2>/dev/null |
 			sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -n1)
@@ -177,7 +205,7 @@ tb_unpack() { # DIR DEB...
 	local want
 	want=$(printf '%s\n' "$@" | xargs -n1 basename | sort | md5sum | cut -d' ' -f1)
 	if [ -f "$dir/.unpacked" ] && [ "$(cat "$dir/.unpacked")" = "$want" ]; then return 0; fi
-	rm -rf "$dir"; mkdir -p "$dir"
+	tb_rmtree "$dir"; mkdir -p "$dir"
 	local d
 	for d in "$@"; do dpkg-deb -x "$d" "$dir"; done
 	printf '%s\n' "$want" >"$dir/.unpacked"

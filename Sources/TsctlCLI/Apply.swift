@@ -17,7 +17,10 @@ struct ApplyCommand: ParsableCommand {
             tx and rx are within each provider's capabilities); then the plan is applied in \
             file order and verified; on any failure every interface already changed is \
             rolled back and the rollback verified. Exit 0 applied, 10 nothing to do, 7 failed \
-            and rolled back, 8 rollback incomplete, 9 timed out waiting (--wait). The file \
+            and rolled back, 8 rollback incomplete, 9 timed out waiting (--wait), 13 another \
+            tsctl holds an interface (a --keep instance holds its interfaces while it runs), \
+            130/143 stopped by SIGINT/SIGTERM after finishing or undoing the change under \
+            way. The file \
             format is in docs/desired-state.md; `tsctl check --expect FILE` verifies the same \
             file without changing anything.
             """
@@ -57,21 +60,30 @@ struct ApplyCommand: ParsableCommand {
         let state = try loadDesiredState(file)
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
-        let (snap, planned) = try planOrWait(state, session)
+        // A signal from here on is noted and acted on where nothing is half
+        // done: while waiting, between interfaces, after a verification.
+        if !options.dryRun || wait > 0 { Signals.deferTermination() }
+        var (snap, planned) = try planOrWait(state, session)
+        if !options.dryRun {
+            // Locked, then planned again from what no other tsctl can now change.
+            let mine = snap.interfaces.filter { i in planned.contains { $0.interface == i.name } }
+            try session.lock(mine, purpose: "apply\(keep ? " --keep" : "") \(OSString.escaped(file))", keep: keep)
+            (snap, planned) = try planOrWait(state, session)
+        }
         var plans = planned
         var leftToDaemons: [String: String] = [:]
         var daemonConfig: [String: Config] = [:]
         if keep && !options.force {
             let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, state, snap)
             plans = shared.plans
-            for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) { print("\(name): \(msg)") }
+            for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) { print("\(InterfaceName.display(name)): \(msg)") }
             leftToDaemons = shared.left
             daemonConfig = shared.daemonConfig
         }
         let changes = plans.filter { !$0.isNoOp }
         for p in plans {
-            for n in p.notes { print("\(p.interface): note: \(n)") }
-            print("\(p.interface): \(options.dryRun && !p.isNoOp ? "would change " : "")\(p.changeDescription)")
+            for n in p.notes { print("\(InterfaceName.display(p.interface)): note: \(n)") }
+            print("\(InterfaceName.display(p.interface)): \(options.dryRun && !p.isNoOp ? "would change " : "")\(p.changeDescription)")
         }
         if options.dryRun { return }
         if !changes.isEmpty {
@@ -97,6 +109,12 @@ struct ApplyCommand: ParsableCommand {
             let (plans, errors) = Planner.plan(state, snap)
             if errors.isEmpty { return (snap, plans) }
             let missing = errors.allSatisfy { $0.kind == .noSuchInterface || $0.kind == .noSuchProvider }
+            if Signals.pending != 0 {
+                let waitingFor = errors.map(\.message).joined(separator: "; ")
+                throw TsctlFailure(
+                    .stopped(by: Signals.pending),
+                    "stopped by \(Signals.name(Signals.pending)) while waiting for: \(waitingFor); nothing was changed")
+            }
             if missing && now() < deadline {
                 usleep(200_000)
                 continue
@@ -126,6 +144,11 @@ struct ApplyCommand: ParsableCommand {
         // The first apply is done: a Type=notify unit may now start what it orders before.
         SystemdNotify.send("READY=1\nSTATUS=keeping \(file) applied")
         while true {
+            if Signals.pending != 0 {
+                throw TsctlFailure(
+                    .stopped(by: Signals.pending),
+                    "stopped by \(Signals.name(Signals.pending)); no change was under way")
+            }
             let event: [String]?
             do { event = try monitor.next(timeoutMilliseconds: Int32(interval * 1000)) } catch {
                 log("link events: \(error); re-checking")
@@ -143,15 +166,29 @@ struct ApplyCommand: ParsableCommand {
                 let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons)
                     .plans(plans, state, snap, remembered: daemonConfig)
                 plans = shared.plans
-                for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) where reported[name] != msg { log("\(name): \(msg)") }
+                for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) where reported[name] != msg {
+                    log("\(InterfaceName.display(name)): \(msg)")
+                }
                 reported = shared.left
                 daemonConfig.merge(shared.daemonConfig) { $1 }
             }
             let drifted = plans.filter { !$0.isNoOp }
             guard !drifted.isEmpty else { continue }
+            do {
+                // An interface that came back has a new ifindex, so a new lock.
+                try session.lock(
+                    snap.interfaces.filter { i in drifted.contains { $0.interface == i.name } },
+                    purpose: "apply --keep \(OSString.escaped(file))", keep: true)
+            } catch let f as TsctlFailure {
+                log("not re-applying: \(f.message)")
+                continue
+            }
             let outcome = session.applyAll(drifted)
             for line in outcome.report.split(separator: "\n") { log("re-applied: \(line)") }
-            if let f = outcome.failure { log(f.message) }
+            if let f = outcome.failure {
+                log(f.message)
+                if Signals.pending != 0 { throw f }
+            }
         }
     }
 

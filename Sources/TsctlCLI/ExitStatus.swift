@@ -21,6 +21,10 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case nothingToDo = 10
     case kernelError = 11
     case refused = 12
+    case busy = 13
+    case hangup = 129
+    case interrupted = 130
+    case terminated = 143
 
     public var meaning: String {
         switch self {
@@ -28,7 +32,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .checkFailed: return "check found a problem (an error; with --strict also a warning)"
         case .usage: return "usage error: unknown option, bad value, malformed interface name"
         case .badInputFile: return "an input file cannot be read, is not a regular file, is over 16 MiB or is invalid"
-        case .noSuchDevice: return "no such interface, provider or PHC"
+        case .noSuchDevice: return "no such interface, network namespace, provider or PHC"
         case .notSupported: return "not supported by this kernel or driver"
         case .permissionDenied: return "permission denied (set/apply need CAP_NET_ADMIN, probe needs root)"
         case .rolledBack: return "a change failed and everything already changed was rolled back"
@@ -37,11 +41,23 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .nothingToDo: return "apply: everything was already in the requested state"
         case .kernelError: return "unexpected kernel or system error, or standard output closed or not writable"
         case .refused: return "refused: a PTP daemon uses the interface or its clocks (--force overrides)"
+        case .busy: return "busy: another tsctl changes the interface or keeps it applied (--keep)"
+        case .hangup: return "stopped by SIGHUP after finishing or undoing a change under way"
+        case .interrupted: return "stopped by SIGINT (Ctrl-C) after finishing or undoing a change under way"
+        case .terminated: return "stopped by SIGTERM after finishing or undoing a change under way"
         }
     }
 
     public static var table: String {
-        allCases.map { "  \(String($0.rawValue).count == 1 ? " " : "")\($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+        allCases.map { "  \(String(repeating: " ", count: 3 - String($0.rawValue).count))\($0.rawValue)  \($0.meaning)" }.joined(
+            separator: "\n")
+    }
+}
+
+extension ExitStatus {
+    /// 128 + the signal number, as a shell reports a process a signal ended.
+    public static func stopped(by sig: Int32) -> ExitStatus {
+        ExitStatus(rawValue: 128 + sig) ?? .terminated
     }
 }
 
@@ -84,6 +100,7 @@ extension ExitStatus {
         case .failedUnchanged(let kind) where kind == .permission || kind == .notSupported: self.init(kind)
         case .failedUnchanged, .rolledBack: self = .rolledBack
         case .rollbackIncomplete: self = .rollbackIncomplete
+        case .stopped(let signal): self = .stopped(by: signal)
         }
     }
 }

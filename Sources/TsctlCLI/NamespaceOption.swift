@@ -14,12 +14,27 @@ struct NamespaceOption: ParsableArguments {
         completion: Completion.namespaces)
     var netns: String?
 
+    func validate() throws {
+        guard let netns else { return }
+        // `ip netns` names are single path components; anything else must be a path.
+        if netns.isEmpty || (!netns.hasPrefix("/") && (netns.contains("/") || netns == "." || netns == "..")) {
+            throw ValidationError(
+                "--netns \"\(OSString.escaped(netns))\": a namespace name from `ip netns list` has no \"/\"; give a path that starts with / for a namespace file"
+            )
+        }
+    }
+
     func enter() throws {
         guard let netns else { return }
+        let shown = OSString.escaped(netns)
         do { try Sys.enterNetworkNamespace(netns) } catch {
+            if error.call.hasPrefix("setns"), error.errno == EINVAL {
+                throw TsctlFailure(
+                    .noSuchDevice, "--netns \(shown) is not a network namespace (`ip netns list` names them); nothing was done")
+            }
             // No such namespace: ENOENT; otherwise what the errno means.
             let status: ExitStatus = error.errno == ENOENT ? .noSuchDevice : ExitStatus(error.failure.kind)
-            throw TsctlFailure(status, "cannot enter network namespace \(netns): \(error.description)")
+            throw TsctlFailure(status, "cannot enter network namespace \(shown): \(error.description)")
         }
     }
 }
@@ -27,6 +42,6 @@ struct NamespaceOption: ParsableArguments {
 /// Refuses a malformed interface name before any request is made.
 func validateInterfaceNames(_ names: [String]) throws {
     for n in names {
-        if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(n)\": \(why)") }
+        if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(InterfaceName.display(n))\": \(why)") }
     }
 }

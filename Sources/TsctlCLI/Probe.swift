@@ -33,7 +33,7 @@ struct ProbeCommand: ParsableCommand {
         if json {
             print(JSON.array(obs.map(\.json)).serialized())
         } else {
-            for o in obs { print("\(o.interface): \(o.verdict)") }
+            for o in obs { print("\(InterfaceName.display(o.interface)): \(o.verdict)") }
         }
         if obs.contains(where: \.permissionDenied) {
             throw TsctlFailure(.permissionDenied, "probe needs root (CAP_NET_RAW for a packet socket, and /dev/ptpN); nothing was sent")

@@ -4,6 +4,10 @@ import TsctlModel
 import TsctlPlan
 import TsctlSystem
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A table of kernel names (a string set), so --help and completion list them.
 protocol KernelNameTable { static var names: [String] { get } }
 enum TxTypeNames: KernelNameTable { static var names: [String] { TimestampingNames.txTypes } }
@@ -55,7 +59,10 @@ struct SetCommand: ParsableCommand {
             turns the old one off and starts the new one from tx off, rx none, so tsctl \
             carries the current tx/rx over unless you give them). The result is read back \
             and verified; if verification fails the previous provider and configuration \
-            are restored. When the interface is already as asked, nothing is sent. \
+            are restored. When the interface is already as asked, nothing is sent. Another \
+            tsctl changing the interface is waited for up to 10 s (exit 13 after; at once \
+            when an apply --keep holds it). SIGINT/SIGTERM wait until the change is \
+            verified and reported (exit 130/143). \
             Needs CAP_NET_ADMIN. Before Linux 6.14 only tx/rx can be set (SIOCSHWTSTAMP).
             """
     )
@@ -101,8 +108,18 @@ struct SetCommand: ParsableCommand {
             flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
-        let snap = try session.snapshot([interface])
-        guard let itf = snap.interfaces.first else { throw TsctlFailure(.noSuchDevice, "no such interface: \(interface)") }
+        var snap = try session.snapshot([interface])
+        if !options.dryRun, let first = snap.interfaces.first {
+            // From here a signal waits until the change is verified and reported.
+            Signals.deferTermination()
+            // Locked, then read again: the state planned from (and rolled back
+            // to) is the one no other tsctl can change under us.
+            try session.lock([first], purpose: "set \(first.displayName)", keep: false)
+            snap = try session.snapshot([interface])
+        }
+        guard let itf = snap.interfaces.first else {
+            throw TsctlFailure(.noSuchDevice, "no such interface: \(InterfaceName.display(interface))")
+        }
         let plan: InterfacePlan
         switch Planner.plan(itf, desired, features: snap.kernel.features) {
         case .success(let p): plan = p
@@ -110,11 +127,11 @@ struct SetCommand: ParsableCommand {
         }
         for note in plan.notes { print("note: \(note)") }
         if plan.isNoOp {
-            print("\(interface): \(plan.changeDescription); nothing sent")
+            print("\(InterfaceName.display(interface)): \(plan.changeDescription); nothing sent")
             return
         }
         if options.dryRun {
-            print("\(interface): would change \(plan.changeDescription)")
+            print("\(InterfaceName.display(interface)): would change \(plan.changeDescription)")
             return
         }
         try session.refuseIfDaemons([itf], force: options.force)
@@ -161,7 +178,8 @@ final class ChangeSession {
         let daemons = PTPDaemons.scan().daemons
         for itf in itfs {
             if let d = Self.daemon(using: itf, among: daemons) {
-                throw TsctlFailure(.refused, "\(d.label) uses \(itf.name) or its clocks (\(d.commandLine)); stop it first or use --force")
+                throw TsctlFailure(
+                    .refused, "\(d.label) uses \(itf.displayName) or its clocks (\(d.commandLine)); stop it first or use --force")
             }
         }
     }
@@ -180,10 +198,49 @@ final class ChangeSession {
         var failure: TsctlFailure?
     }
 
-    /// Runs the transaction (Sources/TsctlPlan/Transaction.swift) and says how it ended.
+    /// Runs the transaction (Sources/TsctlPlan/Transaction.swift) and says how it
+    /// ended. SIGINT/SIGTERM/SIGHUP (deferred by Signals) are asked for between
+    /// interfaces, never in the middle of a change; exit 128 + the signal number.
     func applyAll(_ plans: [InterfacePlan]) -> Outcome {
-        let t = Transaction.run(plans, kernel: kernel)
+        let t = Transaction.run(plans, kernel: kernel) {
+            let sig = Signals.pending
+            return sig == 0 ? nil : StopRequest(signal: sig, name: Signals.name(sig))
+        }
         let failure = t.summary.map { TsctlFailure(ExitStatus(t.result), $0) }
         return Outcome(report: t.reportText, failure: failure)
+    }
+
+    /// The locks this session holds, by ifindex (kept until the process ends).
+    private var locks: [UInt32: InterfaceLock] = [:]
+
+    /// Takes the lock of each interface before it is changed (see
+    /// InterfaceLock): a one-off writer waits up to 10 s for another, a
+    /// `--keep` instance refuses at once. Exit 13 when it cannot.
+    func lock(_ itfs: [InterfaceSnapshot], purpose: String, keep: Bool) throws {
+        for itf in itfs where locks[UInt32(itf.ifindex)] == nil {
+            do {
+                locks[UInt32(itf.ifindex)] = try InterfaceLock.acquire(
+                    ifindex: UInt32(itf.ifindex), purpose: purpose, keep: keep, waitSeconds: 10
+                ) { holder in
+                    Sys.printError("tsctl: waiting up to 10 s for \(holder), which is changing \(itf.displayName)")
+                }
+            } catch {
+                switch error {
+                case .busy(let holder, let keeps):
+                    let why = keeps ? "keeps it applied" : keep ? "is changing it" : "is still changing it after 10 s"
+                    throw TsctlFailure(.busy, "\(itf.displayName) is locked: \(holder) \(why); nothing was changed")
+                case .interrupted(let sig):
+                    throw TsctlFailure(
+                        .stopped(by: sig),
+                        "stopped by \(Signals.name(sig)) while waiting for the lock of \(itf.displayName); nothing was changed")
+                case .system(let e):
+                    throw TsctlFailure(
+                        e.failure.kind == .permission ? .permissionDenied : .kernelError,
+                        "cannot take the lock of \(itf.displayName): \(e); nothing was changed")
+                case .unsafeDirectory(let why):
+                    throw TsctlFailure(.kernelError, "cannot take the lock of \(itf.displayName): \(why); nothing was changed")
+                }
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import TsctlModel
 import TsctlSystem
 
 #if canImport(Glibc)
@@ -35,16 +36,26 @@ public struct Tsctl: ParsableCommand {
         return items.isEmpty ? head : head + " " + items.joined(separator: ", ")
     }
 
+    /// argv as the kernel passed it: CommandLine.arguments repairs invalid
+    /// UTF-8 (an interface name \xff\xfe would become U+FFFD U+FFFD), so each
+    /// argument is taken from its bytes, losslessly (OSString).
+    static func arguments() -> [String] {
+        (1..<Int(CommandLine.argc)).map { i in
+            guard let p = CommandLine.unsafeArgv[i] else { return "" }
+            return OSString.decode(UnsafeRawBufferPointer(start: p, count: strlen(p)))
+        }
+    }
+
     /// Runs the command line and exits with a code from ExitStatus.
     public static func runMain() -> Never {
         Sys.checkStandardDescriptors()
         do {
-            let args = CommandLine.arguments.dropFirst()
-            if let fast = Show.fastPath(args) ?? CheckCommand.fastPath(args) {
+            let args = arguments()
+            if let fast = Show.fastPath(args[...]) ?? CheckCommand.fastPath(args[...]) {
                 try fast()
                 Sys.exitProcess(ExitStatus.ok.rawValue)
             }
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(args)
             try command.run()
             Sys.exitProcess(ExitStatus.ok.rawValue)
         } catch let done as TsctlExit {

@@ -35,7 +35,7 @@ extension Rules {
                 guard d.magnitude > Self.farApartNs.magnitude else { continue }
                 add(
                     .clocksFarApart, .info, itf.name,
-                    "ptp\(a.index) and ptp\(b.index) of \(itf.name) are \(Self.seconds(Double(d.magnitude) / 1e9)) apart: "
+                    "ptp\(a.index) and ptp\(b.index) of \(itf.displayName) are \(Self.seconds(Double(d.magnitude) / 1e9)) apart: "
                         + "switching the provider under a running ptp4l makes it see a time step of that size",
                     [
                         EvidenceItem(.observed, "ptp\(a.index) - CLOCK_REALTIME = \(a.health!.offsetToRealtimeNs!) ns"),

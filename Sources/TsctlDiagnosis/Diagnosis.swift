@@ -129,20 +129,20 @@ struct Rules {
             let adv = l?.advertised?.phcIndex.map { "ptp\($0)" } ?? "no PHC"
             add(
                 .stackedDevice, .info, itf.name,
-                "\(itf.name) is a \(itf.kind ?? "stacked device") on \(lower): its hardware timestamps come from \(lower) (\(adv)); check \(lower)",
-                [EvidenceItem(.sysfs, "IFLA_LINK of \(itf.name) is \(lower)")],
-                remedy: l == nil ? "tsctl check \(lower)" : nil)
+                "\(itf.displayName) is a \(itf.kind ?? "stacked device") on \(InterfaceName.display(lower)): its hardware timestamps come from \(InterfaceName.display(lower)) (\(adv)); check \(InterfaceName.display(lower))",
+                [EvidenceItem(.sysfs, "IFLA_LINK of \(itf.displayName) is \(InterfaceName.display(lower))")],
+                remedy: l == nil ? "tsctl check \(InterfaceName.shellWord(lower))" : nil)
         }
         if itf.kind == "bond" {
             let slave = itf.bondActiveSlave
             add(
                 .stackedDevice, .info, itf.name,
                 slave.map {
-                    "bond \(itf.name) reports its active slave \($0)'s clock; after a failover the PHC changes (ptp4l follows with bonded-phc-index)"
+                    "bond \(itf.displayName) reports its active slave \(InterfaceName.display($0))'s clock; after a failover the PHC changes (ptp4l follows with bonded-phc-index)"
                 }
-                    ?? "bond \(itf.name) has no active slave, so it has no hardware clock to report",
+                    ?? "bond \(itf.displayName) has no active slave, so it has no hardware clock to report",
                 [
-                    EvidenceItem(.sysfs, "active slave: \(slave ?? "none")"),
+                    EvidenceItem(.sysfs, "active slave: \(slave.map(InterfaceName.display) ?? "none")"),
                     EvidenceItem(.advertised, "PHC \(itf.advertised?.phcIndex.map { "ptp\($0)" } ?? "none")")
                 ])
         }
@@ -212,14 +212,14 @@ struct Rules {
         let users = daemons(using: itf)
         add(
             .reportingConfigurationSplit, users.isEmpty ? .warning : .error, itf.name,
-            "on this kernel \(itf.name) reports the PHY clock ptp\(phy.phcIndex) while SIOCSHWTSTAMP reaches the MAC driver \(itf.driver ?? "?") first, which has its own clock ptp\(mac.phcIndex): "
+            "on this kernel \(itf.displayName) reports the PHY clock ptp\(phy.phcIndex) while SIOCSHWTSTAMP reaches the MAC driver \(itf.driver ?? "?") first, which has its own clock ptp\(mac.phcIndex): "
                 + "if the driver keeps the request, the MAC stamps packets while ptp4l steers the PHY clock; the kernel cannot say which one is active",
             [
                 EvidenceItem(.kernel, "release \(kernel.release): PHY-first reporting, MAC-first configuration"),
                 EvidenceItem(.advertised, "TSINFO/ETHTOOL_GET_TS_INFO: phy ptp\(phy.phcIndex) \(clockName(phy.phcIndex, itf))"),
                 EvidenceItem(.sysfs, "MAC clock ptp\(mac.phcIndex) \(clockName(mac.phcIndex, itf)) owned by \(itf.device ?? "the MAC")")
             ]
-                + users.map { EvidenceItem(.observed, "\($0.label) uses \(itf.name)") },
+                + users.map { EvidenceItem(.observed, "\($0.label) uses \(itf.displayName)") },
             remedy: nil)
     }
 
@@ -265,7 +265,7 @@ struct Rules {
                 let provider = itf.providers.first { $0.active }
                 add(
                     .timestampingOffInUse, .error, itf.name,
-                    "\(users.map(\.label).joined(separator: ", ")) uses \(itf.name) but hardware timestamping is \(act.txType == "off" && act.rxFilter == "none" ? "off" : "partly off") (tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?"))",
+                    "\(users.map(\.label).joined(separator: ", ")) uses \(itf.displayName) but hardware timestamping is \(act.txType == "off" && act.rxFilter == "none" ? "off" : "partly off") (tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?"))",
                     [EvidenceItem(.active, "tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")")]
                         + users.map { EvidenceItem(.observed, "\($0.label): \($0.commandLine)") },
                     remedy: provider.map { setCommand(itf, to: $0) } ?? nil)
@@ -285,7 +285,7 @@ struct Rules {
             notRun.append(
                 NotRun(
                     Check.timestampingOffInUse.rawValue, itf.name,
-                    "\(users.map(\.label).joined(separator: ", ")) uses \(itf.name) but its configuration cannot be read"))
+                    "\(users.map(\.label).joined(separator: ", ")) uses \(itf.displayName) but its configuration cannot be read"))
         }
     }
 
@@ -306,10 +306,10 @@ struct Rules {
             guard let other = foreign.first else { continue }
             add(
                 .daemonPHCMismatch, .error, itf.name,
-                "\(d.label) uses \(itf.name) but disciplines ptp\(other), not its active clock ptp\(own) (ptp4l calls this \"PHC device mismatch\")",
+                "\(d.label) uses \(itf.displayName) but disciplines ptp\(other), not its active clock ptp\(own) (ptp4l calls this \"PHC device mismatch\")",
                 [
                     EvidenceItem(.observed, "\(d.label): \(d.commandLine); clocks \(foreign.map { "ptp\($0)" }.joined(separator: ", "))"),
-                    EvidenceItem(itf.active.isConfigured ? .active : .advertised, "\(itf.name) uses ptp\(own)")
+                    EvidenceItem(itf.active.isConfigured ? .active : .advertised, "\(itf.displayName) uses ptp\(own)")
                 ],
                 remedy: itf.providers.first { $0.phcIndex == other }.map { setCommand(itf, to: $0) } ?? nil)
         }
@@ -321,14 +321,14 @@ struct Rules {
             if !c.present {
                 add(
                     .phcDangling, .error, itf.name,
-                    "\(itf.name) names PHC \(c.index) but /sys/class/ptp/ptp\(c.index) does not exist (renumbered or removed clock)",
+                    "\(itf.displayName) names PHC \(c.index) but /sys/class/ptp/ptp\(c.index) does not exist (renumbered or removed clock)",
                     [EvidenceItem(.advertised, "PHC index \(c.index)"), EvidenceItem(.sysfs, "no ptp\(c.index)")])
                 continue
             }
             guard itf.kind != "bond", let owner = c.owner, c.layer == nil, itf.device != nil || !itf.phys.isEmpty else { continue }
             add(
                 .phcForeignOwner, .warning, itf.name,
-                "ptp\(c.index) \(clockName(c.index, itf)) belongs to \(owner), not to \(itf.name)'s MAC (\(itf.device ?? "none")) or its PHYs",
+                "ptp\(c.index) \(clockName(c.index, itf)) belongs to \(owner), not to \(itf.displayName)'s MAC (\(itf.device ?? "none")) or its PHYs",
                 [EvidenceItem(.sysfs, "/sys/class/ptp/ptp\(c.index)/device -> \(owner)")])
         }
     }
@@ -547,7 +547,7 @@ struct Rules {
         case .mac: source = "mac"
         case .phy: source = target.phyIndex.map { "phy:\($0)" } ?? "phc:\(target.phcIndex)"
         }
-        var cmd = "tsctl set \(itf.name)"
+        var cmd = "tsctl set \(InterfaceName.shellWord(itf.name))"
         if !legacy { cmd += " --source \(source)" }
         if target.qualifier != .precise && !legacy { cmd += " --qualifier \(target.qualifier.name)" }
         let caps = target.capabilities

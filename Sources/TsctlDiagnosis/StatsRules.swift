@@ -25,14 +25,14 @@ extension Rules {
             if gl > 0 || ge > 0 {
                 add(
                     .txTimestampsLost, .error, itf.name,
-                    "\(itf.name) is losing transmit timestamps now: \(gl) lost and \(ge) in error in \(window) "
+                    "\(itf.displayName) is losing transmit timestamps now: \(gl) lost and \(ge) in error in \(window) "
                         + "(\(lost) lost, \(err) in error in all); \(why)", evidence)
                 return
             }
             if lost > 0 || err > 0 {
                 add(
                     .txTimestampsLost, .info, itf.name,
-                    "\(itf.name) lost \(lost) and failed \(err) transmit timestamps since the driver started counting, none in the last \(window)",
+                    "\(itf.displayName) lost \(lost) and failed \(err) transmit timestamps since the driver started counting, none in the last \(window)",
                     evidence)
             }
             return
@@ -40,9 +40,9 @@ extension Rules {
         guard lost > 0 || err > 0 else { return }
         add(
             .txTimestampsLost, .warning, itf.name,
-            "\(itf.name) lost \(lost) and failed \(err) transmit timestamps since the driver started counting"
+            "\(itf.displayName) lost \(lost) and failed \(err) transmit timestamps since the driver started counting"
                 + (t.txPkts.map { " (\($0) delivered)" } ?? "") + "; \(why)",
-            evidence, remedy: "tsctl check --sample 10 \(itf.name)   # is it still happening?")
+            evidence, remedy: "tsctl check --sample 10 \(InterfaceName.shellWord(itf.name))   # is it still happening?")
     }
 
     static func seconds(_ s: Double) -> String {

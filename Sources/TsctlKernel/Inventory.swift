@@ -14,8 +14,8 @@ public enum InventoryError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidInterfaceName(let n, let why): return "invalid interface name \"\(n)\": \(why)"
-        case .noSuchInterface(let n): return "no such interface: \(n)"
+        case .invalidInterfaceName(let n, let why): return "invalid interface name \"\(InterfaceName.display(n))\": \(why)"
+        case .noSuchInterface(let n): return "no such interface: \(InterfaceName.display(n))"
         case .netlink(let e): return e.description
         case .system(let e): return e.description
         }
@@ -105,7 +105,8 @@ public final class Inventory {
         if perProvider && reads.dump {
             configs = try? Dictionary(client.tsconfigDump().map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
         }
-        // One batch of what is left: TSINFO do (advertised), TSCONFIG_GET (active).
+        // One batch of what is left: TSINFO do (advertised), TSCONFIG_GET (active),
+        // by the ifindex the link request resolved (one lookup by name, not one per request).
         var specs: [RequestSpec] = []
         var slots: [(tsinfo: Int?, tsconfig: Int?)] = []
         slots.reserveCapacity(targets.count)
@@ -115,7 +116,7 @@ public final class Inventory {
             var slot: (tsinfo: Int?, tsconfig: Int?) = (nil, nil)
             if !simple {
                 slot.tsinfo = specs.count
-                specs.append(client.tsinfoRequest(.name(t.name)))
+                specs.append(client.tsinfoRequest(.index(t.index)))
                 if perProvider {
                     if case .success(let device)? = reads.ask[t.index] {
                         slot.tsconfig = specs.count
@@ -263,7 +264,7 @@ public final class Inventory {
     ) throws(NetlinkError) -> [T] {
         guard filtered else { return try dump(nil) }
         var out: [T] = []
-        for t in targets { out += try dump(.name(t.name)) }
+        for t in targets { out += try dump(.index(t.index)) }
         return out
     }
 

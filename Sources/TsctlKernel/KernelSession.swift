@@ -2,13 +2,19 @@ public import TsctlModel
 import TsctlNetlink
 import TsctlSystem
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension InventoryError {
     /// What it means to the user, as every layer above the kernel sees it.
     public var failure: KernelFailure {
         switch self {
         case .invalidInterfaceName: return KernelFailure(kind: .usage, message: description)
         case .noSuchInterface(let n):
-            return KernelFailure(kind: .noSuchDevice, message: "no such interface: \(n) (`ip link` lists this namespace's interfaces)")
+            return KernelFailure(
+                kind: .noSuchDevice, message: "no such interface: \(InterfaceName.display(n)) (`ip link` lists this namespace's interfaces)"
+            )
         case .netlink(let e): return e.failure
         case .system(let e): return e.failure
         }
@@ -35,18 +41,29 @@ public final class KernelSession: KernelReader, KernelWriter {
     }
 
     public func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
+        let reply: ActiveConfig?
         switch request {
         case .ioctl:
             do { _ = try HwtstampIoctl.setConfig(interface, Self.ioctlConfig(change)) } catch { return .failure(error.failure) }
-            return .success(nil)
+            reply = nil
         case .tsconfigSet:
             do {
-                let reply = try inventory.client.setTsconfig(.name(interface), Self.tsconfigChange(change))
-                return .success(reply.map(Inventory.activeConfig))
+                reply = try inventory.client.setTsconfig(.name(interface), Self.tsconfigChange(change)).map(Inventory.activeConfig)
             } catch {
                 return .failure(error.failure)
             }
         }
+        Self.testPause()
+        return .success(reply)
+    }
+
+    /// Test hook: TSCTL_TEST_PAUSE_AFTER_SEND=SECONDS waits that long between
+    /// a request and its verification (signals or not), so a test can send a
+    /// signal into that window; a real kernel change is too quick to hit.
+    static func testPause() {
+        guard let v = getenv("TSCTL_TEST_PAUSE_AFTER_SEND"), let s = Double(String(cString: v)), s > 0, s <= 60 else { return }
+        Sys.printError("tsctl: test hook: pausing \(s) s between the request and its verification")
+        Signals.sleepThrough(s)
     }
 
     /// SIOCSHWTSTAMP carries all three; the planner gives all three for it.
@@ -81,7 +98,7 @@ public final class LinkEvents {
     private let monitor: RtnlClient.LinkMonitor
 
     public init() throws(KernelFailure) {
-        do { monitor = try RtnlClient.LinkMonitor() } catch { throw error.failure }
+        do { monitor = try RtnlClient.LinkMonitor { Signals.pending != 0 } } catch { throw error.failure }
     }
 
     /// The names of links that came up, or nil after the timeout.

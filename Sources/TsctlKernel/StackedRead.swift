@@ -38,7 +38,7 @@ extension Inventory {
             }
             cur = below
         }
-        return .failure(NoDeviceBelow(why: "\(t.name) is stacked more than 8 levels deep"))
+        return .failure(NoDeviceBelow(why: "\(InterfaceName.display(t.name)) is stacked more than 8 levels deep"))
     }
 
     /// How the active configurations are read: whether the TSCONFIG_GET dump may stand

@@ -247,7 +247,7 @@ extension SourceSpec {
             if found.count > 1 {
                 return .failure(
                     .ambiguous(
-                        "\(itf.name) has \(found.count) timestamping PHYs; name one: "
+                        "\(itf.displayName) has \(found.count) timestamping PHYs; name one: "
                             + found.map(\.label).joined(separator: ", ")))
             }
         case .phy(let n?): found = itf.providers.filter { $0.layer == .phy && $0.phyIndex == n && $0.qualifier == q }
@@ -255,7 +255,7 @@ extension SourceSpec {
         }
         guard let p = found.first else {
             let what = q == .precise ? description : "\(description) \(q.name)"
-            return .failure(.noSuchProvider("\(itf.name) has no \(what) timestamp provider; \(listing)"))
+            return .failure(.noSuchProvider("\(itf.displayName) has no \(what) timestamp provider; \(listing)"))
         }
         return .success(p)
     }

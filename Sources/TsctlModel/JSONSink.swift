@@ -250,7 +250,7 @@ public struct JSONByteWriter: JSONSink {
 
     /// Only ", \ and control characters are escaped; other UTF-8 passes through.
     private mutating func quoted(_ s: String) {
-        var s = s
+        var s = OSString.text(s)
         byte(UInt8(ascii: "\""))
         s.withUTF8 { u in
             if !u.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {

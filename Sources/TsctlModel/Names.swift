@@ -1,18 +1,4 @@
-// The names users and the kernel give things: interface names and the
-// kernel's string sets for timestamping.
-
-public enum InterfaceName {
-    /// The kernel's dev_valid_name(): nil when valid, else why not.
-    public static func problem(_ name: String) -> String? {
-        if name.isEmpty { return "it is empty" }
-        if name.utf8.count > 15 { return "it is \(name.utf8.count) bytes; the kernel's limit is 15 (IFNAMSIZ)" }
-        if name == "." || name == ".." { return "\".\" and \"..\" are not interface names" }
-        if let bad = name.unicodeScalars.first(where: { $0 == "/" || $0 == ":" || $0.properties.isWhitespace || $0.value < 0x20 }) {
-            return "it contains \(bad.value < 0x21 ? "a space or control character" : "\"\(bad)\""), which interface names cannot"
-        }
-        return nil
-    }
-}
+// The kernel's string sets for timestamping (interface names: InterfaceName.swift).
 
 /// Names the kernel gives to the timestamping string sets (stable, bits appended).
 /// Used when a reply is compact or a request must name a bit; replies in verbose

@@ -57,6 +57,8 @@ extension InterfaceSnapshot: JSONEmitting {
     public func emit<S: JSONSink>(into s: inout S) {
         s.beginObject()
         s.field("name", name)
+        // Not UTF-8: "name" has \xNN for those bytes, name_bytes the bytes themselves.
+        if !OSString.isUTF8(name) { s.field("name_bytes", OSString.hex(name)) }
         s.field("ifindex", ifindex)
         s.field("driver", driver)
         s.field("device", device)
@@ -199,6 +201,12 @@ extension InterfaceSnapshot {
     init(json o: JSON, path: String) throws(SnapshotDecodeError) {
         let r = Reader(path: "$." + path)
         name = try r.string(o["name"], "name")
+        if let hex = try r.optString(o["name_bytes"], "name_bytes") {
+            guard let n = OSString.fromHex(hex), OSString.text(n) == name else {
+                throw r.fail("name_bytes", "expected the hex bytes of \"name\", got \"\(hex)\"")
+            }
+            name = n
+        }
         ifindex = try r.int(o["ifindex"], "ifindex")
         driver = try r.optString(o["driver"], "driver")
         device = try r.optString(o["device"], "device")

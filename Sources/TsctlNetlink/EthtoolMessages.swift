@@ -285,7 +285,7 @@ enum Decode {
         return out
     }
 
-    private static func expect(_ msg: NetlinkMessage, _ cmd: UInt8, _ name: String) throws(NetlinkError) {
+    static func expect(_ msg: NetlinkMessage, _ cmd: UInt8, _ name: String) throws(NetlinkError) {
         guard msg.genlCommand == cmd else {
             throw .malformed("expected \(name) (\(cmd)), got command \(msg.genlCommand.map(String.init) ?? "none")")
         }

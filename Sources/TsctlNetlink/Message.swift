@@ -2,6 +2,8 @@
 // bytes the kernel sent, so every length is checked; a malformed message is a
 // decode error, never a crash.
 
+import TsctlModel
+
 /// One netlink message (nlmsghdr + payload) cut out of a received datagram.
 public struct NetlinkMessage: Sendable {
     public var type: UInt16
@@ -111,11 +113,12 @@ public struct AttributeDecoder: Sendable {
         return bytes.le16(at: valueRange.lowerBound)
     }
 
-    /// A NUL-terminated string; a missing terminator is tolerated (older senders).
+    /// A NUL-terminated string; a missing terminator is tolerated (older
+    /// senders). Kept byte for byte (OSString): interface names need not be UTF-8.
     public mutating func string() -> String {
         var slice = bytes[valueRange]
         if let nul = slice.firstIndex(of: 0) { slice = slice[..<nul] }
-        return String(decoding: slice, as: UTF8.self)
+        return OSString.decode(slice)
     }
 
     /// The nested attributes of the current attribute. Errors inside must be

@@ -1,4 +1,5 @@
 public import CNetlink
+import TsctlModel
 
 #if canImport(Glibc)
 import Glibc
@@ -49,12 +50,14 @@ public final class LibnlSocket: NetlinkTransport {
         if nl_socket_add_membership(sk, group) < 0 { throw .system(call: "setsockopt(NETLINK_ADD_MEMBERSHIP)", errno: errno) }
     }
 
-    /// Waits until a datagram can be read, at most `milliseconds`; false on timeout.
-    public func waitReadable(milliseconds: Int32) -> Bool {
+    /// Waits until a datagram can be read, at most `milliseconds`; false on
+    /// timeout, or when a signal interrupted the wait and `stopOnSignal` says
+    /// the caller acts on it (tsctl's deferred signals end the wait).
+    public func waitReadable(milliseconds: Int32, stopOnSignal: () -> Bool = { false }) -> Bool {
         var p = pollfd(fd: nl_socket_get_fd(sk), events: Int16(POLLIN), revents: 0)
         while true {
             let r = poll(&p, 1, milliseconds)
-            if r < 0 && errno == EINTR { continue }
+            if r < 0 && errno == EINTR && !stopOnSignal() { continue }
             return r > 0
         }
     }
@@ -161,8 +164,10 @@ public final class RequestBuilder {
         nla_put_u16(msg, Int32(type), value)
     }
 
+    /// A NUL-terminated string; its bytes as OSString holds them (a name
+    /// that is not UTF-8 goes out as the bytes it came in as).
     public func string(_ type: UInt16, _ value: String) {
-        nla_put_string(msg, Int32(type), value)
+        OSString.withCString(value) { _ = nla_put_string(msg, Int32(type), $0) }
     }
 
     public func binary(_ type: UInt16, _ bytes: [UInt8]) {

@@ -39,10 +39,7 @@ extension Decode {
     /// The STATS nest of a TSINFO_GET_REPLY; the rest of the reply is the
     /// advertised view, which `tsinfo` decodes.
     static func tsinfoStats(_ msg: NetlinkMessage) throws(NetlinkError) -> TsStatsReply {
-        guard msg.genlCommand == Ethtool.Reply.TSINFO_GET_REPLY else {
-            throw .malformed(
-                "expected TSINFO_GET_REPLY (\(Ethtool.Reply.TSINFO_GET_REPLY)), got command \(msg.genlCommand.map(String.init) ?? "none")")
-        }
+        try expect(msg, Ethtool.Reply.TSINFO_GET_REPLY, "TSINFO_GET_REPLY")
         var r = TsStatsReply(device: DeviceRef(ifindex: 0, name: ""))
         var a = msg.genlAttributes
         while a.next() {

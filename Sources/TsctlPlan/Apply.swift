@@ -54,7 +54,7 @@ public final class Applier {
 
     func verify(_ plan: InterfacePlan, reply: ActiveConfig?) -> Result<ApplyOutcome, Failure> {
         guard let now = kernel.reread(plan.interface) else {
-            return .failure(.verification("\(plan.interface) disappeared while it was being configured"))
+            return .failure(.verification("\(InterfaceName.display(plan.interface)) disappeared while it was being configured"))
         }
         let act = now.active
         var got: (phc: Int?, q: Qualifier?, tx: String?, rx: String?, flags: [String]?)
@@ -70,7 +70,7 @@ public final class Applier {
             if let p = plan.target.provider, !plan.viaIoctl, adv?.phcIndex != p.phcIndex {
                 return .failure(
                     .verification(
-                        "\(plan.interface): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"
+                        "\(InterfaceName.display(plan.interface)): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"
                     ))
             }
             return .success(
@@ -90,7 +90,8 @@ public final class Applier {
             wrong.append("flags are [\(g.joined(separator: ","))], not [\(f.joined(separator: ","))]")
         }
         if !wrong.isEmpty {
-            return .failure(.verification("\(plan.interface): after the change (\(source)) " + wrong.joined(separator: "; ")))
+            return .failure(
+                .verification("\(InterfaceName.display(plan.interface)): after the change (\(source)) " + wrong.joined(separator: "; ")))
         }
         var msg = plan.viaIoctl ? "applied through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "applied, verified by \(source)"
         if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
@@ -117,13 +118,17 @@ public final class Applier {
     /// Puts an interface back as `plan.current` says it was.
     public func rollback(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
         guard plan.currentKnown, let tx = plan.current.txType, let rx = plan.current.rxFilter else {
-            return .failure(.verification("\(plan.interface): its previous configuration was never readable, so it cannot be restored"))
+            return .failure(
+                .verification(
+                    "\(InterfaceName.display(plan.interface)): its previous configuration was never readable, so it cannot be restored"))
         }
         // Never 0 (off, none) for a name tsctl cannot number: the planner refuses
         // such changes, and this says so should one get here.
         guard let ti = TxType(name: tx), let ri = RxFilter(name: rx), let fb = HwtstampFlags(names: plan.current.flags ?? []) else {
             let u = unknownName(tx: tx, rx: rx, flags: plan.current.flags) ?? "value"
-            return .failure(.verification("\(plan.interface): its previous \(u) cannot be sent back: tsctl does not know its number"))
+            return .failure(
+                .verification(
+                    "\(InterfaceName.display(plan.interface)): its previous \(u) cannot be sent back: tsctl does not know its number"))
         }
         var change = ConfigChange(txType: ti, rxFilter: ri, flags: fb)
         if let p = plan.current.provider, plan.change?.provider != nil {

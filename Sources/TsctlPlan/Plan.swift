@@ -113,7 +113,7 @@ public enum Planner {
             }
         } else if let q = desired.qualifier {
             guard let cur = currentProvider ?? itf.providers.first(where: { $0.advertised }) else {
-                return fail(.needsConfig, "\(itf.name): --qualifier needs --source (the current provider is unknown)")
+                return fail(.needsConfig, "\(itf.displayName): --qualifier needs --source (the current provider is unknown)")
             }
             switch (cur.layer == .mac ? SourceSpec.mac : .phy(cur.phyIndex)).resolve(in: itf, qualifier: q) {
             case .success(let p): wanted = p
@@ -121,7 +121,7 @@ public enum Planner {
             }
         }
         if desired.require && wanted == nil && itf.providers.isEmpty {
-            return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider (require = true)")
+            return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider (require = true)")
         }
 
         // A driver that refuses TSCONFIG but answered SIOCGHWTSTAMP (unconverted, up to
@@ -132,14 +132,14 @@ public enum Planner {
             let driver = itf.driver.map { " (\($0))" } ?? ""
             return fail(
                 .notSupported,
-                "\(itf.name): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
+                "\(itf.displayName): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
                     + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
                     + "leave out --source and --qualifier to set tx/rx")
         }
         if viaIoctl, let w = wanted, !w.advertised {
             return fail(
                 .notSupported,
-                "\(itf.name): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here"
+                "\(itf.displayName): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here"
             )
         }
         // Re-selecting the active provider resets it in the kernel: only a real switch is sent.
@@ -174,7 +174,7 @@ public enum Planner {
                 if tx == nil && rx == nil && !switching {
                     // Nothing to set at all: fine.
                 } else {
-                    return fail(.needsConfig, "\(itf.name): \(why); give both --tx and --rx")
+                    return fail(.needsConfig, "\(itf.displayName): \(why); give both --tx and --rx")
                 }
             }
         }
@@ -182,7 +182,7 @@ public enum Planner {
             if let t = tx, !caps.txTypes.contains(t) {
                 return fail(
                     .notSupported,
-                    "\(itf.name): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))"
+                    "\(itf.displayName): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))"
                 )
             }
             if let r = rx, !caps.rxFilters.contains(r), let wider = caps.rxFilters.first(where: { rxCovers($0, r) }) {
@@ -190,11 +190,11 @@ public enum Planner {
             } else if let r = rx, !caps.rxFilters.contains(r) {
                 return fail(
                     .notSupported,
-                    "\(itf.name): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))"
+                    "\(itf.displayName): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))"
                 )
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {
-            return fail(.noSuchProvider, "\(itf.name) has no hardware timestamp provider to configure")
+            return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider to configure")
         }
         let target = Config(
             provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
@@ -202,7 +202,7 @@ public enum Planner {
 
         // What would be sent, and what a rollback would send back, must have numbers.
         if let u = unknownName(tx: tx, rx: rx, flags: desired.flags) {
-            return fail(.notSupported, "\(itf.name): the \(u) cannot be sent: tsctl does not know its number; give --tx and --rx")
+            return fail(.notSupported, "\(itf.displayName): the \(u) cannot be sent: tsctl does not know its number; give --tx and --rx")
         }
         var change = ConfigChange()
         if switching, let w = wanted { change.provider = .init(phcIndex: w.phcIndex, qualifier: w.qualifier) }
@@ -215,12 +215,13 @@ public enum Planner {
             guard let t = target.txType, let r = target.rxFilter else {
                 return fail(
                     .needsConfig,
-                    "\(itf.name): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
+                    "\(itf.displayName): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx"
+                )
             }
             guard let ti = TxType(name: t), let ri = RxFilter(name: r), let fb = HwtstampFlags(names: target.flags ?? []) else {
                 return fail(
                     .notSupported,
-                    "\(itf.name): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx"
+                    "\(itf.displayName): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx"
                 )
             }
             change.txType = ti
@@ -232,7 +233,7 @@ public enum Planner {
         {
             return fail(
                 .notSupported,
-                "\(itf.name): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed"
+                "\(itf.displayName): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed"
             )
         }
         if change != ConfigChange(), let why = stackedRefusal(itf) {
@@ -271,7 +272,7 @@ public enum Planner {
                         PlanError(
                             kind: .conflict, interface: itf.name,
                             message:
-                                "\(itf.name) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"
+                                "\(itf.displayName) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"
                         ))
                     continue
                 }
@@ -294,6 +295,6 @@ public enum Planner {
 func stackedRefusal(_ itf: InterfaceSnapshot) -> String? {
     guard itf.active.readFrom != nil || itf.active.unavailable == .stackedLowerUnknown else { return nil }
     let below = itf.active.readFrom.map { "; configure \($0) instead" } ?? ""
-    return "\(itf.name) is a \(itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
+    return "\(itf.displayName) is a \(itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
         + "can crash it (CVE-2025-40255), so tsctl does not send one\(below)"
 }

@@ -17,7 +17,7 @@ public enum CheckRender {
             }
         }
         for (itf, list) in groups {
-            out += s.bold(itf ?? "kernel") + "\n"
+            out += s.bold(itf.map(InterfaceName.display) ?? "kernel") + "\n"
             for f in list {
                 let mark: String
                 switch f.severity {
@@ -32,7 +32,7 @@ public enum CheckRender {
         }
         if !r.notRun.isEmpty {
             out += s.bold("not checked") + "\n"
-            for n in r.notRun { out += "  - \(n.interface.map { "\($0): " } ?? "")\(n.check): \(n.reason)\n" }
+            for n in r.notRun { out += "  - \(n.interface.map { "\(InterfaceName.display($0)): " } ?? "")\(n.check): \(n.reason)\n" }
         }
         if !r.ignored.isEmpty {
             out += s.bold("ignored") + "\n"
@@ -138,7 +138,7 @@ public enum CheckRender {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tsctl check\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" skipped=\"\(totals.skipped)\">\n"
         for (name, cases) in suites {
-            out += "  <testsuite name=\"tsctl check \(xml(name))\" tests=\"\(cases.count)\">\n"
+            out += "  <testsuite name=\"tsctl check \(xml(InterfaceName.display(name)))\" tests=\"\(cases.count)\">\n"
             out += cases.joined(separator: "\n") + "\n  </testsuite>\n"
         }
         return out + "</testsuites>\n"
@@ -184,11 +184,11 @@ public enum CheckRender {
             "tsctl_check_findings", "Findings of the last tsctl check by interface, finding id and severity.",
             counts.keys.sorted().map { k in
                 let p = k.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                return ([("interface", p[0]), ("id", p[1]), ("severity", p[2])], String(counts[k]!))
+                return ([("interface", InterfaceName.display(p[0])), ("id", p[1]), ("severity", p[2])], String(counts[k]!))
             })
         metric(
             "tsctl_check_not_run", "Checks that could not run (permission, kernel feature), by interface and check.",
-            r.notRun.map { ([("interface", $0.interface ?? ""), ("check", $0.check)], "1") })
+            r.notRun.map { ([("interface", InterfaceName.display($0.interface ?? "")), ("check", $0.check)], "1") })
         metric("tsctl_check_exit_status", "Exit status of the last tsctl check (0 passed, 1 failed).", [([], String(status))])
         metric("tsctl_check_timestamp_seconds", "When the last tsctl check ran (Unix time).", [([], String(now))])
         var providers: [([(String, String)], String)] = []
@@ -197,7 +197,7 @@ public enum CheckRender {
                 providers.append(
                     (
                         [
-                            ("interface", itf.name), ("layer", p.layer.rawValue), ("phc", String(p.phcIndex)),
+                            ("interface", itf.displayName), ("layer", p.layer.rawValue), ("phc", String(p.phcIndex)),
                             ("qualifier", p.qualifier.name), ("phy_index", p.phyIndex.map(String.init) ?? ""),
                             ("clock_name", itf.phc(p.phcIndex)?.clockName ?? "")
                         ],

@@ -24,14 +24,15 @@ extension CheckRender {
                 "tsctl_ts_\(name)_total", "counter", help,
                 snapshot.interfaces.compactMap { itf in
                     guard let t = itf.tsStats, t.state == .read, let v = t[keyPath: path] else { return nil }
-                    return ("device=\"\(promEscape(itf.name))\"", String(v))
+                    return ("device=\"\(promEscape(itf.displayName))\"", String(v))
                 })
         }
         var offset: [(String, String)] = [], freq: [(String, String)] = [], advancing: [(String, String)] = []
         for itf in snapshot.interfaces {
             for c in itf.phcs {
                 guard let h = c.health, h.state == .read else { continue }
-                let labels = "device=\"\(promEscape(itf.name))\",phc=\"ptp\(c.index)\",clock_name=\"\(promEscape(c.clockName ?? ""))\""
+                let labels =
+                    "device=\"\(promEscape(itf.displayName))\",phc=\"ptp\(c.index)\",clock_name=\"\(promEscape(c.clockName ?? ""))\""
                 if let o = h.offsetToRealtimeNs { offset.append((labels, String(Double(o) / 1e9))) }
                 if let f = h.frequencyPPB { freq.append((labels, String(Double(f) / 1e9))) }
                 if let a = h.advances { advancing.append((labels, a ? "1" : "0")) }

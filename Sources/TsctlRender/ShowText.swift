@@ -14,7 +14,7 @@ public enum ShowText {
 
     public static func render(_ itf: InterfaceSnapshot, kernel: KernelInfo, style s: TextStyle) -> String {
         var lines: [String] = []
-        var head = s.bold(itf.name)
+        var head = s.bold(itf.displayName)
         head += s.dim(" (" + [itf.driver, "ifindex \(itf.ifindex)"].compactMap { $0 }.joined(separator: ", ") + ")")
         lines.append(head)
 

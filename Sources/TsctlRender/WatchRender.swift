@@ -46,10 +46,10 @@ public enum WatchEvent: Equatable, Sendable {
 
     public func text(time: String) -> String {
         switch self {
-        case .state(let i, let s): return "\(time) \(i) \(s.line)"
-        case .added(let i, let s): return "\(time) \(i) added: \(s.line)"
-        case .removed(let i): return "\(time) \(i) removed"
-        case .changed(let i, let f, let b, let a): return "\(time) \(i) \(f): \(b) -> \(a)"
+        case .state(let i, let s): return "\(time) \(InterfaceName.display(i)) \(s.line)"
+        case .added(let i, let s): return "\(time) \(InterfaceName.display(i)) added: \(s.line)"
+        case .removed(let i): return "\(time) \(InterfaceName.display(i)) removed"
+        case .changed(let i, let f, let b, let a): return "\(time) \(InterfaceName.display(i)) \(f): \(b) -> \(a)"
         }
     }
 

@@ -1,3 +1,5 @@
+import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,7 +69,7 @@ public enum HwtstampIoctl {
         defer { close(fd) }
         var ifr = ifreq()
         withUnsafeMutableBytes(of: &ifr.ifr_ifrn.ifrn_name) { name in
-            for (i, b) in ifname.utf8.prefix(name.count - 1).enumerated() { name[i] = b }
+            for (i, b) in OSString.bytes(ifname).prefix(name.count - 1).enumerated() { name[i] = b }
         }
         ifr.ifr_ifru.ifru_data = data.assumingMemoryBound(to: CChar.self)
         let r = Sys.retrying { ioctl(fd, request, &ifr) }

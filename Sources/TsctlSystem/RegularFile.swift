@@ -1,3 +1,5 @@
+import TsctlModel
+
 #if canImport(Glibc)
 public import Glibc
 #endif
@@ -53,7 +55,7 @@ extension Sys {
         _ path: String, at dir: Int32 = AT_FDCWD, limit: Int, owners: Set<UInt32>? = nil,
         readableBy: UInt32? = nil
     ) -> Result<[UInt8], FileReadError> {
-        let fd = retrying { openat(dir, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
+        let fd = retrying { OSString.withCString(path) { openat(dir, $0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) } }
         guard fd >= 0 else { return .failure(.open(errno)) }
         defer { close(fd) }
         var st = stat()

@@ -23,7 +23,7 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum Sys {
     /// The whole of a small file (sysfs, procfs), or nil when it cannot be read.
     public static func readFile(_ path: String, limit: Int = 65536) -> String? {
-        let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
+        let fd = retrying { OSString.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) } }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var out: [UInt8] = []
@@ -49,16 +49,16 @@ public enum Sys {
     /// The target of a symbolic link as stored (relative paths stay relative).
     public static func readLink(_ path: String) -> String? {
         var buf = [CChar](repeating: 0, count: 4096)
-        let n = readlink(path, &buf, buf.count - 1)
+        let n = OSString.withCString(path) { readlink($0, &buf, buf.count - 1) }
         guard n > 0 else { return nil }
-        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return OSString.decode(buf[0..<n].map { UInt8(bitPattern: $0) })
     }
 
     /// The canonical path (symlinks resolved).
     public static func realPath(_ path: String) -> String? {
-        guard let p = realpath(path, nil) else { return nil }
+        guard let p = OSString.withCString(path, { realpath($0, nil) }) else { return nil }
         defer { free(p) }
-        return String(cString: p)
+        return OSString.decode(UnsafeRawBufferPointer(start: p, count: strlen(p)))
     }
 
     public static func baseName(_ path: String) -> String {
@@ -67,19 +67,21 @@ public enum Sys {
 
     /// Names in a directory (without . and ..), or nil when it cannot be read.
     public static func listDirectory(_ path: String) -> [String]? {
-        guard let dir = opendir(path) else { return nil }
+        guard let dir = OSString.withCString(path, { opendir($0) }) else { return nil }
         defer { closedir(dir) }
         var out: [String] = []
         while let ent = readdir(dir) {
             let name = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) {
+                    OSString.decode(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))))
+                }
             }
             if name != "." && name != ".." { out.append(name) }
         }
         return out
     }
 
-    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    public static func exists(_ path: String) -> Bool { OSString.withCString(path) { access($0, F_OK) } == 0 }
 
     /// uname -r
     public static func kernelRelease() -> String {
@@ -97,7 +99,8 @@ public enum Sys {
         var out: [(UInt32, String)] = []
         var p = list
         while p.pointee.if_index != 0 {
-            out.append((p.pointee.if_index, String(cString: p.pointee.if_name)))
+            out.append(
+                (p.pointee.if_index, OSString.decode(UnsafeRawBufferPointer(start: p.pointee.if_name, count: strlen(p.pointee.if_name)))))
             p += 1
         }
         return out.sorted { $0.0 < $1.0 }
@@ -108,7 +111,7 @@ public enum Sys {
         var buf = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
         guard if_indextoname(index, &buf) != nil else { return nil }
         let bytes = buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-        return String(decoding: bytes, as: UTF8.self)
+        return OSString.decode(bytes)
     }
 
     @inline(__always)
@@ -123,7 +126,17 @@ public enum Sys {
 extension Sys {
     /// One line to standard error, unbuffered.
     public static func printError(_ line: String) {
-        let s = line.hasSuffix("\n") ? line : line + "\n"
+        // A name that slipped through unescaped still cannot put raw control
+        // bytes (a terminal's escape sequences) on the user's terminal.
+        func raw(_ u: Unicode.Scalar) -> Bool {
+            (u.value < 0x20 && u != "\n" && u != "\t") || u.value == 0x7f || OSString.reserved.contains(u.value)
+        }
+        var safe = line
+        if line.unicodeScalars.contains(where: raw) {
+            safe = ""
+            for u in line.unicodeScalars { if raw(u) { safe += OSString.escaped(String(u)) } else { safe.unicodeScalars.append(u) } }
+        }
+        let s = safe.hasSuffix("\n") ? safe : safe + "\n"
         var bytes = Array(s.utf8)
         var off = 0
         while off < bytes.count {
@@ -168,10 +181,11 @@ extension Sys {
     /// `ip netns exec` does, so /sys/class/net shows its interfaces.
     public static func enterNetworkNamespace(_ name: String) throws(SystemError) {
         let path = name.hasPrefix("/") ? name : "/run/netns/\(name)"
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SystemError("open(\(path))", errno) }
+        // O_NONBLOCK: a FIFO given as the namespace must not block.
+        let fd = OSString.withCString(path) { open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
+        guard fd >= 0 else { throw SystemError("open(\(OSString.escaped(path)))", errno) }
         defer { close(fd) }
-        if setns(fd, 0x4000_0000) < 0 { throw SystemError("setns(\(path), CLONE_NEWNET)", errno) }  // CLONE_NEWNET
+        if setns(fd, 0x4000_0000) < 0 { throw SystemError("setns(\(OSString.escaped(path)), CLONE_NEWNET)", errno) }  // CLONE_NEWNET
         if unshare(0x0002_0000) < 0 { throw SystemError("unshare(CLONE_NEWNS)", errno) }  // CLONE_NEWNS
         // Keep our mounts from propagating back, then replace /sys with this namespace's.
         if mount("none", "/", nil, UInt(MS_REC | MS_SLAVE), nil) < 0 { throw SystemError("mount(/, MS_SLAVE)", errno) }

@@ -155,6 +155,9 @@ struct ShowEndToEndTests {
         let r = try Run.run([E2E.tsctl, "--help"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("EXIT STATUS"))
-        for code in 0...12 { #expect(r.stdout.contains("\n  \(code < 10 ? " " : "")\(code)  "), "exit code \(code)") }
+        for code in Array(0...13) + [129, 130, 143] {
+            let padded = String(repeating: " ", count: 3 - String(code).count) + String(code)
+            #expect(r.stdout.contains("\n  \(padded)  "), "exit code \(code)")
+        }
     }
 }

@@ -49,6 +49,8 @@ import Testing
         let small = try Self.parseTime(Self.entries(12_500))
         let large = try Self.parseTime(Self.entries(100_000))
         #expect(large / small < 24, "12,500 entries: \(small) s, 100,000: \(large) s")
-        #expect(large < 10, "100,000 entries in \(large) s")
+        // Only a guard against a hang: the growth above is the test. A debug build
+        // on a busy 2-core machine took 10 s once; the quadratic parser took hours.
+        #expect(large < 120, "100,000 entries in \(large) s")
     }
 }

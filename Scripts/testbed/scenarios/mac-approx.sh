@@ -1,6 +1,6 @@
 # A MAC with two PHCs: one offered as "precise", the other as "approx" (qualifiers, 6.14+).
 DESCRIPTION="MAC precise + MAC approx providers"
-KERNELS="sid"
+KERNELS="sid bpo-7"
 QEMU_ARGS=""
 
 guest_script() {

@@ -1,7 +1,7 @@
 # A MAC that can be configured but cannot read its configuration back (no
 # ndo_hwtstamp_get / SIOCGHWTSTAMP): the active state is unknown, timestamps still flow.
 DESCRIPTION="MAC without config read-back"
-KERNELS="sid trixie bookworm"
+KERNELS="sid bpo-7 trixie bookworm"
 QEMU_ARGS=""
 
 guest_script() {
@@ -40,12 +40,12 @@ ioctl eth0.tsctl.active.state = unavailable
 # TSCONFIG_SET on 7.x cannot read the current config of such a MAC, so it starts from
 # all-zero (tx off, rx none): a request for "off/none" looks like no change and is
 # silently dropped (rc 0, no reply), while "on/all" is applied.
-@sid tsconfig-off step:set.rc = 0
-@sid tsconfig-off step:set.out = ""
-@sid tsconfig-off eth0.tx = mac
-@sid ioctl-off eth0.tx = none
-@sid tsconfig-on step:set.rc = 0
-@sid tsconfig-on step:set.out = ""
-@sid tsconfig-on eth0.tx = mac
+@sid @bpo-7 tsconfig-off step:set.rc = 0
+@sid @bpo-7 tsconfig-off step:set.out = ""
+@sid @bpo-7 tsconfig-off eth0.tx = mac
+@sid @bpo-7 ioctl-off eth0.tx = none
+@sid @bpo-7 tsconfig-on step:set.rc = 0
+@sid @bpo-7 tsconfig-on step:set.out = ""
+@sid @bpo-7 tsconfig-on eth0.tx = mac
 EXPECT
 }

@@ -1,7 +1,7 @@
 # MAC and PHY both timestamp; the PHY's driver sets default_timestamp, as the PTP PHY
 # drivers that predate provider selection do (dp83640, micrel, mscc, bcm-phy-ptp).
 DESCRIPTION="MAC+PHY, the PHY is the default provider"
-KERNELS="sid trixie bookworm"
+KERNELS="sid bpo-7 trixie bookworm"
 QEMU_ARGS=""
 
 guest_script() {
@@ -32,34 +32,34 @@ base eth0.tsctl.driver = tsctl_testdev
 base eth0.advertised.layer = phy
 base eth0.advertised.phc_index = 1
 base eth0.ioctl.phc_index = 1
-@sid base eth0.advertised.phy_index = 1
-@sid @trixie base eth0.tsctl.advertised.phy_index = 1
-@sid base eth0.providers# = 2
-@sid base eth0.providers[0].layer = mac
-@sid base eth0.providers[0].phc_index = 0
-@sid base eth0.providers[1].layer = phy
-@sid base eth0.providers[1].phy_index = 1
+@sid @bpo-7 base eth0.advertised.phy_index = 1
+@sid @bpo-7 @trixie base eth0.tsctl.advertised.phy_index = 1
+@sid @bpo-7 base eth0.providers# = 2
+@sid @bpo-7 base eth0.providers[0].layer = mac
+@sid @bpo-7 base eth0.providers[0].phc_index = 0
+@sid @bpo-7 base eth0.providers[1].layer = phy
+@sid @bpo-7 base eth0.providers[1].phy_index = 1
 @trixie @bookworm base eth0.providers# = 1
 base eth0.tsctl.providers# = 2
-@sid @trixie base eth0.phys# = 1
-@sid @trixie base eth0.phys[0].driver = "tsctl_testdev PHY"
-@sid base eth0.active.state = configured
-@sid base eth0.active.phc_index = 1
-@sid base eth0.tsctl.active.layer = phy
+@sid @bpo-7 @trixie base eth0.phys# = 1
+@sid @bpo-7 @trixie base eth0.phys[0].driver = "tsctl_testdev PHY"
+@sid @bpo-7 base eth0.active.state = configured
+@sid @bpo-7 base eth0.active.phc_index = 1
+@sid @bpo-7 base eth0.tsctl.active.layer = phy
 # 6.12: SIOCGHWTSTAMP reaches the default PHY, whose read-back is a stub before 6.19.
 @trixie base eth0.active.state = unavailable
 @trixie base eth0.tsctl.active.reason = phy-readback-unsupported
 cfg step:set.rc = 0
 cfg eth0.tx = phy
-@sid cfg eth0.active.tx_type = on
-@sid cfg eth0.active.rx_filter = ptpv2-event
+@sid @bpo-7 cfg eth0.active.tx_type = on
+@sid @bpo-7 cfg eth0.active.rx_filter = ptpv2-event
 refuse step:set.rc != 0
 refuse step:set.out ~ out of range|error=34
 refuse eth0.tx = phy
-@sid mac step:set.rc = 0
-@sid mac eth0.advertised.layer = mac
-@sid mac eth0.active.phc_index = 0
-@sid mac eth0.active.rx_filter = all
-@sid mac eth0.tx = mac
+@sid @bpo-7 mac step:set.rc = 0
+@sid @bpo-7 mac eth0.advertised.layer = mac
+@sid @bpo-7 mac eth0.active.phc_index = 0
+@sid @bpo-7 mac eth0.active.rx_filter = all
+@sid @bpo-7 mac eth0.tx = mac
 EXPECT
 }

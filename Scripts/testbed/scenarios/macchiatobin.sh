@@ -3,7 +3,7 @@
 # On 6.1 the MAC driver keeps SIOCSHWTSTAMP for itself (as mvpp2 did) while the kernel
 # reports the PHY first: ptp4l is told the PHY's clock and gets the MAC's timestamps.
 DESCRIPTION="MAC+PHY, the MAC is the default (MACCHIATObin names); 6.1: advertised != configured"
-KERNELS="sid trixie bookworm"
+KERNELS="sid bpo-7 trixie bookworm"
 QEMU_ARGS=""
 
 guest_script() {
@@ -42,43 +42,43 @@ base eth0.tsctl.phcs[clock_name=Marvell PP2.2].owner_bus = platform
 base eth0.tsctl.phcs[clock_name=Marvell 88E151x PTP].owner_bus = mdio_bus
 base eth0.tsctl.providers# = 2
 base eth0.tsctl.driver = mvpp2
-@sid @trixie base eth0.phys[0].driver = "Marvell 88E1510"
-@sid @trixie base eth0.tsctl.phys[0].driver = "Marvell 88E1510"
-@sid @trixie base eth0.advertised.layer = mac
-@sid @trixie base eth0.advertised.phc_index = 0
-@sid @trixie base eth0.ioctl.phc_index = 0
-@sid base eth0.providers# = 2
-@sid base eth0.providers[0].layer = mac
-@sid base eth0.providers[1].layer = phy
-@sid base eth0.providers[1].phc_index = 1
-@sid base eth0.providers[1].phy_index = 1
+@sid @bpo-7 @trixie base eth0.phys[0].driver = "Marvell 88E1510"
+@sid @bpo-7 @trixie base eth0.tsctl.phys[0].driver = "Marvell 88E1510"
+@sid @bpo-7 @trixie base eth0.advertised.layer = mac
+@sid @bpo-7 @trixie base eth0.advertised.phc_index = 0
+@sid @bpo-7 @trixie base eth0.ioctl.phc_index = 0
+@sid @bpo-7 base eth0.providers# = 2
+@sid @bpo-7 base eth0.providers[0].layer = mac
+@sid @bpo-7 base eth0.providers[1].layer = phy
+@sid @bpo-7 base eth0.providers[1].phc_index = 1
+@sid @bpo-7 base eth0.providers[1].phy_index = 1
 @trixie base eth0.providers# = 1
 @trixie base eth0.tsctl.providers[layer=phy].reported_by = sysfs
-@sid base eth0.active.phc_index = 0
-@sid @trixie base step:check.rc = 0
-@sid base step:complete-source.rc = 0
-@sid base step:complete-source.out ~ ^mac\nphc:0\nphy:1\nphc:1\n?$
+@sid @bpo-7 base eth0.active.phc_index = 0
+@sid @bpo-7 @trixie base step:check.rc = 0
+@sid @bpo-7 base step:complete-source.rc = 0
+@sid @bpo-7 base step:complete-source.out ~ ^mac\nphc:0\nphy:1\nphc:1\n?$
 @bookworm base step:complete-source.out ~ ^phy\nphc:1\nmac\nphc:0\n?$
-@sid @trixie base step:check.out ~ "errors": 0,\s+"warnings": 0
-@sid @trixie ioctl step:check.rc = 0
-@sid @trixie ioctl step:check.out ~ "errors": 0,
-@sid @trixie ioctl eth0.probe.layer = mac
+@sid @bpo-7 @trixie base step:check.out ~ "errors": 0,\s+"warnings": 0
+@sid @bpo-7 @trixie ioctl step:check.rc = 0
+@sid @bpo-7 @trixie ioctl step:check.out ~ "errors": 0,
+@sid @bpo-7 @trixie ioctl eth0.probe.layer = mac
 ioctl step:set.rc = 0
-@sid @trixie ioctl eth0.tx = mac
-@sid @trixie ioctl eth0.active.tx_type = on
-@sid @trixie ioctl eth0.active.rx_filter = all
-@sid phy step:set.rc = 0
-@sid phy eth0.advertised.layer = phy
-@sid phy eth0.advertised.phc_index = 1
-@sid phy eth0.active.phc_index = 1
-@sid phy eth0.active.rx_filter = ptpv2-event
-@sid phy eth0.tx = phy
-@sid phy eth0.tsctl.active.layer = phy
+@sid @bpo-7 @trixie ioctl eth0.tx = mac
+@sid @bpo-7 @trixie ioctl eth0.active.tx_type = on
+@sid @bpo-7 @trixie ioctl eth0.active.rx_filter = all
+@sid @bpo-7 phy step:set.rc = 0
+@sid @bpo-7 phy eth0.advertised.layer = phy
+@sid @bpo-7 phy eth0.advertised.phc_index = 1
+@sid @bpo-7 phy eth0.active.phc_index = 1
+@sid @bpo-7 phy eth0.active.rx_filter = ptpv2-event
+@sid @bpo-7 phy eth0.tx = phy
+@sid @bpo-7 phy eth0.tsctl.active.layer = phy
 # The known pair: mvpp2's clock is the better one.
-@sid phy step:check.out ~ precision-downgrade
-@sid mac step:set.rc = 0
-@sid mac eth0.active.phc_index = 0
-@sid mac eth0.tx = mac
+@sid @bpo-7 phy step:check.out ~ precision-downgrade
+@sid @bpo-7 mac step:set.rc = 0
+@sid @bpo-7 mac eth0.active.phc_index = 0
+@sid @bpo-7 mac eth0.tx = mac
 # 6.1: reporting goes PHY first, configuration stays with the MAC driver.
 @bookworm base eth0.advertised.phc_index = 1
 @bookworm base eth0.advertised.layer = phy

@@ -1,6 +1,6 @@
 # Only the PHY timestamps: the MAC has no PHC (a MAC without PTP behind a PTP PHY).
 DESCRIPTION="PHY only: the MAC has no PHC"
-KERNELS="sid trixie bookworm"
+KERNELS="sid bpo-7 trixie bookworm"
 QEMU_ARGS=""
 
 guest_script() {
@@ -24,12 +24,12 @@ base eth0.advertised.phc_index = 0
 base eth0.providers# = 1
 base eth0.tsctl.providers# = 1
 base eth0.tsctl.providers[0].layer = phy
-@sid base eth0.providers[0].layer = phy
-@sid base eth0.providers[0].phy_index = 1
+@sid @bpo-7 base eth0.providers[0].layer = phy
+@sid @bpo-7 base eth0.providers[0].phy_index = 1
 cfg step:set.rc = 0
 cfg eth0.tx = phy
-@sid cfg eth0.active.phc_index = 0
-@sid cfg eth0.active.tx_type = on
-@sid cfg eth0.active.rx_filter = ptpv2-l2-event
+@sid @bpo-7 cfg eth0.active.phc_index = 0
+@sid @bpo-7 cfg eth0.active.tx_type = on
+@sid @bpo-7 cfg eth0.active.rx_filter = ptpv2-l2-event
 EXPECT
 }

@@ -11,7 +11,7 @@
 # PHC indexes: ethN's MAC is 2N, its PHY 2N+1 (each device registers its MAC PHC, then
 # its MDIO bus, whose PHY registers its own).
 DESCRIPTION="tsctl apply: four interfaces, no-op, rollback on the 3rd, no CAP_NET_ADMIN, --keep across down/up"
-KERNELS="sid trixie bookworm"
+KERNELS="sid bpo-7 trixie bookworm"
 QEMU_ARGS=""
 # Four devices, dozens of commands and two link cycles: 45-120 s under TCG, more when
 # the host is busy; the default 120 s cut it off mid-run on a loaded machine.
@@ -153,8 +153,10 @@ EOF
 	tb_step kept wait - wait_for 10 active_phc eth0 1
 	tb_tx kept eth0
 	tb_inspect kept eth0
-	# Drift without a link event: the 1 s re-check puts the PHY back.
-	tb_step drift set - tsctl set eth0 --source mac --tx on --rx all
+	# While --keep holds eth0, another tsctl is refused at once (busy, exit 13).
+	tb_step busy set - tsctl set eth0 --source mac --tx on --rx all
+	# Drift without a link event, made by another tool: the 1 s re-check puts the PHY back.
+	tb_step drift set - ethtool --set-hwtimestamp-cfg eth0 index 0 qualifier precise tx on rx-filter all
 	tb_step redrift wait - wait_for 10 active_phc eth0 1
 	tb_tx redrift eth0
 	tb_inspect redrift eth0
@@ -273,135 +275,137 @@ GUEST
 expectations() {
 	cat <<'EXPECT'
 # --- 7.x: provider selection --------------------------------------------------------
-@sid base eth0.active.phc_index = 0
-@sid base eth1.tsctl.phcs[owner=tsctl-mdio-1:01].index = 3
-@sid base eth3.tsctl.phcs[owner=tsctl-mdio-3:01].index = 7
-@sid base eth2.active.tx_type = off
+@sid @bpo-7 base eth0.active.phc_index = 0
+@sid @bpo-7 base eth1.tsctl.phcs[owner=tsctl-mdio-1:01].index = 3
+@sid @bpo-7 base eth3.tsctl.phcs[owner=tsctl-mdio-3:01].index = 7
+@sid @bpo-7 base eth2.active.tx_type = off
 # 1. MAC -> PHY on all four, each proven by a stamped frame and tsctl probe.
-@sid applied step:apply.rc = 0
-@sid applied eth0.active.phc_index = 1
-@sid applied eth1.active.phc_index = 3
-@sid applied eth2.active.phc_index = 5
-@sid applied eth3.active.phc_index = 7
-@sid applied eth0.tsctl.active.layer = phy
-@sid applied eth1.tsctl.active.layer = phy
-@sid applied eth2.tsctl.active.layer = phy
-@sid applied eth3.tsctl.active.layer = phy
-@sid applied eth0.active.tx_type = on
-@sid applied eth1.active.tx_type = on
-@sid applied eth2.active.tx_type = on
-@sid applied eth3.active.tx_type = on
-@sid applied eth0.active.rx_filter = ptpv2-event
-@sid applied eth1.active.rx_filter = ptpv2-event
-@sid applied eth2.active.rx_filter = ptpv2-event
-@sid applied eth3.active.rx_filter = ptpv2-event
-@sid applied eth0.tx = phy
-@sid applied eth1.tx = phy
-@sid applied eth2.tx = phy
-@sid applied eth3.tx = phy
-@sid applied eth0.tx_phc = 1
-@sid applied eth1.tx_phc = 3
-@sid applied eth2.tx_phc = 5
-@sid applied eth3.tx_phc = 7
-@sid applied eth0.probe.phc_index = 1
-@sid applied eth1.probe.phc_index = 3
-@sid applied eth2.probe.phc_index = 5
-@sid applied eth3.probe.phc_index = 7
+@sid @bpo-7 applied step:apply.rc = 0
+@sid @bpo-7 applied eth0.active.phc_index = 1
+@sid @bpo-7 applied eth1.active.phc_index = 3
+@sid @bpo-7 applied eth2.active.phc_index = 5
+@sid @bpo-7 applied eth3.active.phc_index = 7
+@sid @bpo-7 applied eth0.tsctl.active.layer = phy
+@sid @bpo-7 applied eth1.tsctl.active.layer = phy
+@sid @bpo-7 applied eth2.tsctl.active.layer = phy
+@sid @bpo-7 applied eth3.tsctl.active.layer = phy
+@sid @bpo-7 applied eth0.active.tx_type = on
+@sid @bpo-7 applied eth1.active.tx_type = on
+@sid @bpo-7 applied eth2.active.tx_type = on
+@sid @bpo-7 applied eth3.active.tx_type = on
+@sid @bpo-7 applied eth0.active.rx_filter = ptpv2-event
+@sid @bpo-7 applied eth1.active.rx_filter = ptpv2-event
+@sid @bpo-7 applied eth2.active.rx_filter = ptpv2-event
+@sid @bpo-7 applied eth3.active.rx_filter = ptpv2-event
+@sid @bpo-7 applied eth0.tx = phy
+@sid @bpo-7 applied eth1.tx = phy
+@sid @bpo-7 applied eth2.tx = phy
+@sid @bpo-7 applied eth3.tx = phy
+@sid @bpo-7 applied eth0.tx_phc = 1
+@sid @bpo-7 applied eth1.tx_phc = 3
+@sid @bpo-7 applied eth2.tx_phc = 5
+@sid @bpo-7 applied eth3.tx_phc = 7
+@sid @bpo-7 applied eth0.probe.phc_index = 1
+@sid @bpo-7 applied eth1.probe.phc_index = 3
+@sid @bpo-7 applied eth2.probe.phc_index = 5
+@sid @bpo-7 applied eth3.probe.phc_index = 7
 # 2. Again: exit 10, show --json unchanged, the same clock stamps.
-@sid again step:apply.rc = 10
-@sid again step:apply.out ~ nothing to do
-@sid again eth0.tsctl = @applied
-@sid again eth1.tsctl = @applied
-@sid again eth2.tsctl = @applied
-@sid again eth3.tsctl = @applied
-@sid again eth0.tx_phc = @applied
-@sid again eth1.tx_phc = @applied
-@sid again eth2.tx_phc = @applied
-@sid again eth3.tx_phc = @applied
-@sid mac step:apply.rc = 0
-@sid mac eth0.active.phc_index = 0
-@sid mac eth1.active.phc_index = 2
-@sid mac eth2.active.phc_index = 4
-@sid mac eth3.active.phc_index = 6
-@sid mac eth2.active.tx_type = on
-@sid mac eth2.active.rx_filter = all
-@sid mac eth0.tx = mac
-@sid mac eth1.tx = mac
-@sid mac eth2.tx = mac
-@sid mac eth3.tx = mac
+@sid @bpo-7 again step:apply.rc = 10
+@sid @bpo-7 again step:apply.out ~ nothing to do
+@sid @bpo-7 again eth0.tsctl = @applied
+@sid @bpo-7 again eth1.tsctl = @applied
+@sid @bpo-7 again eth2.tsctl = @applied
+@sid @bpo-7 again eth3.tsctl = @applied
+@sid @bpo-7 again eth0.tx_phc = @applied
+@sid @bpo-7 again eth1.tx_phc = @applied
+@sid @bpo-7 again eth2.tx_phc = @applied
+@sid @bpo-7 again eth3.tx_phc = @applied
+@sid @bpo-7 mac step:apply.rc = 0
+@sid @bpo-7 mac eth0.active.phc_index = 0
+@sid @bpo-7 mac eth1.active.phc_index = 2
+@sid @bpo-7 mac eth2.active.phc_index = 4
+@sid @bpo-7 mac eth3.active.phc_index = 6
+@sid @bpo-7 mac eth2.active.tx_type = on
+@sid @bpo-7 mac eth2.active.rx_filter = all
+@sid @bpo-7 mac eth0.tx = mac
+@sid @bpo-7 mac eth1.tx = mac
+@sid @bpo-7 mac eth2.tx = mac
+@sid @bpo-7 mac eth3.tx = mac
 # 3. The 3rd refuses (the kernel switched eth2 first): exit 7, all four as before (MAC, tx on, rx all), MAC clocks stamp.
-@sid refused step:apply.rc = 7
-@sid refused step:apply.out ~ eth2: failed: .*ERANGE
-@sid refused step:apply.out ~ eth2: the kernel changed it before refusing
-@sid refused step:apply.out ~ eth2: rolled back: mac ptp4, tx on, rx all
-@sid refused step:apply.out ~ eth1: rolled back: mac ptp2, tx on, rx all
-@sid refused step:apply.out ~ eth0: rolled back: mac ptp0, tx on, rx all
+@sid @bpo-7 refused step:apply.rc = 7
+@sid @bpo-7 refused step:apply.out ~ eth2: failed: .*ERANGE
+@sid @bpo-7 refused step:apply.out ~ eth2: the kernel changed it before refusing
+@sid @bpo-7 refused step:apply.out ~ eth2: rolled back: mac ptp4, tx on, rx all
+@sid @bpo-7 refused step:apply.out ~ eth1: rolled back: mac ptp2, tx on, rx all
+@sid @bpo-7 refused step:apply.out ~ eth0: rolled back: mac ptp0, tx on, rx all
 # eth3 was never touched.
-@sid refused step:apply.out ~ ^(?![\s\S]*eth3: (applied|rolled))
-@sid refused eth0.tsctl = @mac
-@sid refused eth1.tsctl = @mac
-@sid refused eth2.tsctl = @mac
-@sid refused eth3.tsctl = @mac
-@sid refused eth0.active.phc_index = 0
-@sid refused eth1.active.phc_index = 2
-@sid refused eth2.active.phc_index = 4
-@sid refused eth3.active.phc_index = 6
-@sid refused eth0.active.rx_filter = all
-@sid refused eth1.active.rx_filter = all
-@sid refused eth2.active.rx_filter = all
-@sid refused eth2.active.tx_type = on
-@sid refused eth0.tx_phc = @mac
-@sid refused eth1.tx_phc = @mac
-@sid refused eth2.tx_phc = @mac
-@sid refused eth3.tx_phc = @mac
-@sid refused eth2.tx = mac
+@sid @bpo-7 refused step:apply.out ~ ^(?![\s\S]*eth3: (applied|rolled))
+@sid @bpo-7 refused eth0.tsctl = @mac
+@sid @bpo-7 refused eth1.tsctl = @mac
+@sid @bpo-7 refused eth2.tsctl = @mac
+@sid @bpo-7 refused eth3.tsctl = @mac
+@sid @bpo-7 refused eth0.active.phc_index = 0
+@sid @bpo-7 refused eth1.active.phc_index = 2
+@sid @bpo-7 refused eth2.active.phc_index = 4
+@sid @bpo-7 refused eth3.active.phc_index = 6
+@sid @bpo-7 refused eth0.active.rx_filter = all
+@sid @bpo-7 refused eth1.active.rx_filter = all
+@sid @bpo-7 refused eth2.active.rx_filter = all
+@sid @bpo-7 refused eth2.active.tx_type = on
+@sid @bpo-7 refused eth0.tx_phc = @mac
+@sid @bpo-7 refused eth1.tx_phc = @mac
+@sid @bpo-7 refused eth2.tx_phc = @mac
+@sid @bpo-7 refused eth3.tx_phc = @mac
+@sid @bpo-7 refused eth2.tx = mac
 # 5. No CAP_NET_ADMIN: exit 6, nothing changed.
-@sid nocap step:capeff.out ~ CapEff:\s+[0-9a-f]*[02468ace][0-9a-f]{3}$
-@sid nocap step:apply.rc = 6
-@sid nocap step:apply.out ~ CAP_NET_ADMIN
-@sid nocap eth0.tsctl = @mac
-@sid nocap eth1.tsctl = @mac
-@sid nocap eth2.tsctl = @mac
-@sid nocap eth3.tsctl = @mac
-@sid nocap eth0.tx_phc = @mac
-@sid nocap eth3.tx_phc = @mac
+@sid @bpo-7 nocap step:capeff.out ~ CapEff:\s+[0-9a-f]*[02468ace][0-9a-f]{3}$
+@sid @bpo-7 nocap step:apply.rc = 6
+@sid @bpo-7 nocap step:apply.out ~ CAP_NET_ADMIN
+@sid @bpo-7 nocap eth0.tsctl = @mac
+@sid @bpo-7 nocap eth1.tsctl = @mac
+@sid @bpo-7 nocap eth2.tsctl = @mac
+@sid @bpo-7 nocap eth3.tsctl = @mac
+@sid @bpo-7 nocap eth0.tx_phc = @mac
+@sid @bpo-7 nocap eth3.tx_phc = @mac
 # 4. The PHY selection: lost at down/up without --keep, restored with it.
-@sid keep-sel step:apply.rc = 0
-@sid keep-sel eth0.active.phc_index = 1
-@sid keep-sel eth0.tx = phy
-@sid lost eth0.active.phc_index = 0
-@sid lost eth0.tsctl.active.layer = mac
-@sid lost eth0.active.tx_type = off
-@sid lost eth0.tx = none
+@sid @bpo-7 keep-sel step:apply.rc = 0
+@sid @bpo-7 keep-sel eth0.active.phc_index = 1
+@sid @bpo-7 keep-sel eth0.tx = phy
+@sid @bpo-7 lost eth0.active.phc_index = 0
+@sid @bpo-7 lost eth0.tsctl.active.layer = mac
+@sid @bpo-7 lost eth0.active.tx_type = off
+@sid @bpo-7 lost eth0.tx = none
 # The PHY keeps its link topology index across detach and attach.
-@sid lost eth0.phys[0].phy_index = 1
-@sid reselect step:apply.rc = 0
-@sid kept step:start.rc = 0
-@sid kept step:wait.rc = 0
-@sid kept eth0.active.phc_index = 1
-@sid kept eth0.tsctl.active.layer = phy
-@sid kept eth0.active.tx_type = on
-@sid kept eth0.active.rx_filter = ptpv2-event
-@sid kept eth0.tx = phy
-@sid kept eth0.tx_phc = 1
-@sid kept eth0.probe.phc_index = 1
-@sid drift step:set.rc = 0
-@sid redrift step:wait.rc = 0
-@sid redrift eth0.active.phc_index = 1
-@sid redrift eth0.tx = phy
-@sid kept step:alive.rc = 0
-@sid kept step:keep-log.out ~ re-applied: eth0
+@sid @bpo-7 lost eth0.phys[0].phy_index = 1
+@sid @bpo-7 reselect step:apply.rc = 0
+@sid @bpo-7 kept step:start.rc = 0
+@sid @bpo-7 kept step:wait.rc = 0
+@sid @bpo-7 kept eth0.active.phc_index = 1
+@sid @bpo-7 kept eth0.tsctl.active.layer = phy
+@sid @bpo-7 kept eth0.active.tx_type = on
+@sid @bpo-7 kept eth0.active.rx_filter = ptpv2-event
+@sid @bpo-7 kept eth0.tx = phy
+@sid @bpo-7 kept eth0.tx_phc = 1
+@sid @bpo-7 kept eth0.probe.phc_index = 1
+@sid @bpo-7 busy step:set.rc = 13
+@sid @bpo-7 busy step:set.out ~ is locked
+@sid @bpo-7 drift step:set.rc = 0
+@sid @bpo-7 redrift step:wait.rc = 0
+@sid @bpo-7 redrift eth0.active.phc_index = 1
+@sid @bpo-7 redrift eth0.tx = phy
+@sid @bpo-7 kept step:alive.rc = 0
+@sid @bpo-7 kept step:keep-log.out ~ re-applied: eth0
 # With a 600 s re-check, only link events can have made tsctl notice and re-apply.
-@sid event step:start.rc = 0
-@sid event step:gone.rc = 0
-@sid event step:keep-log.out ~ not yet: .*eth0 has no phy timestamp provider
-@sid event step:wait.rc = 0
-@sid event eth0.active.phc_index = 1
-@sid event eth0.tsctl.active.layer = phy
-@sid event eth0.tx = phy
-@sid event eth0.probe.phc_index = 1
-@sid event step:alive.rc = 0
-@sid event step:keep-log.out ~ re-applied: eth0
+@sid @bpo-7 event step:start.rc = 0
+@sid @bpo-7 event step:gone.rc = 0
+@sid @bpo-7 event step:keep-log.out ~ not yet: .*eth0 has no phy timestamp provider
+@sid @bpo-7 event step:wait.rc = 0
+@sid @bpo-7 event eth0.active.phc_index = 1
+@sid @bpo-7 event eth0.tsctl.active.layer = phy
+@sid @bpo-7 event eth0.tx = phy
+@sid @bpo-7 event eth0.probe.phc_index = 1
+@sid @bpo-7 event step:alive.rc = 0
+@sid @bpo-7 event step:keep-log.out ~ re-applied: eth0
 
 # --- 6.12: tx/rx through SIOCSHWTSTAMP (the MAC) --------------------------------------
 @trixie base eth2.active.tx_type = off

@@ -3,7 +3,7 @@
 # previous provider and config back), "already as asked", --dry-run. Before 6.14 only
 # tx/rx can be set; a provider choice is refused as unsupported.
 DESCRIPTION="tsctl set: provider switch, refused config and rollback, dry run"
-KERNELS="sid trixie bookworm"
+KERNELS="sid bpo-7 trixie bookworm"
 QEMU_ARGS=""
 
 guest_script() {
@@ -34,6 +34,13 @@ if tb_kernel_ge 6 14; then
 	tb_step carry set - tsctl set eth0 --source phc:1 --rx ptpv2-l2-event
 	tb_tx carry eth0
 	tb_inspect carry eth0
+	# SIGTERM between the request and its verification (the test hook holds tsctl
+	# there for 3 s and says so): the change is verified and reported, then tsctl
+	# exits 143.
+	tb_step sigterm set - sh -c 'TSCTL_TEST_PAUSE_AFTER_SEND=3 tsctl set eth0 --source mac --tx on --rx all >/tmp/sig.out 2>&1 & p=$!
+		i=0; until grep -q "test hook: pausing" /tmp/sig.out || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -TERM $p; wait $p; r=$?; cat /tmp/sig.out; exit $r'
+	tb_inspect sigterm eth0
 else
 	# 6.12 advertises and configures the MAC. 6.1 reports the PHY first, and this MAC
 	# driver (no mac_keeps_ioctl) passes SIOCSHWTSTAMP on to the PHY.
@@ -60,31 +67,36 @@ GUEST
 
 expectations() {
 	cat <<'EXPECT'
-@sid to-phy step:set.rc = 0
-@sid to-phy eth0.active.phc_index = 1
-@sid to-phy eth0.active.tx_type = on
-@sid to-phy eth0.active.rx_filter = ptpv2-event
-@sid to-phy eth0.tx = phy
-@sid refused step:set.rc = 7
-@sid refused step:set.out ~ out of range|ERANGE
-@sid refused eth0.active.phc_index = 1
-@sid refused eth0.active.tx_type = on
-@sid refused eth0.active.rx_filter = ptpv2-event
-@sid refused eth0.tx = phy
-@sid to-mac step:set.rc = 0
-@sid to-mac eth0.active.phc_index = 0
-@sid to-mac eth0.active.rx_filter = all
-@sid to-mac eth0.tx = mac
-@sid again step:set.rc = 0
-@sid dry step:set.rc = 0
-@sid dry step:set.out ~ phy
-@sid dry eth0.active.phc_index = 0
-@sid dry eth0.tx = mac
-@sid carry step:set.rc = 0
-@sid carry eth0.active.phc_index = 1
-@sid carry eth0.active.tx_type = on
-@sid carry eth0.active.rx_filter = ptpv2-l2-event
-@sid carry eth0.tx = phy
+@sid @bpo-7 to-phy step:set.rc = 0
+@sid @bpo-7 to-phy eth0.active.phc_index = 1
+@sid @bpo-7 to-phy eth0.active.tx_type = on
+@sid @bpo-7 to-phy eth0.active.rx_filter = ptpv2-event
+@sid @bpo-7 to-phy eth0.tx = phy
+@sid @bpo-7 refused step:set.rc = 7
+@sid @bpo-7 refused step:set.out ~ out of range|ERANGE
+@sid @bpo-7 refused eth0.active.phc_index = 1
+@sid @bpo-7 refused eth0.active.tx_type = on
+@sid @bpo-7 refused eth0.active.rx_filter = ptpv2-event
+@sid @bpo-7 refused eth0.tx = phy
+@sid @bpo-7 to-mac step:set.rc = 0
+@sid @bpo-7 to-mac eth0.active.phc_index = 0
+@sid @bpo-7 to-mac eth0.active.rx_filter = all
+@sid @bpo-7 to-mac eth0.tx = mac
+@sid @bpo-7 again step:set.rc = 0
+@sid sigterm step:set.rc = 143
+@sid sigterm step:set.out ~ applied, verified
+@sid sigterm step:set.out ~ stopped by SIGTERM after the change above was made and verified
+@sid sigterm eth0.active.phc_index = 0
+@sid sigterm eth0.active.rx_filter = all
+@sid @bpo-7 dry step:set.rc = 0
+@sid @bpo-7 dry step:set.out ~ phy
+@sid @bpo-7 dry eth0.active.phc_index = 0
+@sid @bpo-7 dry eth0.tx = mac
+@sid @bpo-7 carry step:set.rc = 0
+@sid @bpo-7 carry eth0.active.phc_index = 1
+@sid @bpo-7 carry eth0.active.tx_type = on
+@sid @bpo-7 carry eth0.active.rx_filter = ptpv2-l2-event
+@sid @bpo-7 carry eth0.tx = phy
 @trixie @bookworm txrx step:set.rc = 0
 @trixie txrx eth0.ioctl.tx_type = on
 @trixie txrx eth0.ioctl.rx_filter = all

@@ -1,6 +1,6 @@
 # Two netdevs, each with its own MAC PHC and PHY: PHY indexes are per netdev (both 1).
 DESCRIPTION="two netdevs, each with MAC+PHY; PHY index 1 on both"
-KERNELS="sid trixie"
+KERNELS="sid bpo-7 trixie"
 QEMU_ARGS=""
 
 guest_script() {
@@ -33,14 +33,14 @@ base eth0.tsctl.phys[0].phy_index = 1
 base eth1.tsctl.phys[0].phy_index = 1
 base eth0.tsctl.providers# = 2
 base eth1.tsctl.providers# = 2
-@sid base eth0.providers[layer=phy].phy_index = 1
-@sid base eth1.providers[layer=phy].phy_index = 1
-@sid base eth1.providers[layer=phy].phc_index = 3
-@sid phy1 step:set.rc = 0
-@sid phy1 eth1.active.phc_index = 3
-@sid phy1 eth1.advertised.layer = phy
-@sid phy1 eth0.advertised.layer = mac
-@sid phy1 eth1.tx = phy
-@sid phy1 eth0.tx = none
+@sid @bpo-7 base eth0.providers[layer=phy].phy_index = 1
+@sid @bpo-7 base eth1.providers[layer=phy].phy_index = 1
+@sid @bpo-7 base eth1.providers[layer=phy].phc_index = 3
+@sid @bpo-7 phy1 step:set.rc = 0
+@sid @bpo-7 phy1 eth1.active.phc_index = 3
+@sid @bpo-7 phy1 eth1.advertised.layer = phy
+@sid @bpo-7 phy1 eth0.advertised.layer = mac
+@sid @bpo-7 phy1 eth1.tx = phy
+@sid @bpo-7 phy1 eth0.tx = none
 EXPECT
 }

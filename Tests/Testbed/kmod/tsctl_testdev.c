@@ -17,7 +17,8 @@
  * 3xxxxxxxxx: PHY; each further device adds 10^7 s).
  *
  * Kernel differences handled here:
- *  - before 6.6 SIOCSHWTSTAMP/SIOCGHWTSTAMP reach the driver through ndo_eth_ioctl;
+ *  - before 6.6 SIOCSHWTSTAMP/SIOCGHWTSTAMP reach the driver through ndo_eth_ioctl
+ *    (ndo_do_ioctl before 5.15);
  *    mac_keeps_ioctl=1 makes the MAC keep them even when the PHY timestamps (the
  *    old mvpp2 behaviour: the kernel reports the PHY while the MAC is configured);
  *  - 6.6+: ndo_hwtstamp_get/set, PHY hwtstamp with kernel_hwtstamp_config;
@@ -701,7 +702,11 @@ static const struct net_device_ops tdev_netdev_ops = {
 	.ndo_start_xmit = tdev_xmit,
 	.ndo_set_mac_address = eth_mac_addr,
 	.ndo_validate_addr = eth_validate_addr,
+#if LINUX_VERSION_CODE >= KV(5, 15)
 	.ndo_eth_ioctl = tdev_eth_ioctl,
+#else
+	.ndo_do_ioctl = tdev_eth_ioctl,
+#endif
 };
 
 #if HAVE_TS_STATS

@@ -1,0 +1,57 @@
+/// Interface names as the kernel has them: bytes, held losslessly in a String
+/// (OSString), validated as the kernel validates them, escaped for display.
+public enum InterfaceName {
+    /// The kernel's dev_valid_name(), byte for byte: nil when valid, else why
+    /// not. Its isspace() is the kernel's own (lib/ctype.c): \t \n \v \f \r,
+    /// space, and 0xA0 (Latin-1 no-break space); every other byte, invalid
+    /// UTF-8 and control bytes included, is allowed.
+    public static func problem(_ name: String) -> String? {
+        let b = OSString.bytes(name)
+        if b.isEmpty { return "it is empty" }
+        if b.count > 15 { return "it is \(b.count) bytes; the kernel's limit is 15 (IFNAMSIZ)" }
+        if b == [0x2e] || b == [0x2e, 0x2e] { return "\".\" and \"..\" are not interface names" }
+        if b.contains(0) { return "it contains a NUL byte" }
+        if let bad = b.first(where: { $0 == 0x2f || $0 == 0x3a || isKernelSpace($0) }) {
+            let what =
+                bad == 0x2f ? "\"/\"" : bad == 0x3a ? "\":\"" : "the space byte \\x\(String(bad, radix: 16, uppercase: false).leftPadded)"
+            return "it contains \(what), which the kernel refuses in interface names"
+        }
+        return nil
+    }
+
+    static func isKernelSpace(_ b: UInt8) -> Bool { (0x09...0x0d).contains(b) || b == 0x20 || b == 0xa0 }
+
+    /// The name for a person to read: \xNN for bytes that are not printable
+    /// UTF-8, \\ for a backslash. Ordinary names are unchanged.
+    public static func display(_ name: String) -> String { OSString.escaped(name) }
+
+    /// The name as a shell word, for commands tsctl suggests: ordinary names as
+    /// they are, others in $'...' quoting that bash, zsh and ksh read back as
+    /// the same bytes.
+    public static func shellWord(_ name: String) -> String {
+        let plain =
+            OSString.isUTF8(name) && !name.isEmpty
+            && name.unicodeScalars.allSatisfy { u in
+                u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u) || "._-@+%=,".unicodeScalars.contains(u))
+            }
+        if plain { return name }
+        var out = "$'"
+        for b in OSString.bytes(name) {
+            if b >= 0x20 && b < 0x7f && b != 0x27 && b != 0x5c {
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            } else {
+                out += "\\x" + String(b, radix: 16).leftPadded
+            }
+        }
+        return out + "'"
+    }
+}
+
+extension String {
+    fileprivate var leftPadded: String { count == 1 ? "0" + self : self }
+}
+
+extension InterfaceSnapshot {
+    /// The name for text output (InterfaceName.display).
+    public var displayName: String { InterfaceName.display(name) }
+}

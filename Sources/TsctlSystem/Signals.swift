@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// SIGINT, SIGTERM and SIGHUP while tsctl changes something: the handler only
+/// notes the signal, so a request already sent is verified (or rolled back)
+/// and reported before tsctl stops. Waiting calls (poll, sleeps) are
+/// interrupted (no SA_RESTART) so a wait notices at once.
+public enum Signals {
+    nonisolated(unsafe) static var received: sig_atomic_t = 0
+
+    /// The first signal received since `deferTermination()`, or 0.
+    public static var pending: Int32 { Int32(received) }
+
+    public static func name(_ sig: Int32) -> String {
+        switch sig {
+        case SIGINT: return "SIGINT"
+        case SIGTERM: return "SIGTERM"
+        case SIGHUP: return "SIGHUP"
+        default: return "signal \(sig)"
+        }
+    }
+
+    public static func deferTermination() {
+        // A parent may have started tsctl with these blocked (a blocked SIGTERM
+        // would never end `apply --keep`): tsctl handles them, so it takes them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in
+                if Signals.received == 0 { Signals.received = sig_atomic_t(sig) }
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(sig, &action, nil)
+        }
+    }
+
+    /// Sleeps `seconds` in full, signals or not (a test hook's pause).
+    public static func sleepThrough(_ seconds: Double) {
+        var left = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        var rest = timespec()
+        while nanosleep(&left, &rest) != 0 && errno == EINTR { left = rest }
+    }
+}
