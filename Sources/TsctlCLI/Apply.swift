@@ -1,7 +1,6 @@
 import ArgumentParser
-import TsctlDesired
-import TsctlInventory
-import TsctlNetlink
+import TsctlKernel
+import TsctlModel
 import TsctlPlan
 import TsctlSystem
 
@@ -169,8 +168,8 @@ struct ApplyCommand: ParsableCommand {
         daemonConfig: [String: Config]
     ) throws {
         var reported = reported, daemonConfig = daemonConfig
-        let monitor: RtnlClient.LinkMonitor
-        do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
+        let monitor: LinkEvents
+        do { monitor = try LinkEvents() } catch { throw TsctlFailure(error) }
         log("keeping \(file) applied (link events, and a re-check every \(interval) s)")
         // The first apply is done: a Type=notify unit may now start what it orders before.
         SystemdNotify.send("READY=1\nSTATUS=keeping \(file) applied")

@@ -1,7 +1,7 @@
-import ArgumentParser
-import TsctlDesired
+public import ArgumentParser
 import TsctlDiagnosis
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlRender
 import TsctlSystem
 
@@ -111,29 +111,24 @@ struct CheckCommand: ParsableCommand {
             try emit(CheckRender.junitError(f.message, exitStatus: f.status.rawValue), output: output)
             throw f
         }
-        let inventory: Inventory
+        let kernel: KernelSession
         var snap: Snapshot
         do {
-            inventory = try Inventory.open()
-            snap = try inventory.snapshot(names: interfaces.isEmpty ? nil : interfaces)
+            kernel = try KernelSession.open()
+            snap = try kernel.snapshot(names: interfaces.isEmpty ? nil : interfaces)
             // Stacked devices are judged by the device below: bring it in.
             let missing = Set(snap.interfaces.compactMap(\.lower)).subtracting(snap.interfaces.map(\.name))
             if !missing.isEmpty {
-                snap.interfaces += try inventory.snapshot(names: missing.sorted()).interfaces
+                snap.interfaces += try kernel.snapshot(names: missing.sorted()).interfaces
             }
         } catch {
             throw TsctlFailure(error)
         }
         Inventory.attachClockHealth(&snap.interfaces)
-        let samples = sample.map { takeSample(inventory, snap.interfaces, seconds: $0) } ?? [:]
+        let samples = sample.map { takeSample(kernel.inventory, snap.interfaces, seconds: $0) } ?? [:]
         var ioctl: [String: Result<IoctlView, IoctlFailure>] = [:]
         for itf in snap.interfaces where itf.hasHardwareProvider {
-            do {
-                let info = try HwtstampIoctl.tsInfo(itf.name)
-                ioctl[itf.name] = .success(IoctlView(phcIndex: info.phcIndex < 0 ? nil : Int(info.phcIndex)))
-            } catch {
-                ioctl[itf.name] = .failure(IoctlFailure(error.description))
-            }
+            ioctl[itf.name] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
         }
         let scan = PTPDaemons.scan()
         let scope = interfaces.isEmpty ? nil : Set(interfaces)

@@ -1,4 +1,5 @@
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 
 #if canImport(Glibc)
 import Glibc

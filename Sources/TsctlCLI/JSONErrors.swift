@@ -1,4 +1,4 @@
-import TsctlInventory
+import TsctlModel
 
 /// Under --json a script reads stdout, so a failure must leave a document there
 /// too (Schemas/error.schema.json), not only a line on stderr.

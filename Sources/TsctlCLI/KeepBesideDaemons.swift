@@ -1,5 +1,5 @@
-import TsctlDesired
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlPlan
 
 /// `apply --keep` beside a PTP daemon. ptp4l sets tx/rx itself when its port

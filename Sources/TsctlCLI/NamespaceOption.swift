@@ -1,5 +1,6 @@
 import ArgumentParser
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlSystem
 
 #if canImport(Glibc)
@@ -31,8 +32,8 @@ struct NamespaceOption: ParsableArguments {
                 throw TsctlFailure(
                     .noSuchDevice, "--netns \(shown) is not a network namespace (`ip netns list` names them); nothing was done")
             }
-            let status: ExitStatus =
-                error.errno == ENOENT ? .noSuchDevice : (error.errno == EPERM || error.errno == EACCES) ? .permissionDenied : .kernelError
+            // No such namespace: ENOENT; otherwise what the errno means.
+            let status: ExitStatus = error.errno == ENOENT ? .noSuchDevice : ExitStatus(error.failure.kind)
             throw TsctlFailure(status, "cannot enter network namespace \(shown): \(error.description)")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlRender
 
 struct ProbeCommand: ParsableCommand {
@@ -28,7 +29,7 @@ struct ProbeCommand: ParsableCommand {
         try namespace.enter()
         if json { JSONMode.command = "probe" }
         let snap: Snapshot
-        do { snap = try Inventory.open().snapshot(names: interfaces) } catch { throw TsctlFailure(error) }
+        do { snap = try KernelSession.open().snapshot(names: interfaces) } catch { throw TsctlFailure(error) }
         let obs = snap.interfaces.map(Prober.probe)
         let status: ExitStatus =
             obs.contains(where: \.permissionDenied)

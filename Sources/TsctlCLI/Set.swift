@@ -1,7 +1,6 @@
 import ArgumentParser
-import TsctlDesired
-import TsctlInventory
-import TsctlNetlink
+import TsctlKernel
+import TsctlModel
 import TsctlPlan
 import TsctlSystem
 
@@ -189,18 +188,12 @@ extension TsctlFailure {
     }
 }
 
-/// What set and apply share: the inventory, the daemon guard, and
-/// apply-verify-rollback over a list of plans.
+/// What set and apply share: the kernel, the daemon guard, and the
+/// transaction over a list of plans.
 final class ChangeSession {
-    let inventory: Inventory
-    let applier: Applier
+    let kernel: KernelSession
 
-    init(inventory: Inventory) {
-        self.inventory = inventory
-        applier = Applier(client: inventory.client) { name in
-            try? inventory.snapshot(names: [name]).interfaces.first
-        }
-    }
+    init(kernel: KernelSession) { self.kernel = kernel }
 
     /// Changing needs CAP_NET_ADMIN; say so before reading or planning anything.
     static func requireNetAdmin(dryRun: Bool) throws {
@@ -210,11 +203,11 @@ final class ChangeSession {
     }
 
     static func open() throws -> ChangeSession {
-        do { return ChangeSession(inventory: try Inventory.open()) } catch { throw TsctlFailure(error) }
+        do { return ChangeSession(kernel: try KernelSession.open()) } catch { throw TsctlFailure(error) }
     }
 
     func snapshot(_ names: [String]?) throws -> Snapshot {
-        do { return try inventory.snapshot(names: names) } catch { throw TsctlFailure(error) }
+        do { return try kernel.snapshot(names: names) } catch { throw TsctlFailure(error) }
     }
 
     func refuseIfDaemons(_ itfs: [InterfaceSnapshot], force: Bool) throws {
@@ -245,120 +238,16 @@ final class ChangeSession {
         var failure: TsctlFailure?
     }
 
-    /// Applies in order; on a failure rolls back every interface already
-    /// changed (and the failed one), newest first, and verifies that too.
-    /// SIGINT/SIGTERM/SIGHUP (deferred by Signals) never cut a change short:
-    /// a request sent is verified; then, with interfaces still to go, what was
-    /// changed is rolled back (all or nothing), and the outcome is reported
-    /// with exit 128 + the signal number.
+    /// Runs the transaction (Sources/TsctlPlan/Transaction.swift) and says how it
+    /// ended. SIGINT/SIGTERM/SIGHUP (deferred by Signals) are asked for between
+    /// interfaces, never in the middle of a change; exit 128 + the signal number.
     func applyAll(_ plans: [InterfacePlan]) -> Outcome {
-        var lines: [String] = []
-        var records = plans.map { ChangeRecord(plan: $0, outcome: .notSent) }
-        var done: [Int] = []
-        func line(_ itf: String, _ s: String) { lines.append("\(InterfaceName.display(itf)): \(s)") }
-        func outcome(_ failure: TsctlFailure?) -> Outcome {
-            Outcome(report: lines.map { $0 + "\n" }.joined(), records: records, failure: failure)
-        }
-        for (i, plan) in plans.enumerated() {
-            if Signals.pending != 0 {
-                let sig = Signals.pending
-                let complete = rollBack(done, plans, failed: nil, &records, &lines)
-                let what =
-                    done.isEmpty
-                    ? "nothing was changed"
-                    : complete ? "\(done.count) interface(s) rolled back and verified" : "the rollback is incomplete; see above"
-                return outcome(
-                    TsctlFailure(
-                        complete ? .stopped(by: sig) : .rollbackIncomplete,
-                        "stopped by \(Signals.name(sig)) before \(InterfaceName.display(plan.interface)) was changed; \(what)"))
-            }
-            switch applier.apply(plan) {
-            case .success(let o):
-                records[i].outcome = o.state == .unverified ? .unverified : o.state == .unchanged ? .unchanged : .applied
-                records[i].sent = o.state != .unchanged
-                records[i].verified = o.state == .applied
-                records[i].after = o.after
-                records[i].message = o.message
-                switch o.state {
-                case .applied:
-                    line(
-                        o.interface,
-                        "applied\(o.message.hasPrefix("through") ? " " : ", ")\(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
-                case .unchanged: line(o.interface, "already as asked; nothing sent")
-                default: line(o.interface, "applied, \(o.message)")
-                }
-                if o.state != .unchanged { done.append(i) }
-            case .failure(let f):
-                records[i].outcome = .failed
-                records[i].sent = true
-                var why = f.text
-                line(plan.interface, "failed: \(why)")
-                // A wrong result changed something; so may a refused request
-                // (the kernel switches the provider before the driver refuses).
-                if case .verification = f {
-                    done.append(i)
-                } else if applier.changed(since: plan) {
-                    line(plan.interface, "the kernel changed it before refusing")
-                    why += "; the kernel changed it before refusing"
-                    done.append(i)
-                }
-                records[i].message = why
-                let complete = rollBack(done, plans, failed: (i, why), &records, &lines)
-                let status: ExitStatus
-                if !complete {
-                    status = .rollbackIncomplete
-                } else if done.isEmpty && f.isPermission {
-                    status = .permissionDenied
-                } else if done.isEmpty && f.isNotSupported {
-                    status = .notSupported
-                } else {
-                    status = .rolledBack
-                }
-                let summary: String
-                switch status {
-                case .rollbackIncomplete: summary = "the change failed and the rollback is incomplete; see above"
-                case .rolledBack:
-                    summary =
-                        done.isEmpty
-                        ? "the change failed; nothing was changed" : "the change failed; \(done.count) interface(s) rolled back"
-                case .permissionDenied: summary = "permission denied: setting timestamping needs CAP_NET_ADMIN; nothing was changed"
-                default: summary = "\(f.text); nothing was changed"
-                }
-                return outcome(TsctlFailure(status, summary))
-            }
-        }
-        if Signals.pending != 0 {
+        let t = Transaction.run(plans, kernel: kernel) {
             let sig = Signals.pending
-            return outcome(TsctlFailure(.stopped(by: sig), "stopped by \(Signals.name(sig)) after the change above was made and verified"))
+            return sig == 0 ? nil : StopRequest(signal: sig, name: Signals.name(sig))
         }
-        return outcome(nil)
-    }
-
-    /// Restores `done` (indexes into `plans`), newest first, and records it;
-    /// false when a rollback failed. `failed`: the plan whose failure caused it.
-    private func rollBack(
-        _ done: [Int], _ plans: [InterfacePlan], failed: (index: Int, why: String)?,
-        _ records: inout [ChangeRecord], _ lines: inout [String]
-    ) -> Bool {
-        var complete = true
-        for j in done.reversed() {
-            let cause = failed.map { $0.index == j ? $0.why + "; " : "" } ?? ""
-            let name = InterfaceName.display(plans[j].interface)
-            switch applier.rollback(plans[j]) {
-            case .success(let o):
-                records[j].outcome = .rolledBack
-                records[j].rolledBack = true
-                records[j].after = o.after
-                records[j].message = cause + "rolled back, \(o.message)"
-                lines.append("\(name): rolled back, \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
-            case .failure(let rf):
-                complete = false
-                records[j].outcome = .rollbackFailed
-                records[j].message = cause + "rollback failed: \(rf.text)"
-                lines.append("\(name): ROLLBACK FAILED: \(rf.text)")
-            }
-        }
-        return complete
+        let failure = t.summary.map { TsctlFailure(ExitStatus(t.result), $0) }
+        return Outcome(report: t.reportText, records: t.records, failure: failure)
     }
 
     /// The locks this session holds, by ifindex (kept until the process ends).
@@ -371,8 +260,7 @@ final class ChangeSession {
         for itf in itfs where locks[UInt32(itf.ifindex)] == nil {
             do {
                 locks[UInt32(itf.ifindex)] = try InterfaceLock.acquire(
-                    ifindex: UInt32(itf.ifindex), purpose: purpose, keep: keep,
-                    waitSeconds: 10
+                    ifindex: UInt32(itf.ifindex), purpose: purpose, keep: keep, waitSeconds: 10
                 ) { holder in
                     Sys.printError("tsctl: waiting up to 10 s for \(holder), which is changing \(itf.displayName)")
                 }
@@ -387,7 +275,7 @@ final class ChangeSession {
                         "stopped by \(Signals.name(sig)) while waiting for the lock of \(itf.displayName); nothing was changed")
                 case .system(let e):
                     throw TsctlFailure(
-                        e.errno == EACCES || e.errno == EPERM ? .permissionDenied : .kernelError,
+                        e.failure.kind == .permission ? .permissionDenied : .kernelError,
                         "cannot take the lock of \(itf.displayName): \(e); nothing was changed")
                 case .unsafeDirectory(let why):
                     throw TsctlFailure(.kernelError, "cannot take the lock of \(itf.displayName): \(why); nothing was changed")

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlRender
 
 #if canImport(Glibc)
@@ -52,7 +53,7 @@ struct Show: ParsableCommand {
     static func show(interfaces: [String], all: Bool, json: Bool, clocks: Bool = false) throws {
         var snap: Snapshot
         do {
-            snap = try Inventory.open().snapshot(names: interfaces.isEmpty ? nil : interfaces)
+            snap = try KernelSession.open().snapshot(names: interfaces.isEmpty ? nil : interfaces)
         } catch {
             throw TsctlFailure(error)
         }

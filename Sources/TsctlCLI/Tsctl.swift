@@ -1,4 +1,5 @@
-import ArgumentParser
+public import ArgumentParser
+import TsctlModel
 import TsctlSystem
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
 import ArgumentParser
-import TsctlInventory
-import TsctlNetlink
+import TsctlKernel
+import TsctlModel
 import TsctlRender
 import TsctlSystem
 
@@ -46,10 +46,10 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
-        let inventory: Inventory
-        let monitor: RtnlClient.LinkMonitor
-        do { inventory = try Inventory.open() } catch { throw TsctlFailure(error) }
-        do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
+        let kernel: KernelSession
+        let monitor: LinkEvents
+        do { kernel = try KernelSession.open() } catch { throw TsctlFailure(error) }
+        do { monitor = try LinkEvents() } catch { throw TsctlFailure(error) }
         // A parent may have left them blocked (or ignored, for a background job): take them over.
         var set = sigset_t()
         sigemptyset(&set)
@@ -60,7 +60,7 @@ struct WatchCommand: ParsableCommand {
             sigaddset(&set, sig)
         }
         sigprocmask(SIG_UNBLOCK, &set, nil)
-        var previous = try current(inventory)
+        var previous = try current(kernel)
         emit(previous.map { .state($0.0, $0.1) })
         while stopRequested == 0 {
             // Wait for a link event or the interval, in slices so a signal ends it promptly.
@@ -72,7 +72,7 @@ struct WatchCommand: ParsableCommand {
                 waited += slice
             }
             if stopRequested != 0 { break }
-            let now = try current(inventory)
+            let now = try current(kernel)
             emit(WatchEvent.diff(previous, now))
             previous = now
         }
@@ -80,14 +80,13 @@ struct WatchCommand: ParsableCommand {
     }
 
     /// The watched interfaces' states now.
-    func current(_ inventory: Inventory) throws -> [(String, WatchState)] {
-        let states: [LinkState]
-        do { states = try inventory.rtnl.linkStates() } catch { throw TsctlFailure(error) }
+    func current(_ kernel: KernelSession) throws -> [(String, WatchState)] {
+        let links: [String: String]
+        do { links = try kernel.linkStates() } catch { throw TsctlFailure(error) }
         var snap: Snapshot
-        do { snap = try inventory.snapshot(names: nil) } catch { throw TsctlFailure(error) }
-        let links = Dictionary(states.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        do { snap = try kernel.snapshot(names: nil) } catch { throw TsctlFailure(error) }
         if !interfaces.isEmpty { snap.interfaces = snap.interfaces.filter { interfaces.contains($0.name) } }
-        return snap.interfaces.map { ($0.name, WatchState($0, link: links[$0.name]?.summary ?? "unknown")) }
+        return snap.interfaces.map { ($0.name, WatchState($0, link: links[$0.name] ?? "unknown")) }
     }
 
     func emit(_ events: [WatchEvent]) {

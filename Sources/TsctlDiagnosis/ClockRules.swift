@@ -1,4 +1,4 @@
-import TsctlInventory
+import TsctlModel
 
 extension Rules {
     /// Clocks further apart than this are worth knowing about before switching

@@ -1,5 +1,4 @@
-import TsctlDesired
-import TsctlInventory
+public import TsctlModel
 import TsctlPlan
 
 /// ETHTOOL_GET_TS_INFO as ptp4l reads it.

@@ -1,4 +1,4 @@
-import TsctlInventory
+public import TsctlModel
 
 #if canImport(Glibc)
 import Glibc

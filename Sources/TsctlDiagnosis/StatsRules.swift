@@ -1,4 +1,4 @@
-import TsctlInventory
+import TsctlModel
 
 extension Rules {
     // Transmit timestamps lost or in error (the driver's get_ts_stats).

@@ -1,3 +1,5 @@
+import TsctlModel
+
 // Typed ethtool replies. Only this module knows attribute numbers.
 
 /// The device a message is about (reply header).

@@ -2,7 +2,7 @@
 // bytes the kernel sent, so every length is checked; a malformed message is a
 // decode error, never a crash.
 
-import TsctlSystem
+import TsctlModel
 
 /// One netlink message (nlmsghdr + payload) cut out of a received datagram.
 public struct NetlinkMessage: Sendable {

@@ -1,5 +1,4 @@
-import TsctlInventory
-import TsctlNetlink
+public import TsctlModel
 
 /// What happened to one interface in a `set` or `apply`: the plan, whether its
 /// request was sent, verified, rolled back, and the configuration after. Text
@@ -61,16 +60,16 @@ extension InterfacePlan {
     public var requestJSON: JSON {
         guard let c = change else { return .null }
         return .object([
-            ("via", .string(viaIoctl ? "SIOCSHWTSTAMP" : "TSCONFIG_SET")),
+            ("via", .string(request.rawValue)),
             (
                 "provider",
                 c.provider.map { p in
-                    .object([("phc_index", .int(Int(p.phcIndex))), ("qualifier", .string(Qualifier(kernel: p.qualifier).name))])
+                    .object([("phc_index", .int(p.phcIndex)), ("qualifier", .string(p.qualifier.name))])
                 } ?? .null
             ),
-            ("tx_type", c.txType.map { .string(TimestampingNames.txTypes[Int($0)]) } ?? .null),
-            ("rx_filter", c.rxFilter.map { .string(TimestampingNames.rxFilters[Int($0)]) } ?? .null),
-            ("flags", c.flags.map { .array(flagNames($0).map { .string($0) }) } ?? .null)
+            ("tx_type", c.txType.map { .string($0.name) } ?? .null),
+            ("rx_filter", c.rxFilter.map { .string($0.name) } ?? .null),
+            ("flags", c.flags.map { .array($0.names.map { .string($0) }) } ?? .null)
         ])
     }
 }

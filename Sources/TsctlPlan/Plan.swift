@@ -1,6 +1,4 @@
-import TsctlDesired
-import TsctlInventory
-import TsctlNetlink
+public import TsctlModel
 
 /// A configuration as tsctl compares them: provider (when known), tx, rx, flags.
 public struct Config: Equatable, Sendable, CustomStringConvertible {
@@ -36,7 +34,7 @@ public struct InterfacePlan: Equatable, Sendable {
     /// What it will be.
     public var target: Config
     /// The one request that gets there; nil when there is nothing to do.
-    public var change: TsconfigChange?
+    public var change: ConfigChange?
     /// Before 6.14: tx/rx go through SIOCSHWTSTAMP instead of TSCONFIG_SET.
     public var viaIoctl: Bool
     /// What the user should know (carried-over settings, a reset risk).
@@ -47,17 +45,18 @@ public struct InterfacePlan: Equatable, Sendable {
 
     public var isNoOp: Bool { change == nil }
 
+    public var request: ChangeRequest { viaIoctl ? .ioctl : .tsconfigSet }
+
     /// The exact request, in words.
     public var changeDescription: String {
         guard let c = change else { return "nothing to change (\(current))" }
         var parts: [String] = []
-        if let p = c.provider { parts.append("provider {phc \(p.phcIndex), \(Qualifier(kernel: p.qualifier).name)}") }
-        if let t = c.txType { parts.append("tx \(TimestampingNames.txTypes[Int(t)])") }
-        if let r = c.rxFilter { parts.append("rx \(TimestampingNames.rxFilters[Int(r)])") }
-        if let f = c.flags { parts.append("flags [\(flagNames(f).joined(separator: ","))]") }
-        let request = viaIoctl ? "SIOCSHWTSTAMP" : "TSCONFIG_SET"
-        return
-            "\(currentKnown ? current.description : "current config unknown") -> \(target) (one \(request): \(parts.joined(separator: ", ")))"
+        if let p = c.provider { parts.append("provider {phc \(p.phcIndex), \(p.qualifier.name)}") }
+        if let t = c.txType { parts.append("tx \(t)") }
+        if let r = c.rxFilter { parts.append("rx \(r)") }
+        if let f = c.flags { parts.append("flags [\(f)]") }
+        let before = currentKnown ? current.description : "current config unknown"
+        return "\(before) -> \(target) (one \(request.rawValue): \(parts.joined(separator: ", ")))"
     }
 }
 
@@ -75,34 +74,11 @@ public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-func flagNames(_ bits: UInt32) -> [String] {
-    (0..<32).filter { bits & (1 << $0) != 0 }.map {
-        $0 < TimestampingNames.hwtstampFlags.count ? TimestampingNames.hwtstampFlags[$0] : "bit-\($0)"
-    }
-}
-
-func flagBits(_ names: [String]) -> UInt32? {
-    var bits: UInt32 = 0
-    for n in names {
-        guard let i = TimestampingNames.hwtstampFlags.firstIndex(of: n) else { return nil }
-        bits |= 1 << UInt32(i)
-    }
-    return bits
-}
-
-func txIndex(_ name: String) -> UInt32? { TimestampingNames.txTypes.firstIndex(of: name).map(UInt32.init) }
-func rxIndex(_ name: String) -> UInt32? { TimestampingNames.rxFilters.firstIndex(of: name).map(UInt32.init) }
-
 /// The first of tx, rx and flags that tsctl's tables cannot turn into the
 /// kernel's number (a newer kernel may report names tsctl does not know):
 /// such a value is kept and shown, never sent as 0 (off, none).
 func unknownName(tx: String?, rx: String?, flags: [String]?) -> String? {
-    if let t = tx, txIndex(t) == nil { return "tx type \"\(t)\" (tsctl knows \(TimestampingNames.txTypes.joined(separator: ", ")))" }
-    if let r = rx, rxIndex(r) == nil { return "rx filter \"\(r)\" (tsctl knows \(TimestampingNames.rxFilters.joined(separator: ", ")))" }
-    if let f = flags?.first(where: { !TimestampingNames.hwtstampFlags.contains($0) }) {
-        return "flag \"\(f)\" (tsctl knows \(TimestampingNames.hwtstampFlags.joined(separator: ", ")))"
-    }
-    return nil
+    tx.flatMap(TxType.problem) ?? rx.flatMap(RxFilter.problem) ?? flags.flatMap(HwtstampFlags.problem)
 }
 
 /// Does rx filter `actual` (what the driver chose) give at least what `wanted` asks?
@@ -241,13 +217,13 @@ public enum Planner {
         if let u = unknownName(tx: tx, rx: rx, flags: desired.flags) {
             return fail(.notSupported, "\(itf.displayName): the \(u) cannot be sent: tsctl does not know its number; give --tx and --rx")
         }
-        var change = TsconfigChange()
-        if switching, let w = wanted { change.provider = ProviderID(phcIndex: UInt32(w.phcIndex), qualifier: w.qualifier.kernelValue) }
+        var change = ConfigChange()
+        if switching, let w = wanted { change.provider = .init(phcIndex: w.phcIndex, qualifier: w.qualifier) }
         let sendAll = switching || !known
-        if let t = tx, sendAll || t != current.txType { change.txType = txIndex(t) }
-        if let r = rx, sendAll || !rxCovers(current.rxFilter, r) { change.rxFilter = rxIndex(r) }
-        if let f = desired.flags, sendAll || Set(f) != Set(current.flags ?? []) { change.flags = flagBits(f) }
-        if viaIoctl, change != TsconfigChange() {
+        if let t = tx, sendAll || t != current.txType { change.txType = TxType(name: t) }
+        if let r = rx, sendAll || !rxCovers(current.rxFilter, r) { change.rxFilter = RxFilter(name: r) }
+        if let f = desired.flags, sendAll || Set(f) != Set(current.flags ?? []) { change.flags = HwtstampFlags(names: f) }
+        if viaIoctl, change != ConfigChange() {
             // SIOCSHWTSTAMP always carries all three.
             guard let t = target.txType, let r = target.rxFilter else {
                 return fail(
@@ -255,7 +231,7 @@ public enum Planner {
                     "\(itf.displayName): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx"
                 )
             }
-            guard let ti = txIndex(t), let ri = rxIndex(r), let fb = flagBits(target.flags ?? []) else {
+            guard let ti = TxType(name: t), let ri = RxFilter(name: r), let fb = HwtstampFlags(names: target.flags ?? []) else {
                 return fail(
                     .notSupported,
                     "\(itf.displayName): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx"
@@ -265,7 +241,7 @@ public enum Planner {
             change.rxFilter = ri
             change.flags = change.flags ?? fb
         }
-        if known, change != TsconfigChange(),
+        if known, change != ConfigChange(),
             let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags)
         {
             return fail(
@@ -273,10 +249,10 @@ public enum Planner {
                 "\(itf.displayName): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed"
             )
         }
-        if change != TsconfigChange(), let why = stackedRefusal(itf) {
+        if change != ConfigChange(), let why = stackedRefusal(itf) {
             return fail(.notSupported, why)
         }
-        if !known && change != TsconfigChange() {
+        if !known && change != ConfigChange() {
             notes.append("its configuration cannot be read back, so if the change fails it cannot be rolled back")
         }
         if known, let r = rx, r != current.rxFilter, rxCovers(current.rxFilter, r), change.rxFilter == nil {
@@ -285,7 +261,7 @@ public enum Planner {
         return .success(
             InterfacePlan(
                 interface: itf.name, current: current, currentKnown: known, target: target,
-                change: change == TsconfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes,
+                change: change == ConfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes,
                 advertisedBefore: itf.advertised?.phcIndex))
     }
 

@@ -1,5 +1,4 @@
-import TsctlDiagnosis
-import TsctlInventory
+public import TsctlModel
 
 /// `tsctl check --format prometheus`: a textfile for node_exporter's textfile
 /// collector, after node_exporter's own conventions: the interface is the

@@ -1,5 +1,4 @@
-import TsctlDiagnosis
-import TsctlInventory
+public import TsctlModel
 
 /// `tsctl check` output: one report model, four forms.
 public enum CheckRender {

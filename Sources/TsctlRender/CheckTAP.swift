@@ -1,5 +1,4 @@
-import TsctlDiagnosis
-import TsctlInventory
+public import TsctlModel
 
 extension CheckRender {
     // MARK: TAP, as kselftest prints it and KernelCI and LAVA read it

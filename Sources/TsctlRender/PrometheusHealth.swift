@@ -1,4 +1,4 @@
-import TsctlInventory
+import TsctlModel
 
 extension CheckRender {
     /// The timestamping counters (as counters, `_total`) and clock health

@@ -1,4 +1,4 @@
-import TsctlInventory
+public import TsctlModel
 
 /// `tsctl show` for people: one compact tree per interface, the layers side by
 /// side, the active provider marked.

@@ -1,4 +1,4 @@
-import TsctlInventory
+public import TsctlModel
 
 /// What `tsctl watch` follows per interface, each as one comparable line.
 public struct WatchState: Equatable, Sendable {

@@ -1,3 +1,5 @@
+import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,7 +1,7 @@
-import CNetlink
+public import CNetlink
 
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// Reads a PTP hardware clock through /dev/ptpN, opened read-only: its offset

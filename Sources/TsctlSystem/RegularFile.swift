@@ -1,5 +1,7 @@
+import TsctlModel
+
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// Why a file was not read. Each case says what a user can do about it.

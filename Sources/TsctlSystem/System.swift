@@ -1,4 +1,5 @@
 import CNetlink
+public import TsctlModel
 
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +14,9 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
         self.errno = errno
     }
     public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+
+    /// As the layers above the kernel see it: its meaning from the one errno table.
+    public var failure: KernelFailure { KernelFailure(errno: errno, message: description) }
 }
 
 /// Thin wrappers over libc: -1/errno becomes a typed error, EINTR is retried.

@@ -32,10 +32,15 @@ cmd=$(sed -n 's/^ExecStart=//p' "$docs/tsctl-metrics.service")
 [ -n "$cmd" ] || fail "no ExecStart in tsctl-metrics.service"
 cmd=${cmd//\/var\/lib\/prometheus\/node-exporter/$work/textfile}
 cmd=${cmd//\/usr\/bin\/tsctl/$work/bin/tsctl}
+read -ra cmd <<<"$cmd"
 prom=$work/textfile/tsctl.prom
 lint() { promtool check metrics <"$prom" >"$work/lint" 2>&1 || fail "promtool check metrics ($1): $(cat "$work/lint")"; }
-only_prom() { [ "$(ls -A "$work/textfile")" = tsctl.prom ] || fail "$1: the textfile directory holds $(ls -A "$work/textfile" | tr '\n' ' ')(a temporary file was left)"; }
-ip netns exec "$ns" $cmd || fail "the metrics unit's command failed: $cmd"
+only_prom() {
+    local files
+    files=$(find "$work/textfile" -mindepth 1 -printf '%f ')
+    [ "$files" = "tsctl.prom " ] || fail "$1: the textfile directory holds $files(a temporary file was left)"
+}
+ip netns exec "$ns" "${cmd[@]}" || fail "the metrics unit's command failed: ${cmd[*]}"
 [ -s "$prom" ] || fail "no tsctl.prom written"
 only_prom "a clean check"
 lint "a clean check"
@@ -45,7 +50,7 @@ lint "a clean check"
 # An entry matching no interface is the finding; a veth pair named so fixes it.
 printf '[[interface]]\nname = "pvx*"\n' >"$work/expect.toml"
 inode=$(stat -c %i "$prom")
-ip netns exec "$ns" $cmd --expect "$work/expect.toml" || fail "with a finding, the metrics job exited $? (must be 0 with --output)"
+ip netns exec "$ns" "${cmd[@]}" --expect "$work/expect.toml" || fail "with a finding, the metrics job exited $? (must be 0 with --output)"
 [ "$(stat -c %i "$prom")" != "$inode" ] || fail "tsctl.prom was not replaced by a rename"
 only_prom "a check with a finding"
 lint "a check with a finding"
@@ -53,7 +58,7 @@ finding='tsctl_check_findings{device="",check="expectation-not-met",severity="er
 grep -qxF "$finding 1" "$prom" || fail "the finding is not in tsctl.prom: $(grep expectation-not-met "$prom")"
 grep -qx 'tsctl_check_exit_status 1' "$prom" || fail "tsctl_check_exit_status is not 1 with a finding"
 ip -n "$ns" link add pvx0 type veth peer name pvx1
-ip netns exec "$ns" $cmd --expect "$work/expect.toml" || fail "the fixed check exited $?"
+ip netns exec "$ns" "${cmd[@]}" --expect "$work/expect.toml" || fail "the fixed check exited $?"
 grep -qxF "$finding 0" "$prom" || fail "the fixed finding's series is not 0 (it must stay, at 0): $(grep expectation-not-met "$prom")"
 grep -qx 'tsctl_check_exit_status 0' "$prom" || fail "tsctl_check_exit_status is not 0 once fixed"
 lint "a fixed check"
@@ -64,7 +69,7 @@ rc=$?
 set -e
 [ "$rc" -eq 11 ] || fail "--output into a missing directory exited $rc, not 11"
 case $err in *"cannot write $work/missing/tsctl.prom"*"the file was not changed"*) ;; *) fail "--output error says: $err" ;; esac
-ip netns exec "$ns" $cmd || fail "the metrics unit's command failed: $cmd"
+ip netns exec "$ns" "${cmd[@]}" || fail "the metrics unit's command failed: ${cmd[*]}"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 prometheus-node-exporter --collector.disable-defaults --collector.textfile \

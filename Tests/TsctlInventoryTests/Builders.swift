@@ -1,4 +1,4 @@
-@testable import TsctlInventory
+@testable import TsctlModel
 
 /// Snapshot values for rule tests: what the inventory builds from a kernel,
 /// written out (the client tests cover the bytes; these cover the logic).

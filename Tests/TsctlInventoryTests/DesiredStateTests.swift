@@ -1,7 +1,6 @@
 import Testing
 
-@testable import TsctlDesired
-@testable import TsctlInventory
+@testable import TsctlModel
 
 @Suite struct DesiredStateTests {
     @Test func aFullFileParses() throws {

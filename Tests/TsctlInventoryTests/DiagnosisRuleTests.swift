@@ -1,8 +1,7 @@
 import Testing
 
-@testable import TsctlDesired
 @testable import TsctlDiagnosis
-@testable import TsctlInventory
+@testable import TsctlModel
 
 @Suite struct DiagnosisRuleTests {
     func ids(_ r: Report, _ itf: String? = nil) -> [String] {

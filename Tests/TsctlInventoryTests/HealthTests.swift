@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 @testable import TsctlDiagnosis
-@testable import TsctlInventory
+@testable import TsctlKernel
+@testable import TsctlModel
 @testable import TsctlRender
 
 /// Timestamping counters and clock health: rules, text, JSON and Prometheus.

@@ -1,7 +1,7 @@
 import Testing
 
-@testable import TsctlDesired
-@testable import TsctlInventory
+@testable import TsctlKernel
+@testable import TsctlModel
 @testable import TsctlNetlink
 @testable import TsctlPlan
 @testable import TsctlSystem
@@ -46,11 +46,11 @@ enum Legacy {
         let p = try plan(Legacy.igb(), Desired(txType: "on", rxFilter: "ptpv2-event")).get()
         #expect(p.viaIoctl)
         #expect(p.currentKnown)
-        #expect(p.change == TsconfigChange(txType: 1, rxFilter: 12, flags: 0))
+        #expect(p.change == ConfigChange(txType: 1, rxFilter: 12, flags: 0))
         #expect(p.changeDescription.contains("one SIOCSHWTSTAMP: tx on, rx ptpv2-event"))
         // Only tx given: the ioctl carries all three, rx from what was read.
         let tx = try plan(Legacy.igb(rx: "ptpv2-event"), Desired(txType: "on")).get()
-        #expect(tx.change == TsconfigChange(txType: 1, rxFilter: 12, flags: 0))
+        #expect(tx.change == ConfigChange(txType: 1, rxFilter: 12, flags: 0))
         #expect(try plan(Legacy.igb(tx: "on", rx: "ptpv2-event"), Desired(txType: "on", rxFilter: "ptpv2-event")).get().isNoOp)
     }
 
@@ -92,7 +92,7 @@ enum Legacy {
 /// The ioctl transaction against a fake kernel: set, read back, verify, roll back.
 @Suite struct LegacyApplyTests {
     /// One igb port whose driver keeps what it is given, or refuses some filters.
-    final class FakeIgb {
+    final class FakeIgb: KernelWriter {
         var config = HwtstampIoctl.Config(flags: 0, txType: 0, rxFilter: 0)
         var refuse: Set<Int32> = []
         /// A driver that ignores rx (returns success and keeps the old filter).
@@ -100,18 +100,24 @@ enum Legacy {
         var writes: [HwtstampIoctl.Config] = []
         var gone = false
 
-        func set(_ name: String, _ c: HwtstampIoctl.Config) throws(SystemError) {
+        /// The bytes the kernel-facing side would give SIOCSHWTSTAMP.
+        func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
+            #expect(request == .ioctl)
+            let c = KernelSession.ioctlConfig(change)
             writes.append(c)
-            if refuse.contains(c.rxFilter) { throw SystemError("ioctl(SIOCSHWTSTAMP)", ERANGE) }
+            if refuse.contains(c.rxFilter) { return .failure(SystemError("ioctl(SIOCSHWTSTAMP)", ERANGE).failure) }
             config = HwtstampIoctl.Config(flags: c.flags, txType: c.txType, rxFilter: ignoreRx ? config.rxFilter : c.rxFilter)
+            return .success(nil)
         }
+
+        func reread(_ name: String) -> InterfaceSnapshot? { read(name) }
 
         func read(_ name: String) -> InterfaceSnapshot? {
             if gone { return nil }
             return Legacy.igb(tx: TimestampingNames.txTypes[Int(config.txType)], rx: TimestampingNames.rxFilters[Int(config.rxFilter)])
         }
 
-        var applier: Applier { Applier(setIoctl: set, refresh: read) }
+        var applier: Applier { Applier(kernel: self) }
     }
 
     func plan(_ d: Desired, from igb: FakeIgb) throws -> InterfacePlan {
@@ -152,7 +158,7 @@ enum Legacy {
             Issue.record("ERANGE from the driver is a failure")
             return
         }
-        #expect(f.isNotSupported)
+        #expect(f.kind == .notSupported)
         #expect(!igb.applier.changed(since: p))
         #expect(igb.config == HwtstampIoctl.Config(flags: 0, txType: 0, rxFilter: 0))
     }

@@ -1,8 +1,7 @@
 import Testing
 
-@testable import TsctlDesired
 @testable import TsctlDiagnosis
-@testable import TsctlInventory
+@testable import TsctlModel
 @testable import TsctlPlan
 
 /// apply, apply --dry-run, check --expect and set read a desired state one way:

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import TsctlSystem
 
-@testable import TsctlInventory
+@testable import TsctlKernel
+@testable import TsctlModel
 
 /// Which processes named like PTP daemons tsctl believes: anyone can name a
 /// process ptp4l and give it any argv, so only who runs it and what binary it

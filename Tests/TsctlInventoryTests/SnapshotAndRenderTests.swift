@@ -1,12 +1,11 @@
 import Foundation
 import FoundationXML
 import Testing
-import TsctlDesired
-import TsctlRender
 
 @testable import TsctlDiagnosis
-@testable import TsctlInventory
+@testable import TsctlModel
 @testable import TsctlPlan
+@testable import TsctlRender
 
 @Suite struct SnapshotAndRenderTests {
     @Test func snapshotJSONRoundTrips() throws {

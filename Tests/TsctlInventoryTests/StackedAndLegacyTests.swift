@@ -1,7 +1,7 @@
 import Testing
 
-@testable import TsctlDesired
-@testable import TsctlInventory
+@testable import TsctlKernel
+@testable import TsctlModel
 @testable import TsctlNetlink
 @testable import TsctlPlan
 @testable import TsctlSystem

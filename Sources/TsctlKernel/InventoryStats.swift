@@ -1,3 +1,4 @@
+public import TsctlModel
 import TsctlNetlink
 
 #if canImport(Glibc)

@@ -1,6 +1,3 @@
-import TsctlInventory
-import TsctlNetlink
-
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+public import TsctlModel
 import TsctlSystem
 
 #if canImport(Glibc)

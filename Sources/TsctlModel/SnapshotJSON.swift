@@ -1,5 +1,3 @@
-import TsctlSystem
-
 // Snapshot <-> JSON (schema_version 1, Schemas/show.schema.json). One name per
 // concept, the kernel's words, snake_case.
 

@@ -1,5 +1,3 @@
-import TsctlInventory
-
 public enum Severity: Int, Comparable, Sendable, CaseIterable {
     case info = 0, warning = 1, error = 2
 

@@ -1,5 +1,3 @@
-import TsctlInventory
-
 /// Which entry of a desired-state file owns which interface: the one reading of a
 /// file that `apply`, `apply --dry-run` and `check --expect` share.
 public struct Assignment: Sendable {

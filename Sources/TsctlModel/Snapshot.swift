@@ -56,10 +56,6 @@ public struct Capabilities: Equatable, Sendable {
         self.txTypes = txTypes
         self.rxFilters = rxFilters
     }
-
-    public var hasHardware: Bool {
-        timestamping.contains("hardware-transmit") || timestamping.contains("hardware-receive")
-    }
 }
 
 /// How tsctl learned of a provider.

@@ -1,5 +1,3 @@
-import TsctlSystem
-
 /// Interface names as the kernel has them: bytes, held losslessly in a String
 /// (OSString), validated as the kernel validates them, escaped for display.
 public enum InterfaceName {
