@@ -94,7 +94,8 @@ public final class Inventory {
         // read through the device below them.
         let release = Sys.kernelRelease()
         let trapped = StackedDeviceTrap.verdict(release: release, hasTsconfig: client.hasTsconfig).affected
-        let reads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: linkLookup(targets))
+        let link = linkLookup(targets)
+        let reads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: link)
         // Listing every interface on 6.14+, the dumps stand in for per-interface
         // requests wherever they say the same: a device with one TSINFO entry, no
         // PHC and no PHY is advertised as that entry (nothing else can be active),
@@ -156,14 +157,12 @@ public final class Inventory {
             if let k = t.kind, Self.stackedKinds.contains(k), !t.linkInOtherNamespace { snap.lower = name(t.link) }
             snap.master = name(t.master)
             snap.bondActiveSlave = name(t.bondActiveSlave)
-            snap.phys = (phys[t.index] ?? []).map { p in
-                Phy(phyIndex: Int(p.index), driver: p.driver, name: p.name,
-                    upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
-                    upstreamPhyIndex: p.upstreamIndex.map(Int.init), upstreamSFP: p.upstreamSFP,
-                    downstreamSFP: p.downstreamSFP)
-            }
+            snap.phys = (phys[t.index] ?? []).map(Self.phy)
+            // A stacked device has no PHY of its own: the PHYs of the device below it
+            // name the clock when the kernel does not (before 6.16).
+            let below = stackedPhys(t, phys: &phys, dumpedAll: !filtered, link: link)
             let layerOf = { (r: TsinfoReply) -> (Layer, Int?) in
-                self.layer(of: r, snap: snap, ptp: &ptp)
+                self.layer(of: r, snap: snap, below: below, ptp: &ptp)
             }
             // Providers.
             if perProvider {
@@ -229,7 +228,8 @@ public final class Inventory {
             where seen.insert(idx).inserted {
                 var c = ptp.info(idx)
                 if c.present {
-                    if c.owner != nil && c.owner == snap.device { c.layer = .mac } else if snap.phys.contains(where: { $0.name == c.owner }) {
+                    if c.owner != nil && c.owner == snap.device { c.layer = .mac } else if (snap.phys + below).contains(where: { $0.name == c.owner })
+                        || c.ownerBus == "mdio_bus" {
                         c.layer = .phy
                     } else {
                         c.layer = ptp.clocksOwned(by: t.name).first { $0.0 == idx }?.1
@@ -258,23 +258,42 @@ public final class Inventory {
         return out
     }
 
+    static func phy(_ p: PhyReply) -> Phy {
+        Phy(phyIndex: Int(p.index), driver: p.driver, name: p.name, upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
+            upstreamPhyIndex: p.upstreamIndex.map(Int.init), upstreamSFP: p.upstreamSFP, downstreamSFP: p.downstreamSFP)
+    }
+
     static func caps(_ r: TsinfoReply) -> Capabilities {
         Capabilities(timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
                      rxFilters: r.rxFilters?.names ?? [])
     }
 
-    /// The layer of a TSINFO reply: the kernel's own HWTSTAMP_SOURCE (6.16+), else
-    /// whose device owns the PHC in sysfs (a PHY's MDIO device, or the MAC's).
-    private func layer(of r: TsinfoReply, snap: InterfaceSnapshot, ptp: inout PTPDirectory) -> (Layer, Int?) {
-        if let s = r.source {
-            return s == Ethtool.SOURCE_PHYLIB ? (.phy, r.phyIndex.map(Int.init)) : (.mac, nil)
-        }
+    /// The layer of a TSINFO reply (the kernel's answer, then sysfs; see `attributeLayer`).
+    private func layer(of r: TsinfoReply, snap: InterfaceSnapshot, below: [Phy], ptp: inout PTPDirectory) -> (Layer, Int?) {
         guard let phc = r.phcIndex else { return (.mac, nil) }
-        let owner = ptp.info(Int(phc))
-        if let phy = snap.phys.first(where: { $0.name == owner.owner }) { return (.phy, phy.phyIndex) }
-        if owner.ownerBus == "mdio_bus" || ptp.clocksOwned(by: snap.name).contains(where: { $0 == (Int(phc), .phy) }) {
-            return (.phy, snap.phys.first?.phyIndex)
+        let c = ptp.info(Int(phc))
+        return Self.attributeLayer(source: r.source, phyIndex: r.phyIndex.map(Int.init), owner: c.owner, ownerBus: c.ownerBus,
+                                   phys: snap.phys + below,
+                                   ownedByPhy: ptp.clocksOwned(by: snap.name).contains { $0 == (Int(phc), .phy) })
+    }
+
+    /// Which layer stamps with the clock a TSINFO answer names, and the PHY's index.
+    /// - HWTSTAMP_SOURCE (6.16+) phylib: the PHY of the PHY index.
+    /// - source netdev *with* a PHY index: a stacked device (vlan, macvlan, bond) over a
+    ///   device whose PHY timestamps. The kernel sets a PHY index only for a PHY, but the
+    ///   stacked device's own get_ts_info overwrites the source the device below reported
+    ///   (seen on 7.2); the index, and the PHC's owner in sysfs, are right.
+    /// - no source (before 6.16): whose device owns the PHC in sysfs: one of `phys` (this
+    ///   device's PHYs, then those of the device a stacked one takes its timestamps
+    ///   from), an MDIO device, or this interface's attached PHY; else the MAC.
+    static func attributeLayer(source: UInt32?, phyIndex: Int?, owner: String?, ownerBus: String?, phys: [Phy],
+                               ownedByPhy: Bool) -> (Layer, Int?) {
+        if let source {
+            if source == Ethtool.SOURCE_PHYLIB || phyIndex != nil { return (.phy, phyIndex) }
+            return (.mac, nil)
         }
+        if let owner, let phy = phys.first(where: { $0.name == owner }) { return (.phy, phy.phyIndex) }
+        if ownerBus == "mdio_bus" || ownedByPhy { return (.phy, phys.first?.phyIndex) }
         return (.mac, nil)
     }
 
