@@ -1,5 +1,6 @@
 import TsctlNetlink
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -169,26 +170,32 @@ public final class Inventory {
                 snap.providers = entries.compactMap { r in
                     guard let phc = r.phcIndex else { return nil }
                     let (layer, phyIndex) = layerOf(r)
-                    return Provider(layer: layer, phcIndex: Int(phc), qualifier: Qualifier(kernel: r.provider?.qualifier ?? 0),
-                                    phyIndex: phyIndex, capabilities: Self.caps(r), reportedBy: .tsinfoDump)
+                    return Provider(
+                        layer: layer, phcIndex: Int(phc), qualifier: Qualifier(kernel: r.provider?.qualifier ?? 0),
+                        phyIndex: phyIndex, capabilities: Self.caps(r), reportedBy: .tsinfoDump)
                 }
             } else {
                 if let phc = advReply.phcIndex {
                     let (layer, phyIndex) = layerOf(advReply)
-                    snap.providers.append(Provider(layer: layer, phcIndex: Int(phc), qualifier: .precise, phyIndex: phyIndex,
-                                                   capabilities: Self.caps(advReply), reportedBy: .tsinfoDump))
+                    snap.providers.append(
+                        Provider(
+                            layer: layer, phcIndex: Int(phc), qualifier: .precise, phyIndex: phyIndex,
+                            capabilities: Self.caps(advReply), reportedBy: .tsinfoDump))
                 }
                 // Old kernels show one provider; the others exist only in sysfs.
                 for (phc, layer) in ptp.clocksOwned(by: t.name) where !snap.providers.contains(where: { $0.phcIndex == phc }) {
-                    snap.providers.append(Provider(layer: layer, phcIndex: phc, qualifier: .precise,
-                                                   phyIndex: layer == .phy ? snap.phys.first?.phyIndex : nil,
-                                                   capabilities: nil, reportedBy: .sysfs))
+                    snap.providers.append(
+                        Provider(
+                            layer: layer, phcIndex: phc, qualifier: .precise,
+                            phyIndex: layer == .phy ? snap.phys.first?.phyIndex : nil,
+                            capabilities: nil, reportedBy: .sysfs))
                 }
             }
             // Advertised.
-            var adv = Advertised(phcIndex: advReply.phcIndex.map(Int.init),
-                                 qualifier: advReply.provider.map { Qualifier(kernel: $0.qualifier) },
-                                 capabilities: Self.caps(advReply))
+            var adv = Advertised(
+                phcIndex: advReply.phcIndex.map(Int.init),
+                qualifier: advReply.provider.map { Qualifier(kernel: $0.qualifier) },
+                capabilities: Self.caps(advReply))
             if advReply.phcIndex != nil {
                 let (layer, phyIndex) = layerOf(advReply)
                 adv.layer = layer
@@ -205,11 +212,13 @@ public final class Inventory {
                 snap.active = .unavailable(.stackedLowerUnknown, message: why.why)
             } else if let k = slots[i].tsconfig {
                 let device = (try? reads.ask[t.index]?.get()) ?? t.name
-                snap.active = Self.withIoctlFallback(Self.active(client.decodeTsconfig(outcomes[k]), snap: snap),
-                                                     device: device, snap: snap)
+                snap.active = Self.withIoctlFallback(
+                    Self.active(client.decodeTsconfig(outcomes[k]), snap: snap),
+                    device: device, snap: snap)
                 snap.active.readFrom = device == t.name ? nil : device
             } else if perProvider {
-                let r: Result<TsconfigReply, NetlinkError> = configs?[t.index].map { .success($0) }
+                let r: Result<TsconfigReply, NetlinkError> =
+                    configs?[t.index].map { .success($0) }
                     ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))
                 snap.active = Self.active(r, snap: snap)
             } else {
@@ -228,8 +237,11 @@ public final class Inventory {
             where seen.insert(idx).inserted {
                 var c = ptp.info(idx)
                 if c.present {
-                    if c.owner != nil && c.owner == snap.device { c.layer = .mac } else if (snap.phys + below).contains(where: { $0.name == c.owner })
-                        || c.ownerBus == "mdio_bus" {
+                    if c.owner != nil && c.owner == snap.device {
+                        c.layer = .mac
+                    } else if (snap.phys + below).contains(where: { $0.name == c.owner })
+                        || c.ownerBus == "mdio_bus"
+                    {
                         c.layer = .phy
                     } else {
                         c.layer = ptp.clocksOwned(by: t.name).first { $0.0 == idx }?.1
@@ -240,18 +252,22 @@ public final class Inventory {
             interfaces.append(snap)
         }
         attachTsStats(&interfaces)
-        let features = KernelFeatures(tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig,
-                                      hwtstampSource: sawPHC ? sawSource : nil)
-        return Snapshot(kernel: KernelInfo(release: release, ethtoolNetlink: true, features: features),
-                        interfaces: interfaces)
+        let features = KernelFeatures(
+            tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig,
+            hwtstampSource: sawPHC ? sawSource : nil)
+        return Snapshot(
+            kernel: KernelInfo(release: release, ethtoolNetlink: true, features: features),
+            interfaces: interfaces)
     }
 
     /// Kinds whose timestamping is their lower device's.
     static let stackedKinds: Set<String> = ["vlan", "macvlan", "macvtap", "ipvlan", "ipvtap"]
 
     /// A filtered dump per named interface (cheap for a few), else one dump of all.
-    private func dumpEach<T>(_ filtered: Bool, _ targets: [LinkReply],
-                             _ dump: (DeviceSelector?) throws(NetlinkError) -> [T]) throws(NetlinkError) -> [T] {
+    private func dumpEach<T>(
+        _ filtered: Bool, _ targets: [LinkReply],
+        _ dump: (DeviceSelector?) throws(NetlinkError) -> [T]
+    ) throws(NetlinkError) -> [T] {
         guard filtered else { return try dump(nil) }
         var out: [T] = []
         for t in targets { out += try dump(.index(t.index)) }
@@ -259,22 +275,25 @@ public final class Inventory {
     }
 
     static func phy(_ p: PhyReply) -> Phy {
-        Phy(phyIndex: Int(p.index), driver: p.driver, name: p.name, upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
+        Phy(
+            phyIndex: Int(p.index), driver: p.driver, name: p.name, upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
             upstreamPhyIndex: p.upstreamIndex.map(Int.init), upstreamSFP: p.upstreamSFP, downstreamSFP: p.downstreamSFP)
     }
 
     static func caps(_ r: TsinfoReply) -> Capabilities {
-        Capabilities(timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
-                     rxFilters: r.rxFilters?.names ?? [])
+        Capabilities(
+            timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
+            rxFilters: r.rxFilters?.names ?? [])
     }
 
     /// The layer of a TSINFO reply (the kernel's answer, then sysfs; see `attributeLayer`).
     private func layer(of r: TsinfoReply, snap: InterfaceSnapshot, below: [Phy], ptp: inout PTPDirectory) -> (Layer, Int?) {
         guard let phc = r.phcIndex else { return (.mac, nil) }
         let c = ptp.info(Int(phc))
-        return Self.attributeLayer(source: r.source, phyIndex: r.phyIndex.map(Int.init), owner: c.owner, ownerBus: c.ownerBus,
-                                   phys: snap.phys + below,
-                                   ownedByPhy: ptp.clocksOwned(by: snap.name).contains { $0 == (Int(phc), .phy) })
+        return Self.attributeLayer(
+            source: r.source, phyIndex: r.phyIndex.map(Int.init), owner: c.owner, ownerBus: c.ownerBus,
+            phys: snap.phys + below,
+            ownedByPhy: ptp.clocksOwned(by: snap.name).contains { $0 == (Int(phc), .phy) })
     }
 
     /// Which layer stamps with the clock a TSINFO answer names, and the PHY's index.
@@ -286,8 +305,10 @@ public final class Inventory {
     /// - no source (before 6.16): whose device owns the PHC in sysfs: one of `phys` (this
     ///   device's PHYs, then those of the device a stacked one takes its timestamps
     ///   from), an MDIO device, or this interface's attached PHY; else the MAC.
-    static func attributeLayer(source: UInt32?, phyIndex: Int?, owner: String?, ownerBus: String?, phys: [Phy],
-                               ownedByPhy: Bool) -> (Layer, Int?) {
+    static func attributeLayer(
+        source: UInt32?, phyIndex: Int?, owner: String?, ownerBus: String?, phys: [Phy],
+        ownedByPhy: Bool
+    ) -> (Layer, Int?) {
         if let source {
             if source == Ethtool.SOURCE_PHYLIB || phyIndex != nil { return (.phy, phyIndex) }
             return (.mac, nil)
@@ -300,10 +321,11 @@ public final class Inventory {
     static func active(_ result: Result<TsconfigReply, NetlinkError>, snap: InterfaceSnapshot) -> ActiveConfig {
         switch result {
         case .success(let r):
-            return ActiveConfig(readVia: .tsconfig, phcIndex: r.provider.map { Int($0.phcIndex) },
-                                qualifier: r.provider.map { Qualifier(kernel: $0.qualifier) },
-                                txType: r.txType?.names.first, rxFilter: r.rxFilter?.names.first,
-                                flags: r.flags?.names ?? [])
+            return ActiveConfig(
+                readVia: .tsconfig, phcIndex: r.provider.map { Int($0.phcIndex) },
+                qualifier: r.provider.map { Qualifier(kernel: $0.qualifier) },
+                txType: r.txType?.names.first, rxFilter: r.rxFilter?.names.first,
+                flags: r.flags?.names ?? [])
         case .failure(let e):
             return unavailable(e, advertisedLayer: snap.advertised?.layer, via: .tsconfig)
         }
@@ -316,8 +338,9 @@ public final class Inventory {
         let text = message ?? e.errno.map { String(cString: strerror($0)) }
         if case .opMissing = e { return .unavailable(.kernelTooOld, message: e.description) }
         if e.isNotSupported {
-            return .unavailable(advertisedLayer == .phy ? .phyReadbackUnsupported : .driverUnsupported,
-                                errno: errno, message: text, via: via)
+            return .unavailable(
+                advertisedLayer == .phy ? .phyReadbackUnsupported : .driverUnsupported,
+                errno: errno, message: text, via: via)
         }
         if e.isNoDevice { return .unavailable(.noPHC, errno: errno, message: text, via: via) }
         if e.isPermission { return .unavailable(.permission, errno: errno, message: text, via: via) }
@@ -331,8 +354,9 @@ public final class Inventory {
             func pick(_ names: [String], _ v: Int32) -> String { v >= 0 && Int(v) < names.count ? names[Int(v)] : "value-\(v)" }
             var flags: [String] = []
             for (bit, n) in TimestampingNames.hwtstampFlags.enumerated() where c.flags & (1 << Int32(bit)) != 0 { flags.append(n) }
-            return ActiveConfig(readVia: .ioctl, txType: pick(TimestampingNames.txTypes, c.txType),
-                                rxFilter: pick(TimestampingNames.rxFilters, c.rxFilter), flags: flags)
+            return ActiveConfig(
+                readVia: .ioctl, txType: pick(TimestampingNames.txTypes, c.txType),
+                rxFilter: pick(TimestampingNames.rxFilters, c.rxFilter), flags: flags)
         } catch {
             let reason: UnavailableReason
             switch error.errno {
@@ -382,7 +406,8 @@ struct PTPDirectory {
             var map: [String: [Int]] = [:]
             for entry in Sys.listDirectory("\(sysfs)/class/ptp") ?? [] where entry.hasPrefix("ptp") {
                 guard let n = Int(entry.dropFirst(3)),
-                      let owner = Sys.realPath("\(sysfs)/class/ptp/\(entry)/device") else { continue }
+                    let owner = Sys.realPath("\(sysfs)/class/ptp/\(entry)/device")
+                else { continue }
                 map[owner, default: []].append(n)
             }
             owners = map

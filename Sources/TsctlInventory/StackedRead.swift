@@ -1,5 +1,6 @@
 import TsctlNetlink
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,10 +43,13 @@ extension Inventory {
     /// The PHYs of the device a stacked target takes its timestamps from (none for any
     /// other device, or before PHY_GET): from the PHY dump already made, else one PHY
     /// dump filtered on that device.
-    func stackedPhys(_ t: LinkReply, phys: inout [UInt32: [PhyReply]], dumpedAll: Bool,
-                     link: (UInt32) -> LinkReply?) -> [Phy] {
+    func stackedPhys(
+        _ t: LinkReply, phys: inout [UInt32: [PhyReply]], dumpedAll: Bool,
+        link: (UInt32) -> LinkReply?
+    ) -> [Phy] {
         guard client.hasPhyGet, let k = t.kind, StackedDeviceTrap.kinds.contains(k),
-              case .success(let below) = Self.deviceBelow(t, link: link), below.index != t.index else { return [] }
+            case .success(let below) = Self.deviceBelow(t, link: link), below.index != t.index
+        else { return [] }
         if phys[below.index] == nil && !dumpedAll {
             phys[below.index] = (try? client.phyDump(.index(below.index))) ?? []
         }
@@ -61,8 +65,10 @@ extension Inventory {
         var ask: [UInt32: Result<String, NoDeviceBelow>]
     }
 
-    static func tsconfigReads(_ targets: [LinkReply], listingAll: Bool, trapped: Bool,
-                              link: (UInt32) -> LinkReply?) -> TsconfigReads {
+    static func tsconfigReads(
+        _ targets: [LinkReply], listingAll: Bool, trapped: Bool,
+        link: (UInt32) -> LinkReply?
+    ) -> TsconfigReads {
         var ask: [UInt32: Result<String, NoDeviceBelow>] = [:]
         for t in targets {
             ask[t.index] = trapped ? deviceBelow(t, link: link).map(\.name) : .success(t.name)
@@ -92,7 +98,8 @@ extension Inventory {
     /// clock are asked, so interfaces without one cost nothing more.
     static func withIoctlFallback(_ active: ActiveConfig, device: String, snap: InterfaceSnapshot) -> ActiveConfig {
         guard active.readVia == .tsconfig, active.unavailable == .driverUnsupported, active.errno == Int(EOPNOTSUPP),
-              snap.hasHardwareProvider else { return active }
+            snap.hasHardwareProvider
+        else { return active }
         let legacy = activeViaIoctl(device, advertisedLayer: snap.advertised?.layer)
         return legacy.isConfigured ? legacy : active
     }

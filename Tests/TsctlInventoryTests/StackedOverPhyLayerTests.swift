@@ -1,17 +1,21 @@
 import Testing
+
 @testable import TsctlInventory
 @testable import TsctlNetlink
 
 /// Which layer a TSINFO answer names. The values are those the test bed's guests
 /// answered (stacked-over-phy): the test module's MAC PHC is owned by its platform
 /// device, the PHY PHC by the PHY on its MDIO bus.
-@Suite struct LayerAttributionTests {
+@Suite struct StackedOverPhyLayerTests {
     let phy = Phy(phyIndex: 1, driver: "tsctl_testdev PHY", name: "tsctl-mdio-0:01", upstream: .mac)
 
-    func attribute(source: UInt32?, phyIndex: Int?, owner: String, bus: String, phys: [Phy] = [],
-                   ownedByPhy: Bool = false) -> (Layer, Int?) {
-        Inventory.attributeLayer(source: source, phyIndex: phyIndex, owner: owner, ownerBus: bus, phys: phys,
-                                 ownedByPhy: ownedByPhy)
+    func attribute(
+        source: UInt32?, phyIndex: Int?, owner: String, bus: String, phys: [Phy] = [],
+        ownedByPhy: Bool = false
+    ) -> (Layer, Int?) {
+        Inventory.attributeLayer(
+            source: source, phyIndex: phyIndex, owner: owner, ownerBus: bus, phys: phys,
+            ownedByPhy: ownedByPhy)
     }
 
     @Test func theKernelsSourceDecides() {
