@@ -1,5 +1,4 @@
-import TsctlDesired
-import TsctlInventory
+public import TsctlModel
 
 /// ETHTOOL_GET_TS_INFO as ptp4l reads it.
 public struct IoctlView: Equatable, Sendable {

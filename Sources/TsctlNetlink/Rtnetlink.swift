@@ -56,8 +56,9 @@ public final class RtnlClient {
         let request = NetlinkRequest(label: "RTM_GETLINK") { seq, flags in
             // struct ifinfomsg, all zero: any family, any device; no statistics
             // (RTEXT_FILTER_SKIP_STATS, 5.x; older kernels ignore the bit).
-            let b = RequestBuilder(type: RTM.GETLINK, flags: flags, seq: seq,
-                                   header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
+            let b = RequestBuilder(
+                type: RTM.GETLINK, flags: flags, seq: seq,
+                header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
             b.u32(IFLA.EXT_MASK, 1 << 3)
             return b.bytes
         }
@@ -72,8 +73,9 @@ public final class RtnlClient {
     public func links(named names: [String]) -> [Result<LinkReply, NetlinkError>] {
         let requests = names.map { name in
             NetlinkRequest(label: "RTM_GETLINK \(name)") { seq, flags in
-                let b = RequestBuilder(type: RTM.GETLINK, flags: flags, seq: seq,
-                                       header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
+                let b = RequestBuilder(
+                    type: RTM.GETLINK, flags: flags, seq: seq,
+                    header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
                 b.string(IFLA.IFNAME, name)
                 return b.bytes
             }
@@ -95,7 +97,10 @@ public final class RtnlClient {
     /// or nil when nothing happened within the timeout.
     public final class LinkMonitor {
         let socket: LibnlSocket
-        public init() throws(NetlinkError) {
+        let stopOnSignal: () -> Bool
+        /// `stopOnSignal`: whether a signal that interrupts the wait ends it.
+        public init(stopOnSignal: @escaping () -> Bool = { false }) throws(NetlinkError) {
+            self.stopOnSignal = stopOnSignal
             socket = try LibnlSocket(netlinkProtocol: NETLINK_ROUTE)
             try socket.join(group: 1)  // RTNLGRP_LINK
         }
@@ -103,7 +108,7 @@ public final class RtnlClient {
         public func next(timeoutMilliseconds: Int32) throws(NetlinkError) -> [String]? {
             // Events already read (one recvmmsg takes several) come first: they
             // would not wake poll.
-            guard socket.hasQueued || socket.waitReadable(milliseconds: timeoutMilliseconds) else { return nil }
+            guard socket.hasQueued || socket.waitReadable(milliseconds: timeoutMilliseconds, stopOnSignal: stopOnSignal) else { return nil }
             var up: [String] = []
             repeat {
                 for msg in try NetlinkMessage.split(try socket.receive()) where msg.type == RTM.NEWLINK {
@@ -121,8 +126,9 @@ public final class RtnlClient {
     static func decodeLink(_ msg: NetlinkMessage) throws(NetlinkError) -> LinkReply {
         let p = msg.payload
         guard p.count >= ifinfomsgSize else { throw .malformed("RTM_NEWLINK shorter than ifinfomsg") }
-        var r = LinkReply(index: p.le32(at: p.startIndex + 4), name: "", kind: nil, link: nil,
-                          linkInOtherNamespace: false, master: nil, bondActiveSlave: nil, parentDevice: nil, parentKnown: false)
+        var r = LinkReply(
+            index: p.le32(at: p.startIndex + 4), name: "", kind: nil, link: nil,
+            linkInOtherNamespace: false, master: nil, bondActiveSlave: nil, parentDevice: nil, parentKnown: false)
         var a = AttributeDecoder(p.dropFirst(ifinfomsgSize))
         while a.next() {
             switch a.type {

@@ -8,7 +8,7 @@
 /// mapping is one to one. Valid UTF-8 (every ordinary name) is held as itself.
 public enum OSString {
     static let base: UInt32 = 0x10FF00
-    static let reserved: ClosedRange<UInt32> = 0x10FF80...0x10FFFF
+    public static let reserved: ClosedRange<UInt32> = 0x10FF80...0x10FFFF
 
     /// Bytes as a String, losslessly (see above).
     public static func decode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {

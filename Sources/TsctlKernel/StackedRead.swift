@@ -1,3 +1,4 @@
+import TsctlModel
 import TsctlNetlink
 import TsctlSystem
 

@@ -1,5 +1,6 @@
-import TsctlNetlink
-import TsctlSystem
+public import TsctlModel
+public import TsctlNetlink
+public import TsctlSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -236,17 +237,8 @@ public final class Inventory {
             for idx in snap.providers.map(\.phcIndex) + [adv.phcIndex, snap.active.phcIndex].compactMap({ $0 })
             where seen.insert(idx).inserted {
                 var c = ptp.info(idx)
-                if c.present {
-                    if c.owner != nil && c.owner == snap.device {
-                        c.layer = .mac
-                    } else if (snap.phys + below).contains(where: { $0.name == c.owner })
-                        || c.ownerBus == "mdio_bus"
-                    {
-                        c.layer = .phy
-                    } else {
-                        c.layer = ptp.clocksOwned(by: t.name).first { $0.0 == idx }?.1
-                    }
-                }
+                let owned = ptp.clocksOwned(by: t.name).filter { $0.0 == idx }.map(\.1)
+                c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)?.layer
                 snap.phcs.append(c)
             }
             interfaces.append(snap)
@@ -286,89 +278,77 @@ public final class Inventory {
             rxFilters: r.rxFilters?.names ?? [])
     }
 
-    /// The layer of a TSINFO reply (the kernel's answer, then sysfs; see `attributeLayer`).
+    /// The layer of a TSINFO reply (LayerAttribution says how); `below`: the PHYs of the
+    /// device a stacked one takes its timestamps from.
     private func layer(of r: TsinfoReply, snap: InterfaceSnapshot, below: [Phy], ptp: inout PTPDirectory) -> (Layer, Int?) {
-        guard let phc = r.phcIndex else { return (.mac, nil) }
-        let c = ptp.info(Int(phc))
-        return Self.attributeLayer(
-            source: r.source, phyIndex: r.phyIndex.map(Int.init), owner: c.owner, ownerBus: c.ownerBus,
-            phys: snap.phys + below,
-            ownedByPhy: ptp.clocksOwned(by: snap.name).contains { $0 == (Int(phc), .phy) })
-    }
-
-    /// Which layer stamps with the clock a TSINFO answer names, and the PHY's index.
-    /// - HWTSTAMP_SOURCE (6.16+) phylib: the PHY of the PHY index.
-    /// - source netdev *with* a PHY index: a stacked device (vlan, macvlan, bond) over a
-    ///   device whose PHY timestamps. The kernel sets a PHY index only for a PHY, but the
-    ///   stacked device's own get_ts_info overwrites the source the device below reported
-    ///   (seen on 7.2); the index, and the PHC's owner in sysfs, are right.
-    /// - no source (before 6.16): whose device owns the PHC in sysfs: one of `phys` (this
-    ///   device's PHYs, then those of the device a stacked one takes its timestamps
-    ///   from), an MDIO device, or this interface's attached PHY; else the MAC.
-    static func attributeLayer(
-        source: UInt32?, phyIndex: Int?, owner: String?, ownerBus: String?, phys: [Phy],
-        ownedByPhy: Bool
-    ) -> (Layer, Int?) {
-        if let source {
-            if source == Ethtool.SOURCE_PHYLIB || phyIndex != nil { return (.phy, phyIndex) }
-            return (.mac, nil)
-        }
-        if let owner, let phy = phys.first(where: { $0.name == owner }) { return (.phy, phy.phyIndex) }
-        if ownerBus == "mdio_bus" || ownedByPhy { return (.phy, phys.first?.phyIndex) }
-        return (.mac, nil)
+        let source = LayerAttribution.kernelSays(
+            source: r.source.map { $0 == Ethtool.SOURCE_PHYLIB ? .phylib : .netdev }, phyIndex: r.phyIndex.map(Int.init))
+        let phc = r.phcIndex.map { ptp.info(Int($0)) }
+        let owned = phc.map { c in ptp.clocksOwned(by: snap.name).filter { $0.0 == c.index }.map(\.1) } ?? []
+        let l = LayerAttribution.provider(
+            kernelSays: source, phc: phc, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)
+        return (l.layer, l.phyIndex)
     }
 
     static func active(_ result: Result<TsconfigReply, NetlinkError>, snap: InterfaceSnapshot) -> ActiveConfig {
         switch result {
-        case .success(let r):
-            return ActiveConfig(
-                readVia: .tsconfig, phcIndex: r.provider.map { Int($0.phcIndex) },
-                qualifier: r.provider.map { Qualifier(kernel: $0.qualifier) },
-                txType: r.txType?.names.first, rxFilter: r.rxFilter?.names.first,
-                flags: r.flags?.names ?? [])
+        case .success(let r): return activeConfig(r)
         case .failure(let e):
             return unavailable(e, advertisedLayer: snap.advertised?.layer, via: .tsconfig)
         }
     }
 
+    /// A TSCONFIG_GET (or TSCONFIG_SET) reply in the kernel's names, kept as they came.
+    static func activeConfig(_ r: TsconfigReply) -> ActiveConfig {
+        ActiveConfig(
+            readVia: .tsconfig, phcIndex: r.provider.map { Int($0.phcIndex) },
+            qualifier: r.provider.map { Qualifier(kernel: $0.qualifier) },
+            txType: r.txType?.names.first, rxFilter: r.rxFilter?.names.first, flags: r.flags?.names ?? [])
+    }
+
     static func unavailable(_ e: NetlinkError, advertisedLayer: Layer?, via: ActiveConfig.ReadVia) -> ActiveConfig {
+        if case .opMissing = e { return .unavailable(.kernelTooOld, message: e.description) }
         var message: String?
         if case .kernel(let k) = e { message = k.message }
         let errno = e.errno.map(Int.init)
-        let text = message ?? e.errno.map { String(cString: strerror($0)) }
-        if case .opMissing = e { return .unavailable(.kernelTooOld, message: e.description) }
-        if e.isNotSupported {
-            return .unavailable(
-                advertisedLayer == .phy ? .phyReadbackUnsupported : .driverUnsupported,
-                errno: errno, message: text, via: via)
+        let reason = unavailableReason(e.failure.kind, advertisedLayer: advertisedLayer)
+        let text = reason == .error ? message ?? e.description : message ?? e.errno.map { String(cString: strerror($0)) }
+        return .unavailable(reason, errno: errno, message: text, via: via)
+    }
+
+    /// Why a read of the active config failed, from what its errno means.
+    static func unavailableReason(_ kind: FailureKind, advertisedLayer: Layer?) -> UnavailableReason {
+        switch kind {
+        // A refusal is the driver's, or (6.6-6.18) the core's PHY stub when a PHY is the default.
+        case .notSupported: return advertisedLayer == .phy ? .phyReadbackUnsupported : .driverUnsupported
+        case .noSuchDevice: return .noPHC
+        case .permission: return .permission
+        case .usage, .other: return .error
         }
-        if e.isNoDevice { return .unavailable(.noPHC, errno: errno, message: text, via: via) }
-        if e.isPermission { return .unavailable(.permission, errno: errno, message: text, via: via) }
-        return .unavailable(.error, errno: errno, message: message ?? e.description, via: via)
     }
 
     /// Before 6.14: SIOCGHWTSTAMP, which the MAC driver answers (or not).
     static func activeViaIoctl(_ name: String, advertisedLayer: Layer?) -> ActiveConfig {
         do {
-            let c = try HwtstampIoctl.getConfig(name)
-            func pick(_ names: [String], _ v: Int32) -> String { v >= 0 && Int(v) < names.count ? names[Int(v)] : "value-\(v)" }
-            var flags: [String] = []
-            for (bit, n) in TimestampingNames.hwtstampFlags.enumerated() where c.flags & (1 << Int32(bit)) != 0 { flags.append(n) }
-            return ActiveConfig(
-                readVia: .ioctl, txType: pick(TimestampingNames.txTypes, c.txType),
-                rxFilter: pick(TimestampingNames.rxFilters, c.rxFilter), flags: flags)
+            return activeConfig(ioctl: try HwtstampIoctl.getConfig(name))
         } catch {
-            let reason: UnavailableReason
-            switch error.errno {
-            // The ioctl exists on every kernel tsctl runs on: a refusal is the
-            // driver's, or (6.6-6.18) the core's PHY stub when a PHY is the default.
-            case EOPNOTSUPP, EINVAL: reason = advertisedLayer == .phy ? .phyReadbackUnsupported : .driverUnsupported
-            case EPERM, EACCES: reason = .permission
-            case ENODEV: reason = .noPHC
-            default: reason = .error
-            }
-            return .unavailable(reason, errno: Int(error.errno), message: String(cString: strerror(error.errno)), via: .ioctl)
+            // The ioctl exists on every kernel tsctl runs on: a driver without it
+            // answers EINVAL (dev_eth_ioctl's default) as well as EOPNOTSUPP.
+            let kind = error.errno == EINVAL ? .notSupported : Errno.kind(error.errno)
+            return .unavailable(
+                unavailableReason(kind, advertisedLayer: advertisedLayer), errno: Int(error.errno),
+                message: String(cString: strerror(error.errno)), via: .ioctl)
         }
+    }
+
+    /// struct hwtstamp_config in the kernel's names (a number beyond tsctl's table is kept as value-N).
+    static func activeConfig(ioctl c: HwtstampIoctl.Config) -> ActiveConfig {
+        func name<T>(_ v: Int32, _: T.Type) -> String where T: KernelNameTable {
+            v >= 0 ? KernelValue<T>(index: UInt32(v)).name : "value-\(v)"
+        }
+        return ActiveConfig(
+            readVia: .ioctl, txType: name(c.txType, TxTypeTable.self), rxFilter: name(c.rxFilter, RxFilterTable.self),
+            flags: HwtstampFlags(bits: UInt32(bitPattern: c.flags)).names)
     }
 }
 
