@@ -384,9 +384,10 @@ def tsctl_json(boot, phase, name, iface):
 
 
 def probe_first(doc):
-    """The first interface of a `tsctl probe --json` document (an object with
-    schema_version and interfaces)."""
-    items = doc.get("interfaces") if isinstance(doc, dict) else None
+    """The first interface of a `tsctl probe --json` document: an object with
+    schema_version and interfaces, or the bare array tsctl printed before
+    schema_version 1 (boots captured then, such as Tests/Testbed/fixtures)."""
+    items = doc.get("interfaces") if isinstance(doc, dict) else doc if isinstance(doc, list) else None
     return items[0] if items else None
 
 
