@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "TsctlSystem", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
         .target(name: "TsctlKernel", dependencies: ["TsctlModel", "TsctlNetlink", "TsctlSystem"], swiftSettings: strict),
         .target(name: "TsctlPlan", dependencies: ["TsctlModel"], swiftSettings: strict),
-        .target(name: "TsctlDiagnosis", dependencies: ["TsctlModel"], swiftSettings: strict),
+        // Diagnosis asks the planner whether a desired state is met (check --expect):
+        // one reading of a file for apply, apply --dry-run and check.
+        .target(name: "TsctlDiagnosis", dependencies: ["TsctlModel", "TsctlPlan"], swiftSettings: strict),
         .target(name: "TsctlRender", dependencies: ["TsctlModel"], swiftSettings: strict),
         .target(
             name: "TsctlCLI",

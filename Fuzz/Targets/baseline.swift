@@ -20,9 +20,10 @@ public func fuzzBaseline(_ bytes: [UInt8]) {
     let report = Diagnosis.run(DiagnosisInput(snapshot: current, baseline: base))
     _ = CheckRender.text(report, style: TextStyle(color: true))
     _ = CheckRender.json(report, kernel: current.kernel, status: 1).serialized()
-    _ = CheckRender.junit(report, strict: true)
+    let scope = CheckRender.JUnitScope(baseline: true, expect: false, hardware: Set(current.interfaces.map(\.name)), seconds: 0)
+    _ = CheckRender.junit(report, strict: true, scope: scope)
     _ = CheckRender.tap(report, strict: true)
-    _ = CheckRender.prometheus(report, snapshot: current, status: 1, now: 0)
+    _ = CheckRender.prometheus(report, snapshot: current, scope: scope, status: 1, now: 0)
     _ = ShowText.render(base, style: TextStyle(color: false))
 }
 

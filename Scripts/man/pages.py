@@ -85,8 +85,8 @@ Verify a desired-state file without changing anything.
 .B tsctl check \-\-baseline baseline.json
 What changed since the baseline (after a kernel update, say).
 .TP
-.B tsctl check \-\-format prometheus > /var/lib/prometheus/node\-exporter/tsctl.prom
-A textfile for node_exporter's textfile collector.
+.B tsctl check \-\-format prometheus \-\-output /var/lib/prometheus/node\-exporter/tsctl.prom
+A textfile for node_exporter's textfile collector, replaced atomically; exit 0 once written, whatever the findings.
 .TP
 .B tsctl check \-\-format tap \-\-strict
 TAP version 13, one test point per check and interface, as kselftest prints it.""",

@@ -383,6 +383,14 @@ def tsctl_json(boot, phase, name, iface):
     return doc, None
 
 
+def probe_first(doc):
+    """The first interface of a `tsctl probe --json` document: an object with
+    schema_version and interfaces, or the bare array tsctl printed before
+    schema_version 1 (boots captured then, such as Tests/Testbed/fixtures)."""
+    items = doc.get("interfaces") if isinstance(doc, dict) else doc if isinstance(doc, list) else None
+    return items[0] if items else None
+
+
 def tsctl_iface(doc, iface):
     for i in (doc or {}).get("interfaces", []):
         if i.get("name") == iface:
@@ -520,7 +528,7 @@ def compare_boot(boot, problems):
         if doc is None:
             problems.append(f"{ph} {iface}: tsctl probe: {err}")
             continue
-        said = doc[0].get("phc_index") if isinstance(doc, list) and doc else None
+        said = probe_first(doc).get("phc_index") if probe_first(doc) else None
         if said != seen:
             problems.append(f"{ph} {iface}: tsctl probe says PHC {said} stamped the frame, "
                             f"tstool's frame was stamped by PHC {seen}")
@@ -637,8 +645,7 @@ def resolve(boot, phase, path):
         return tx_phc(boot, phase, iface)
     if rest.startswith("probe"):
         doc, _ = tsctl_json(boot, phase, "probe", iface)
-        first = doc[0] if isinstance(doc, list) and doc else None
-        return path_get({"probe": first}, rest)
+        return path_get({"probe": probe_first(doc)}, rest)
     if rest.startswith("tsctl"):
         doc, _ = tsctl_json(boot, phase, "tsctl", iface)
         if tsctl_iface(doc, iface) is None:

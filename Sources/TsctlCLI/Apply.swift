@@ -16,11 +16,12 @@ struct ApplyCommand: ParsableCommand {
             Everything is validated before anything changes (interfaces and providers exist, \
             tx and rx are within each provider's capabilities); then the plan is applied in \
             file order and verified; on any failure every interface already changed is \
-            rolled back and the rollback verified. Exit 0 applied, 10 nothing to do, 7 failed \
-            and rolled back, 8 rollback incomplete, 9 timed out waiting (--wait), 13 another \
-            tsctl holds an interface (a --keep instance holds its interfaces while it runs), \
-            130/143 stopped by SIGINT/SIGTERM after finishing or undoing the change under \
-            way. The file \
+            rolled back and the rollback verified. Exit 0 applied, 10 nothing to do (--dry-run: \
+            0 would change, 10 nothing to do), 3 two entries match one interface or a glob/driver \
+            entry matches nothing (unless optional = true), 7 failed and rolled back, 8 rollback \
+            incomplete, 9 timed out waiting (--wait), 13 another tsctl holds an interface (a --keep \
+            instance holds its interfaces while it runs), 130/143 stopped by SIGINT/SIGTERM after \
+            finishing or undoing the change under way. The file \
             format is in docs/desired-state.md; `tsctl check --expect FILE` verifies the same \
             file without changing anything.
             """
@@ -51,12 +52,14 @@ struct ApplyCommand: ParsableCommand {
         if !(wait >= 0 && wait <= 86400) { throw ValidationError("--wait takes 0 to 86400 seconds, not \(wait)") }
         if !(interval >= 0.1 && interval <= 86400) { throw ValidationError("--interval takes 0.1 to 86400 seconds, not \(interval)") }
         if keep && options.dryRun { throw ValidationError("--keep and --dry-run exclude each other") }
+        if keep && options.json { throw ValidationError("--keep and --json exclude each other (--keep runs until stopped)") }
     }
 
     @OptionGroup var namespace: NamespaceOption
 
     func run() throws {
         try namespace.enter()
+        if options.json { JSONMode.command = "apply" }
         let state = try loadDesiredState(file)
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
@@ -70,33 +73,54 @@ struct ApplyCommand: ParsableCommand {
             try session.lock(mine, purpose: "apply\(keep ? " --keep" : "") \(OSString.escaped(file))", keep: keep)
             (snap, planned) = try planOrWait(state, session)
         }
+        let report = ChangeReport(command: "apply", kernel: snap.kernel, file: file, options: options)
         var plans = planned
         var leftToDaemons: [String: String] = [:]
         var daemonConfig: [String: Config] = [:]
         if keep && !options.force {
             let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, state, snap)
             plans = shared.plans
-            for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) { print("\(InterfaceName.display(name)): \(msg)") }
+            for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) { report.text(["\(InterfaceName.display(name)): \(msg)"]) }
             leftToDaemons = shared.left
             daemonConfig = shared.daemonConfig
         }
         let changes = plans.filter { !$0.isNoOp }
         for p in plans {
-            for n in p.notes { print("\(InterfaceName.display(p.interface)): note: \(n)") }
-            print("\(InterfaceName.display(p.interface)): \(options.dryRun && !p.isNoOp ? "would change " : "")\(p.changeDescription)")
+            let name = InterfaceName.display(p.interface)
+            report.text(p.notes.map { "\(name): note: \($0)" })
+            report.text(["\(name): \(options.dryRun && !p.isNoOp ? "would change " : "")\(p.changeDescription)"])
         }
-        if options.dryRun { return }
+        let nothing = "nothing to do: every interface is already as \(file) says"
+        if options.dryRun {
+            // Exits as the real run would: 0 would change, 10 nothing to do.
+            report.json(
+                plans.map { ChangeRecord(plan: $0, outcome: $0.isNoOp ? .unchanged : .wouldChange) },
+                changes.isEmpty ? .nothingToDo : .ok, nil)
+            if changes.isEmpty {
+                report.text([nothing])
+                throw TsctlExit(.nothingToDo)
+            }
+            return
+        }
+        var records = plans.map { ChangeRecord(plan: $0, outcome: .unchanged) }
         if !changes.isEmpty {
             try session.refuseIfDaemons(snap.interfaces.filter { i in changes.contains { $0.interface == i.name } }, force: options.force)
             let outcome = session.applyAll(changes)
-            print(outcome.report, terminator: "")
-            if let f = outcome.failure { throw f }
+            report.text([outcome.report], terminator: "")
+            for r in outcome.records {
+                if let i = records.firstIndex(where: { $0.plan.interface == r.plan.interface }) { records[i] = r }
+            }
+            if let f = outcome.failure {
+                report.json(records, f.status, f.message)
+                throw f
+            }
         }
+        report.json(records, changes.isEmpty ? .nothingToDo : .ok, nil)
         if keep {
             try keepApplied(state, session, reported: leftToDaemons, daemonConfig: daemonConfig)
         }
         if changes.isEmpty {
-            print("nothing to do: every interface is already as \(file) says")
+            report.text([nothing])
             throw TsctlExit(.nothingToDo)
         }
     }
@@ -108,7 +132,8 @@ struct ApplyCommand: ParsableCommand {
             let snap = try session.snapshot(nil)
             let (plans, errors) = Planner.plan(state, snap)
             if errors.isEmpty { return (snap, plans) }
-            let missing = errors.allSatisfy { $0.kind == .noSuchInterface || $0.kind == .noSuchProvider }
+            // Globs and drivers are waited for as names are: a driver may bind late.
+            let missing = errors.allSatisfy { [.noSuchInterface, .noSuchProvider, .noMatch].contains($0.kind) }
             if Signals.pending != 0 {
                 let waitingFor = errors.map(\.message).joined(separator: "; ")
                 throw TsctlFailure(
@@ -119,8 +144,13 @@ struct ApplyCommand: ParsableCommand {
                 usleep(200_000)
                 continue
             }
-            for e in errors.dropLast() { Sys.printError("tsctl: \(e.message)") }
-            let last = errors.last!
+            // The file's own problems (two entries for one interface, an entry that
+            // matches nothing) decide the exit status: they are printed last.
+            let ordered =
+                errors.filter { $0.kind != .conflict && $0.kind != .noMatch }
+                + errors.filter { $0.kind == .conflict || $0.kind == .noMatch }
+            for e in ordered.dropLast() { Sys.printError("tsctl: \(e.message)") }
+            let last = ordered.last!
             if missing && wait > 0 {
                 throw TsctlFailure(.timedOut, "\(last.message) (still missing after --wait \(wait)); nothing was changed")
             }

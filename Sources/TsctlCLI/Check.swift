@@ -21,7 +21,12 @@ struct CheckCommand: ParsableCommand {
         abstract: "Flag every mismatch between the advertised, active, expected and observed timestamping.",
         discussion: """
             Exit status 1 when a finding is an error (or, with --strict, a warning or a \
-            check that could not run); 0 otherwise. Finding ids are stable: see the README.
+            check that could not run); 0 otherwise. With --output the report replaces FILE \
+            atomically (a temporary file beside it, then a rename) and the exit status is 0 \
+            once it is written, whatever the findings: the verdict is in the file \
+            (tsctl_check_exit_status, exit_status, failures), so a textfile job or a report \
+            step never stops on a finding; 11 when FILE cannot be written (it is then left \
+            as it was). Finding ids are stable: see the README.
             """
     )
 
@@ -46,6 +51,13 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Same as --format json.")
     var json = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write the report to this file, atomically, instead of standard output; exit 0 once written whatever the findings.",
+            valueName: "file"), completion: .file())
+    var output: String?
+
     @Flag(help: "Warnings and checks that could not run also fail (exit 1).")
     var strict = false
 
@@ -63,6 +75,9 @@ struct CheckCommand: ParsableCommand {
     func validate() throws {
         try validateInterfaceNames(interfaces)
         if let s = sample, !(s > 0 && s <= 3600) { throw ValidationError("--sample takes seconds between 0 and 3600, e.g. --sample 10") }
+        if let o = output, o.isEmpty || o.hasSuffix("/") {
+            throw ValidationError("--output takes a file name, e.g. --output /var/lib/prometheus/node-exporter/tsctl.prom")
+        }
     }
 
     @OptionGroup var namespace: NamespaceOption
@@ -71,15 +86,31 @@ struct CheckCommand: ParsableCommand {
         try namespace.enter()
         try Self.check(
             interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
-            format: json ? .json : format, strict: strict, probe: probe, sample: sample)
+            format: json ? .json : format, strict: strict, probe: probe, sample: sample, output: output)
+    }
+
+    /// Prints the report, or with `output` replaces that file with it.
+    static func emit(_ text: String, output: String?) throws {
+        guard let output else { return print(text, terminator: "") }
+        do { try Sys.writeAtomically(text, to: output) } catch {
+            throw TsctlFailure(.kernelError, "cannot write \(OSString.escaped(output)): \(error); the file was not changed")
+        }
     }
 
     static func check(
         interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
-        strict: Bool, probe: Bool, sample: Double? = nil
+        strict: Bool, probe: Bool, sample: Double? = nil, output: String? = nil
     ) throws {
-        let expectations = try expect.map { path in try loadDesiredState(path) }
-        let base = try baseline.map(loadBaseline)
+        let started = monotonicSeconds()
+        let expectations: DesiredState?, base: Snapshot?
+        do {
+            expectations = try expect.map { path in try loadDesiredState(path) }
+            base = try baseline.map(loadBaseline)
+        } catch let f as TsctlFailure where format == .junit {
+            // A CI server must see a failing case, not an empty (passing) report.
+            try emit(CheckRender.junitError(f.message, exitStatus: f.status.rawValue), output: output)
+            throw f
+        }
         let kernel: KernelSession
         var snap: Snapshot
         do {
@@ -100,9 +131,16 @@ struct CheckCommand: ParsableCommand {
             ioctl[itf.name] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
         }
         let scan = PTPDaemons.scan()
+        let scope = interfaces.isEmpty ? nil : Set(interfaces)
+        // A file that gives one interface two entries means two things: apply refuses
+        // it, and so does check (exit 3), naming both.
+        if let expectations, let c = expectations.assign(snap.interfaces, scope: scope).conflicts.first {
+            throw TsctlFailure(.badInputFile, c.description)
+        }
         var input = DiagnosisInput(
             snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
             expectations: expectations, baseline: base, prefer: prefer)
+        input.scope = scope
         input.statsSamples = samples
         input.ignoredDaemons = scan.ignored
         if probe {
@@ -111,14 +149,22 @@ struct CheckCommand: ParsableCommand {
         let report = Diagnosis.run(input)
         let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
         let status = failed ? ExitStatus.checkFailed : ExitStatus.ok
+        let listed = CheckRender.JUnitScope(
+            baseline: base != nil, expect: expectations != nil,
+            hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
+            seconds: monotonicSeconds() - started)
+        let text: String
         switch format {
-        case .text: print(CheckRender.text(report, style: .forStdout()), terminator: "")
-        case .json: print(CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized())
-        case .junit: print(CheckRender.junit(report, strict: strict), terminator: "")
-        case .tap: print(CheckRender.tap(report, strict: strict), terminator: "")
+        case .text: text = CheckRender.text(report, style: output == nil ? .forStdout() : .plain)
+        case .json: text = CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized() + "\n"
+        case .junit: text = CheckRender.junit(report, strict: strict, scope: listed)
+        case .tap: text = CheckRender.tap(report, strict: strict, scope: listed)
         case .prometheus:
-            print(CheckRender.prometheus(report, snapshot: snap, status: status.rawValue, now: Int(time(nil))), terminator: "")
+            text = CheckRender.prometheus(report, snapshot: snap, scope: listed, status: status.rawValue, now: Int(time(nil)))
         }
+        try emit(text, output: output)
+        // Written to a file, the verdict is in the file: a finding never stops the job.
+        if output != nil { return }
         if failed { throw TsctlExit(status) }
     }
 
@@ -143,6 +189,12 @@ struct CheckCommand: ParsableCommand {
                 strict: strict, probe: false)
         }
     }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 /// Ends the command with a status but no message (the report said it all).

@@ -38,8 +38,9 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .rolledBack: return "a change failed and everything already changed was rolled back"
         case .rollbackIncomplete: return "a change failed and the rollback did not complete (see the report)"
         case .timedOut: return "timed out waiting for an interface or provider (--wait)"
-        case .nothingToDo: return "apply: everything was already in the requested state"
-        case .kernelError: return "unexpected kernel or system error, or standard output closed or not writable"
+        case .nothingToDo: return "set/apply: already in the requested state (also with --dry-run)"
+        case .kernelError:
+            return "unexpected kernel or system error, standard output closed or not writable, or the check --output file cannot be written"
         case .refused: return "refused: a PTP daemon uses the interface or its clocks (--force overrides)"
         case .busy: return "busy: another tsctl changes the interface or keeps it applied (--keep)"
         case .hangup: return "stopped by SIGHUP after finishing or undoing a change under way"

@@ -27,11 +27,21 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
+        if json { JSONMode.command = "probe" }
         let snap: Snapshot
         do { snap = try KernelSession.open().snapshot(names: interfaces) } catch { throw TsctlFailure(error) }
         let obs = snap.interfaces.map(Prober.probe)
+        let status: ExitStatus =
+            obs.contains(where: \.permissionDenied)
+            ? .permissionDenied
+            : obs.contains(where: { !$0.conclusive }) ? .checkFailed : .ok
         if json {
-            print(JSON.array(obs.map(\.json)).serialized())
+            print(
+                JSON.object([
+                    ("schema_version", .int(1)), ("kernel", snap.kernel.json), ("exit_status", .int(Int(status.rawValue))),
+                    ("interfaces", .array(obs.map(\.json)))
+                ]).serialized())
+            JSONMode.printed = true
         } else {
             for o in obs { print("\(InterfaceName.display(o.interface)): \(o.verdict)") }
         }

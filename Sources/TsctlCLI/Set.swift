@@ -48,6 +48,12 @@ struct ChangeOptions: ParsableArguments {
 
     @Flag(help: "Change even though a PTP daemon (ptp4l, phc2sys, ts2phc, chronyd) uses the interface or its clocks.")
     var force = false
+
+    @Flag(
+        help:
+            "Print one JSON document: per interface the plan, the request sent, the state before and after, verified, rolled back (Schemas/change.schema.json)."
+    )
+    var json = false
 }
 
 struct SetCommand: ParsableCommand {
@@ -59,8 +65,9 @@ struct SetCommand: ParsableCommand {
             turns the old one off and starts the new one from tx off, rx none, so tsctl \
             carries the current tx/rx over unless you give them). The result is read back \
             and verified; if verification fails the previous provider and configuration \
-            are restored. When the interface is already as asked, nothing is sent. Another \
-            tsctl changing the interface is waited for up to 10 s (exit 13 after; at once \
+            are restored. When the interface is already as asked, nothing is sent (exit 10, \
+            as apply). --dry-run exits as the real run would: 0 would change, 10 nothing to do. \
+            Another tsctl changing the interface is waited for up to 10 s (exit 13 after; at once \
             when an apply --keep holds it). SIGINT/SIGTERM wait until the change is \
             verified and reported (exit 130/143). \
             Needs CAP_NET_ADMIN. Before Linux 6.14 only tx/rx can be set (SIOCSHWTSTAMP).
@@ -102,6 +109,7 @@ struct SetCommand: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
+        if options.json { JSONMode.command = "set" }
         let desired = Desired(
             source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
             txType: tx?.name, rxFilter: rx?.name,
@@ -125,19 +133,47 @@ struct SetCommand: ParsableCommand {
         case .success(let p): plan = p
         case .failure(let e): throw TsctlFailure(e)
         }
-        for note in plan.notes { print("note: \(note)") }
-        if plan.isNoOp {
-            print("\(InterfaceName.display(interface)): \(plan.changeDescription); nothing sent")
-            return
-        }
-        if options.dryRun {
-            print("\(InterfaceName.display(interface)): would change \(plan.changeDescription)")
+        let report = ChangeReport(command: "set", kernel: snap.kernel, file: nil, options: options)
+        let name = InterfaceName.display(interface)
+        // A dry run ends as the real run would: 0 when it would change, 10 when nothing is to do.
+        if plan.isNoOp || options.dryRun {
+            report.text(plan.notes.map { "note: \($0)" })
+            report.text(["\(name): " + (plan.isNoOp ? "\(plan.changeDescription); nothing sent" : "would change \(plan.changeDescription)")]
+            )
+            let status: ExitStatus = plan.isNoOp ? .nothingToDo : .ok
+            report.json([ChangeRecord(plan: plan, outcome: plan.isNoOp ? .unchanged : .wouldChange)], status, nil)
+            if status != .ok { throw TsctlExit(status) }
             return
         }
         try session.refuseIfDaemons([itf], force: options.force)
+        report.text(plan.notes.map { "note: \($0)" })
         let outcome = session.applyAll([plan])
-        print(outcome.report, terminator: "")
+        report.text([outcome.report], terminator: "")
+        report.json(outcome.records, outcome.failure?.status ?? .ok, outcome.failure?.message)
         if let failure = outcome.failure { throw failure }
+    }
+}
+
+/// set/apply output: text for people, or one JSON document (--json).
+struct ChangeReport {
+    var command: String
+    var kernel: KernelInfo
+    var file: String?
+    var options: ChangeOptions
+
+    func text(_ lines: [String], terminator: String = "\n") {
+        guard !options.json else { return }
+        for l in lines { print(l, terminator: terminator) }
+    }
+
+    func json(_ records: [ChangeRecord], _ status: ExitStatus, _ error: String?) {
+        guard options.json else { return }
+        print(
+            ChangeRecord.document(
+                command: command, kernel: kernel, file: file, dryRun: options.dryRun, records: records,
+                exitStatus: status.rawValue, error: error
+            ).serialized())
+        JSONMode.printed = true
     }
 }
 
@@ -146,7 +182,8 @@ extension TsctlFailure {
         switch e.kind {
         case .noSuchInterface, .noSuchProvider: self.init(.noSuchDevice, e.message)
         case .notSupported: self.init(.notSupported, e.message)
-        case .needsConfig, .conflict: self.init(.usage, e.message)
+        case .needsConfig: self.init(.usage, e.message)
+        case .conflict, .noMatch: self.init(.badInputFile, e.message)
         }
     }
 }
@@ -194,7 +231,10 @@ final class ChangeSession {
     }
 
     struct Outcome {
+        /// One line per thing that happened, in the order it happened.
         var report: String
+        /// One record per plan given, in that order.
+        var records: [ChangeRecord]
         var failure: TsctlFailure?
     }
 
@@ -207,7 +247,7 @@ final class ChangeSession {
             return sig == 0 ? nil : StopRequest(signal: sig, name: Signals.name(sig))
         }
         let failure = t.summary.map { TsctlFailure(ExitStatus(t.result), $0) }
-        return Outcome(report: t.reportText, failure: failure)
+        return Outcome(report: t.reportText, records: t.records, failure: failure)
     }
 
     /// The locks this session holds, by ifindex (kept until the process ends).

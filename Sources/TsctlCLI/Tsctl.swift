@@ -61,6 +61,7 @@ public struct Tsctl: ParsableCommand {
         } catch let done as TsctlExit {
             Sys.exitProcess(done.status.rawValue)
         } catch let failure as TsctlFailure {
+            JSONMode.fail(CommandLine.arguments.dropFirst(), failure.status, failure.message)
             Sys.printError("tsctl: \(failure.message)")
             Sys.exitProcess(failure.status.rawValue)
         } catch {
@@ -69,7 +70,9 @@ public struct Tsctl: ParsableCommand {
                 Sys.exitProcess(ExitStatus.ok.rawValue)
             }
             // One line: ArgumentParser lists valid values on lines of their own.
-            Sys.printError("tsctl: \(oneLine(message(for: error))) (see `tsctl --help`)")
+            let line = "\(oneLine(message(for: error))) (see `tsctl --help`)"
+            JSONMode.fail(CommandLine.arguments.dropFirst(), .usage, line)
+            Sys.printError("tsctl: \(line)")
             Sys.exitProcess(ExitStatus.usage.rawValue)
         }
     }

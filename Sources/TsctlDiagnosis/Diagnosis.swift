@@ -1,4 +1,5 @@
 public import TsctlModel
+import TsctlPlan
 
 /// ETHTOOL_GET_TS_INFO as ptp4l reads it.
 public struct IoctlView: Equatable, Sendable {
@@ -21,6 +22,9 @@ public struct DiagnosisInput: Sendable {
     public var prefer: Layer?
     /// Probe results (check --probe): which clock really stamped a frame.
     public var observations: [String: Observation] = [:]
+    /// The interfaces the user named (nil: all): expectations and the baseline
+    /// are judged on these only; the snapshot may also hold the devices below.
+    public var scope: Set<String>?
     /// Timestamping counters read twice (check --sample), by interface.
     public var statsSamples: [String: TsStatsSample] = [:]
 
@@ -247,16 +251,21 @@ struct Rules {
         guard let preferred, current.layer != preferred,
             let better = itf.providers.first(where: { $0.layer == preferred && $0.qualifier == .precise })
         else { return }
-        let why =
-            input.prefer != nil ? "your policy (--prefer \(preferred.rawValue))" : "tsctl's table of known MAC/PHY pairs: \(pair!.why)"
+        // The statement stays one readable sentence; a known pair's reason and its
+        // source are evidence lines of their own.
+        let who = input.prefer != nil ? "your policy (--prefer \(preferred.rawValue))" : "tsctl's table of known MAC/PHY pairs"
+        var evidence = [EvidenceItem(view, "\(current.label) ptp\(current.phcIndex) \(clockName(current.phcIndex, itf))")]
+        if input.prefer != nil {
+            evidence.append(EvidenceItem(.expected, "--prefer \(preferred.rawValue)"))
+        } else if let pair {
+            evidence.append(EvidenceItem(.expected, "known pair: \(pair.name), prefer the \(pair.prefer.rawValue)"))
+            evidence.append(EvidenceItem(.expected, "why: \(pair.why)"))
+            evidence.append(EvidenceItem(.expected, "source: \(pair.source)"))
+        }
         add(
             .precisionDowngrade, .warning, itf.name,
-            "\(current.layer.rawValue) clock ptp\(current.phcIndex) is in use but \(why) prefers the \(preferred.rawValue) (ptp\(better.phcIndex))",
-            [
-                EvidenceItem(view, "\(current.label) ptp\(current.phcIndex) \(clockName(current.phcIndex, itf))"),
-                EvidenceItem(.expected, input.prefer != nil ? "--prefer \(preferred.rawValue)" : "known pair, source: \(pair!.source)")
-            ],
-            remedy: setCommand(itf, to: better))
+            "\(current.layer.rawValue) clock ptp\(current.phcIndex) is in use but \(who) prefers the \(preferred.rawValue) clock ptp\(better.phcIndex)",
+            evidence, remedy: setCommand(itf, to: better))
     }
 
     // 3. off or partial while used; unsupported rx filter.
@@ -274,7 +283,7 @@ struct Rules {
                     remedy: provider.map { setCommand(itf, to: $0) } ?? nil)
             }
             if let rx = act.rxFilter, rx != "none", let p = itf.providers.first(where: { $0.active }),
-                let caps = p.capabilities, !caps.rxFilters.contains(rx)
+                let caps = p.capabilities, !caps.rxFilters.contains(where: { rxCovers($0, rx) })
             {
                 add(
                     .rxFilterUnsupported, .error, itf.name,
@@ -351,36 +360,33 @@ struct Rules {
 
     mutating func expectations() {
         guard let exp = input.expectations else { return }
-        for entry in exp.interfaces {
-            let matched = input.snapshot.interfaces.filter(entry.matches)
-            let at = "\(exp.file):\(entry.position.line)"
-            if matched.isEmpty {
-                if !entry.isGlob {
-                    add(
-                        .expectationNotMet, .error, entry.name,
-                        "\(entry.name!) is expected (\(at)) but does not exist",
-                        [EvidenceItem(.expected, "\(at): \(entry.label)")])
-                }
-                continue
-            }
-            for itf in matched { expectation(entry, itf, at) }
+        let a = exp.assign(input.snapshot.interfaces, scope: input.scope)
+        for entry in a.unmatched {
+            add(
+                .expectationNotMet, .error, entry.isGlob ? nil : entry.name, entry.unmatchedMessage(exp.file),
+                [EvidenceItem(.expected, "\(exp.file):\(entry.position.line): \(entry.label)")],
+                remedy: nil)
         }
+        for (entry, itf) in a.pairs { expectation(entry, itf, "\(exp.file):\(entry.position.line)") }
     }
 
+    /// Met exactly when `apply` would have nothing to do: the planner decides for both,
+    /// so a filter the driver widens (mvpp2 answers ptpv2-event with all) counts
+    /// the same here as there, and the remedy offered always changes something.
     mutating func expectation(_ entry: DesiredInterface, _ itf: InterfaceSnapshot, _ at: String) {
         let d = entry.desired
-        var wanted: Provider?
-        if let spec = d.source {
-            switch spec.resolve(in: itf, qualifier: d.qualifier) {
-            case .success(let p): wanted = p
-            case .failure(let e):
-                add(
-                    .expectationNotMet, .error, itf.name, "expected source \(spec) (\(at)) but \(e)",
-                    [EvidenceItem(.expected, "\(at): source = \"\(spec)\"")])
-                return
-            }
-        }
         let act = itf.active
+        let planned = Planner.plan(itf, d, features: kernel.features)
+        // An unreadable configuration that apply would need to know (needsConfig) is
+        // "cannot be verified" below; any other refusal is the file not being met.
+        if case .failure(let e) = planned, act.isConfigured || e.kind != .needsConfig {
+            add(
+                .expectationNotMet, .error, itf.name, "not as \(at) expects, and apply cannot make it so: \(e.message)",
+                [
+                    EvidenceItem(.expected, "\(at): \(entry.label)"),
+                    EvidenceItem(.active, act.isConfigured ? ShowLabels.config(act, itf) : act.unavailable!.rawValue)
+                ])
+        }
         guard act.isConfigured else {
             if !d.isEmpty {
                 notRun.append(
@@ -390,24 +396,14 @@ struct Rules {
             }
             return
         }
-        var diffs: [String] = []
-        if let w = wanted {
-            if act.phcIndex == nil {
-                notRun.append(
-                    NotRun(
-                        Check.expectationNotMet.rawValue, itf.name,
-                        "this kernel cannot name the active provider; source = \"\(d.source!)\" cannot be verified"))
-            } else if act.phcIndex != w.phcIndex || act.qualifier != w.qualifier {
-                diffs.append("source \(w.label) ptp\(w.phcIndex), active \(ShowLabels.provider(act, itf))")
-            }
+        if d.source != nil, act.phcIndex == nil {
+            notRun.append(
+                NotRun(
+                    Check.expectationNotMet.rawValue, itf.name,
+                    "this kernel cannot name the active provider; source = \"\(d.source!)\" cannot be verified"))
         }
-        if let tx = d.txType, act.txType != tx { diffs.append("tx \(tx), active \(act.txType ?? "?")") }
-        if let rx = d.rxFilter, act.rxFilter != rx { diffs.append("rx \(rx), active \(act.rxFilter ?? "?")") }
-        if let fl = d.flags, Set(fl) != Set(act.flags) {
-            diffs.append("flags [\(fl.joined(separator: ","))], active [\(act.flags.joined(separator: ","))]")
-        }
-        if let rx = d.rxFilter, let p = wanted ?? itf.providers.first(where: { $0.active }), let caps = p.capabilities,
-            !caps.rxFilters.contains(rx)
+        if let rx = d.rxFilter, let p = targetProvider(d, itf), let caps = p.capabilities,
+            !caps.rxFilters.contains(where: { rxCovers($0, rx) })
         {
             add(
                 .rxFilterUnsupported, .error, itf.name,
@@ -417,11 +413,35 @@ struct Rules {
                     EvidenceItem(.advertised, "\(p.label) rx filters: \(caps.rxFilters.joined(separator: " "))")
                 ])
         }
-        guard !diffs.isEmpty else { return }
-        add(
-            .expectationNotMet, .error, itf.name, "not as \(at) expects: " + diffs.joined(separator: "; "),
-            [EvidenceItem(.expected, "\(at): \(entry.label)"), EvidenceItem(.active, ShowLabels.config(act, itf))],
-            remedy: "tsctl apply \(input.expectations!.file)")
+        switch planned {
+        case .success(let plan) where !plan.isNoOp:
+            add(
+                .expectationNotMet, .error, itf.name, "not as \(at) expects: " + differences(plan).joined(separator: "; "),
+                [EvidenceItem(.expected, "\(at): \(entry.label)"), EvidenceItem(.active, ShowLabels.config(act, itf))],
+                remedy: "tsctl apply \(input.expectations!.file)")
+        default:
+            break
+        }
+    }
+
+    /// What apply would change, one item per setting.
+    func differences(_ plan: InterfacePlan) -> [String] {
+        var out: [String] = []
+        let c = plan.current, t = plan.target
+        if plan.change?.provider != nil, let p = t.provider {
+            out.append("source \(p.label) ptp\(p.phcIndex), active \(c.provider.map { "\($0.label) ptp\($0.phcIndex)" } ?? "unknown")")
+        }
+        if plan.change?.txType != nil, t.txType != c.txType { out.append("tx \(t.txType ?? "?"), active \(c.txType ?? "?")") }
+        if plan.change?.rxFilter != nil, t.rxFilter != c.rxFilter { out.append("rx \(t.rxFilter ?? "?"), active \(c.rxFilter ?? "?")") }
+        if plan.change?.flags != nil, Set(t.flags ?? []) != Set(c.flags ?? []) {
+            out.append("flags [\((t.flags ?? []).joined(separator: ","))], active [\((c.flags ?? []).joined(separator: ","))]")
+        }
+        return out.isEmpty ? [plan.changeDescription] : out
+    }
+
+    func targetProvider(_ d: Desired, _ itf: InterfaceSnapshot) -> Provider? {
+        if let spec = d.source, case .success(let p) = spec.resolve(in: itf, qualifier: d.qualifier) { return p }
+        return itf.providers.first { $0.active }
     }
 
     // MARK: 9. drift against a baseline
@@ -429,7 +449,7 @@ struct Rules {
     mutating func drift() {
         guard let base = input.baseline else { return }
         let now = Dictionary(input.snapshot.interfaces.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        for old in base.interfaces where old.hasHardwareProvider {
+        for old in base.interfaces where old.hasHardwareProvider && input.scope.map({ $0.contains(old.name) }) ?? true {
             guard let cur = now[old.name] else {
                 add(
                     .drift, .error, old.name, "\(old.name) is in the baseline but no longer exists",

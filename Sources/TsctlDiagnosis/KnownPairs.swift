@@ -12,6 +12,8 @@ public struct KnownPair: Sendable {
     public var macClockName: String?
     /// Glob on the PHY's driver name (PHY_GET DRVNAME).
     public var phyDriver: String
+    /// The pair in a few words, for the evidence line.
+    public var name: String
     public var prefer: Layer
     public var why: String
     public var source: String
@@ -29,9 +31,10 @@ public struct KnownPair: Sendable {
 public enum KnownPairs {
     public static let table: [KnownPair] = [
         KnownPair(
-            macDriver: "mvpp2", macClockName: "Marvell PP2.2", phyDriver: "Marvell 88E151*", prefer: .mac,
-            why: "the mvpp2 MAC (Armada 8040, MACCHIATObin) timestamps more precisely than the Marvell 88E151x PHY: "
-                + "MDIO access latency, a lower timestamp clock and one outstanding TX timestamp on the PHY",
+            macDriver: "mvpp2", macClockName: "Marvell PP2.2", phyDriver: "Marvell 88E151*",
+            name: "mvpp2 MAC (Armada 8040, MACCHIATObin) with a Marvell 88E151x PHY", prefer: .mac,
+            why: "the MAC timestamps more precisely than the PHY: MDIO access latency, a lower timestamp clock "
+                + "and one outstanding TX timestamp on the PHY",
             source: "https://bootlin.com/blog/linux-ptp-mainline-development-war-story-and-new-features/ "
                 + "(and netdev thread \"Add Marvell PHY PTP support\", Apr 2025)")
     ]

@@ -67,6 +67,8 @@ public struct DesiredInterface: Equatable, Sendable {
     public var driver: String?
     public var desired: Desired
     public var position: SourcePosition
+    /// `optional = true`: matching no interface is not an error.
+    public var optional = false
 
     public var isGlob: Bool { name.map { $0.contains(where: { "*?[".contains($0) }) } ?? true }
 
@@ -105,7 +107,7 @@ public struct DesiredStateError: Error, Equatable, Sendable, CustomStringConvert
 
 extension DesiredState {
     static let settingKeys = ["source", "qualifier", "tx", "rx", "flags", "require"]
-    static let interfaceKeys = ["name", "driver"] + settingKeys
+    static let interfaceKeys = ["name", "driver", "optional"] + settingKeys
 
     public static func parse(_ text: String, file: String) throws(DesiredStateError) -> DesiredState {
         let root: TOMLTable
@@ -140,6 +142,10 @@ extension DesiredState {
                     if let plain { throw fail(n.position, "name \"\(entry.name!)\" is not an interface name: \(plain)") }
                 }
                 if let d = t["driver"] { entry.driver = try string(d, "driver", fail) }
+                if let o = t["optional"] {
+                    guard case .boolean(let b) = o.value else { throw fail(o.position, "optional must be true or false") }
+                    entry.optional = b
+                }
                 if entry.name == nil && entry.driver == nil {
                     throw fail(t.position, "an [[interface]] needs name = \"IFACE\" (or a glob) or driver = \"DRIVER\"")
                 }
@@ -195,7 +201,7 @@ extension DesiredState {
                 guard case .boolean(let b) = item.value else { throw fail(item.position, "require must be true or false") }
                 d.require = b
             case _ where allowed.contains(key):
-                break  // name/driver: read by the caller
+                break  // name/driver/optional: read by the caller
             default:
                 let near = allowed.min { editDistance($0, key) < editDistance($1, key) }
                 let hint = near.map { editDistance($0, key) <= 2 ? " (did you mean \"\($0)\"?)" : "" } ?? ""

@@ -54,4 +54,17 @@ extension String {
 extension InterfaceSnapshot {
     /// The name for text output (InterfaceName.display).
     public var displayName: String { InterfaceName.display(name) }
+
+    /// What a stacked device sits on, in words: "macvlan on veth0", "vlan on
+    /// eth0", "bond, active slave eth1"; nil for a device that is not stacked.
+    /// Its timestamping is that device's, so text names it wherever it matters.
+    public var stacking: String? {
+        if let lower { return "\(kind ?? "stacked device") on \(InterfaceName.display(lower))" }
+        if kind == "bond" { return "bond" + (bondActiveSlave.map { ", active slave \(InterfaceName.display($0))" } ?? "") }
+        return nil
+    }
+
+    /// The device whose timestamping a stacked device uses: its lower device or
+    /// a bond's active slave; nil for a device that is not stacked.
+    public var timestampingFrom: String? { lower ?? (kind == "bond" ? bondActiveSlave : nil) }
 }

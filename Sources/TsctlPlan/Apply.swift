@@ -10,6 +10,8 @@ public struct ApplyOutcome: Equatable, Sendable {
     public var message: String
     /// The configuration read back at the end, when it could be read.
     public var final: String?
+    /// The same, as a value (set/apply --json's `after`).
+    public var after: Config? = nil
 }
 
 /// Sends plans to the kernel, verifies by reading back, and undoes what
@@ -44,7 +46,9 @@ public final class Applier {
     public func apply(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
         guard let change = plan.change else {
             return .success(
-                ApplyOutcome(interface: plan.interface, state: .unchanged, message: "already as asked", final: plan.current.description))
+                ApplyOutcome(
+                    interface: plan.interface, state: .unchanged, message: "already as asked", final: plan.current.description,
+                    after: plan.current))
         }
         switch kernel.send(change, to: plan.interface, via: plan.request) {
         case .success(let reply): return verify(plan, reply: reply)
@@ -77,7 +81,7 @@ public final class Applier {
                 ApplyOutcome(
                     interface: plan.interface, state: .unverified,
                     message:
-                        "set, but the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
+                        "unverified: the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
                     final: nil))
         }
         var wrong: [String] = []
@@ -93,12 +97,13 @@ public final class Applier {
             return .failure(
                 .verification("\(InterfaceName.display(plan.interface)): after the change (\(source)) " + wrong.joined(separator: "; ")))
         }
-        var msg = plan.viaIoctl ? "applied through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "applied, verified by \(source)"
+        // The caller says "applied"; this says how it was proven.
+        var msg = plan.viaIoctl ? "through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "verified by \(source)"
         if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
         let final = Config(
             provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
             txType: got.tx, rxFilter: got.rx, flags: got.flags)
-        return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, final: final.description))
+        return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, final: final.description, after: final))
     }
 
     /// Whether the interface is no longer as `plan.current` was, after a request
@@ -138,7 +143,7 @@ public final class Applier {
             interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
             change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
         return apply(back).map { o in
-            ApplyOutcome(interface: o.interface, state: .rolledBack, message: "restored: \(o.message)", final: o.final)
+            ApplyOutcome(interface: o.interface, state: .rolledBack, message: o.message, final: o.final, after: o.after)
         }
     }
 }

@@ -61,7 +61,13 @@ public struct InterfacePlan: Equatable, Sendable {
 }
 
 public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case noSuchInterface, noSuchProvider, notSupported, needsConfig, conflict }
+    public enum Kind: Sendable {
+        case noSuchInterface, noSuchProvider, notSupported, needsConfig
+        /// Two entries of a file match one interface (the file is invalid).
+        case conflict
+        /// A glob or driver entry matches no interface (and is not optional).
+        case noMatch
+    }
     public var kind: Kind
     public var interface: String?
     public var message: String
@@ -121,7 +127,8 @@ public enum Planner {
             }
         }
         if desired.require && wanted == nil && itf.providers.isEmpty {
-            return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider (require = true)")
+            let what = itf.stacking.map { " (a \($0))" } ?? ""
+            return fail(.noSuchProvider, "\(itf.displayName)\(what) has no hardware timestamp provider (require = true)")
         }
 
         // A driver that refuses TSCONFIG but answered SIOCGHWTSTAMP (unconverted, up to
@@ -194,6 +201,12 @@ public enum Planner {
                 )
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {
+            if let st = itf.stacking, let below = itf.timestampingFrom {
+                return fail(
+                    .noSuchProvider,
+                    "\(itf.displayName) is a \(st) and has no hardware timestamp provider of its own; "
+                        + "its timestamps come from \(InterfaceName.display(below)): configure \(InterfaceName.display(below))")
+            }
             return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider to configure")
         }
         let target = Config(
@@ -257,32 +270,23 @@ public enum Planner {
     public static func plan(_ state: DesiredState, _ snap: Snapshot) -> (plans: [InterfacePlan], errors: [PlanError]) {
         var plans: [InterfacePlan] = []
         var errors: [PlanError] = []
-        var owner: [String: DesiredInterface] = [:]
-        for entry in state.interfaces {
-            let matched = snap.interfaces.filter(entry.matches)
-            if matched.isEmpty && !entry.isGlob {
-                errors.append(
-                    PlanError(
-                        kind: .noSuchInterface, interface: entry.name,
-                        message: "\(state.file):\(entry.position.line): no interface \(entry.name!)"))
-            }
-            for itf in matched {
-                if let first = owner[itf.name] {
-                    errors.append(
-                        PlanError(
-                            kind: .conflict, interface: itf.name,
-                            message:
-                                "\(itf.displayName) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"
-                        ))
-                    continue
-                }
-                owner[itf.name] = entry
-                switch plan(itf, entry.desired, features: snap.kernel.features) {
-                case .success(let p): plans.append(p)
-                case .failure(var e):
-                    e.message = "\(state.file):\(entry.position.line): \(e.message)"
-                    errors.append(e)
-                }
+        let a = state.assign(snap.interfaces)
+        for entry in a.unmatched {
+            errors.append(
+                PlanError(
+                    kind: entry.isGlob ? .noMatch : .noSuchInterface, interface: entry.name,
+                    message: entry.unmatchedMessage(state.file)))
+        }
+        for c in a.conflicts {
+            errors.append(PlanError(kind: .conflict, interface: c.interface, message: c.description))
+        }
+        let conflicted = Set(a.conflicts.map(\.interface))
+        for (entry, itf) in a.pairs where !conflicted.contains(itf.name) {
+            switch plan(itf, entry.desired, features: snap.kernel.features) {
+            case .success(let p): plans.append(p)
+            case .failure(var e):
+                e.message = "\(state.file):\(entry.position.line): \(e.message)"
+                errors.append(e)
             }
         }
         return (plans, errors)
@@ -295,6 +299,7 @@ public enum Planner {
 func stackedRefusal(_ itf: InterfaceSnapshot) -> String? {
     guard itf.active.readFrom != nil || itf.active.unavailable == .stackedLowerUnknown else { return nil }
     let below = itf.active.readFrom.map { "; configure \($0) instead" } ?? ""
-    return "\(itf.displayName) is a \(itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
+    return
+        "\(itf.displayName) is a \(itf.stacking ?? itf.kind ?? "stacked device"): on this kernel a timestamping request to a stacked device "
         + "can crash it (CVE-2025-40255), so tsctl does not send one\(below)"
 }

@@ -28,7 +28,10 @@ public struct StopRequest: Equatable, Sendable {
 
 /// Plan, send, verify, roll back: the one place a change to the kernel is made.
 public struct Transaction {
+    /// One line per thing that happened, in the order it happened.
     public var report: [String] = []
+    /// One record per plan given, in that order (set/apply --json).
+    public var records: [ChangeRecord] = []
     public var result: TransactionResult = .applied
     /// The one line that sums up a failure; nil when everything applied.
     public var summary: String?
@@ -44,10 +47,12 @@ public struct Transaction {
     ) -> Transaction {
         let applier = Applier(kernel: kernel)
         var t = Transaction()
-        var done: [InterfacePlan] = []
-        for plan in plans {
+        t.records = plans.map { ChangeRecord(plan: $0, outcome: .notSent) }
+        var done: [Int] = []
+        func line(_ itf: String, _ s: String) { t.report.append("\(InterfaceName.display(itf)): \(s)") }
+        for (i, plan) in plans.enumerated() {
             if let s = stop() {
-                let complete = t.rollBack(done, applier)
+                let complete = t.rollBack(done, plans, failed: nil, applier)
                 let what =
                     done.isEmpty
                     ? "nothing was changed"
@@ -59,22 +64,38 @@ public struct Transaction {
             let failure: Applier.Failure
             switch applier.apply(plan) {
             case .success(let o):
-                t.report.append(
-                    "\(InterfaceName.display(o.interface)): \(o.state.rawValue): \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
-                if o.state != .unchanged { done.append(plan) }
+                t.records[i].outcome = o.state == .unverified ? .unverified : o.state == .unchanged ? .unchanged : .applied
+                t.records[i].sent = o.state != .unchanged
+                t.records[i].verified = o.state == .applied
+                t.records[i].after = o.after
+                t.records[i].message = o.message
+                // One line per outcome: "applied, verified by read back; now ...".
+                switch o.state {
+                case .applied:
+                    let how = (o.message.hasPrefix("through") ? " " : ", ") + o.message
+                    line(o.interface, "applied\(how)" + (o.final.map { "; now \($0)" } ?? ""))
+                case .unchanged: line(o.interface, "already as asked; nothing sent")
+                default: line(o.interface, "applied, \(o.message)")
+                }
+                if o.state != .unchanged { done.append(i) }
                 continue
             case .failure(let f): failure = f
             }
-            t.report.append("\(InterfaceName.display(plan.interface)): failed: \(failure.text)")
+            t.records[i].outcome = .failed
+            t.records[i].sent = true
+            var why = failure.text
+            line(plan.interface, "failed: \(why)")
             // A wrong result changed something; so may a refused request (the
             // kernel switches the provider before the driver refuses).
             if case .verification = failure {
-                done.append(plan)
+                done.append(i)
             } else if applier.changed(since: plan) {
-                t.report.append("\(InterfaceName.display(plan.interface)): the kernel changed it before refusing")
-                done.append(plan)
+                line(plan.interface, "the kernel changed it before refusing")
+                why += "; the kernel changed it before refusing"
+                done.append(i)
             }
-            let complete = t.rollBack(done, applier)
+            t.records[i].message = why
+            let complete = t.rollBack(done, plans, failed: (i, why), applier)
             t.decide(failure: failure, changed: done.count, rollbackComplete: complete)
             return t
         }
@@ -85,15 +106,27 @@ public struct Transaction {
         return t
     }
 
-    /// Restores `done`, newest first; false when a rollback failed.
-    mutating func rollBack(_ done: [InterfacePlan], _ applier: Applier) -> Bool {
+    /// Restores `done` (indexes into `plans`), newest first, and records it;
+    /// false when a rollback failed. `failed`: the plan whose failure caused it.
+    mutating func rollBack(
+        _ done: [Int], _ plans: [InterfacePlan], failed: (index: Int, why: String)?, _ applier: Applier
+    ) -> Bool {
         var complete = true
-        for p in done.reversed() {
-            switch applier.rollback(p) {
-            case .success(let o): report.append("\(InterfaceName.display(o.interface)): rolled back: \(o.final ?? o.message)")
+        for j in done.reversed() {
+            let cause = failed.map { $0.index == j ? $0.why + "; " : "" } ?? ""
+            let name = InterfaceName.display(plans[j].interface)
+            switch applier.rollback(plans[j]) {
+            case .success(let o):
+                records[j].outcome = .rolledBack
+                records[j].rolledBack = true
+                records[j].after = o.after
+                records[j].message = cause + "rolled back, \(o.message)"
+                report.append("\(name): rolled back, \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
             case .failure(let rf):
                 complete = false
-                report.append("\(InterfaceName.display(p.interface)): ROLLBACK FAILED: \(rf.text)")
+                records[j].outcome = .rollbackFailed
+                records[j].message = cause + "rollback failed: \(rf.text)"
+                report.append("\(name): ROLLBACK FAILED: \(rf.text)")
             }
         }
         return complete

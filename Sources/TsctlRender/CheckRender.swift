@@ -52,7 +52,7 @@ public enum CheckRender {
         let count = { (sev: Severity) in JSON.int(r.findings.filter { $0.severity == sev }.count) }
         return .object([
             ("schema_version", .int(1)),
-            ("kernel", .string(kernel.release)),
+            ("kernel", kernel.json),
             ("interfaces", .array(r.interfaces.map { .string($0) })),
             ("exit_status", .int(Int(status))),
             (
@@ -101,47 +101,117 @@ public enum CheckRender {
 
     // MARK: JUnit, for CI servers
 
+    /// Which checks a JUnit report lists: those that ran, and those asked for.
+    public struct JUnitScope: Sendable {
+        /// --baseline given: `drift` ran.
+        public var baseline: Bool
+        /// --expect given: `expectation-not-met` ran.
+        public var expect: Bool
+        /// Interfaces with a hardware provider: the per-interface checks ran on these only.
+        public var hardware: Set<String>
+        /// Seconds the check took, for `time`.
+        public var seconds: Double
+
+        public init(baseline: Bool, expect: Bool, hardware: Set<String>, seconds: Double) {
+            self.baseline = baseline
+            self.expect = expect
+            self.hardware = hardware
+            self.seconds = seconds
+        }
+    }
+
     /// One test suite per interface (and one for the kernel), one test case per
-    /// check; errors fail, warnings fail with --strict, checks that could not
-    /// run are skipped with their reason.
-    public static func junit(_ r: Report, strict: Bool) -> String {
+    /// check that ran or was asked for; errors fail, warnings fail with --strict,
+    /// checks that could not run are skipped with their reason. The attributes
+    /// are the ones Jenkins' xUnit (junit-10.xsd), its junit plugin and GitLab read:
+    /// tests, failures, errors, skipped and time on each testsuite; no skipped on
+    /// testsuites, which junit-10.xsd does not allow there.
+    public static func junit(_ r: Report, strict: Bool, scope: JUnitScope) -> String {
         let kernelChecks: [Check] = [.kernelNoProviderSelection, .kernelPHYFirstReporting]
-        let perInterface = Check.allCases.filter { !kernelChecks.contains($0) }
-        var suites: [(String, [String])] = []
-        var totals = (tests: 0, failures: 0, skipped: 0)
-        func suite(_ name: String?, _ checks: [Check]) {
+        var suites: [(name: String, cases: [String], failures: Int, skipped: Int)] = []
+        var totals = (tests: 0, failures: 0)
+        func suite(_ name: String?, _ label: String, _ checks: [Check]) {
             var cases: [String] = []
+            var failures = 0, skipped = 0
             for c in checks {
                 let found = r.findings.filter { $0.interface == name && $0.id == c.rawValue }
-                let skipped = r.notRun.filter { $0.interface == name && $0.check == c.rawValue }
+                let notRun = r.notRun.filter { $0.interface == name && $0.check == c.rawValue }
                 let failing = found.filter { $0.severity == .error || ($0.severity == .warning && strict) }
                 var body = ""
                 if !failing.isEmpty {
                     let text = failing.map(describe).joined(separator: "\n\n")
                     body =
                         "<failure type=\"\(failing.map(\.severity).max()!.name)\" message=\"\(xml(failing[0].statement))\">\(xml(text))</failure>"
-                    totals.failures += 1
-                } else if found.isEmpty && !skipped.isEmpty {
-                    body = "<skipped message=\"\(xml(skipped.map(\.reason).joined(separator: "; ")))\"/>"
-                    totals.skipped += 1
+                    failures += 1
+                } else if found.isEmpty && !notRun.isEmpty {
+                    body = "<skipped message=\"\(xml(notRun.map(\.reason).joined(separator: "; ")))\"/>"
+                    skipped += 1
                 } else if !found.isEmpty {
                     body = "<system-out>\(xml(found.map(describe).joined(separator: "\n\n")))</system-out>"
                 }
-                totals.tests += 1
-                let cls = "tsctl.check.\(name ?? "kernel")"
-                cases.append("    <testcase classname=\"\(xml(cls))\" name=\"\(c.rawValue): \(xml(c.title))\">\(body)</testcase>")
+                // The interface goes into the name, not the classname: a VLAN's dot
+                // (eth0.7) would otherwise split it into packages.
+                cases.append(
+                    "    <testcase classname=\"tsctl.check\" name=\"\(xml(label)): \(c.rawValue): \(xml(c.title))\" time=\"0\">\(body)</testcase>"
+                )
             }
-            suites.append((name ?? "kernel", cases))
+            totals.tests += cases.count
+            totals.failures += failures
+            suites.append((label, cases, failures, skipped))
         }
-        suite(nil, kernelChecks)
-        for itf in r.interfaces { suite(itf, perInterface) }
+        for (name, checks) in checksRun(r, scope: scope) {
+            let isFile = name == nil && checks.first.map { !kernelChecks.contains($0) } == true
+            suite(name, name.map(InterfaceName.display) ?? (isFile ? "file" : "kernel"), checks)
+        }
+        let time = String(format3(scope.seconds))
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"tsctl check\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" skipped=\"\(totals.skipped)\">\n"
-        for (name, cases) in suites {
-            out += "  <testsuite name=\"tsctl check \(xml(InterfaceName.display(name)))\" tests=\"\(cases.count)\">\n"
-            out += cases.joined(separator: "\n") + "\n  </testsuite>\n"
+        out += "<testsuites name=\"tsctl check\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" errors=\"0\" time=\"\(time)\">\n"
+        for s in suites {
+            out +=
+                "  <testsuite name=\"tsctl check \(xml(s.name))\" tests=\"\(s.cases.count)\" failures=\"\(s.failures)\" errors=\"0\" skipped=\"\(s.skipped)\" time=\"0\">\n"
+            out += s.cases.map { $0 + "\n" }.joined() + "  </testsuite>\n"
         }
         return out + "</testsuites>\n"
+    }
+
+    /// The checks that ran or were asked for, by interface (nil: the kernel, then
+    /// findings about no interface such as an expected glob that matches nothing):
+    /// what JUnit and TAP list, so neither reports a pass for a check never made.
+    public static func checksRun(_ r: Report, scope: JUnitScope) -> [(String?, [Check])] {
+        let kernelChecks: [Check] = [.kernelNoProviderSelection, .kernelPHYFirstReporting]
+        let stacking: [Check] = [.stackedDevice]
+        let hardwareChecks = Check.allCases.filter {
+            !kernelChecks.contains($0) && !stacking.contains($0) && $0 != .drift && $0 != .expectationNotMet
+        }
+        var asked: [Check] = []
+        if scope.expect { asked.append(.expectationNotMet) }
+        if scope.baseline { asked.append(.drift) }
+        var out: [(String?, [Check])] = [(nil, kernelChecks)]
+        for itf in r.interfaces {
+            out.append((itf, stacking + (scope.hardware.contains(itf) ? hardwareChecks : []) + asked))
+        }
+        // About the files themselves (an entry matching nothing): listed whenever
+        // asked for, so a Prometheus series for it is there at 0 once it passes.
+        if !asked.isEmpty { out.append((nil, asked)) }
+        return out
+    }
+
+    /// A report for a check that could not start (an unreadable --expect or
+    /// --baseline): one erroring case, so a CI server never shows an empty pass.
+    public static func junitError(_ message: String, exitStatus: Int32) -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"tsctl check\" tests=\"1\" failures=\"0\" errors=\"1\" time=\"0\">\n"
+        out += "  <testsuite name=\"tsctl check\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n"
+        out += "    <testcase classname=\"tsctl.check\" name=\"tsctl check could run\" time=\"0\">"
+        out += "<error type=\"exit-\(exitStatus)\" message=\"\(xml(message))\">\(xml(message))</error></testcase>\n"
+        return out + "  </testsuite>\n</testsuites>\n"
+    }
+
+    /// Seconds with three decimals, the form junit-10.xsd's SUREFIRE_TIME takes.
+    static func format3(_ s: Double) -> String {
+        let ms = Int((max(s, 0) * 1000).rounded())
+        let frac = String(ms % 1000)
+        return "\(ms / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
     }
 
     static func describe(_ f: Finding) -> String {
@@ -162,61 +232,6 @@ public enum CheckRender {
             case "'": o += "&apos;"
             case _ where ch.value < 0x20 && ch != "\n" && ch != "\t": o += " "
             default: o.unicodeScalars.append(ch)
-            }
-        }
-        return o
-    }
-
-    // MARK: Prometheus textfile (node_exporter's textfile collector)
-
-    public static func prometheus(_ r: Report, snapshot: Snapshot, status: Int32, now: Int) -> String {
-        var out = ""
-        func metric(_ name: String, _ help: String, _ rows: [([(String, String)], String)]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
-            for (labels, value) in rows {
-                let l = labels.map { "\($0.0)=\"\(promEscape($0.1))\"" }.joined(separator: ",")
-                out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(l)} \(value)\n"
-            }
-        }
-        var counts: [String: Int] = [:]
-        for f in r.findings { counts["\(f.interface ?? "")\u{0}\(f.id)\u{0}\(f.severity.name)", default: 0] += 1 }
-        metric(
-            "tsctl_check_findings", "Findings of the last tsctl check by interface, finding id and severity.",
-            counts.keys.sorted().map { k in
-                let p = k.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                return ([("interface", InterfaceName.display(p[0])), ("id", p[1]), ("severity", p[2])], String(counts[k]!))
-            })
-        metric(
-            "tsctl_check_not_run", "Checks that could not run (permission, kernel feature), by interface and check.",
-            r.notRun.map { ([("interface", InterfaceName.display($0.interface ?? "")), ("check", $0.check)], "1") })
-        metric("tsctl_check_exit_status", "Exit status of the last tsctl check (0 passed, 1 failed).", [([], String(status))])
-        metric("tsctl_check_timestamp_seconds", "When the last tsctl check ran (Unix time).", [([], String(now))])
-        var providers: [([(String, String)], String)] = []
-        for itf in snapshot.interfaces {
-            for p in itf.providers {
-                providers.append(
-                    (
-                        [
-                            ("interface", itf.displayName), ("layer", p.layer.rawValue), ("phc", String(p.phcIndex)),
-                            ("qualifier", p.qualifier.name), ("phy_index", p.phyIndex.map(String.init) ?? ""),
-                            ("clock_name", itf.phc(p.phcIndex)?.clockName ?? "")
-                        ],
-                        p.active ? "2" : p.advertised ? "1" : "0"
-                    ))
-            }
-        }
-        metric("tsctl_provider", "Hardware timestamp providers: 2 active, 1 advertised (active unknown), 0 available.", providers)
-        return out + healthMetrics(snapshot)
-    }
-
-    static func promEscape(_ s: String) -> String {
-        var o = ""
-        for ch in s {
-            switch ch {
-            case "\\": o += "\\\\"
-            case "\"": o += "\\\""
-            case "\n": o += "\\n"
-            default: o.append(ch)
             }
         }
         return o

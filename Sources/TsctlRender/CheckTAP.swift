@@ -8,11 +8,17 @@ extension CheckRender {
     /// order JUnit uses. An error fails, a warning fails with --strict, a check
     /// that could not run is `# SKIP` with its reason; the evidence follows a
     /// failing point as `#` diagnostic lines.
-    public static func tap(_ r: Report, strict: Bool) -> String {
+    /// `scope`: the checks that ran or were asked for (as JUnit lists them); nil lists every check.
+    public static func tap(_ r: Report, strict: Bool, scope: JUnitScope? = nil) -> String {
         let kernelChecks: [Check] = [.kernelNoProviderSelection, .kernelPHYFirstReporting]
         let perInterface = Check.allCases.filter { !kernelChecks.contains($0) }
-        var points: [(String?, Check)] = kernelChecks.map { (nil, $0) }
-        for itf in r.interfaces { points += perInterface.map { (itf, $0) } }
+        var points: [(String?, Check)] = []
+        if let scope {
+            for (name, checks) in checksRun(r, scope: scope) { points += checks.map { (name, $0) } }
+        } else {
+            points = kernelChecks.map { (nil, $0) }
+            for itf in r.interfaces { points += perInterface.map { (itf, $0) } }
+        }
 
         var out = "TAP version 13\n1..\(points.count)\n"
         out += "# tsctl check: \(r.interfaces.count) interface(s)\(strict ? ", --strict" : "")\n"
@@ -20,7 +26,7 @@ extension CheckRender {
             let found = r.findings.filter { $0.interface == name && $0.id == c.rawValue }
             let skipped = r.notRun.filter { $0.interface == name && $0.check == c.rawValue }
             let failing = found.filter { $0.severity == .error || ($0.severity == .warning && strict) }
-            let label = tapText("\(name ?? "kernel"): \(c.rawValue)")
+            let label = tapText("\(name.map(InterfaceName.display) ?? "kernel"): \(c.rawValue)")
             if !failing.isEmpty {
                 out += "not ok \(n + 1) \(label)\n"
             } else if found.isEmpty && !skipped.isEmpty {

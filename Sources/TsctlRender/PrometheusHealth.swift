@@ -28,16 +28,18 @@ extension CheckRender {
                 })
         }
         var offset: [(String, String)] = [], freq: [(String, String)] = [], advancing: [(String, String)] = []
+        var info: [(String, String)] = []
         for itf in snapshot.interfaces {
             for c in itf.phcs {
+                let labels = "device=\"\(promEscape(itf.displayName))\",phc=\"ptp\(c.index)\""
+                info.append((labels + ",clock_name=\"\(promEscape(c.clockName ?? ""))\"", "1"))
                 guard let h = c.health, h.state == .read else { continue }
-                let labels =
-                    "device=\"\(promEscape(itf.displayName))\",phc=\"ptp\(c.index)\",clock_name=\"\(promEscape(c.clockName ?? ""))\""
                 if let o = h.offsetToRealtimeNs { offset.append((labels, String(Double(o) / 1e9))) }
                 if let f = h.frequencyPPB { freq.append((labels, String(Double(f) / 1e9))) }
                 if let a = h.advances { advancing.append((labels, a ? "1" : "0")) }
             }
         }
+        family("tsctl_phc_info", "gauge", "Each PTP hardware clock of an interface, with its clock_name (value 1).", info)
         family("tsctl_phc_offset_realtime_seconds", "gauge", "PTP hardware clock minus CLOCK_REALTIME, in seconds.", offset)
         family(
             "tsctl_phc_frequency_adjustment_ratio", "gauge",

@@ -15,7 +15,8 @@ public enum ShowText {
     public static func render(_ itf: InterfaceSnapshot, kernel: KernelInfo, style s: TextStyle) -> String {
         var lines: [String] = []
         var head = s.bold(itf.displayName)
-        head += s.dim(" (" + [itf.driver, "ifindex \(itf.ifindex)"].compactMap { $0 }.joined(separator: ", ") + ")")
+        // A stacked device says what it sits on: that device's timestamping is its own.
+        head += s.dim(" (" + [itf.stacking ?? itf.driver, "ifindex \(itf.ifindex)"].compactMap { $0 }.joined(separator: ", ") + ")")
         lines.append(head)
 
         if itf.providers.isEmpty {
@@ -73,6 +74,13 @@ public enum ShowText {
                         ? "  (SIOCGHWTSTAMP: the driver does not answer TSCONFIG_GET, so the provider is not named)"
                         : "  (SIOCGHWTSTAMP; this kernel cannot name the provider)")
             }
+        } else if act.readFrom == nil, act.unavailable == .error, let st = itf.stacking, let below = itf.timestampingFrom {
+            // A stacked device hands the request down; the refusal is its lower
+            // device's business, not an error of its own.
+            let b = InterfaceName.display(below)
+            line +=
+                s.yellow("not here: ") + "a \(st) uses \(b)'s timestamping; see \(b)"
+                + s.dim(act.message.map { " [asked itself: \($0)]" } ?? "")
         } else {
             line += s.yellow("cannot be read: ") + reasonText(act)
         }

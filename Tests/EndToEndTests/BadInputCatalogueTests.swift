@@ -115,7 +115,11 @@ extension BadInputEndToEndTests {
             Case(args: [], status: 11, says: "cannot write to standard output", shell: "\"$T\" check --format junit > /dev/full"),
             Case(args: [], status: 11, says: "cannot write to standard output", shell: "\"$T\" check --format prometheus > /dev/full"),
             Case(args: [], status: 11, says: "standard output is closed", shell: "\"$T\" show veth0 --json >&-"),
-            Case(args: [], status: 11, says: "standard output is closed", shell: "\"$T\" set veth0 --tx on --dry-run >&-")
+            Case(args: [], status: 11, says: "standard output is closed", shell: "\"$T\" set veth0 --tx on --dry-run >&-"),
+            Case(
+                args: ["check", "--format", "prometheus", "--output", "DIR/no-such-dir/tsctl.prom"], status: 11,
+                says: "no-such-dir/tsctl.prom: mkstemp"),
+            Case(args: ["check", "--output", "DIR/"], status: 2, says: "--output takes a file name")
         ])
     }
 }

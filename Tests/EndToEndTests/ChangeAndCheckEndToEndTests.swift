@@ -53,7 +53,7 @@ struct ChangeAndCheckEndToEndTests {
         #expect(r.status == 3)
         #expect(
             oneLine(r)
-                == "tsctl: \(f):3:1: unknown key \"sorce\" (did you mean \"source\"?); known keys: name, driver, source, qualifier, tx, rx, flags, require"
+                == "tsctl: \(f):3:1: unknown key \"sorce\" (did you mean \"source\"?); known keys: name, driver, optional, source, qualifier, tx, rx, flags, require"
         )
         let missing = try ns.tsctl(["apply", "/nonexistent/board.toml"])
         #expect(missing.status == 3)
@@ -89,7 +89,9 @@ struct ChangeAndCheckEndToEndTests {
         _ = try ns.exec(["ip", "link", "set", "veth1", "up"])
         let r = try ns.tsctl(["probe", "--json", "veth0"])
         #expect(r.status == 1, "no clock proven is not a pass")
-        let obs = try #require(try E2E.json(r.stdout) as? [[String: Any]])
+        let doc = try #require(try E2E.json(r.stdout) as? [String: Any])
+        #expect(doc["schema_version"] as? Int == 1)
+        let obs = try #require(doc["interfaces"] as? [[String: Any]])
         #expect(obs.first?["phc_index"] is NSNull)
         #expect((obs.first?["verdict"] as? String)?.hasPrefix("no hardware transmit timestamp came back") == true)
     }

@@ -33,7 +33,7 @@ got=$(/usr/bin/tsctl --version) || fail "tsctl --version exited $?"
 [[ $got =~ ^tsctl\ [0-9.]+\ \(commit\ [0-9a-f]+ ]] || fail "tsctl --version names no commit: $got"
 
 page=$(MANWIDTH=80 man -P cat tsctl 2>&1) || fail "man tsctl failed: $page"
-for want in "EXIT STATUS" "apply: everything was already in the requested state" ENVIRONMENT NO_COLOR FILES EXAMPLES "SEE ALSO" "ptp4l(8)" "ethtool(8)"; do
+for want in "EXIT STATUS" "set/apply: already in the requested state" ENVIRONMENT NO_COLOR FILES EXAMPLES "SEE ALSO" "ptp4l(8)" "ethtool(8)"; do
     grep -qF -- "$want" <<<"$page" || fail "man tsctl lacks '$want'"
 done
 # Every row of the README's exit-status table, word for word.

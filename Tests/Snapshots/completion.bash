@@ -210,7 +210,7 @@ _tsctl_show() {
 
 _tsctl_set() {
     repeating_flags=()
-    non_repeating_flags=(--no-flags --dry-run --force --version -h --help)
+    non_repeating_flags=(--no-flags --dry-run --force --json --version -h --help)
     repeating_options=(--flags)
     non_repeating_options=(--source --qualifier --tx --rx --netns)
     __tsctl_offer_flags_options 1
@@ -254,7 +254,7 @@ _tsctl_set() {
 
 _tsctl_apply() {
     repeating_flags=()
-    non_repeating_flags=(--keep --dry-run --force --version -h --help)
+    non_repeating_flags=(--keep --dry-run --force --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--wait --interval --netns)
     __tsctl_offer_flags_options 1
@@ -286,7 +286,7 @@ _tsctl_check() {
     repeating_flags=()
     non_repeating_flags=(--json --strict --probe --version -h --help)
     repeating_options=()
-    non_repeating_options=(--expect --baseline --prefer --format --sample --netns)
+    non_repeating_options=(--expect --baseline --prefer --format --output --sample --netns)
     __tsctl_offer_flags_options -1
 
     # Offer option value completions
@@ -305,6 +305,10 @@ _tsctl_check() {
         ;;
     '--format')
         __tsctl_add_completions -W 'text'$'\n''json'$'\n''junit'$'\n''tap'$'\n''prometheus'
+        return
+        ;;
+    '--output')
+        __tsctl_add_completions -f
         return
         ;;
     '--sample')

@@ -75,6 +75,13 @@ import Testing
         #expect(f?.severity == .warning)
         #expect(f?.remedy == "tsctl set eth2 --source mac --tx on --rx all")
         #expect(f?.evidence.contains { $0.view == .expected && $0.says.contains("bootlin") } == true)
+        // One readable sentence; the pair, its reason and its source each a line of evidence.
+        #expect(f?.statement == "phy clock ptp0 is in use but tsctl's table of known MAC/PHY pairs prefers the mac clock ptp2")
+        let expected = f?.evidence.filter { $0.view == .expected }.map(\.says) ?? []
+        #expect(expected.count == 3)
+        #expect(expected.first?.hasPrefix("known pair: mvpp2 MAC") == true)
+        #expect(expected.contains { $0.hasPrefix("why: the MAC timestamps more precisely than the PHY") })
+        #expect(expected.last?.hasPrefix("source: https://bootlin.com/") == true)
     }
 
     @Test func policyOverridesTheTable() {
@@ -112,8 +119,12 @@ import Testing
     }
 
     @Test func rxFilterTheActiveProviderDoesNotSupport() {
-        let itf = Board.macchiatobin(active: .mac, rx: "ptpv2-event")
-        #expect(ids(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(itf)))) == ["rx-filter-unsupported"])
+        // The PHY lists none and some; "some" does not cover "all".
+        let itf = Board.macchiatobin(active: .phy, rx: "all")
+        #expect(ids(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(itf)))).contains("rx-filter-unsupported"))
+        // The MAC lists "all", which covers ptpv2-event (mvpp2 widens it): supported.
+        let widened = Board.macchiatobin(active: .mac, rx: "ptpv2-event")
+        #expect(ids(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(widened)))).isEmpty)
     }
 
     @Test func daemonDiscipliningAnotherClock() {
@@ -168,6 +179,9 @@ import Testing
         #expect(r.findings.filter { $0.id == "stacked-device" }.compactMap(\.interface).sorted() == ["bond0", "eth0.100"])
         #expect(r.findings.first { $0.interface == "eth0.100" }?.statement.contains("ptp1") == true)
         #expect(!ids(r, "bond0").contains("phc-foreign-owner"), "a bond reports its slave's clock by design")
+        #expect(vlan.stacking == "vlan on eth0")
+        #expect(bond.stacking == "bond, active slave eth0")
+        #expect(Board.igb().stacking == nil)
     }
 
     @Test func driftAgainstABaseline() {
@@ -202,7 +216,7 @@ import Testing
             """
         let exp = try DesiredState.parse(file, file: "board.toml")
         let ok = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin()), expectations: exp))
-        #expect(ok.findings.map(\.statement) == ["eth7 is expected (board.toml:7) but does not exist"])
+        #expect(ok.findings.map(\.statement) == ["board.toml:7: no interface eth7"])
         let r = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin(active: .phy)), expectations: exp))
         let f = r.findings.first { $0.id == "expectation-not-met" && $0.interface == "eth2" }
         #expect(f?.statement.contains("source mac ptp2, active phy:1 ptp0") == true)

@@ -98,11 +98,12 @@ import Testing
             tx = "on"
             """, file: "b.toml")
         let (plans, errors) = Planner.plan(state, Board.snapshot(Board.macchiatobin(), Board.igb()))
-        #expect(plans.map(\.interface) == ["eth2", "eth0"])
+        // eth2 has two entries: it is not planned at all.
+        #expect(plans.map(\.interface) == ["eth0"])
         #expect(
             errors.map(\.message) == [
-                "eth2 is matched by b.toml:1 and b.toml:6; make the entries exclusive",
-                "b.toml:10: no interface eth5"
+                "b.toml:10: no interface eth5",
+                "eth2 is matched by b.toml:1 (name \"eth*\") and b.toml:6 (name \"eth2\"); one entry per interface: make the names, globs or drivers exclusive"
             ])
     }
 

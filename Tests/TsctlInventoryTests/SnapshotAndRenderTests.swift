@@ -4,6 +4,7 @@ import Testing
 
 @testable import TsctlDiagnosis
 @testable import TsctlModel
+@testable import TsctlPlan
 @testable import TsctlRender
 
 @Suite struct SnapshotAndRenderTests {
@@ -44,6 +45,30 @@ import Testing
         }
     }
 
+    @Test func aStackedDeviceIsNamedWithWhatItSitsOn() throws {
+        // As a real macvlan on a veth answers (captured: TSCONFIG_GET mv0 -> EINVAL).
+        var mv = Board.virtio(name: "mv0")
+        mv.driver = nil
+        mv.kind = "macvlan"
+        mv.lower = "eth9"
+        mv.active = .unavailable(.error, errno: 22, message: "TSCONFIG_GET mv0: Invalid argument (EINVAL)", via: .tsconfig)
+        let lines = ShowText.render(Board.snapshot(Board.virtio(), mv), style: .plain).split(separator: "\n").map(String.init)
+        #expect(lines.contains("mv0 (macvlan on eth9, ifindex 9)"))
+        #expect(
+            lines.contains(
+                "  active     not here: a macvlan on eth9 uses eth9's timestamping; see eth9 [asked itself: TSCONFIG_GET mv0: Invalid argument (EINVAL)]"
+            ))
+        #expect(!lines.contains { $0.contains("the kernel answered with an error") }, "not shown as mv0's own error")
+        guard case .failure(let e) = Planner.plan(mv, Desired(txType: "on", rxFilter: "all"), features: Board.kernel().features) else {
+            Issue.record("a macvlan without a provider cannot be configured")
+            return
+        }
+        #expect(
+            e.message
+                == "mv0 is a macvlan on eth9 and has no hardware timestamp provider of its own; its timestamps come from eth9: configure eth9"
+        )
+    }
+
     @Test func jsonParserErrorsHavePositions() throws {
         do throws(JSON.ParseError) { _ = try JSON.parse("{\n  \"a\": [1, 2,,]\n}"); Issue.record("accepted") } catch {
             #expect(error.line == 2 && error.column == 14)
@@ -70,33 +95,94 @@ import Testing
         return (r, snap)
     }
 
+    func scope(_ snap: Snapshot, baseline: Bool = false, expect: Bool = false) -> CheckRender.JUnitScope {
+        .init(baseline: baseline, expect: expect, hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)), seconds: 0.0123)
+    }
+
     @Test func junitIsWellFormedAndCountsWhatFailedAndWhatDidNotRun() throws {
-        let (r, _) = report()
-        let doc = try XMLDocument(xmlString: CheckRender.junit(r, strict: false))
+        let (r, snap) = report()
+        let doc = try XMLDocument(xmlString: CheckRender.junit(r, strict: false, scope: scope(snap)))
         let root = try #require(doc.rootElement())
         #expect(root.attribute(forName: "failures")?.stringValue == "0", "a warning fails only with --strict")
-        #expect(root.attribute(forName: "skipped")?.stringValue == "1")
-        let strict = try XMLDocument(xmlString: CheckRender.junit(r, strict: true)).rootElement()!
+        #expect(root.attribute(forName: "skipped") == nil, "junit-10.xsd has no skipped on testsuites")
+        #expect(root.attribute(forName: "time")?.stringValue == "0.012")
+        let suites = try doc.nodes(forXPath: "//testsuite").compactMap { $0 as? XMLElement }
+        for s in suites {
+            for a in ["name", "tests", "failures", "errors", "skipped", "time"] {
+                #expect(s.attribute(forName: a) != nil, "testsuite \(a)")
+            }
+        }
+        #expect(suites.compactMap { $0.attribute(forName: "skipped")?.stringValue }.reduce(0) { $0 + Int($1)! } == 1)
+        let strict = try XMLDocument(xmlString: CheckRender.junit(r, strict: true, scope: scope(snap))).rootElement()!
         #expect(strict.attribute(forName: "failures")?.stringValue == "1")
         let failure = try strict.nodes(forXPath: "//testcase/failure").first as? XMLElement
         #expect(failure?.attribute(forName: "type")?.stringValue == "warning")
         #expect(failure?.stringValue?.contains("fix: tsctl set eth2 --source mac") == true)
     }
 
-    @Test func prometheusTextfileHasHelpTypeAndOneSamplePerFinding() {
+    @Test func junitListsOnlyTheChecksThatRanOrWereAskedFor() throws {
+        var vlan = Board.igb(name: "eth0.7")
+        vlan.kind = "vlan"
+        vlan.lower = "eth0"
+        let snap = Board.snapshot(Board.igb(), vlan, Board.virtio())
+        let r = Diagnosis.run(DiagnosisInput(snapshot: snap))
+        let out = CheckRender.junit(r, strict: false, scope: scope(snap))
+        #expect(!out.contains("drift") && !out.contains("expectation-not-met"), "neither --baseline nor --expect")
+        #expect(!out.contains("eth9: precision-downgrade"), "no hardware provider: only the stacking check ran")
+        #expect(out.contains("eth9: stacked-device"))
+        #expect(out.contains("classname=\"tsctl.check\" name=\"eth0.7: stacked-device"), "the VLAN's dot stays in the name")
+        let asked = CheckRender.junit(r, strict: false, scope: scope(snap, baseline: true, expect: true))
+        #expect(asked.contains("eth0: drift") && asked.contains("eth0: expectation-not-met"))
+        let err = try XMLDocument(xmlString: CheckRender.junitError("cannot read x.toml", exitStatus: 3)).rootElement()!
+        #expect(err.attribute(forName: "errors")?.stringValue == "1")
+    }
+
+    @Test func prometheusFollowsNodeExporterConventions() {
         let (r, snap) = report()
-        let text = CheckRender.prometheus(r, snapshot: snap, status: 0, now: 1_700_000_000)
-        #expect(text.contains("tsctl_check_findings{interface=\"eth2\",id=\"precision-downgrade\",severity=\"warning\"} 1\n"))
-        #expect(text.contains("tsctl_check_not_run{interface=\"eth0\",check=\"advertised-not-active\"} 1\n"))
+        let text = CheckRender.prometheus(r, snapshot: snap, scope: scope(snap), status: 0, now: 1_700_000_000)
+        #expect(text.contains("tsctl_check_findings{device=\"eth2\",check=\"precision-downgrade\",severity=\"warning\"} 1\n"))
+        #expect(text.contains("tsctl_check_findings{device=\"eth2\",check=\"precision-downgrade\",severity=\"error\"} 0\n"))
+        #expect(text.contains("tsctl_check_not_run{device=\"eth0\",check=\"advertised-not-active\"} 1\n"))
+        #expect(text.contains("tsctl_check_not_run{device=\"eth2\",check=\"advertised-not-active\"} 0\n"))
+        #expect(
+            text.contains("tsctl_check_findings{device=\"\",check=\"kernel-no-provider-selection\",severity=\"error\"} 0\n"),
+            "a kernel-wide check has no device")
+        // Names and strings in _info; the state series carry only the identity, 0/1.
         #expect(
             text.contains(
-                "tsctl_provider{interface=\"eth2\",layer=\"phy\",phc=\"0\",qualifier=\"precise\",phy_index=\"1\",clock_name=\"Marvell 88E151x PTP\"} 2\n"
+                "tsctl_provider_info{device=\"eth2\",phc=\"ptp0\",qualifier=\"precise\",layer=\"phy\",phy_index=\"1\",clock_name=\"Marvell 88E151x PTP\"} 1\n"
             ))
+        #expect(text.contains("tsctl_provider_active{device=\"eth2\",phc=\"ptp0\",qualifier=\"precise\"} 1\n"))
+        #expect(text.contains("tsctl_provider_active{device=\"eth2\",phc=\"ptp2\",qualifier=\"precise\"} 0\n"))
+        #expect(text.contains("tsctl_interface_info{device=\"eth2\",driver=\"mvpp2\""))
+        #expect(!text.contains("interface=\""), "node_exporter's label is device")
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            #expect(line.wholeMatch(of: /[a-z_]+(\{[^}]*\})? -?[0-9]+/) != nil, "\(line)")
+            #expect(line.wholeMatch(of: /[a-z_]+(\{[^}]*\})? -?[0-9.]+/) != nil, "\(line)")
+            // No state coded into a value: every gauge here is a count, 0/1, seconds or a ratio.
+            if line.hasPrefix("tsctl_provider") || line.hasPrefix("tsctl_check_not_run") || line.contains("_info{") {
+                #expect(line.hasSuffix(" 0") || line.hasSuffix(" 1"), "\(line)")
+            }
         }
-        let names = Set(text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.prefix { $0 != "{" && $0 != " " } })
-        for n in names { #expect(text.contains("# TYPE \(n) gauge")) }
+    }
+
+    @Test func aFixedFindingGoesToZeroAndNeverDisappears() {
+        let broken = Board.snapshot(Board.macchiatobin(active: .phy), Board.igb())
+        let fixed = Board.snapshot(Board.macchiatobin(active: .mac), Board.igb())
+        func series(_ snap: Snapshot) -> [String: String] {
+            let r = Diagnosis.run(DiagnosisInput(snapshot: snap))
+            var out: [String: String] = [:]
+            for line in CheckRender.prometheus(r, snapshot: snap, scope: scope(snap), status: 0, now: 1).split(separator: "\n")
+            where line.hasPrefix("tsctl_check_findings") {
+                let parts = line.split(separator: " ")
+                out[String(parts[0])] = String(parts[1])
+            }
+            return out
+        }
+        let before = series(broken), after = series(fixed)
+        let key = "tsctl_check_findings{device=\"eth2\",check=\"precision-downgrade\",severity=\"warning\"}"
+        #expect(before[key] == "1")
+        #expect(after[key] == "0", "the fixed check's series stays, at 0")
+        #expect(Set(before.keys) == Set(after.keys), "the same series before and after the fix")
     }
 
     @Test func textReportGroupsWorstFirstWithEvidenceAndFix() {

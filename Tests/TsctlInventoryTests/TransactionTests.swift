@@ -66,9 +66,12 @@ final class FakeKernel: KernelWriter {
         #expect(t.result == .applied && t.summary == nil)
         #expect(
             t.report == [
-                "eth0: applied: applied, verified by read back; now mac ptp2, tx off, rx all",
-                "eth1: applied: applied, verified by read back; now mac ptp2, tx off, rx all"
+                "eth0: applied, verified by read back; now mac ptp2, tx off, rx all",
+                "eth1: applied, verified by read back; now mac ptp2, tx off, rx all"
             ])
+        // One record per plan, for set/apply --json: sent, verified, the state after.
+        #expect(t.records.map(\.outcome) == [.applied, .applied])
+        #expect(t.records.allSatisfy { $0.sent && $0.verified && !$0.rolledBack && $0.after?.txType == "off" })
     }
 
     @Test func aRefusalThatChangedNothingIsNotSupportedAndNothingIsRolledBack() throws {
@@ -95,7 +98,9 @@ final class FakeKernel: KernelWriter {
         let t = Transaction.run(try plans(k, Desired(source: .mac, txType: "on", rxFilter: "all"), "eth0"), kernel: k)
         #expect(t.result == .rolledBack(interfaces: 1))
         #expect(t.report.contains("eth0: the kernel changed it before refusing"))
-        #expect(t.report.last == "eth0: rolled back: phy:1 ptp0, tx on, rx some")
+        #expect(t.report.last == "eth0: rolled back, verified by read back; now phy:1 ptp0, tx on, rx some")
+        #expect(t.records[0].outcome == .rolledBack && t.records[0].rolledBack && t.records[0].after?.rxFilter == "some")
+        #expect(t.records[0].message?.contains("the kernel changed it before refusing; rolled back") == true)
         #expect(k.ports["eth0"]?.active.phcIndex == 0 && k.ports["eth0"]?.active.rxFilter == "some")
     }
 

@@ -70,7 +70,8 @@ lost step:check.rc = 0
 lost step:check.out ~ warning eth0 lost 1 and failed 0 transmit timestamps .*\[tx-timestamps-lost\]
 lost step:prom.out ~ # TYPE tsctl_ts_tx_lost_total counter\ntsctl_ts_tx_lost_total\{device="eth0"\} 1\n
 lost step:prom.out ~ tsctl_ts_tx_pkts_total\{device="eth0"\} 1\n
-lost step:prom.out ~ tsctl_phc_advancing\{device="eth0",phc="ptp0",clock_name="tsctl_testdev MAC"\} 1
+lost step:prom.out ~ tsctl_phc_advancing\{device="eth0",phc="ptp0"\} 1
+lost step:prom.out ~ tsctl_phc_info\{device="eth0",phc="ptp0",clock_name="tsctl_testdev MAC"\} 1
 sample step:check.rc = 1
 sample step:check.out ~ error +eth0 is losing transmit timestamps now: 1 lost and 0 in error in [0-9.]+ s
 stopped step:check.rc = 1

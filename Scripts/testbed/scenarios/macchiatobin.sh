@@ -28,6 +28,20 @@ if tb_kernel_ge 6 14; then
 	tb_set mac eth0 on all "$(tb_phc 'Marvell PP2.2')" precise
 	tb_tx mac eth0
 	tb_inspect mac eth0
+	# The MAC (as mvpp2) widens any PTP filter to all. A file asking ptpv2-event is met
+	# by rx all: apply, apply --dry-run and check --expect say so alike, and when it is
+	# not met they agree it needs a change, and check's fix is the apply that makes it.
+	printf '[[interface]]\nname = "eth0"\nsource = "mac"\ntx = "on"\nrx = "ptpv2-event"\n' >/tmp/widen.toml
+	tb_step widened dry - tsctl apply --dry-run /tmp/widen.toml
+	tb_step widened apply - tsctl apply /tmp/widen.toml
+	tb_step widened expect - tsctl check --expect /tmp/widen.toml eth0
+	tb_set off eth0 off none
+	tb_step off dry - tsctl apply --dry-run /tmp/widen.toml
+	tb_step off expect - tsctl check --expect /tmp/widen.toml eth0
+	tb_step off apply - tsctl apply /tmp/widen.toml
+	tb_inspect off eth0
+	tb_step off expect-after - tsctl check --expect /tmp/widen.toml eth0
+	tb_step off dry-after - tsctl apply --dry-run /tmp/widen.toml
 fi
 tb_down eth0
 tb_unload_testdev
@@ -82,6 +96,27 @@ ioctl step:set.rc = 0
 @sid @bpo-7 mac step:set.rc = 0
 @sid @bpo-7 mac eth0.active.phc_index = 0
 @sid @bpo-7 mac eth0.tx = mac
+# The widened filter: one verdict from apply, apply --dry-run and check --expect.
+@sid @bpo-7 widened step:dry.rc = 10
+@sid @bpo-7 widened step:dry.out ~ nothing to do
+@sid @bpo-7 widened step:apply.rc = 10
+@sid @bpo-7 widened step:apply.out ~ nothing to do
+@sid @bpo-7 widened step:expect.rc = 0
+@sid @bpo-7 widened step:expect.out ~ ^(?![\s\S]*expectation-not-met)
+@sid @bpo-7 widened step:expect.out ~ ^(?![\s\S]*rx-filter-unsupported)
+@sid @bpo-7 off step:set.rc = 0
+@sid @bpo-7 off step:dry.rc = 0
+@sid @bpo-7 off step:dry.out ~ eth0: would change
+@sid @bpo-7 off step:expect.rc = 1
+@sid @bpo-7 off step:expect.out ~ \[expectation-not-met\]
+@sid @bpo-7 off step:expect.out ~ fix: tsctl apply /tmp/widen.toml
+@sid @bpo-7 off step:apply.rc = 0
+@sid @bpo-7 off step:apply.out ~ eth0: applied, verified by .*the driver chose rx all for ptpv2-event
+@sid @bpo-7 off eth0.active.tx_type = on
+@sid @bpo-7 off eth0.active.rx_filter = all
+@sid @bpo-7 off eth0.active.phc_index = 0
+@sid @bpo-7 off step:expect-after.rc = 0
+@sid @bpo-7 off step:dry-after.rc = 10
 # 6.1: reporting goes PHY first, configuration stays with the MAC driver.
 @bookworm @bullseye base eth0.advertised.phc_index = 1
 @bookworm @bullseye base eth0.advertised.layer = phy

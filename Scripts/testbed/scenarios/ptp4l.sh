@@ -188,7 +188,7 @@ force step:restore.rc = 0
 @sid keep-up eth0.active.rx_filter = ptpv2-l2-event
 @sid keep-up eth0.tx = phy
 @sid keep step:keep-log.out ~ eth0: tx/rx left to ptp4l\[\d+\], which uses it \(/tmp/keep.toml says tx on, rx ptpv2-l4-event; it is tx on, rx ptpv2-l2-event\)
-@sid keep step:keep-log.out ~ re-applied: eth0: applied: .*now phy:1 ptp1, tx on, rx ptpv2-l2-event
+@sid keep step:keep-log.out ~ re-applied: eth0: applied, .*now phy:1 ptp1, tx on, rx ptpv2-l2-event
 @sid keep step:ptp4l-log.out ~ driver rejected most general HWTSTAMP filter
 # 6.1, the seed's problem under a real ptp4l: it holds the PHY's clock, the MAC stamps.
 @bookworm @bullseye split eth0.tx = mac

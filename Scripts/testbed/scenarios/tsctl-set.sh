@@ -82,7 +82,7 @@ expectations() {
 @sid @bpo-7 to-mac eth0.active.phc_index = 0
 @sid @bpo-7 to-mac eth0.active.rx_filter = all
 @sid @bpo-7 to-mac eth0.tx = mac
-@sid @bpo-7 again step:set.rc = 0
+@sid @bpo-7 again step:set.rc = 10
 @sid sigterm step:set.rc = 143
 @sid sigterm step:set.out ~ applied, verified
 @sid sigterm step:set.out ~ stopped by SIGTERM after the change above was made and verified
