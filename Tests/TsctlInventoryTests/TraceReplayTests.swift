@@ -51,6 +51,80 @@ struct TraceReplayTests {
         }
     }
 
+    static func interface(_ snap: Snapshot, _ name: String) throws -> InterfaceSnapshot {
+        try #require(snap.interfaces.first { $0.name == name })
+    }
+
+    /// igb and e1000e under QEMU: one MAC provider each; 7.x names it active via
+    /// TSCONFIG, 6.1 reads SIOCGHWTSTAMP and says which layer it advertises.
+    @Test(arguments: ["sid", "bookworm"])
+    func intelNICsHaveOneMACProviderEach(kernel: String) throws {
+        let (snap, _, replay) = try Self.replay("bed-\(kernel)-intel-nics-all", names: nil)
+        #expect(replay.deviations.isEmpty)
+        for (name, driver, phc) in [("eth0", "igb", 0), ("eth1", "e1000e", 1)] {
+            let itf = try Self.interface(snap, name)
+            #expect(itf.driver == driver)
+            #expect(itf.providers.map(\.layer) == [.mac])
+            #expect(itf.providers.map(\.phcIndex) == [phc])
+            #expect(itf.advertised?.layer == .mac && itf.advertised?.phcIndex == phc)
+            #expect(itf.active.txType == "off" && itf.active.rxFilter == "none")
+            if kernel == "sid" {
+                #expect(itf.active.readVia == .tsconfig && itf.active.layer == .mac && itf.active.phcIndex == phc)
+            } else {
+                #expect(itf.active.readVia == .ioctl, "6.1 has no TSCONFIG")
+            }
+        }
+        #expect(snap.kernel.features.tsconfig == (kernel == "sid"))
+        #expect(snap.kernel.features.hwtstampSource == (kernel == "sid"))
+    }
+
+    /// The test module's MAC+PHY device, the PHY the default provider.
+    @Test func macAndPHYOn7xThePHYAdvertisedAndActive() throws {
+        let (snap, _, _) = try Self.replay("bed-sid-mac-phy-phy-default-all", names: nil)
+        let eth0 = try Self.interface(snap, "eth0")
+        #expect(eth0.providers.map(\.layer) == [.mac, .phy])
+        #expect(eth0.providers.map(\.phcIndex) == [0, 1])
+        #expect(eth0.providers[1].phyIndex == 1)
+        #expect(eth0.providers.map(\.reportedBy) == [.tsinfoDump, .tsinfoDump])
+        #expect(eth0.advertised?.layer == .phy && eth0.advertised?.phcIndex == 1)
+        #expect(eth0.active.readVia == .tsconfig && eth0.active.layer == .phy && eth0.active.phcIndex == 1)
+        #expect(eth0.phys.map(\.driver) == ["tsctl_testdev PHY"])
+    }
+
+    /// 6.1 advertises only the PHY; the MAC's clock is found in sysfs, and
+    /// SIOCGHWTSTAMP cannot say which one is active.
+    @Test func macAndPHYOn61TheMACClockFromSysfs() throws {
+        let (snap, _, _) = try Self.replay("bed-bookworm-mac-phy-phy-default-all", names: nil)
+        let eth0 = try Self.interface(snap, "eth0")
+        #expect(eth0.providers.map(\.layer) == [.phy, .mac])
+        #expect(eth0.providers.map(\.phcIndex) == [1, 0])
+        #expect(eth0.providers.map(\.reportedBy) == [.tsinfoDump, .sysfs])
+        #expect(eth0.advertised?.layer == .phy && eth0.advertised?.phcIndex == 1)
+        #expect(!eth0.active.isConfigured && eth0.active.readVia == .ioctl)
+        #expect(snap.kernel.features.tsconfig == false && snap.kernel.features.phyGet == false)
+    }
+
+    /// 6.16 can oops on TSCONFIG to a stacked device: the VLAN and macvlan are
+    /// read through igb (SIOCGHWTSTAMP: igb does not take TSCONFIG there) and
+    /// the bond through its active slave. 7.x asks each device itself.
+    @Test(arguments: ["bpo-6.16", "sid"])
+    func stackedDevicesAreReadThroughTheDeviceBelowWhereAskingThemIsUnsafe(kernel: String) throws {
+        let (snap, _, replay) = try Self.replay("bed-\(kernel)-stacked-igb-all", names: nil)
+        #expect(replay.deviations.isEmpty)
+        let trapped = kernel == "bpo-6.16"
+        for (name, kind, below, phc) in [("eth0.7", "vlan", "eth0", 0), ("mv0", "macvlan", "eth0", 0), ("bond0", "bond", "eth1", 1)] {
+            let itf = try Self.interface(snap, name)
+            #expect(itf.kind == kind)
+            #expect(itf.providers.map(\.phcIndex) == [phc] && itf.advertised?.phcIndex == phc)
+            #expect(itf.active.isConfigured)
+            #expect(itf.active.readFrom == (trapped ? below : nil))
+        }
+        #expect(try Self.interface(snap, "eth0.7").lower == "eth0")
+        #expect(try Self.interface(snap, "bond0").bondActiveSlave == "eth1")
+        #expect(try Self.interface(snap, "eth1").master == "bond0")
+        #expect(try Self.interface(snap, "eth0").active.readVia == (trapped ? .ioctl : .tsconfig))
+    }
+
     @Test func aDifferentRequestIsADeviationNotAnAnswer() throws {
         let (replay, _) = try Self.load("host-veth0")
         // The recording asked for veth0; asking for lo sends other bytes.
