@@ -117,7 +117,8 @@ public final class Inventory {
         // (it walks every device) nor a request to such a device is sent: they are
         // read through the device below them.
         let trapped = StackedDeviceTrap.verdict(release: r.release, hasTsconfig: client.hasTsconfig).affected
-        r.tsconfigReads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: linkLookup(targets))
+        let link = linkLookup(targets)
+        r.tsconfigReads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: link)
         // Listing every interface on 6.14+, the dumps stand in for per-interface
         // requests wherever they say the same: a device with one TSINFO entry, no
         // PHC and no PHY is advertised as that entry (nothing else can be active),
@@ -150,6 +151,12 @@ public final class Inventory {
             if let k = slot.tsinfo { r.tsinfo[t.index] = client.decodeTsinfo(outcomes[k]) }
             if let k = slot.tsconfig { r.tsconfig[t.index] = client.decodeTsconfig(outcomes[k]) }
         }
+        // A stacked device has no PHY of its own: the PHYs of the device below it
+        // name the clock when the kernel does not (before 6.16).
+        for t in targets {
+            let below = stackedPhys(t, phys: &r.phys, dumpedAll: !filtered, link: link)
+            if !below.isEmpty { r.stackedPhys[t.index] = below }
+        }
         return r
     }
 
@@ -165,6 +172,12 @@ public final class Inventory {
         var out: [T] = []
         for t in targets { out += try dump(.index(t.index)) }
         return out
+    }
+
+    static func phy(_ p: PhyReply) -> Phy {
+        Phy(
+            phyIndex: Int(p.index), driver: p.driver, name: p.name, upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
+            upstreamPhyIndex: p.upstreamIndex.map(Int.init), upstreamSFP: p.upstreamSFP, downstreamSFP: p.downstreamSFP)
     }
 
     static func caps(_ r: TsinfoReply) -> Capabilities {

@@ -26,6 +26,8 @@ public struct InventoryReadings: Sendable {
     public var tsinfo: [UInt32: Result<TsinfoReply, NetlinkError>] = [:]
     /// Per target: the TSCONFIG_GET *do*, when one was sent.
     public var tsconfig: [UInt32: Result<TsconfigReply, NetlinkError>] = [:]
+    /// Per stacked target: the PHYs of the device below it.
+    public var stackedPhys: [UInt32: [Phy]] = [:]
 
     public init(names: [String]?, targets: [LinkReply], release: String, features: KernelFeatures) {
         self.names = names
@@ -76,14 +78,9 @@ public enum SnapshotAssembly {
             if let k = t.kind, Inventory.stackedKinds.contains(k), !t.linkInOtherNamespace { snap.lower = name(t.link) }
             snap.master = name(t.master)
             snap.bondActiveSlave = name(t.bondActiveSlave)
-            snap.phys = (r.phys[t.index] ?? []).map { p in
-                Phy(
-                    phyIndex: Int(p.index), driver: p.driver, name: p.name,
-                    upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
-                    upstreamPhyIndex: p.upstreamIndex.map(Int.init), upstreamSFP: p.upstreamSFP,
-                    downstreamSFP: p.downstreamSFP)
-            }
-            providers(&snap, t, entries: entries, advReply: advReply, perProvider: perProvider, ptp: &ptp)
+            snap.phys = (r.phys[t.index] ?? []).map(Inventory.phy)
+            let below = r.stackedPhys[t.index] ?? []
+            providers(&snap, t, entries: entries, advReply: advReply, perProvider: perProvider, below: below, ptp: &ptp)
             active(&snap, t, r, perProvider: perProvider, system: system)
             // Every clock this interface names.
             var seen = Set<Int>()
@@ -91,7 +88,7 @@ public enum SnapshotAssembly {
             where seen.insert(idx).inserted {
                 var c = ptp.info(idx)
                 let owned = ptp.clocksOwned(by: t.name).filter { $0.0 == idx }.map(\.1)
-                c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys, sysfsLayers: owned)?.layer
+                c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)?.layer
                 snap.phcs.append(c)
             }
             interfaces.append(snap)
@@ -104,10 +101,10 @@ public enum SnapshotAssembly {
     /// The providers and the advertised one.
     static func providers(
         _ snap: inout InterfaceSnapshot, _ t: LinkReply, entries: [TsinfoReply], advReply: TsinfoReply, perProvider: Bool,
-        ptp: inout PTPDirectory
+        below: [Phy], ptp: inout PTPDirectory
     ) {
         let current = snap
-        func layerOf(_ r: TsinfoReply) -> (Layer, Int?) { layer(of: r, snap: current, ptp: &ptp) }
+        func layerOf(_ r: TsinfoReply) -> (Layer, Int?) { layer(of: r, snap: current, below: below, ptp: &ptp) }
         if perProvider {
             snap.providers = entries.compactMap { r in
                 guard let phc = r.phcIndex else { return nil }
@@ -178,14 +175,15 @@ public enum SnapshotAssembly {
         }
     }
 
-    /// The layer of a TSINFO reply (LayerAttribution says how).
-    static func layer(of r: TsinfoReply, snap: InterfaceSnapshot, ptp: inout PTPDirectory) -> (Layer, Int?) {
-        let source = r.source.map { s -> (layer: Layer, phyIndex: Int?) in
-            s == Ethtool.SOURCE_PHYLIB ? (.phy, r.phyIndex.map(Int.init)) : (.mac, nil)
-        }
+    /// The layer of a TSINFO reply (LayerAttribution says how); `below`: the PHYs of the
+    /// device a stacked one takes its timestamps from.
+    static func layer(of r: TsinfoReply, snap: InterfaceSnapshot, below: [Phy], ptp: inout PTPDirectory) -> (Layer, Int?) {
+        let source = LayerAttribution.kernelSays(
+            source: r.source.map { $0 == Ethtool.SOURCE_PHYLIB ? .phylib : .netdev }, phyIndex: r.phyIndex.map(Int.init))
         let phc = r.phcIndex.map { ptp.info(Int($0)) }
         let owned = phc.map { c in ptp.clocksOwned(by: snap.name).filter { $0.0 == c.index }.map(\.1) } ?? []
-        let l = LayerAttribution.provider(kernelSays: source, phc: phc, device: snap.device, phys: snap.phys, sysfsLayers: owned)
+        let l = LayerAttribution.provider(
+            kernelSays: source, phc: phc, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)
         return (l.layer, l.phyIndex)
     }
 }
