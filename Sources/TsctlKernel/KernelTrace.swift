@@ -1,6 +1,6 @@
-public import TsctlModel
+import TsctlModel
 public import TsctlNetlink
-public import TsctlSystem
+import TsctlSystem
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-public import CNetlink
+import CNetlink
 
 #if canImport(Glibc)
 import Glibc

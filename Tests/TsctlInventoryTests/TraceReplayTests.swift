@@ -125,6 +125,27 @@ struct TraceReplayTests {
         #expect(try Self.interface(snap, "eth0").active.readVia == (trapped ? .ioctl : .tsconfig))
     }
 
+    /// A VLAN and a macvlan over a device whose PHY timestamps. 6.12 names no
+    /// source: the PHYs of the device below place the clock on the PHY, with its
+    /// index. 7.2 (the MAC selected at the first inspection) says so itself.
+    @Test func stackedDevicesOverAPHYTakeThePHYsLayerAndIndex() throws {
+        let (old, _, _) = try Self.replay("bed-trixie-stacked-over-phy-all", names: nil)
+        #expect(old.kernel.features.hwtstampSource == false && old.kernel.features.phyGet)
+        for name in ["vl7", "mv0"] {
+            let itf = try Self.interface(old, name)
+            #expect(itf.lower == "eth0" && itf.phys.isEmpty)
+            #expect(itf.providers.map(\.layer) == [.phy] && itf.providers.map(\.phyIndex) == [1])
+            #expect(itf.advertised?.layer == .phy && itf.advertised?.phyIndex == 1)
+            #expect(itf.phcs.map(\.layer) == [.phy])
+        }
+        let (new, _, _) = try Self.replay("bed-sid-stacked-over-phy-all", names: nil)
+        #expect(try Self.interface(new, "eth0").providers.map(\.layer) == [.mac, .phy])
+        for name in ["vl7", "mv0"] {
+            let itf = try Self.interface(new, name)
+            #expect(itf.advertised?.layer == .mac && itf.active.layer == .mac && itf.active.phcIndex == 0)
+        }
+    }
+
     @Test func aDifferentRequestIsADeviationNotAnAnswer() throws {
         let (replay, _) = try Self.load("host-veth0")
         // The recording asked for veth0; asking for lo sends other bytes.
