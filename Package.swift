@@ -50,7 +50,8 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TsctlInventoryTests",
-            dependencies: ["TsctlModel", "TsctlKernel", "TsctlNetlink", "TsctlSystem", "TsctlPlan", "TsctlDiagnosis", "TsctlRender"]
+            dependencies: ["TsctlModel", "TsctlKernel", "TsctlNetlink", "TsctlSystem", "TsctlPlan", "TsctlDiagnosis", "TsctlRender"],
+            resources: [.copy("Traces")]
         ),
         .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"])
     ]

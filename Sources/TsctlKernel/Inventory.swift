@@ -22,21 +22,38 @@ public enum InventoryError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Builds snapshots from the kernel: a dump per message type, one batch of
-/// per-interface requests, and sysfs for the clocks those name.
+/// Reads the kernel for snapshots: a dump per message type, one batch of
+/// per-interface requests (`gather`), then the pure assembly
+/// (SnapshotAssembly.swift) turns what was read into the snapshot.
 public final class Inventory {
     public let client: EthtoolClient
     public let rtnl: RtnlClient
-    private let sysfs: String
+    /// sysfs, uname, if_indextoname, SIOCGHWTSTAMP: live, or replayed in tests.
+    public let system: any SystemReader
+    let sysfs: String
 
-    public init(client: EthtoolClient, rtnl: RtnlClient, sysfsRoot: String = "/sys") {
+    public init(client: EthtoolClient, rtnl: RtnlClient, system: any SystemReader = LiveSystem(), sysfsRoot: String = "/sys") {
         self.client = client
         self.rtnl = rtnl
+        self.system = system
         self.sysfs = sysfsRoot
     }
 
+    /// The live kernel; with TSCTL_TRACE=FILE every netlink datagram and system
+    /// read is also written to FILE (KernelTrace).
     public static func open() throws(InventoryError) -> Inventory {
-        do { return Inventory(client: try EthtoolClient.open(), rtnl: try RtnlClient.open()) } catch { throw .netlink(error) }
+        do {
+            let genl: NetlinkTransport = try LibnlSocket()
+            let route: NetlinkTransport = try LibnlSocket.route()
+            if let trace = KernelTrace.fromEnvironment() {
+                return Inventory(
+                    client: try EthtoolClient(transport: trace.recording(genl, "genl")),
+                    rtnl: RtnlClient(transport: trace.recording(route, "route")), system: trace.recording(LiveSystem()))
+            }
+            return Inventory(client: try EthtoolClient(transport: genl), rtnl: RtnlClient(transport: route))
+        } catch {
+            throw .netlink(error)
+        }
     }
 
     /// Validates names before any request.
@@ -63,10 +80,14 @@ public final class Inventory {
     }
 
     public func snapshot(names: [String]?) throws(InventoryError) -> Snapshot {
+        var snap = try SnapshotAssembly.assemble(try gather(names: names), system: system, sysfsRoot: sysfs)
+        attachTsStats(&snap.interfaces)
+        return snap
+    }
+
+    /// Every netlink read a snapshot needs, nothing assembled yet.
+    public func gather(names: [String]?) throws(InventoryError) -> InventoryReadings {
         let targets = try self.targets(names)
-        var nameOf: [UInt32: String] = [:]
-        for t in targets { nameOf[t.index] = t.name }
-        func name(_ i: UInt32?) -> String? { i.flatMap { nameOf[$0] ?? Sys.interfaceName($0) } }
         // Before 6.14 (no TSCONFIG ops) the dump is one message per device and
         // says nothing the *do* does not; from 6.14 it lists every provider.
         let perProvider = client.hasTsconfig
@@ -75,14 +96,15 @@ public final class Inventory {
         if names == nil && !client.compact {
             do { try client.useCompactBitsets() } catch { throw .netlink(error) }
         }
-        var dumps: [UInt32: [TsinfoReply]] = [:]
-        var phys: [UInt32: [PhyReply]] = [:]
+        var r = InventoryReadings(
+            names: names, targets: targets, release: system.kernelRelease(),
+            features: KernelFeatures(tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig, hwtstampSource: nil))
         do {
             if perProvider {
-                for r in try dumpEach(filtered, targets, client.tsinfoDump) { dumps[r.device.ifindex, default: []].append(r) }
+                for d in try dumpEach(filtered, targets, client.tsinfoDump) { r.tsinfoDump[d.device.ifindex, default: []].append(d) }
             }
             if client.hasPhyGet {
-                for r in try dumpEach(filtered, targets, client.phyDump) { phys[r.device.ifindex, default: []].append(r) }
+                for d in try dumpEach(filtered, targets, client.phyDump) { r.phys[d.device.ifindex, default: []].append(d) }
             }
         } catch {
             throw .netlink(error)
@@ -94,17 +116,15 @@ public final class Inventory {
         // Where asking a stacked device can crash the kernel, neither the TSCONFIG dump
         // (it walks every device) nor a request to such a device is sent: they are
         // read through the device below them.
-        let release = Sys.kernelRelease()
-        let trapped = StackedDeviceTrap.verdict(release: release, hasTsconfig: client.hasTsconfig).affected
+        let trapped = StackedDeviceTrap.verdict(release: r.release, hasTsconfig: client.hasTsconfig).affected
         let link = linkLookup(targets)
-        let reads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: link)
+        r.tsconfigReads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: link)
         // Listing every interface on 6.14+, the dumps stand in for per-interface
         // requests wherever they say the same: a device with one TSINFO entry, no
         // PHC and no PHY is advertised as that entry (nothing else can be active),
         // and a device missing from the TSCONFIG dump answered EOPNOTSUPP.
-        var configs: [UInt32: TsconfigReply]?
-        if perProvider && reads.dump {
-            configs = try? Dictionary(client.tsconfigDump().map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
+        if perProvider && r.tsconfigReads.dump {
+            r.tsconfigDump = try? Dictionary(client.tsconfigDump().map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
         }
         // One batch of what is left: TSINFO do (advertised), TSCONFIG_GET (active),
         // by the ifindex the link request resolved (one lookup by name, not one per request).
@@ -112,144 +132,32 @@ public final class Inventory {
         var slots: [(tsinfo: Int?, tsconfig: Int?)] = []
         slots.reserveCapacity(targets.count)
         for t in targets {
-            let entries = dumps[t.index] ?? []
-            let simple = configs != nil && entries.count == 1 && entries[0].phcIndex == nil && (phys[t.index] ?? []).isEmpty
+            let entries = r.tsinfoDump[t.index] ?? []
+            let simple =
+                r.tsconfigDump != nil && entries.count == 1 && entries[0].phcIndex == nil && (r.phys[t.index] ?? []).isEmpty
             var slot: (tsinfo: Int?, tsconfig: Int?) = (nil, nil)
             if !simple {
                 slot.tsinfo = specs.count
                 specs.append(client.tsinfoRequest(.index(t.index)))
-                if perProvider {
-                    if case .success(let device)? = reads.ask[t.index] {
-                        slot.tsconfig = specs.count
-                        specs.append(client.tsconfigRequest(.name(device)))
-                    }
+                if perProvider, case .success(let device)? = r.tsconfigReads.ask[t.index] {
+                    slot.tsconfig = specs.count
+                    specs.append(client.tsconfigRequest(.name(device)))
                 }
             }
             slots.append(slot)
         }
         let outcomes = client.batch(specs)
-
-        var sawPHC = false, sawSource = false
-        var ptp = PTPDirectory(sysfs: sysfs)
-        var interfaces: [InterfaceSnapshot] = []
-        interfaces.reserveCapacity(targets.count)
-        for (i, t) in targets.enumerated() {
-            let advReply: TsinfoReply
-            switch slots[i].tsinfo.map({ client.decodeTsinfo(outcomes[$0]) }) ?? .success(dumps[t.index]![0]) {
-            case .success(let r): advReply = r
-            case .failure(let e):
-                if e.isNoDevice { if names != nil { throw .noSuchInterface(t.name) } else { continue } }
-                throw .netlink(e)
-            }
-            let entries = dumps[t.index] ?? []
-            for r in entries + [advReply] where r.phcIndex != nil {
-                sawPHC = true
-                if r.source != nil { sawSource = true }
-            }
-            var snap = InterfaceSnapshot(name: t.name, ifindex: Int(t.index), active: .unavailable(.error))
-            // The link message names the parent device; sysfs is asked only when
-            // there is one (or the kernel is too old to say).
-            if !t.parentKnown || t.parentDevice != nil {
-                snap.device = t.parentDevice ?? Sys.readLink("\(sysfs)/class/net/\(t.name)/device").map(Sys.baseName)
-                if snap.device != nil {
-                    snap.driver = Sys.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName)
-                }
-            }
-            snap.kind = t.kind
-            if let k = t.kind, Self.stackedKinds.contains(k), !t.linkInOtherNamespace { snap.lower = name(t.link) }
-            snap.master = name(t.master)
-            snap.bondActiveSlave = name(t.bondActiveSlave)
-            snap.phys = (phys[t.index] ?? []).map(Self.phy)
-            // A stacked device has no PHY of its own: the PHYs of the device below it
-            // name the clock when the kernel does not (before 6.16).
-            let below = stackedPhys(t, phys: &phys, dumpedAll: !filtered, link: link)
-            let layerOf = { (r: TsinfoReply) -> (Layer, Int?) in
-                self.layer(of: r, snap: snap, below: below, ptp: &ptp)
-            }
-            // Providers.
-            if perProvider {
-                snap.providers = entries.compactMap { r in
-                    guard let phc = r.phcIndex else { return nil }
-                    let (layer, phyIndex) = layerOf(r)
-                    return Provider(
-                        layer: layer, phcIndex: Int(phc), qualifier: Qualifier(kernel: r.provider?.qualifier ?? 0),
-                        phyIndex: phyIndex, capabilities: Self.caps(r), reportedBy: .tsinfoDump)
-                }
-            } else {
-                if let phc = advReply.phcIndex {
-                    let (layer, phyIndex) = layerOf(advReply)
-                    snap.providers.append(
-                        Provider(
-                            layer: layer, phcIndex: Int(phc), qualifier: .precise, phyIndex: phyIndex,
-                            capabilities: Self.caps(advReply), reportedBy: .tsinfoDump))
-                }
-                // Old kernels show one provider; the others exist only in sysfs.
-                for (phc, layer) in ptp.clocksOwned(by: t.name) where !snap.providers.contains(where: { $0.phcIndex == phc }) {
-                    snap.providers.append(
-                        Provider(
-                            layer: layer, phcIndex: phc, qualifier: .precise,
-                            phyIndex: layer == .phy ? snap.phys.first?.phyIndex : nil,
-                            capabilities: nil, reportedBy: .sysfs))
-                }
-            }
-            // Advertised.
-            var adv = Advertised(
-                phcIndex: advReply.phcIndex.map(Int.init),
-                qualifier: advReply.provider.map { Qualifier(kernel: $0.qualifier) },
-                capabilities: Self.caps(advReply))
-            if advReply.phcIndex != nil {
-                let (layer, phyIndex) = layerOf(advReply)
-                adv.layer = layer
-                adv.phyIndex = phyIndex
-                if let k = snap.providers.firstIndex(where: { p in
-                    p.phcIndex == adv.phcIndex && p.qualifier == (adv.qualifier ?? .precise)
-                }) {
-                    snap.providers[k].advertised = true
-                }
-            }
-            snap.advertised = adv
-            // Active.
-            if perProvider, case .failure(let why)? = reads.ask[t.index] {
-                snap.active = .unavailable(.stackedLowerUnknown, message: why.why)
-            } else if let k = slots[i].tsconfig {
-                let device = (try? reads.ask[t.index]?.get()) ?? t.name
-                snap.active = Self.withIoctlFallback(
-                    Self.active(client.decodeTsconfig(outcomes[k]), snap: snap),
-                    device: device, snap: snap)
-                snap.active.readFrom = device == t.name ? nil : device
-            } else if perProvider {
-                let r: Result<TsconfigReply, NetlinkError> =
-                    configs?[t.index].map { .success($0) }
-                    ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))
-                snap.active = Self.active(r, snap: snap)
-            } else {
-                snap.active = Self.activeViaIoctl(t.name, advertisedLayer: adv.layer)
-            }
-            if let k = snap.providers.firstIndex(where: { p in
-                snap.active.phcIndex == p.phcIndex && snap.active.qualifier == p.qualifier
-            }) {
-                snap.providers[k].active = true
-                snap.active.layer = snap.providers[k].layer
-                snap.active.phyIndex = snap.providers[k].phyIndex
-            }
-            // Every clock this interface names.
-            var seen = Set<Int>()
-            for idx in snap.providers.map(\.phcIndex) + [adv.phcIndex, snap.active.phcIndex].compactMap({ $0 })
-            where seen.insert(idx).inserted {
-                var c = ptp.info(idx)
-                let owned = ptp.clocksOwned(by: t.name).filter { $0.0 == idx }.map(\.1)
-                c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)?.layer
-                snap.phcs.append(c)
-            }
-            interfaces.append(snap)
+        for (t, slot) in zip(targets, slots) {
+            if let k = slot.tsinfo { r.tsinfo[t.index] = client.decodeTsinfo(outcomes[k]) }
+            if let k = slot.tsconfig { r.tsconfig[t.index] = client.decodeTsconfig(outcomes[k]) }
         }
-        attachTsStats(&interfaces)
-        let features = KernelFeatures(
-            tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig,
-            hwtstampSource: sawPHC ? sawSource : nil)
-        return Snapshot(
-            kernel: KernelInfo(release: release, ethtoolNetlink: true, features: features),
-            interfaces: interfaces)
+        // A stacked device has no PHY of its own: the PHYs of the device below it
+        // name the clock when the kernel does not (before 6.16).
+        for t in targets {
+            let below = stackedPhys(t, phys: &r.phys, dumpedAll: !filtered, link: link)
+            if !below.isEmpty { r.stackedPhys[t.index] = below }
+        }
+        return r
     }
 
     /// Kinds whose timestamping is their lower device's.
@@ -276,18 +184,6 @@ public final class Inventory {
         Capabilities(
             timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
             rxFilters: r.rxFilters?.names ?? [])
-    }
-
-    /// The layer of a TSINFO reply (LayerAttribution says how); `below`: the PHYs of the
-    /// device a stacked one takes its timestamps from.
-    private func layer(of r: TsinfoReply, snap: InterfaceSnapshot, below: [Phy], ptp: inout PTPDirectory) -> (Layer, Int?) {
-        let source = LayerAttribution.kernelSays(
-            source: r.source.map { $0 == Ethtool.SOURCE_PHYLIB ? .phylib : .netdev }, phyIndex: r.phyIndex.map(Int.init))
-        let phc = r.phcIndex.map { ptp.info(Int($0)) }
-        let owned = phc.map { c in ptp.clocksOwned(by: snap.name).filter { $0.0 == c.index }.map(\.1) } ?? []
-        let l = LayerAttribution.provider(
-            kernelSays: source, phc: phc, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)
-        return (l.layer, l.phyIndex)
     }
 
     static func active(_ result: Result<TsconfigReply, NetlinkError>, snap: InterfaceSnapshot) -> ActiveConfig {
@@ -328,10 +224,10 @@ public final class Inventory {
     }
 
     /// Before 6.14: SIOCGHWTSTAMP, which the MAC driver answers (or not).
-    static func activeViaIoctl(_ name: String, advertisedLayer: Layer?) -> ActiveConfig {
-        do {
-            return activeConfig(ioctl: try HwtstampIoctl.getConfig(name))
-        } catch {
+    static func activeViaIoctl(_ read: Result<HwtstampIoctl.Config, SystemError>, advertisedLayer: Layer?) -> ActiveConfig {
+        switch read {
+        case .success(let c): return activeConfig(ioctl: c)
+        case .failure(let error):
             // The ioctl exists on every kernel tsctl runs on: a driver without it
             // answers EINVAL (dev_eth_ioctl's default) as well as EOPNOTSUPP.
             let kind = error.errno == EINVAL ? .notSupported : Errno.kind(error.errno)
@@ -355,26 +251,30 @@ public final class Inventory {
 /// /sys/class/ptp, read once and only when a clock is asked about.
 struct PTPDirectory {
     let sysfs: String
+    let system: any SystemReader
     private var cache: [Int: PHC] = [:]
     private var owners: [String: [Int]]?  // owner device realpath -> PHC indexes
     private var owned: [String: [(Int, Layer)]] = [:]  // per interface, asked up to three times
 
-    init(sysfs: String) { self.sysfs = sysfs }
+    init(sysfs: String, system: any SystemReader) {
+        self.sysfs = sysfs
+        self.system = system
+    }
 
     mutating func info(_ index: Int) -> PHC {
         if let c = cache[index] { return c }
         let dir = "\(sysfs)/class/ptp/ptp\(index)"
-        var c = PHC(index: index, present: Sys.exists(dir))
+        var c = PHC(index: index, present: system.exists(dir))
         if c.present {
-            c.clockName = Sys.readAttr(dir + "/clock_name")
-            c.owner = Sys.readLink(dir + "/device").map(Sys.baseName)
-            c.ownerBus = Sys.readLink(dir + "/device/subsystem").map(Sys.baseName)
-            c.maxAdjustment = Sys.readInt(dir + "/max_adjustment")
-            c.nPins = Sys.readInt(dir + "/n_programmable_pins")
-            c.nAlarms = Sys.readInt(dir + "/n_alarms")
-            c.nExternalTimestamps = Sys.readInt(dir + "/n_external_timestamps")
-            c.nPeriodicOutputs = Sys.readInt(dir + "/n_periodic_outputs")
-            c.pps = Sys.readInt(dir + "/pps_available").map { $0 != 0 }
+            c.clockName = system.readAttr(dir + "/clock_name")
+            c.owner = system.readLink(dir + "/device").map(Sys.baseName)
+            c.ownerBus = system.readLink(dir + "/device/subsystem").map(Sys.baseName)
+            c.maxAdjustment = system.readInt(dir + "/max_adjustment")
+            c.nPins = system.readInt(dir + "/n_programmable_pins")
+            c.nAlarms = system.readInt(dir + "/n_alarms")
+            c.nExternalTimestamps = system.readInt(dir + "/n_external_timestamps")
+            c.nPeriodicOutputs = system.readInt(dir + "/n_periodic_outputs")
+            c.pps = system.readInt(dir + "/pps_available").map { $0 != 0 }
         }
         cache[index] = c
         return c
@@ -384,9 +284,9 @@ struct PTPDirectory {
     mutating func clocksOwned(by ifname: String) -> [(Int, Layer)] {
         if owners == nil {
             var map: [String: [Int]] = [:]
-            for entry in Sys.listDirectory("\(sysfs)/class/ptp") ?? [] where entry.hasPrefix("ptp") {
+            for entry in system.listDirectory("\(sysfs)/class/ptp") ?? [] where entry.hasPrefix("ptp") {
                 guard let n = Int(entry.dropFirst(3)),
-                    let owner = Sys.realPath("\(sysfs)/class/ptp/\(entry)/device")
+                    let owner = system.realPath("\(sysfs)/class/ptp/\(entry)/device")
                 else { continue }
                 map[owner, default: []].append(n)
             }
@@ -395,10 +295,10 @@ struct PTPDirectory {
         guard let owners, !owners.isEmpty else { return [] }
         if let known = owned[ifname] { return known }
         var out: [(Int, Layer)] = []
-        if let mac = Sys.realPath("\(sysfs)/class/net/\(ifname)/device") {
+        if let mac = system.realPath("\(sysfs)/class/net/\(ifname)/device") {
             out += (owners[mac] ?? []).sorted().map { ($0, .mac) }
         }
-        if let phy = Sys.realPath("\(sysfs)/class/net/\(ifname)/phydev") {
+        if let phy = system.realPath("\(sysfs)/class/net/\(ifname)/phydev") {
             out += (owners[phy] ?? []).sorted().map { ($0, .phy) }
         }
         owned[ifname] = out

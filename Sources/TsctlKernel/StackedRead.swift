@@ -97,11 +97,12 @@ extension Inventory {
     /// SIOCGHWTSTAMP (an unconverted driver, up to 6.19; 7.0 removed that path): use
     /// it when it does, else keep the TSCONFIG answer. Only devices with a hardware
     /// clock are asked, so interfaces without one cost nothing more.
-    static func withIoctlFallback(_ active: ActiveConfig, device: String, snap: InterfaceSnapshot) -> ActiveConfig {
+    static func withIoctlFallback(_ active: ActiveConfig, device: String, snap: InterfaceSnapshot, system: any SystemReader) -> ActiveConfig
+    {
         guard active.readVia == .tsconfig, active.unavailable == .driverUnsupported, active.errno == Int(EOPNOTSUPP),
             snap.hasHardwareProvider
         else { return active }
-        let legacy = activeViaIoctl(device, advertisedLayer: snap.advertised?.layer)
+        let legacy = activeViaIoctl(system.hwtstampConfig(device), advertisedLayer: snap.advertised?.layer)
         return legacy.isConfigured ? legacy : active
     }
 }

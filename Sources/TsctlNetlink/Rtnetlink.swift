@@ -161,3 +161,8 @@ public final class RtnlClient {
         return r
     }
 }
+
+extension LibnlSocket {
+    /// A NETLINK_ROUTE socket (links).
+    public static func route() throws(NetlinkError) -> LibnlSocket { try LibnlSocket(netlinkProtocol: NETLINK_ROUTE) }
+}

@@ -84,6 +84,14 @@ tb_inspect() {
 	tb_section "$_phase" ptp - tb_ptp_sysfs
 	tb_section "$_phase" ethtool-dump - ethtool -T '*'
 	tb_section "$_phase" tsctl-all - tsctl show --all --json
+	# At the boot's first inspection, every kernel read behind show --all --json
+	# (TSCTL_TRACE) and what it printed: Scripts/fixtures/annotate-trace --testbed
+	# makes replay fixtures of them.
+	if [ ! -e /tmp/tsctl.trace ]; then
+		tb_section "$_phase" tsctl-trace - sh -c 'rm -f /tmp/tsctl.trace
+			TSCTL_TRACE=/tmp/tsctl.trace tsctl show --all --json >/tmp/tsctl.json &&
+				cat /tmp/tsctl.trace && echo @@JSON && cat /tmp/tsctl.json'
+	fi
 	for _if in "$@"; do
 		tb_section "$_phase" tsctl "$_if" tsctl show --json "$_if"
 		tb_section "$_phase" ethtool-T "$_if" ethtool -T "$_if"
