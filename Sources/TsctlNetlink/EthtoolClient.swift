@@ -230,7 +230,9 @@ extension EthtoolClient {
                 }
             }
             func oneBit(_ attr: UInt16, _ set: [UInt32]) {
-                let size = attr == Ethtool.Tsconfig.TX_TYPES ? TimestampingNames.txTypes.count
+                let size =
+                    attr == Ethtool.Tsconfig.TX_TYPES
+                    ? TimestampingNames.txTypes.count
                     : attr == Ethtool.Tsconfig.RX_FILTERS ? TimestampingNames.rxFilters.count : TimestampingNames.hwtstampFlags.count
                 bits(attr, size: size, set)
             }

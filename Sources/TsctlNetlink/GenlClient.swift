@@ -110,8 +110,9 @@ public final class GenlClient {
     private func request(_ spec: RequestSpec) -> NetlinkRequest {
         let family = self.family
         return NetlinkRequest(label: spec.label, ack: spec.ack) { seq, flags in
-            let b = RequestBuilder(family: family.id, command: spec.command,
-                                   version: UInt8(truncatingIfNeeded: family.version), flags: flags, seq: seq)
+            let b = RequestBuilder(
+                family: family.id, command: spec.command,
+                version: UInt8(truncatingIfNeeded: family.version), flags: flags, seq: seq)
             spec.fill(b)
             return b.bytes
         }
@@ -179,8 +180,10 @@ public final class NetlinkChannel {
 
     /// Sends one chunk and collects its answers. Returns the requests whose
     /// answers were lost to a receive-buffer overflow, to be sent again.
-    private func runChunk(_ chunk: [Int], _ requests: [NetlinkRequest], _ results: inout [Outcome?],
-                          lastTry: Bool) -> [Int] {
+    private func runChunk(
+        _ chunk: [Int], _ requests: [NetlinkRequest], _ results: inout [Outcome?],
+        lastTry: Bool
+    ) -> [Int] {
         let base = takeSeq(chunk.count)
         var bytes: [UInt8] = []
         for (i, idx) in chunk.enumerated() {
@@ -225,8 +228,10 @@ public final class NetlinkChannel {
     /// A *dump* decoded as it arrives (nil: a message to skip), so the datagrams
     /// are freed one receive at a time instead of all being held until the end
     /// (11 MB of link messages at ten thousand interfaces).
-    public func dump<T>(_ request: NetlinkRequest,
-                        decode: (NetlinkMessage) throws(NetlinkError) -> T?) throws(NetlinkError) -> [T] {
+    public func dump<T>(
+        _ request: NetlinkRequest,
+        decode: (NetlinkMessage) throws(NetlinkError) -> T?
+    ) throws(NetlinkError) -> [T] {
         var attempt = 0
         while true {
             attempt += 1
@@ -261,7 +266,8 @@ extension NetlinkChannel {
         guard code != 0 else { return nil }
         // The kernel's errnos are 1...4095 (MAX_ERRNO); Int32.min has no negation.
         guard code < 0, code >= -4095 else {
-            throw .malformed("\(request): error code \(code) in \(msg.type == NL.NLMSG_ERROR ? "NLMSG_ERROR" : "NLMSG_DONE") is not a negative errno")
+            throw .malformed(
+                "\(request): error code \(code) in \(msg.type == NL.NLMSG_ERROR ? "NLMSG_ERROR" : "NLMSG_DONE") is not a negative errno")
         }
         var err = KernelError(errno: -code, request: request)
         guard msg.flags & NL.F_ACK_TLVS != 0 else { return err }

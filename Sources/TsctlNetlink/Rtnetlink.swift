@@ -56,8 +56,9 @@ public final class RtnlClient {
         let request = NetlinkRequest(label: "RTM_GETLINK") { seq, flags in
             // struct ifinfomsg, all zero: any family, any device; no statistics
             // (RTEXT_FILTER_SKIP_STATS, 5.x; older kernels ignore the bit).
-            let b = RequestBuilder(type: RTM.GETLINK, flags: flags, seq: seq,
-                                   header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
+            let b = RequestBuilder(
+                type: RTM.GETLINK, flags: flags, seq: seq,
+                header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
             b.u32(IFLA.EXT_MASK, 1 << 3)
             return b.bytes
         }
@@ -71,8 +72,9 @@ public final class RtnlClient {
     public func links(named names: [String]) -> [Result<LinkReply, NetlinkError>] {
         let requests = names.map { name in
             NetlinkRequest(label: "RTM_GETLINK \(name)") { seq, flags in
-                let b = RequestBuilder(type: RTM.GETLINK, flags: flags, seq: seq,
-                                       header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
+                let b = RequestBuilder(
+                    type: RTM.GETLINK, flags: flags, seq: seq,
+                    header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
                 b.string(IFLA.IFNAME, name)
                 return b.bytes
             }
@@ -120,8 +122,9 @@ public final class RtnlClient {
     static func decodeLink(_ msg: NetlinkMessage) throws(NetlinkError) -> LinkReply {
         let p = msg.payload
         guard p.count >= ifinfomsgSize else { throw .malformed("RTM_NEWLINK shorter than ifinfomsg") }
-        var r = LinkReply(index: p.le32(at: p.startIndex + 4), name: "", kind: nil, link: nil,
-                          linkInOtherNamespace: false, master: nil, bondActiveSlave: nil, parentDevice: nil, parentKnown: false)
+        var r = LinkReply(
+            index: p.le32(at: p.startIndex + 4), name: "", kind: nil, link: nil,
+            linkInOtherNamespace: false, master: nil, bondActiveSlave: nil, parentDevice: nil, parentKnown: false)
         var a = AttributeDecoder(p.dropFirst(ifinfomsgSize))
         while a.next() {
             switch a.type {
