@@ -1,15 +1,23 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flows one way: kernel -> TsctlNetlink/TsctlSystem -> TsctlInventory
-// -> (TsctlDiagnosis) -> TsctlRender -> TsctlCLI -> tsctl.
+// The model is the centre: TsctlModel holds the values every layer speaks and
+// depends on nothing. TsctlNetlink and TsctlSystem turn bytes and libc calls
+// into those values; TsctlKernel does every read and write of the kernel
+// behind small protocols. The planner, diagnosis and render see only the model
+// (and the planner's KernelWriter protocol); the CLI wires them together.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility")
+]
+
 let package = Package(
     name: "tsctl",
     products: [
-        .executable(name: "tsctl", targets: ["tsctl"]),
+        .executable(name: "tsctl", targets: ["tsctl"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         .systemLibrary(
@@ -19,25 +27,29 @@ let package = Package(
         ),
         // The commit `tsctl --version` names (see Sources/CBuildInfo/build_info.c).
         .target(name: "CBuildInfo"),
-        .target(name: "TsctlSystem", dependencies: ["CNetlink"]),
-        // TsctlSystem for OSString: interface names are bytes, not always UTF-8.
-        .target(name: "TsctlNetlink", dependencies: ["CNetlink", "TsctlSystem"]),
-        .target(name: "TsctlInventory", dependencies: ["TsctlNetlink", "TsctlSystem"]),
-        .target(name: "TsctlDesired", dependencies: ["TsctlInventory", "TsctlNetlink"]),
-        .target(name: "TsctlPlan", dependencies: ["TsctlInventory", "TsctlDesired", "TsctlNetlink", "TsctlSystem"]),
-        .target(name: "TsctlDiagnosis", dependencies: ["TsctlInventory", "TsctlDesired"]),
-        .target(name: "TsctlRender", dependencies: ["TsctlInventory", "TsctlDiagnosis"]),
+        .target(name: "TsctlModel", swiftSettings: strict),
+        .target(name: "TsctlNetlink", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
+        .target(name: "TsctlSystem", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
+        .target(name: "TsctlKernel", dependencies: ["TsctlModel", "TsctlNetlink", "TsctlSystem"], swiftSettings: strict),
+        .target(name: "TsctlPlan", dependencies: ["TsctlModel"], swiftSettings: strict),
+        .target(name: "TsctlDiagnosis", dependencies: ["TsctlModel"], swiftSettings: strict),
+        .target(name: "TsctlRender", dependencies: ["TsctlModel"], swiftSettings: strict),
         .target(
             name: "TsctlCLI",
             dependencies: [
-                "TsctlInventory", "TsctlRender", "TsctlSystem", "TsctlDesired", "TsctlDiagnosis", "TsctlPlan", "CBuildInfo",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+                "TsctlModel", "TsctlKernel", "TsctlPlan", "TsctlDiagnosis", "TsctlRender", "TsctlSystem", "CBuildInfo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(name: "tsctl", dependencies: ["TsctlCLI"]),
-        .testTarget(name: "TsctlNetlinkTests", dependencies: ["TsctlNetlink"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "TsctlInventoryTests", dependencies: ["TsctlInventory", "TsctlRender", "TsctlDesired", "TsctlDiagnosis", "TsctlPlan"]),
-        .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"]),
+        .testTarget(
+            name: "TsctlNetlinkTests", dependencies: ["TsctlModel", "TsctlNetlink"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TsctlInventoryTests",
+            dependencies: ["TsctlModel", "TsctlKernel", "TsctlNetlink", "TsctlSystem", "TsctlPlan", "TsctlDiagnosis", "TsctlRender"]
+        ),
+        .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"])
     ]
 )

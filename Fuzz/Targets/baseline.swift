@@ -3,7 +3,7 @@
 // Input: the baseline's bytes; optionally a NUL and a second document taken as
 // the current state (else the baseline is compared with itself).
 import TsctlDiagnosis
-import TsctlInventory
+import TsctlModel
 import TsctlRender
 
 /// One input; also replayed by the unit tests (Fuzz/crashes/baseline).

@@ -2,9 +2,8 @@
 // `apply FILE` and `check --expect FILE` use it.
 // Input: the file's bytes; optionally a NUL and a `tsctl show --json` document,
 // against which a parsed file is then planned and checked.
-import TsctlDesired
 import TsctlDiagnosis
-import TsctlInventory
+import TsctlModel
 import TsctlPlan
 
 /// One input; also replayed by the unit tests (Fuzz/crashes/desired).

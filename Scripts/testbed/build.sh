@@ -26,7 +26,7 @@ tb_build_kmod() { # KERNEL KVER
 		local csuite extra=
 		csuite=$(tb_kernel_chroot_suite "$suite")
 		[ "$csuite" = "$(tb_kernel_suite "$suite")" ] || extra=$(tb_kernel_suite "$suite")
-		tb_fetch_chroot "$suite" "$csuite" "$ver" $extra
+		tb_fetch_chroot "$suite" "$csuite" "$ver" ${extra:+"$extra"}
 		local bdir=$CHROOT/build/tsctl_testdev
 		tb_rmtree "$bdir"; mkdir -p "$bdir"
 		cp "$TB_KMOD_SRC"/Kbuild "$TB_KMOD_SRC"/*.c "$bdir/"
@@ -37,6 +37,7 @@ tb_build_kmod() { # KERNEL KVER
 			"$CHROOT/usr/src/linux-headers-$ver/include/config/auto.conf" 2>/dev/null)
 		[ -n "$cc" ] && [ -x "$CHROOT/usr/bin/$cc" ] || cc=gcc
 		# objtool needs /proc; mount it in a private mount namespace only.
+		# shellcheck disable=SC2016 # expanded by the inner sh
 		unshare -m --propagation private sh -c '
 			mount -t proc proc "$1/proc" && exec chroot "$1" make -C "/usr/src/linux-headers-$2" M=/build/tsctl_testdev CC="$3" modules
 		' sh "$CHROOT" "$ver" "$cc" >"$log" 2>&1 ||

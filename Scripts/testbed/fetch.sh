@@ -17,16 +17,9 @@ tb_fetch_qemu() {
 	# Its shared libraries come from the host's own (bookworm) packages.
 	for dep in $(dpkg-deb -f "${debs[0]}" Depends | tr ',' '\n' | sed 's/(.*)//; s/|.*//; s/ //g'); do
 		case $dep in qemu-* | seabios | ipxe-qemu | "") continue ;; esac
-		dpkg-query -W -f='${Status}\n' "$dep" 2>/dev/null | grep -q '^install ok installed' || missing+=("$dep")
+		missing+=("$dep")
 	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		tb_log "installing QEMU's libraries on the host: ${missing[*]}"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >"$TB_CACHE/qemu-libs.log" 2>&1 || {
-			apt-get -q update >/dev/null 2>&1 || true
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >"$TB_CACHE/qemu-libs.log" 2>&1 ||
-				{ cat "$TB_CACHE/qemu-libs.log" >&2; tb_die "cannot install QEMU's libraries: ${missing[*]}"; }
-		}
-	fi
+	[ ${#missing[@]} -eq 0 ] || tb_ensure_packages "${missing[@]}"
 	TB_QEMU=$dir/usr/bin/qemu-system-x86_64
 	[ -x "$TB_QEMU" ] || tb_die "no qemu-system-x86_64 in the unpacked qemu-system-x86 package"
 	local out
@@ -69,7 +62,7 @@ tb_fetch_kernel() { # KERNEL
 	# Module tree: /lib/modules or /usr/lib/modules depending on the release.
 	if [ -d "$KROOT/usr/lib/modules/$ver/kernel" ]; then KMODDIR=$KROOT/usr/lib/modules/$ver; else KMODDIR=$KROOT/lib/modules/$ver; fi
 	[ -d "$KMODDIR/kernel" ] || tb_die "no module tree in the $suite kernel packages"
-	KMODBASE=${KMODDIR%/lib/modules/$ver}
+	KMODBASE=${KMODDIR%/lib/modules/"$ver"}
 	# modules.dep for "modprobe --show-depends" (the packages leave it to depmod).
 	if [ ! -s "$KMODDIR/modules.dep" ]; then
 		depmod -b "$KMODBASE" "$ver" || tb_die "depmod failed on the $suite kernel"
@@ -139,10 +132,5 @@ tb_fetch_chroot() { # NAME SUITE KVER [EXTRA]
 tb_fetch_host_headers() { # KVER
 	local ver=$1
 	if [ -f "/usr/src/linux-headers-$ver/Makefile" ] && command -v gcc-12 >/dev/null; then return 0; fi
-	tb_log "installing linux-headers-$ver and gcc-12 on the host"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "linux-headers-$ver" gcc-12 make >"$TB_CACHE/host-headers.log" 2>&1 || {
-		apt-get -q update >/dev/null 2>&1 || true
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "linux-headers-$ver" gcc-12 make >"$TB_CACHE/host-headers.log" 2>&1 ||
-			{ tail -n 20 "$TB_CACHE/host-headers.log" >&2; tb_die "cannot install linux-headers-$ver on the host"; }
-	}
+	tb_ensure_packages "linux-headers-$ver" gcc-12 make
 }

@@ -23,6 +23,14 @@ tb_kernel_series() { case $1 in bpo-*) echo "${1#bpo-}" ;; *) echo ;; esac; }
 tb_kernel_chroot_suite() { case $1 in bpo-*) echo trixie ;; *) echo "$1" ;; esac; }
 
 tb_log() { printf '[testbed] %s\n' "$*" >&2; }
+
+# Host packages, installed the one way every script installs them
+# (Scripts/lib/packages.sh); a failure means the bed cannot run here.
+# shellcheck source=Scripts/lib/log.sh
+. "$TB_REPO/Scripts/lib/log.sh"
+# shellcheck source=Scripts/lib/packages.sh
+. "$TB_REPO/Scripts/lib/packages.sh"
+tb_ensure_packages() { (ensure_packages "$@") || tb_die "cannot install host packages: $*"; }
 tb_die() {
 	printf '\n[testbed] ERROR: %s\n' "$*" >&2
 	printf '[testbed] The test bed cannot run on this machine as it is; nothing was tested.\n\n' >&2
@@ -37,7 +45,7 @@ tb_rmtree() { # DIR
 	local dir=$1 real mp left
 	[ -e "$dir" ] || return 0
 	real=$(readlink -f "$dir")
-	[ -n "$real" ] && [ "$real" != / ] || tb_die "refusing to remove '$dir'"
+	if [ -z "$real" ] || [ "$real" = / ]; then tb_die "refusing to remove '$dir'"; fi
 	# Field 5 of mountinfo is the mount point, with spaces etc. as octal escapes.
 	while read -r mp; do
 		umount "$mp" 2>/dev/null || umount -l "$mp" 2>/dev/null || true
@@ -46,7 +54,7 @@ tb_rmtree() { # DIR
 		sort -rn | cut -f2-)
 	left=$(awk -v d="$real" '{ m = $5; gsub(/\\040/, " ", m)
 		if (m == d || index(m, d "/") == 1) print m }' /proc/self/mountinfo)
-	[ -z "$left" ] || tb_die "cannot unmount what an earlier interrupted run left mounted under $real: $(printf '%s ' $left)(unmount it by hand, then run again)"
+	[ -z "$left" ] || tb_die "cannot unmount what an earlier interrupted run left mounted under $real: ${left//$'\n'/ } (unmount it by hand, then run again)"
 	rm -rf --one-file-system "$dir"
 }
 
@@ -209,13 +217,7 @@ tb_host_tools() {
 	for t in depmod:kmod cpio:cpio; do
 		command -v "${t%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${t%%:*}" ] || [ -x "/sbin/${t%%:*}" ] || missing+=("${t#*:}")
 	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	tb_log "installing host packages: ${missing[*]}"
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
-		apt-get -q update >/dev/null 2>&1 || true
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
-			tb_die "cannot install host packages: ${missing[*]}"
-	fi
+	[ ${#missing[@]} -eq 0 ] || tb_ensure_packages "${missing[@]}"
 }
 
 # The rest of the bed's functions.
@@ -242,4 +244,5 @@ tb_prepare_kernel() { # KERNEL
 # Scenario files, by name.
 tb_scenario_file() { printf '%s/scenarios/%s.sh\n' "$TB_DIR" "$1"; }
 tb_scenarios() { local f; for f in "$TB_DIR"/scenarios/*.sh; do basename "$f" .sh; done; }
+# shellcheck source=/dev/null
 tb_scenario_kernels() { ( source "$(tb_scenario_file "$1")"; printf '%s\n' "$KERNELS" ); }

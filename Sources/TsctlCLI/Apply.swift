@@ -1,9 +1,9 @@
 import ArgumentParser
-import TsctlDesired
-import TsctlInventory
-import TsctlNetlink
+import TsctlKernel
+import TsctlModel
 import TsctlPlan
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,10 +29,16 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "The desired-state file (TOML).", completion: .file())
     var file: String
 
-    @Option(help: ArgumentHelp("Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).",
+            valueName: "seconds"))
     var wait: Double = 0
 
-    @Flag(help: "Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Beside a PTP daemon only the provider is kept; tx/rx are the daemon's (unless --force). Runs until stopped.")
+    @Flag(
+        help:
+            "Keep it applied: re-apply when an interface comes back up or drifts (the kernel forgets a PHY selection when the PHY detaches). Beside a PTP daemon only the provider is kept; tx/rx are the daemon's (unless --force). Runs until stopped."
+    )
     var keep = false
 
     @Option(help: ArgumentHelp("With --keep: also re-check every so many seconds.", valueName: "seconds"))
@@ -105,8 +111,9 @@ struct ApplyCommand: ParsableCommand {
             let missing = errors.allSatisfy { $0.kind == .noSuchInterface || $0.kind == .noSuchProvider }
             if Signals.pending != 0 {
                 let waitingFor = errors.map(\.message).joined(separator: "; ")
-                throw TsctlFailure(.stopped(by: Signals.pending),
-                                   "stopped by \(Signals.name(Signals.pending)) while waiting for: \(waitingFor); nothing was changed")
+                throw TsctlFailure(
+                    .stopped(by: Signals.pending),
+                    "stopped by \(Signals.name(Signals.pending)) while waiting for: \(waitingFor); nothing was changed")
             }
             if missing && now() < deadline {
                 usleep(200_000)
@@ -126,18 +133,21 @@ struct ApplyCommand: ParsableCommand {
     /// --keep: re-plan on link-up events and every --interval, and apply what drifted.
     /// Beside a daemon only the provider is kept (see DaemonShare); `reported`
     /// is what was already said about that.
-    func keepApplied(_ state: DesiredState, _ session: ChangeSession, reported: [String: String],
-                     daemonConfig: [String: Config]) throws {
+    func keepApplied(
+        _ state: DesiredState, _ session: ChangeSession, reported: [String: String],
+        daemonConfig: [String: Config]
+    ) throws {
         var reported = reported, daemonConfig = daemonConfig
-        let monitor: RtnlClient.LinkMonitor
-        do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
+        let monitor: LinkEvents
+        do { monitor = try LinkEvents() } catch { throw TsctlFailure(error) }
         log("keeping \(file) applied (link events, and a re-check every \(interval) s)")
         // The first apply is done: a Type=notify unit may now start what it orders before.
         SystemdNotify.send("READY=1\nSTATUS=keeping \(file) applied")
         while true {
             if Signals.pending != 0 {
-                throw TsctlFailure(.stopped(by: Signals.pending),
-                                   "stopped by \(Signals.name(Signals.pending)); no change was under way")
+                throw TsctlFailure(
+                    .stopped(by: Signals.pending),
+                    "stopped by \(Signals.name(Signals.pending)); no change was under way")
             }
             let event: [String]?
             do { event = try monitor.next(timeoutMilliseconds: Int32(interval * 1000)) } catch {
@@ -156,7 +166,9 @@ struct ApplyCommand: ParsableCommand {
                 let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons)
                     .plans(plans, state, snap, remembered: daemonConfig)
                 plans = shared.plans
-                for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) where reported[name] != msg { log("\(InterfaceName.display(name)): \(msg)") }
+                for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) where reported[name] != msg {
+                    log("\(InterfaceName.display(name)): \(msg)")
+                }
                 reported = shared.left
                 daemonConfig.merge(shared.daemonConfig) { $1 }
             }
@@ -164,8 +176,9 @@ struct ApplyCommand: ParsableCommand {
             guard !drifted.isEmpty else { continue }
             do {
                 // An interface that came back has a new ifindex, so a new lock.
-                try session.lock(snap.interfaces.filter { i in drifted.contains { $0.interface == i.name } },
-                                 purpose: "apply --keep \(OSString.escaped(file))", keep: true)
+                try session.lock(
+                    snap.interfaces.filter { i in drifted.contains { $0.interface == i.name } },
+                    purpose: "apply --keep \(OSString.escaped(file))", keep: true)
             } catch let f as TsctlFailure {
                 log("not re-applying: \(f.message)")
                 continue

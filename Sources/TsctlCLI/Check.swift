@@ -1,9 +1,10 @@
-import ArgumentParser
-import TsctlDesired
+public import ArgumentParser
 import TsctlDiagnosis
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlRender
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,10 +28,13 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Interfaces to check (default: every interface).", completion: Completion.interfaces)
     var interfaces: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"), completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("A desired-state file (the one `tsctl apply` takes) to verify.", valueName: "file"),
+        completion: .file())
     var expect: String?
 
-    @Option(name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"), completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("A saved `tsctl show --json` to compare against (drift).", valueName: "file"), completion: .file())
     var baseline: String?
 
     @Option(help: "Your layer policy: warn when the other layer is active while this one is available.")
@@ -45,11 +49,15 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Warnings and checks that could not run also fail (exit 1).")
     var strict = false
 
-    @Flag(help: "Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).")
+    @Flag(
+        help:
+            "Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).")
     var probe = false
 
-    @Option(help: ArgumentHelp("Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.",
-                               valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.",
+            valueName: "seconds"))
     var sample: Double?
 
     func validate() throws {
@@ -61,41 +69,40 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
-        try Self.check(interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
-                       format: json ? .json : format, strict: strict, probe: probe, sample: sample)
+        try Self.check(
+            interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
+            format: json ? .json : format, strict: strict, probe: probe, sample: sample)
     }
 
-    static func check(interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
-                      strict: Bool, probe: Bool, sample: Double? = nil) throws {
+    static func check(
+        interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
+        strict: Bool, probe: Bool, sample: Double? = nil
+    ) throws {
         let expectations = try expect.map { path in try loadDesiredState(path) }
         let base = try baseline.map(loadBaseline)
-        let inventory: Inventory
+        let kernel: KernelSession
         var snap: Snapshot
         do {
-            inventory = try Inventory.open()
-            snap = try inventory.snapshot(names: interfaces.isEmpty ? nil : interfaces)
+            kernel = try KernelSession.open()
+            snap = try kernel.snapshot(names: interfaces.isEmpty ? nil : interfaces)
             // Stacked devices are judged by the device below: bring it in.
             let missing = Set(snap.interfaces.compactMap(\.lower)).subtracting(snap.interfaces.map(\.name))
             if !missing.isEmpty {
-                snap.interfaces += try inventory.snapshot(names: missing.sorted()).interfaces
+                snap.interfaces += try kernel.snapshot(names: missing.sorted()).interfaces
             }
         } catch {
             throw TsctlFailure(error)
         }
         Inventory.attachClockHealth(&snap.interfaces)
-        let samples = sample.map { takeSample(inventory, snap.interfaces, seconds: $0) } ?? [:]
+        let samples = sample.map { takeSample(kernel.inventory, snap.interfaces, seconds: $0) } ?? [:]
         var ioctl: [String: Result<IoctlView, IoctlFailure>] = [:]
         for itf in snap.interfaces where itf.hasHardwareProvider {
-            do {
-                let info = try HwtstampIoctl.tsInfo(itf.name)
-                ioctl[itf.name] = .success(IoctlView(phcIndex: info.phcIndex < 0 ? nil : Int(info.phcIndex)))
-            } catch {
-                ioctl[itf.name] = .failure(IoctlFailure(error.description))
-            }
+            ioctl[itf.name] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
         }
         let scan = PTPDaemons.scan()
-        var input = DiagnosisInput(snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
-                                   expectations: expectations, baseline: base, prefer: prefer)
+        var input = DiagnosisInput(
+            snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
+            expectations: expectations, baseline: base, prefer: prefer)
         input.statsSamples = samples
         input.ignoredDaemons = scan.ignored
         if probe {
@@ -130,8 +137,11 @@ struct CheckCommand: ParsableCommand {
                 names.append(a)
             }
         }
-        return { try check(interfaces: names, expect: nil, baseline: nil, prefer: nil, format: json ? .json : .text,
-                           strict: strict, probe: false) }
+        return {
+            try check(
+                interfaces: names, expect: nil, baseline: nil, prefer: nil, format: json ? .json : .text,
+                strict: strict, probe: false)
+        }
     }
 }
 

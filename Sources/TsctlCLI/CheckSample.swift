@@ -1,4 +1,6 @@
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif

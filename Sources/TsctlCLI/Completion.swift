@@ -1,6 +1,6 @@
 import ArgumentParser
-import TsctlInventory
-import TsctlNetlink
+import TsctlKernel
+import TsctlModel
 import TsctlSystem
 
 /// What the shell completes, asked of this machine when the user presses Tab.
@@ -37,8 +37,10 @@ enum Completion {
         return nil
     }
 
-    static let valueOptions: Set = ["--netns", "--source", "--qualifier", "--tx", "--rx", "--expect", "--baseline",
-                                    "--prefer", "--format", "--wait", "--interval"]
+    static let valueOptions: Set = [
+        "--netns", "--source", "--qualifier", "--tx", "--rx", "--expect", "--baseline",
+        "--prefer", "--format", "--wait", "--interval"
+    ]
 
     /// Interface names of this namespace, or of the `--netns` given.
     static let interfaces = CompletionKind.custom { words, _, _ in
@@ -54,8 +56,9 @@ enum Completion {
     /// The typed interface's snapshot, when there is one to read.
     static func snapshot(_ words: [String], _ subcommand: String) -> InterfaceSnapshot? {
         guard let name = interface(words, subcommand: subcommand), enterNamespace(words),
-              let inventory = try? Inventory.open() else { return nil }
-        return try? inventory.snapshot(names: [name]).interfaces.first
+            let kernel = try? KernelSession.open()
+        else { return nil }
+        return try? kernel.snapshot(names: [name]).interfaces.first
     }
 
     /// The providers of the interface typed, as --source takes them; the forms

@@ -1,8 +1,9 @@
+public import TsctlModel
+public import TsctlPlan
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TsctlInventory
-import TsctlNetlink
 
 /// Every exit code tsctl uses, in one place. The README and `tsctl --help`
 /// print this table; scripts may rely on it.
@@ -48,7 +49,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     }
 
     public static var table: String {
-        allCases.map { "  \(String(repeating: " ", count: 3 - String($0.rawValue).count))\($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+        allCases.map { "  \(String(repeating: " ", count: 3 - String($0.rawValue).count))\($0.rawValue)  \($0.meaning)" }.joined(
+            separator: "\n")
     }
 }
 
@@ -69,28 +71,36 @@ public struct TsctlFailure: Error, Sendable {
         self.message = message
     }
 
-    public init(_ e: InventoryError) {
-        switch e {
-        case .invalidInterfaceName:
-            self.init(.usage, e.description)
-        case .noSuchInterface(let n):
-            self.init(.noSuchDevice, "no such interface: \(InterfaceName.display(n)) (`ip link` lists this namespace's interfaces)")
-        case .netlink(let n):
-            self.init(n)
-        case .system(let s):
-            self.init(s.errno == EPERM || s.errno == EACCES ? .permissionDenied : .kernelError, s.description)
+    /// A failed read or write of the kernel: its exit status from what it means.
+    public init(_ e: KernelFailure) {
+        switch e.kind {
+        case .permission: self.init(.permissionDenied, "\(e.message); run as root or with CAP_NET_ADMIN")
+        default: self.init(ExitStatus(e.kind), e.message)
+        }
+    }
+}
+
+extension ExitStatus {
+    /// The exit status of each kind of failure (Sources/TsctlModel/Errno.swift
+    /// says which errno is which kind).
+    public init(_ kind: FailureKind) {
+        switch kind {
+        case .notSupported: self = .notSupported
+        case .noSuchDevice: self = .noSuchDevice
+        case .permission: self = .permissionDenied
+        case .usage: self = .usage
+        case .other: self = .kernelError
         }
     }
 
-    public init(_ n: NetlinkError) {
-        if n.isPermission {
-            self.init(.permissionDenied, "\(n.description); run as root or with CAP_NET_ADMIN")
-        } else if n.isNotSupported {
-            self.init(.notSupported, n.description)
-        } else if n.isNoDevice {
-            self.init(.noSuchDevice, n.description)
-        } else {
-            self.init(.kernelError, n.description)
+    /// How a `set` or `apply` transaction ended (Sources/TsctlPlan/Transaction.swift).
+    public init(_ result: TransactionResult) {
+        switch result {
+        case .applied: self = .ok
+        case .failedUnchanged(let kind) where kind == .permission || kind == .notSupported: self.init(kind)
+        case .failedUnchanged, .rolledBack: self = .rolledBack
+        case .rollbackIncomplete: self = .rollbackIncomplete
+        case .stopped(let signal): self = .stopped(by: signal)
         }
     }
 }

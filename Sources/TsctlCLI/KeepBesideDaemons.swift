@@ -1,5 +1,5 @@
-import TsctlDesired
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlPlan
 
 /// `apply --keep` beside a PTP daemon. ptp4l sets tx/rx itself when its port
@@ -34,8 +34,9 @@ struct DaemonShare {
         var r = Result(plans: [])
         for plan in plans {
             guard let d = users[plan.interface],
-                  let itf = snap.interfaces.first(where: { $0.name == plan.interface }),
-                  let entry = state.interfaces.first(where: { $0.matches(itf) }) else {
+                let itf = snap.interfaces.first(where: { $0.name == plan.interface }),
+                let entry = state.interfaces.first(where: { $0.matches(itf) })
+            else {
                 r.plans.append(plan)
                 continue
             }
@@ -48,7 +49,8 @@ struct DaemonShare {
                 // The provider is as the file says: tx/rx are the daemon's.
                 r.daemonConfig[plan.interface] = p.current
                 if !plan.isNoOp {
-                    r.left[plan.interface] = "tx/rx left to \(d.label), which uses it (\(state.file) says tx \(plan.target.txType ?? "?"), rx \(plan.target.rxFilter ?? "?"); it is tx \(p.current.txType ?? "?"), rx \(p.current.rxFilter ?? "?"))"
+                    r.left[plan.interface] =
+                        "tx/rx left to \(d.label), which uses it (\(state.file) says tx \(plan.target.txType ?? "?"), rx \(plan.target.rxFilter ?? "?"); it is tx \(p.current.txType ?? "?"), rx \(p.current.rxFilter ?? "?"))"
                 }
                 r.plans.append(p)
                 continue

@@ -1,20 +1,26 @@
 import ArgumentParser
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// --netns NAME: run in a network namespace made by `ip netns add` (needs root).
 struct NamespaceOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Work in this network namespace (a name from `ip netns list`, or a path).", valueName: "name"), completion: Completion.namespaces)
+    @Option(
+        help: ArgumentHelp("Work in this network namespace (a name from `ip netns list`, or a path).", valueName: "name"),
+        completion: Completion.namespaces)
     var netns: String?
 
     func validate() throws {
         guard let netns else { return }
         // `ip netns` names are single path components; anything else must be a path.
         if netns.isEmpty || (!netns.hasPrefix("/") && (netns.contains("/") || netns == "." || netns == "..")) {
-            throw ValidationError("--netns \"\(OSString.escaped(netns))\": a namespace name from `ip netns list` has no \"/\"; give a path that starts with / for a namespace file")
+            throw ValidationError(
+                "--netns \"\(OSString.escaped(netns))\": a namespace name from `ip netns list` has no \"/\"; give a path that starts with / for a namespace file"
+            )
         }
     }
 
@@ -23,9 +29,11 @@ struct NamespaceOption: ParsableArguments {
         let shown = OSString.escaped(netns)
         do { try Sys.enterNetworkNamespace(netns) } catch {
             if error.call.hasPrefix("setns"), error.errno == EINVAL {
-                throw TsctlFailure(.noSuchDevice, "--netns \(shown) is not a network namespace (`ip netns list` names them); nothing was done")
+                throw TsctlFailure(
+                    .noSuchDevice, "--netns \(shown) is not a network namespace (`ip netns list` names them); nothing was done")
             }
-            let status: ExitStatus = error.errno == ENOENT ? .noSuchDevice : (error.errno == EPERM || error.errno == EACCES) ? .permissionDenied : .kernelError
+            // No such namespace: ENOENT; otherwise what the errno means.
+            let status: ExitStatus = error.errno == ENOENT ? .noSuchDevice : ExitStatus(error.failure.kind)
             throw TsctlFailure(status, "cannot enter network namespace \(shown): \(error.description)")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlRender
 
 struct ProbeCommand: ParsableCommand {
@@ -27,7 +28,7 @@ struct ProbeCommand: ParsableCommand {
     func run() throws {
         try namespace.enter()
         let snap: Snapshot
-        do { snap = try Inventory.open().snapshot(names: interfaces) } catch { throw TsctlFailure(error) }
+        do { snap = try KernelSession.open().snapshot(names: interfaces) } catch { throw TsctlFailure(error) }
         let obs = snap.interfaces.map(Prober.probe)
         if json {
             print(JSON.array(obs.map(\.json)).serialized())

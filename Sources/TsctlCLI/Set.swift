@@ -1,9 +1,9 @@
 import ArgumentParser
-import TsctlDesired
-import TsctlInventory
-import TsctlNetlink
+import TsctlKernel
+import TsctlModel
 import TsctlPlan
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -102,9 +102,10 @@ struct SetCommand: ParsableCommand {
 
     func run() throws {
         try namespace.enter()
-        let desired = Desired(source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
-                              txType: tx?.name, rxFilter: rx?.name,
-                              flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
+        let desired = Desired(
+            source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
+            txType: tx?.name, rxFilter: rx?.name,
+            flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
         try ChangeSession.requireNetAdmin(dryRun: options.dryRun)
         let session = try ChangeSession.open()
         var snap = try session.snapshot([interface])
@@ -116,7 +117,9 @@ struct SetCommand: ParsableCommand {
             try session.lock([first], purpose: "set \(first.displayName)", keep: false)
             snap = try session.snapshot([interface])
         }
-        guard let itf = snap.interfaces.first else { throw TsctlFailure(.noSuchDevice, "no such interface: \(InterfaceName.display(interface))") }
+        guard let itf = snap.interfaces.first else {
+            throw TsctlFailure(.noSuchDevice, "no such interface: \(InterfaceName.display(interface))")
+        }
         let plan: InterfacePlan
         switch Planner.plan(itf, desired, features: snap.kernel.features) {
         case .success(let p): plan = p
@@ -148,18 +151,12 @@ extension TsctlFailure {
     }
 }
 
-/// What set and apply share: the inventory, the daemon guard, and
-/// apply-verify-rollback over a list of plans.
+/// What set and apply share: the kernel, the daemon guard, and the
+/// transaction over a list of plans.
 final class ChangeSession {
-    let inventory: Inventory
-    let applier: Applier
+    let kernel: KernelSession
 
-    init(inventory: Inventory) {
-        self.inventory = inventory
-        applier = Applier(client: inventory.client) { name in
-            try? inventory.snapshot(names: [name]).interfaces.first
-        }
-    }
+    init(kernel: KernelSession) { self.kernel = kernel }
 
     /// Changing needs CAP_NET_ADMIN; say so before reading or planning anything.
     static func requireNetAdmin(dryRun: Bool) throws {
@@ -169,11 +166,11 @@ final class ChangeSession {
     }
 
     static func open() throws -> ChangeSession {
-        do { return ChangeSession(inventory: try Inventory.open()) } catch { throw TsctlFailure(error) }
+        do { return ChangeSession(kernel: try KernelSession.open()) } catch { throw TsctlFailure(error) }
     }
 
     func snapshot(_ names: [String]?) throws -> Snapshot {
-        do { return try inventory.snapshot(names: names) } catch { throw TsctlFailure(error) }
+        do { return try kernel.snapshot(names: names) } catch { throw TsctlFailure(error) }
     }
 
     func refuseIfDaemons(_ itfs: [InterfaceSnapshot], force: Bool) throws {
@@ -181,7 +178,8 @@ final class ChangeSession {
         let daemons = PTPDaemons.scan().daemons
         for itf in itfs {
             if let d = Self.daemon(using: itf, among: daemons) {
-                throw TsctlFailure(.refused, "\(d.label) uses \(itf.displayName) or its clocks (\(d.commandLine)); stop it first or use --force")
+                throw TsctlFailure(
+                    .refused, "\(d.label) uses \(itf.displayName) or its clocks (\(d.commandLine)); stop it first or use --force")
             }
         }
     }
@@ -200,72 +198,16 @@ final class ChangeSession {
         var failure: TsctlFailure?
     }
 
-    /// Applies in order; on a failure rolls back every interface already
-    /// changed (and the failed one), newest first, and verifies that too.
-    /// SIGINT/SIGTERM/SIGHUP (deferred by Signals) never cut a change short:
-    /// a request sent is verified; then, with interfaces still to go, what was
-    /// changed is rolled back (all or nothing), and the outcome is reported
-    /// with exit 128 + the signal number.
+    /// Runs the transaction (Sources/TsctlPlan/Transaction.swift) and says how it
+    /// ended. SIGINT/SIGTERM/SIGHUP (deferred by Signals) are asked for between
+    /// interfaces, never in the middle of a change; exit 128 + the signal number.
     func applyAll(_ plans: [InterfacePlan]) -> Outcome {
-        var lines: [String] = []
-        var done: [InterfacePlan] = []
-        func report() -> String { lines.map { $0 + "\n" }.joined() }
-        for plan in plans {
-            if Signals.pending != 0 {
-                let sig = Signals.pending
-                let complete = rollBack(done, &lines)
-                let what = done.isEmpty ? "nothing was changed"
-                    : complete ? "\(done.count) interface(s) rolled back and verified" : "the rollback is incomplete; see above"
-                return Outcome(report: report(), failure: TsctlFailure(complete ? .stopped(by: sig) : .rollbackIncomplete,
-                                                                        "stopped by \(Signals.name(sig)) before \(InterfaceName.display(plan.interface)) was changed; \(what)"))
-            }
-            switch applier.apply(plan) {
-            case .success(let o):
-                lines.append("\(InterfaceName.display(o.interface)): \(o.state.rawValue): \(o.message)" + (o.final.map { "; now \($0)" } ?? ""))
-                if o.state != .unchanged { done.append(plan) }
-            case .failure(let f):
-                lines.append("\(InterfaceName.display(plan.interface)): failed: \(f.text)")
-                // A wrong result changed something; so may a refused request
-                // (the kernel switches the provider before the driver refuses).
-                if case .verification = f { done.append(plan) } else if applier.changed(since: plan) {
-                    lines.append("\(InterfaceName.display(plan.interface)): the kernel changed it before refusing")
-                    done.append(plan)
-                }
-                let complete = rollBack(done, &lines)
-                let status: ExitStatus
-                if !complete { status = .rollbackIncomplete } else if done.isEmpty && f.isPermission {
-                    status = .permissionDenied
-                } else if done.isEmpty && f.isNotSupported { status = .notSupported } else { status = .rolledBack }
-                let summary: String
-                switch status {
-                case .rollbackIncomplete: summary = "the change failed and the rollback is incomplete; see above"
-                case .rolledBack: summary = done.isEmpty ? "the change failed; nothing was changed" : "the change failed; \(done.count) interface(s) rolled back"
-                case .permissionDenied: summary = "permission denied: setting timestamping needs CAP_NET_ADMIN; nothing was changed"
-                default: summary = "\(f.text); nothing was changed"
-                }
-                return Outcome(report: report(), failure: TsctlFailure(status, summary))
-            }
-        }
-        if Signals.pending != 0 {
+        let t = Transaction.run(plans, kernel: kernel) {
             let sig = Signals.pending
-            return Outcome(report: report(), failure: TsctlFailure(.stopped(by: sig),
-                "stopped by \(Signals.name(sig)) after the change above was made and verified"))
+            return sig == 0 ? nil : StopRequest(signal: sig, name: Signals.name(sig))
         }
-        return Outcome(report: report(), failure: nil)
-    }
-
-    /// Restores `done`, newest first; false when a rollback failed.
-    private func rollBack(_ done: [InterfacePlan], _ lines: inout [String]) -> Bool {
-        var complete = true
-        for p in done.reversed() {
-            switch applier.rollback(p) {
-            case .success(let o): lines.append("\(InterfaceName.display(o.interface)): rolled back: \(o.final ?? o.message)")
-            case .failure(let rf):
-                complete = false
-                lines.append("\(InterfaceName.display(p.interface)): ROLLBACK FAILED: \(rf.text)")
-            }
-        }
-        return complete
+        let failure = t.summary.map { TsctlFailure(ExitStatus(t.result), $0) }
+        return Outcome(report: t.reportText, failure: failure)
     }
 
     /// The locks this session holds, by ifindex (kept until the process ends).
@@ -277,8 +219,9 @@ final class ChangeSession {
     func lock(_ itfs: [InterfaceSnapshot], purpose: String, keep: Bool) throws {
         for itf in itfs where locks[UInt32(itf.ifindex)] == nil {
             do {
-                locks[UInt32(itf.ifindex)] = try InterfaceLock.acquire(ifindex: UInt32(itf.ifindex), purpose: purpose, keep: keep,
-                                                                       waitSeconds: 10) { holder in
+                locks[UInt32(itf.ifindex)] = try InterfaceLock.acquire(
+                    ifindex: UInt32(itf.ifindex), purpose: purpose, keep: keep, waitSeconds: 10
+                ) { holder in
                     Sys.printError("tsctl: waiting up to 10 s for \(holder), which is changing \(itf.displayName)")
                 }
             } catch {
@@ -287,10 +230,13 @@ final class ChangeSession {
                     let why = keeps ? "keeps it applied" : keep ? "is changing it" : "is still changing it after 10 s"
                     throw TsctlFailure(.busy, "\(itf.displayName) is locked: \(holder) \(why); nothing was changed")
                 case .interrupted(let sig):
-                    throw TsctlFailure(.stopped(by: sig), "stopped by \(Signals.name(sig)) while waiting for the lock of \(itf.displayName); nothing was changed")
+                    throw TsctlFailure(
+                        .stopped(by: sig),
+                        "stopped by \(Signals.name(sig)) while waiting for the lock of \(itf.displayName); nothing was changed")
                 case .system(let e):
-                    throw TsctlFailure(e.errno == EACCES || e.errno == EPERM ? .permissionDenied : .kernelError,
-                                       "cannot take the lock of \(itf.displayName): \(e); nothing was changed")
+                    throw TsctlFailure(
+                        e.failure.kind == .permission ? .permissionDenied : .kernelError,
+                        "cannot take the lock of \(itf.displayName): \(e); nothing was changed")
                 case .unsafeDirectory(let why):
                     throw TsctlFailure(.kernelError, "cannot take the lock of \(itf.displayName): \(why); nothing was changed")
                 }

@@ -1,6 +1,8 @@
 import ArgumentParser
-import TsctlInventory
+import TsctlKernel
+import TsctlModel
 import TsctlRender
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,7 +25,10 @@ struct Show: ParsableCommand {
     @Flag(help: "Print one JSON document (schema_version 1; Schemas/show.schema.json).")
     var json = false
 
-    @Flag(help: "Also read each PTP clock (/dev/ptpN, usually root only): offset to CLOCK_REALTIME and to the interface's other clocks, frequency adjustment, whether it advances.")
+    @Flag(
+        help:
+            "Also read each PTP clock (/dev/ptpN, usually root only): offset to CLOCK_REALTIME and to the interface's other clocks, frequency adjustment, whether it advances."
+    )
     var clocks = false
 
     func validate() throws {
@@ -48,7 +53,7 @@ struct Show: ParsableCommand {
     static func show(interfaces: [String], all: Bool, json: Bool, clocks: Bool = false) throws {
         var snap: Snapshot
         do {
-            snap = try Inventory.open().snapshot(names: interfaces.isEmpty ? nil : interfaces)
+            snap = try KernelSession.open().snapshot(names: interfaces.isEmpty ? nil : interfaces)
         } catch {
             throw TsctlFailure(error)
         }

@@ -1,5 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
+import TsctlModel
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,8 +1,9 @@
 import ArgumentParser
-import TsctlInventory
-import TsctlNetlink
+import TsctlKernel
+import TsctlModel
 import TsctlRender
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,8 @@ nonisolated(unsafe) private var stopRequested: sig_atomic_t = 0
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Print a line whenever an interface's providers, advertised or active provider and configuration, PHYs or link state change.",
+        abstract:
+            "Print a line whenever an interface's providers, advertised or active provider and configuration, PHYs or link state change.",
         discussion: """
             The kernel sends no notification when the timestamping configuration or the \
             provider changes (a PHY detach silently resets a PHY selection), so tsctl \
@@ -22,8 +24,9 @@ struct WatchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Interfaces to watch (default: every interface); names that do not exist yet are watched for.",
-              completion: Completion.interfaces)
+    @Argument(
+        help: "Interfaces to watch (default: every interface); names that do not exist yet are watched for.",
+        completion: Completion.interfaces)
     var interfaces: [String] = []
 
     @Option(help: ArgumentHelp("Seconds between re-reads when no link event comes.", valueName: "seconds"))
@@ -36,15 +39,17 @@ struct WatchCommand: ParsableCommand {
 
     func validate() throws {
         try validateInterfaceNames(interfaces)
-        if !(interval >= 0.1 && interval <= 3600) { throw ValidationError("--interval takes seconds between 0.1 and 3600, e.g. --interval 1") }
+        if !(interval >= 0.1 && interval <= 3600) {
+            throw ValidationError("--interval takes seconds between 0.1 and 3600, e.g. --interval 1")
+        }
     }
 
     func run() throws {
         try namespace.enter()
-        let inventory: Inventory
-        let monitor: RtnlClient.LinkMonitor
-        do { inventory = try Inventory.open() } catch { throw TsctlFailure(error) }
-        do { monitor = try RtnlClient.LinkMonitor() } catch { throw TsctlFailure(error) }
+        let kernel: KernelSession
+        let monitor: LinkEvents
+        do { kernel = try KernelSession.open() } catch { throw TsctlFailure(error) }
+        do { monitor = try LinkEvents() } catch { throw TsctlFailure(error) }
         // A parent may have left them blocked (or ignored, for a background job): take them over.
         var set = sigset_t()
         sigemptyset(&set)
@@ -55,7 +60,7 @@ struct WatchCommand: ParsableCommand {
             sigaddset(&set, sig)
         }
         sigprocmask(SIG_UNBLOCK, &set, nil)
-        var previous = try current(inventory)
+        var previous = try current(kernel)
         emit(previous.map { .state($0.0, $0.1) })
         while stopRequested == 0 {
             // Wait for a link event or the interval, in slices so a signal ends it promptly.
@@ -67,7 +72,7 @@ struct WatchCommand: ParsableCommand {
                 waited += slice
             }
             if stopRequested != 0 { break }
-            let now = try current(inventory)
+            let now = try current(kernel)
             emit(WatchEvent.diff(previous, now))
             previous = now
         }
@@ -75,14 +80,13 @@ struct WatchCommand: ParsableCommand {
     }
 
     /// The watched interfaces' states now.
-    func current(_ inventory: Inventory) throws -> [(String, WatchState)] {
-        let states: [LinkState]
-        do { states = try inventory.rtnl.linkStates() } catch { throw TsctlFailure(error) }
+    func current(_ kernel: KernelSession) throws -> [(String, WatchState)] {
+        let links: [String: String]
+        do { links = try kernel.linkStates() } catch { throw TsctlFailure(error) }
         var snap: Snapshot
-        do { snap = try inventory.snapshot(names: nil) } catch { throw TsctlFailure(error) }
-        let links = Dictionary(states.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        do { snap = try kernel.snapshot(names: nil) } catch { throw TsctlFailure(error) }
         if !interfaces.isEmpty { snap.interfaces = snap.interfaces.filter { interfaces.contains($0.name) } }
-        return snap.interfaces.map { ($0.name, WatchState($0, link: links[$0.name]?.summary ?? "unknown")) }
+        return snap.interfaces.map { ($0.name, WatchState($0, link: links[$0.name] ?? "unknown")) }
     }
 
     func emit(_ events: [WatchEvent]) {

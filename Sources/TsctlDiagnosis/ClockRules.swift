@@ -1,4 +1,4 @@
-import TsctlInventory
+import TsctlModel
 
 extension Rules {
     /// Clocks further apart than this are worth knowing about before switching
@@ -13,11 +13,16 @@ extension Rules {
             guard h.state == .read else { unread.append("ptp\(c.index): \(h.message ?? "error")"); continue }
             if h.advances == false {
                 let ms = h.intervalNs.map { " \(Self.milliseconds($0)) apart" } ?? ""
-                add(.clockStopped, .error, itf.name,
+                add(
+                    .clockStopped, .error, itf.name,
                     "ptp\(c.index) \(clockName(c.index, itf)) does not advance: two reads\(ms) gave the same time; "
                         + "timestamps from it are worthless and ptp4l/phc2sys cannot steer it",
-                    [EvidenceItem(.observed, "clock_gettime(/dev/ptp\(c.index)) moved \(h.advancedNs ?? 0) ns"
-                        + (h.intervalNs.map { " while CLOCK_MONOTONIC moved \($0) ns" } ?? ""))])
+                    [
+                        EvidenceItem(
+                            .observed,
+                            "clock_gettime(/dev/ptp\(c.index)) moved \(h.advancedNs ?? 0) ns"
+                                + (h.intervalNs.map { " while CLOCK_MONOTONIC moved \($0) ns" } ?? ""))
+                    ])
             }
         }
         if !unread.isEmpty {
@@ -28,11 +33,14 @@ extension Rules {
             for b in read.dropFirst(i + 1) {
                 let d = a.health!.offsetToRealtimeNs! - b.health!.offsetToRealtimeNs!
                 guard d.magnitude > Self.farApartNs.magnitude else { continue }
-                add(.clocksFarApart, .info, itf.name,
+                add(
+                    .clocksFarApart, .info, itf.name,
                     "ptp\(a.index) and ptp\(b.index) of \(itf.displayName) are \(Self.seconds(Double(d.magnitude) / 1e9)) apart: "
                         + "switching the provider under a running ptp4l makes it see a time step of that size",
-                    [EvidenceItem(.observed, "ptp\(a.index) - CLOCK_REALTIME = \(a.health!.offsetToRealtimeNs!) ns"),
-                     EvidenceItem(.observed, "ptp\(b.index) - CLOCK_REALTIME = \(b.health!.offsetToRealtimeNs!) ns")])
+                    [
+                        EvidenceItem(.observed, "ptp\(a.index) - CLOCK_REALTIME = \(a.health!.offsetToRealtimeNs!) ns"),
+                        EvidenceItem(.observed, "ptp\(b.index) - CLOCK_REALTIME = \(b.health!.offsetToRealtimeNs!) ns")
+                    ])
             }
         }
     }

@@ -1,5 +1,4 @@
-import TsctlDesired
-import TsctlInventory
+public import TsctlModel
 
 /// ETHTOOL_GET_TS_INFO as ptp4l reads it.
 public struct IoctlView: Equatable, Sendable {
@@ -25,8 +24,10 @@ public struct DiagnosisInput: Sendable {
     /// Timestamping counters read twice (check --sample), by interface.
     public var statsSamples: [String: TsStatsSample] = [:]
 
-    public init(snapshot: Snapshot, ioctl: [String: Result<IoctlView, IoctlFailure>] = [:], daemons: [PTPDaemon]? = [],
-                expectations: DesiredState? = nil, baseline: Snapshot? = nil, prefer: Layer? = nil) {
+    public init(
+        snapshot: Snapshot, ioctl: [String: Result<IoctlView, IoctlFailure>] = [:], daemons: [PTPDaemon]? = [],
+        expectations: DesiredState? = nil, baseline: Snapshot? = nil, prefer: Layer? = nil
+    ) {
         self.snapshot = snapshot
         self.ioctl = ioctl
         self.daemons = daemons
@@ -55,8 +56,9 @@ public enum Diagnosis {
         for itf in input.snapshot.interfaces { r.interface(itf) }
         r.expectations()
         r.drift()
-        return Report(interfaces: input.snapshot.interfaces.map(\.name), findings: r.findings, notRun: r.notRun,
-                      ignored: input.ignoredDaemons)
+        return Report(
+            interfaces: input.snapshot.interfaces.map(\.name), findings: r.findings, notRun: r.notRun,
+            ignored: input.ignoredDaemons)
     }
 }
 
@@ -71,8 +73,10 @@ struct Rules {
     var version: (Int, Int)? { kernelVersion(kernel.release) }
     var before611: Bool { version.map { $0 < (6, 11) } ?? false }
 
-    mutating func add(_ c: Check, _ s: Severity, _ itf: String?, _ statement: String, _ evidence: [EvidenceItem] = [],
-                      remedy: String? = nil) {
+    mutating func add(
+        _ c: Check, _ s: Severity, _ itf: String?, _ statement: String, _ evidence: [EvidenceItem] = [],
+        remedy: String? = nil
+    ) {
         findings.append(Finding(c.rawValue, s, itf, statement, evidence: evidence, remedy: remedy))
     }
 
@@ -87,13 +91,15 @@ struct Rules {
     mutating func kernelWide() {
         guard anyHardware else { return }
         if !kernel.features.tsconfig {
-            add(.kernelNoProviderSelection, .info, nil,
+            add(
+                .kernelNoProviderSelection, .info, nil,
                 "this kernel cannot select the timestamp provider or list every provider (TSCONFIG needs Linux 6.14); "
                     + "tsctl lists the providers it finds in sysfs without their capabilities",
                 [EvidenceItem(.kernel, "release \(kernel.release); the ethtool netlink family has no TSCONFIG_GET/SET")])
         }
         if before611 {
-            add(.kernelPHYFirstReporting, .info, nil,
+            add(
+                .kernelPHYFirstReporting, .info, nil,
                 "before Linux 6.11 the kernel reports a timestamping PHY first while SIOCSHWTSTAMP reaches the MAC driver first; "
                     + "what ethtool -T and ptp4l see may not be the layer that stamps packets",
                 [EvidenceItem(.kernel, "release \(kernel.release)")])
@@ -121,39 +127,53 @@ struct Rules {
         if let lower = itf.lower {
             let l = input.snapshot.interfaces.first { $0.name == lower }
             let adv = l?.advertised?.phcIndex.map { "ptp\($0)" } ?? "no PHC"
-            add(.stackedDevice, .info, itf.name,
+            add(
+                .stackedDevice, .info, itf.name,
                 "\(itf.displayName) is a \(itf.kind ?? "stacked device") on \(InterfaceName.display(lower)): its hardware timestamps come from \(InterfaceName.display(lower)) (\(adv)); check \(InterfaceName.display(lower))",
                 [EvidenceItem(.sysfs, "IFLA_LINK of \(itf.displayName) is \(InterfaceName.display(lower))")],
                 remedy: l == nil ? "tsctl check \(InterfaceName.shellWord(lower))" : nil)
         }
         if itf.kind == "bond" {
             let slave = itf.bondActiveSlave
-            add(.stackedDevice, .info, itf.name,
-                slave.map { "bond \(itf.displayName) reports its active slave \(InterfaceName.display($0))'s clock; after a failover the PHC changes (ptp4l follows with bonded-phc-index)" }
+            add(
+                .stackedDevice, .info, itf.name,
+                slave.map {
+                    "bond \(itf.displayName) reports its active slave \(InterfaceName.display($0))'s clock; after a failover the PHC changes (ptp4l follows with bonded-phc-index)"
+                }
                     ?? "bond \(itf.displayName) has no active slave, so it has no hardware clock to report",
-                [EvidenceItem(.sysfs, "active slave: \(slave.map(InterfaceName.display) ?? "none")"),
-                 EvidenceItem(.advertised, "PHC \(itf.advertised?.phcIndex.map { "ptp\($0)" } ?? "none")")])
+                [
+                    EvidenceItem(.sysfs, "active slave: \(slave.map(InterfaceName.display) ?? "none")"),
+                    EvidenceItem(.advertised, "PHC \(itf.advertised?.phcIndex.map { "ptp\($0)" } ?? "none")")
+                ])
         }
     }
 
     // 1. advertised vs active, and the ioctl ptp4l reads.
     mutating func advertisedVersusActive(_ itf: InterfaceSnapshot) {
         let adv = itf.advertised
-        if itf.active.isConfigured, let aPHC = itf.active.phcIndex, let adv, aPHC != adv.phcIndex
-            || (adv.qualifier != nil && itf.active.qualifier != adv.qualifier) {
-            add(.advertisedNotActive, .error, itf.name,
+        if itf.active.isConfigured, let aPHC = itf.active.phcIndex, let adv,
+            aPHC != adv.phcIndex
+                || (adv.qualifier != nil && itf.active.qualifier != adv.qualifier)
+        {
+            add(
+                .advertisedNotActive, .error, itf.name,
                 "the kernel advertises \(describe(adv.phcIndex, adv.layer, adv.phyIndex, itf)) but \(describe(aPHC, itf.active.layer, itf.active.phyIndex, itf)) is active: ptp4l disciplines one clock while the other stamps packets",
-                [EvidenceItem(.advertised, "TSINFO: PHC \(adv.phcIndex.map(String.init) ?? "none")"),
-                 EvidenceItem(.active, "TSCONFIG: PHC \(aPHC) \(itf.active.qualifier?.name ?? "")")],
+                [
+                    EvidenceItem(.advertised, "TSINFO: PHC \(adv.phcIndex.map(String.init) ?? "none")"),
+                    EvidenceItem(.active, "TSCONFIG: PHC \(aPHC) \(itf.active.qualifier?.name ?? "")")
+                ],
                 remedy: setCommand(itf, to: itf.providers.first { $0.phcIndex == aPHC }))
         }
         switch input.ioctl[itf.name] {
         case .success(let v)?:
             if let adv, v.phcIndex != adv.phcIndex {
-                add(.advertisedNotActive, .error, itf.name,
+                add(
+                    .advertisedNotActive, .error, itf.name,
                     "ETHTOOL_GET_TS_INFO (what ptp4l reads) names \(v.phcIndex.map { "ptp\($0)" } ?? "no PHC") but ethtool netlink advertises \(adv.phcIndex.map { "ptp\($0)" } ?? "no PHC")",
-                    [EvidenceItem(.advertised, "ioctl: PHC \(v.phcIndex.map(String.init) ?? "none")"),
-                     EvidenceItem(.advertised, "TSINFO: PHC \(adv.phcIndex.map(String.init) ?? "none")")])
+                    [
+                        EvidenceItem(.advertised, "ioctl: PHC \(v.phcIndex.map(String.init) ?? "none")"),
+                        EvidenceItem(.advertised, "TSINFO: PHC \(adv.phcIndex.map(String.init) ?? "none")")
+                    ])
             }
         case .failure(let f)?:
             notRun.append(NotRun(Check.advertisedNotActive.rawValue, itf.name, "ETHTOOL_GET_TS_INFO failed: \(f.message)"))
@@ -163,7 +183,8 @@ struct Rules {
             if let seen = o.phcIndex {
                 let said = [(View.advertised, adv?.phcIndex), (View.active, itf.active.phcIndex)]
                 for (view, phc) in said where phc != nil && phc != seen {
-                    add(.advertisedNotActive, .error, itf.name,
+                    add(
+                        .advertisedNotActive, .error, itf.name,
                         "a transmitted frame was stamped by \(describe(seen, o.layer, o.phyIndex, itf)) but the \(view.rawValue) provider is ptp\(phc!): ptp4l disciplines a clock that does not stamp packets",
                         [EvidenceItem(.observed, o.verdict), EvidenceItem(view, "PHC \(phc!)")],
                         remedy: setCommand(itf, to: itf.providers.first { $0.phcIndex == phc }))
@@ -173,25 +194,31 @@ struct Rules {
             }
         }
         if !itf.active.isConfigured && kernel.features.tsconfig {
-            notRun.append(NotRun(Check.advertisedNotActive.rawValue, itf.name,
-                                 "the active provider cannot be read (\(itf.active.unavailable!.rawValue)); only the ioctl was compared"))
+            notRun.append(
+                NotRun(
+                    Check.advertisedNotActive.rawValue, itf.name,
+                    "the active provider cannot be read (\(itf.active.unavailable!.rawValue)); only the ioctl was compared"))
         }
     }
 
     // 1 (before 6.11): the kernel reports the PHY while a MAC with its own clock may keep SIOCSHWTSTAMP.
     mutating func reportingSplit(_ itf: InterfaceSnapshot) {
         guard before611, itf.advertised?.layer == .phy,
-              let mac = itf.providers.first(where: { $0.layer == .mac }),
-              let phy = itf.providers.first(where: { $0.layer == .phy }) else { return }
+            let mac = itf.providers.first(where: { $0.layer == .mac }),
+            let phy = itf.providers.first(where: { $0.layer == .phy })
+        else { return }
         // A probe proves which layer stamps: a mismatch is reported as advertised-not-active.
         if input.observations[itf.name]?.conclusive == true { return }
         let users = daemons(using: itf)
-        add(.reportingConfigurationSplit, users.isEmpty ? .warning : .error, itf.name,
+        add(
+            .reportingConfigurationSplit, users.isEmpty ? .warning : .error, itf.name,
             "on this kernel \(itf.displayName) reports the PHY clock ptp\(phy.phcIndex) while SIOCSHWTSTAMP reaches the MAC driver \(itf.driver ?? "?") first, which has its own clock ptp\(mac.phcIndex): "
                 + "if the driver keeps the request, the MAC stamps packets while ptp4l steers the PHY clock; the kernel cannot say which one is active",
-            [EvidenceItem(.kernel, "release \(kernel.release): PHY-first reporting, MAC-first configuration"),
-             EvidenceItem(.advertised, "TSINFO/ETHTOOL_GET_TS_INFO: phy ptp\(phy.phcIndex) \(clockName(phy.phcIndex, itf))"),
-             EvidenceItem(.sysfs, "MAC clock ptp\(mac.phcIndex) \(clockName(mac.phcIndex, itf)) owned by \(itf.device ?? "the MAC")")]
+            [
+                EvidenceItem(.kernel, "release \(kernel.release): PHY-first reporting, MAC-first configuration"),
+                EvidenceItem(.advertised, "TSINFO/ETHTOOL_GET_TS_INFO: phy ptp\(phy.phcIndex) \(clockName(phy.phcIndex, itf))"),
+                EvidenceItem(.sysfs, "MAC clock ptp\(mac.phcIndex) \(clockName(mac.phcIndex, itf)) owned by \(itf.device ?? "the MAC")")
+            ]
                 + users.map { EvidenceItem(.observed, "\($0.label) uses \(itf.displayName)") },
             remedy: nil)
     }
@@ -201,22 +228,31 @@ struct Rules {
         guard let current = activeOrAdvertised(itf) else { return }
         let view: View = itf.active.isConfigured && itf.active.phcIndex != nil ? .active : .advertised
         if current.qualifier == .approx,
-           let precise = itf.providers.first(where: { $0.layer == current.layer && $0.qualifier == .precise }) {
-            add(.precisionDowngrade, .warning, itf.name,
+            let precise = itf.providers.first(where: { $0.layer == current.layer && $0.qualifier == .precise })
+        {
+            add(
+                .precisionDowngrade, .warning, itf.name,
                 "the approximate \(current.layer.rawValue) provider ptp\(current.phcIndex) is in use while a precise one exists (ptp\(precise.phcIndex))",
-                [EvidenceItem(view, "\(current.label) ptp\(current.phcIndex)"),
-                 EvidenceItem(.sysfs, "precise \(precise.label) ptp\(precise.phcIndex) available")],
+                [
+                    EvidenceItem(view, "\(current.label) ptp\(current.phcIndex)"),
+                    EvidenceItem(.sysfs, "precise \(precise.label) ptp\(precise.phcIndex) available")
+                ],
                 remedy: setCommand(itf, to: precise))
         }
         let pair = KnownPairs.match(itf)
         let preferred = input.prefer ?? pair?.prefer
         guard let preferred, current.layer != preferred,
-              let better = itf.providers.first(where: { $0.layer == preferred && $0.qualifier == .precise }) else { return }
-        let why = input.prefer != nil ? "your policy (--prefer \(preferred.rawValue))" : "tsctl's table of known MAC/PHY pairs: \(pair!.why)"
-        add(.precisionDowngrade, .warning, itf.name,
+            let better = itf.providers.first(where: { $0.layer == preferred && $0.qualifier == .precise })
+        else { return }
+        let why =
+            input.prefer != nil ? "your policy (--prefer \(preferred.rawValue))" : "tsctl's table of known MAC/PHY pairs: \(pair!.why)"
+        add(
+            .precisionDowngrade, .warning, itf.name,
             "\(current.layer.rawValue) clock ptp\(current.phcIndex) is in use but \(why) prefers the \(preferred.rawValue) (ptp\(better.phcIndex))",
-            [EvidenceItem(view, "\(current.label) ptp\(current.phcIndex) \(clockName(current.phcIndex, itf))"),
-             EvidenceItem(.expected, input.prefer != nil ? "--prefer \(preferred.rawValue)" : "known pair, source: \(pair!.source)")],
+            [
+                EvidenceItem(view, "\(current.label) ptp\(current.phcIndex) \(clockName(current.phcIndex, itf))"),
+                EvidenceItem(.expected, input.prefer != nil ? "--prefer \(preferred.rawValue)" : "known pair, source: \(pair!.source)")
+            ],
             remedy: setCommand(itf, to: better))
     }
 
@@ -227,21 +263,29 @@ struct Rules {
         if act.isConfigured {
             if !users.isEmpty, act.txType == "off" || act.rxFilter == "none" {
                 let provider = itf.providers.first { $0.active }
-                add(.timestampingOffInUse, .error, itf.name,
+                add(
+                    .timestampingOffInUse, .error, itf.name,
                     "\(users.map(\.label).joined(separator: ", ")) uses \(itf.displayName) but hardware timestamping is \(act.txType == "off" && act.rxFilter == "none" ? "off" : "partly off") (tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?"))",
                     [EvidenceItem(.active, "tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")")]
                         + users.map { EvidenceItem(.observed, "\($0.label): \($0.commandLine)") },
                     remedy: provider.map { setCommand(itf, to: $0) } ?? nil)
             }
             if let rx = act.rxFilter, rx != "none", let p = itf.providers.first(where: { $0.active }),
-               let caps = p.capabilities, !caps.rxFilters.contains(rx) {
-                add(.rxFilterUnsupported, .error, itf.name,
+                let caps = p.capabilities, !caps.rxFilters.contains(rx)
+            {
+                add(
+                    .rxFilterUnsupported, .error, itf.name,
                     "rx filter \(rx) is set but the active provider \(p.label) ptp\(p.phcIndex) supports only \(caps.rxFilters.joined(separator: ", "))",
-                    [EvidenceItem(.active, "rx \(rx)"), EvidenceItem(.advertised, "\(p.label) rx filters: \(caps.rxFilters.joined(separator: " "))")])
+                    [
+                        EvidenceItem(.active, "rx \(rx)"),
+                        EvidenceItem(.advertised, "\(p.label) rx filters: \(caps.rxFilters.joined(separator: " "))")
+                    ])
             }
         } else if !users.isEmpty {
-            notRun.append(NotRun(Check.timestampingOffInUse.rawValue, itf.name,
-                                 "\(users.map(\.label).joined(separator: ", ")) uses \(itf.displayName) but its configuration cannot be read"))
+            notRun.append(
+                NotRun(
+                    Check.timestampingOffInUse.rawValue, itf.name,
+                    "\(users.map(\.label).joined(separator: ", ")) uses \(itf.displayName) but its configuration cannot be read"))
         }
     }
 
@@ -260,10 +304,13 @@ struct Rules {
                 notRun.append(NotRun(Check.daemonPHCMismatch.rawValue, itf.name, "cannot read \(d.label)'s open files (run as root)"))
             }
             guard let other = foreign.first else { continue }
-            add(.daemonPHCMismatch, .error, itf.name,
+            add(
+                .daemonPHCMismatch, .error, itf.name,
                 "\(d.label) uses \(itf.displayName) but disciplines ptp\(other), not its active clock ptp\(own) (ptp4l calls this \"PHC device mismatch\")",
-                [EvidenceItem(.observed, "\(d.label): \(d.commandLine); clocks \(foreign.map { "ptp\($0)" }.joined(separator: ", "))"),
-                 EvidenceItem(itf.active.isConfigured ? .active : .advertised, "\(itf.displayName) uses ptp\(own)")],
+                [
+                    EvidenceItem(.observed, "\(d.label): \(d.commandLine); clocks \(foreign.map { "ptp\($0)" }.joined(separator: ", "))"),
+                    EvidenceItem(itf.active.isConfigured ? .active : .advertised, "\(itf.displayName) uses ptp\(own)")
+                ],
                 remedy: itf.providers.first { $0.phcIndex == other }.map { setCommand(itf, to: $0) } ?? nil)
         }
     }
@@ -272,13 +319,15 @@ struct Rules {
     mutating func clocks(_ itf: InterfaceSnapshot) {
         for c in itf.phcs {
             if !c.present {
-                add(.phcDangling, .error, itf.name,
+                add(
+                    .phcDangling, .error, itf.name,
                     "\(itf.displayName) names PHC \(c.index) but /sys/class/ptp/ptp\(c.index) does not exist (renumbered or removed clock)",
                     [EvidenceItem(.advertised, "PHC index \(c.index)"), EvidenceItem(.sysfs, "no ptp\(c.index)")])
                 continue
             }
             guard itf.kind != "bond", let owner = c.owner, c.layer == nil, itf.device != nil || !itf.phys.isEmpty else { continue }
-            add(.phcForeignOwner, .warning, itf.name,
+            add(
+                .phcForeignOwner, .warning, itf.name,
                 "ptp\(c.index) \(clockName(c.index, itf)) belongs to \(owner), not to \(itf.displayName)'s MAC (\(itf.device ?? "none")) or its PHYs",
                 [EvidenceItem(.sysfs, "/sys/class/ptp/ptp\(c.index)/device -> \(owner)")])
         }
@@ -289,7 +338,8 @@ struct Rules {
         guard let reason = itf.active.unavailable else { return }
         var meaning = reason.explanation
         if reason == .error, let m = itf.active.message { meaning += ": \(m)" }
-        add(.readbackUnavailable, .info, itf.name,
+        add(
+            .readbackUnavailable, .info, itf.name,
             "\(meaning): tsctl cannot confirm which provider is active or its tx/rx setting, so those checks only compare what is advertised",
             [EvidenceItem(.active, "\(reason.rawValue)\(itf.active.errno.map { ", errno \($0)" } ?? "")")])
     }
@@ -303,7 +353,8 @@ struct Rules {
             let at = "\(exp.file):\(entry.position.line)"
             if matched.isEmpty {
                 if !entry.isGlob {
-                    add(.expectationNotMet, .error, entry.name,
+                    add(
+                        .expectationNotMet, .error, entry.name,
                         "\(entry.name!) is expected (\(at)) but does not exist",
                         [EvidenceItem(.expected, "\(at): \(entry.label)")])
                 }
@@ -320,7 +371,8 @@ struct Rules {
             switch spec.resolve(in: itf, qualifier: d.qualifier) {
             case .success(let p): wanted = p
             case .failure(let e):
-                add(.expectationNotMet, .error, itf.name, "expected source \(spec) (\(at)) but \(e)",
+                add(
+                    .expectationNotMet, .error, itf.name, "expected source \(spec) (\(at)) but \(e)",
                     [EvidenceItem(.expected, "\(at): source = \"\(spec)\"")])
                 return
             }
@@ -328,16 +380,20 @@ struct Rules {
         let act = itf.active
         guard act.isConfigured else {
             if !d.isEmpty {
-                notRun.append(NotRun(Check.expectationNotMet.rawValue, itf.name,
-                                     "the active configuration cannot be read (\(act.unavailable!.rawValue)); \(at) cannot be verified"))
+                notRun.append(
+                    NotRun(
+                        Check.expectationNotMet.rawValue, itf.name,
+                        "the active configuration cannot be read (\(act.unavailable!.rawValue)); \(at) cannot be verified"))
             }
             return
         }
         var diffs: [String] = []
         if let w = wanted {
             if act.phcIndex == nil {
-                notRun.append(NotRun(Check.expectationNotMet.rawValue, itf.name,
-                                     "this kernel cannot name the active provider; source = \"\(d.source!)\" cannot be verified"))
+                notRun.append(
+                    NotRun(
+                        Check.expectationNotMet.rawValue, itf.name,
+                        "this kernel cannot name the active provider; source = \"\(d.source!)\" cannot be verified"))
             } else if act.phcIndex != w.phcIndex || act.qualifier != w.qualifier {
                 diffs.append("source \(w.label) ptp\(w.phcIndex), active \(ShowLabels.provider(act, itf))")
             }
@@ -348,14 +404,19 @@ struct Rules {
             diffs.append("flags [\(fl.joined(separator: ","))], active [\(act.flags.joined(separator: ","))]")
         }
         if let rx = d.rxFilter, let p = wanted ?? itf.providers.first(where: { $0.active }), let caps = p.capabilities,
-           !caps.rxFilters.contains(rx) {
-            add(.rxFilterUnsupported, .error, itf.name,
+            !caps.rxFilters.contains(rx)
+        {
+            add(
+                .rxFilterUnsupported, .error, itf.name,
                 "\(at) expects rx filter \(rx) but \(p.label) ptp\(p.phcIndex) supports only \(caps.rxFilters.joined(separator: ", "))",
-                [EvidenceItem(.expected, "\(at): rx = \"\(rx)\""),
-                 EvidenceItem(.advertised, "\(p.label) rx filters: \(caps.rxFilters.joined(separator: " "))")])
+                [
+                    EvidenceItem(.expected, "\(at): rx = \"\(rx)\""),
+                    EvidenceItem(.advertised, "\(p.label) rx filters: \(caps.rxFilters.joined(separator: " "))")
+                ])
         }
         guard !diffs.isEmpty else { return }
-        add(.expectationNotMet, .error, itf.name, "not as \(at) expects: " + diffs.joined(separator: "; "),
+        add(
+            .expectationNotMet, .error, itf.name, "not as \(at) expects: " + diffs.joined(separator: "; "),
             [EvidenceItem(.expected, "\(at): \(entry.label)"), EvidenceItem(.active, ShowLabels.config(act, itf))],
             remedy: "tsctl apply \(input.expectations!.file)")
     }
@@ -367,7 +428,8 @@ struct Rules {
         let now = Dictionary(input.snapshot.interfaces.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for old in base.interfaces where old.hasHardwareProvider {
             guard let cur = now[old.name] else {
-                add(.drift, .error, old.name, "\(old.name) is in the baseline but no longer exists",
+                add(
+                    .drift, .error, old.name, "\(old.name) is in the baseline but no longer exists",
                     [EvidenceItem(.baseline, "\(old.name) with \(old.providers.count) provider(s)")])
                 continue
             }
@@ -375,44 +437,67 @@ struct Rules {
             let oldSet = Dictionary(old.providers.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
             let newSet = Dictionary(cur.providers.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
             for (k, p) in oldSet where newSet[k] == nil {
-                add(.drift, .error, cur.name, "provider \(k) (was ptp\(p.phcIndex)) is gone",
-                    [EvidenceItem(.baseline, "\(k) ptp\(p.phcIndex)"), EvidenceItem(.advertised, "providers now: \(cur.providers.map(\.label).joined(separator: ", "))")])
+                add(
+                    .drift, .error, cur.name, "provider \(k) (was ptp\(p.phcIndex)) is gone",
+                    [
+                        EvidenceItem(.baseline, "\(k) ptp\(p.phcIndex)"),
+                        EvidenceItem(.advertised, "providers now: \(cur.providers.map(\.label).joined(separator: ", "))")
+                    ])
             }
             for (k, p) in newSet where oldSet[k] == nil {
-                add(.drift, .warning, cur.name, "provider \(k) ptp\(p.phcIndex) is new since the baseline",
+                add(
+                    .drift, .warning, cur.name, "provider \(k) ptp\(p.phcIndex) is new since the baseline",
                     [EvidenceItem(.baseline, "providers then: \(old.providers.map(\.label).joined(separator: ", "))")])
             }
             for (k, p) in newSet {
                 guard let o = oldSet[k] else { continue }
                 let oldName = old.phc(o.phcIndex)?.clockName, newName = cur.phc(p.phcIndex)?.clockName
                 if o.phcIndex != p.phcIndex || oldName != newName {
-                    add(.drift, .warning, cur.name, "\(k) clock changed: ptp\(o.phcIndex) \(oldName ?? "") -> ptp\(p.phcIndex) \(newName ?? "")",
+                    add(
+                        .drift, .warning, cur.name,
+                        "\(k) clock changed: ptp\(o.phcIndex) \(oldName ?? "") -> ptp\(p.phcIndex) \(newName ?? "")",
                         [EvidenceItem(.baseline, "ptp\(o.phcIndex)"), EvidenceItem(.sysfs, "ptp\(p.phcIndex)")])
                 }
                 if let oc = o.capabilities, let nc = p.capabilities, oc != nc {
-                    add(.drift, .warning, cur.name, "\(k) capabilities changed: \(capsDiff(oc, nc))",
-                        [EvidenceItem(.baseline, "tx \(oc.txTypes.joined(separator: " ")); rx \(oc.rxFilters.joined(separator: " "))"),
-                         EvidenceItem(.advertised, "tx \(nc.txTypes.joined(separator: " ")); rx \(nc.rxFilters.joined(separator: " "))")])
+                    add(
+                        .drift, .warning, cur.name, "\(k) capabilities changed: \(capsDiff(oc, nc))",
+                        [
+                            EvidenceItem(.baseline, "tx \(oc.txTypes.joined(separator: " ")); rx \(oc.rxFilters.joined(separator: " "))"),
+                            EvidenceItem(.advertised, "tx \(nc.txTypes.joined(separator: " ")); rx \(nc.rxFilters.joined(separator: " "))")
+                        ])
                 }
             }
             if old.advertised?.layer != cur.advertised?.layer || old.advertised?.phyIndex != cur.advertised?.phyIndex {
-                add(.drift, .error, cur.name,
+                add(
+                    .drift, .error, cur.name,
                     "the advertised layer changed: \(old.advertised?.layer?.rawValue ?? "none") -> \(cur.advertised?.layer?.rawValue ?? "none")",
-                    [EvidenceItem(.baseline, "advertised \(old.advertised?.layer?.rawValue ?? "none") ptp\(old.advertised?.phcIndex.map(String.init) ?? "-")"),
-                     EvidenceItem(.advertised, "advertised \(cur.advertised?.layer?.rawValue ?? "none") ptp\(cur.advertised?.phcIndex.map(String.init) ?? "-")")])
+                    [
+                        EvidenceItem(
+                            .baseline,
+                            "advertised \(old.advertised?.layer?.rawValue ?? "none") ptp\(old.advertised?.phcIndex.map(String.init) ?? "-")"
+                        ),
+                        EvidenceItem(
+                            .advertised,
+                            "advertised \(cur.advertised?.layer?.rawValue ?? "none") ptp\(cur.advertised?.phcIndex.map(String.init) ?? "-")"
+                        )
+                    ])
             }
             if old.active.isConfigured && cur.active.isConfigured {
                 let o = ShowLabels.config(old.active, old), n = ShowLabels.config(cur.active, cur)
                 if o != n {
-                    add(.drift, old.active.layer != cur.active.layer ? .error : .warning, cur.name,
+                    add(
+                        .drift, old.active.layer != cur.active.layer ? .error : .warning, cur.name,
                         "the active configuration changed: \(o) -> \(n)",
                         [EvidenceItem(.baseline, o), EvidenceItem(.active, n)])
                 }
             } else if old.active.isConfigured != cur.active.isConfigured {
-                add(.drift, .warning, cur.name,
+                add(
+                    .drift, .warning, cur.name,
                     "the active configuration was \(old.active.isConfigured ? "readable" : "unreadable") and now is \(cur.active.isConfigured ? "readable" : "not (\(cur.active.unavailable!.rawValue))")",
-                    [EvidenceItem(.baseline, old.active.unavailable?.rawValue ?? "configured"),
-                     EvidenceItem(.active, cur.active.unavailable?.rawValue ?? "configured")])
+                    [
+                        EvidenceItem(.baseline, old.active.unavailable?.rawValue ?? "configured"),
+                        EvidenceItem(.active, cur.active.unavailable?.rawValue ?? "configured")
+                    ])
             }
         }
     }
@@ -455,7 +540,8 @@ struct Rules {
         // stacked device that this kernel must not be asked about.
         let legacy = kernel.features.tsconfig && itf.active.isConfigured && itf.active.readVia == .ioctl
         guard let target, itf.active.readFrom == nil,
-              (kernel.features.tsconfig && !legacy) || target.active || (legacy && target.advertised) else { return nil }
+            (kernel.features.tsconfig && !legacy) || target.active || (legacy && target.advertised)
+        else { return nil }
         var source: String
         switch target.layer {
         case .mac: source = "mac"
@@ -469,7 +555,8 @@ struct Rules {
         let currentRx = itf.active.rxFilter.flatMap { $0 == "none" ? nil : $0 }
         let rx: String
         if let caps {
-            rx = currentRx.flatMap { caps.rxFilters.contains($0) ? $0 : nil }
+            rx =
+                currentRx.flatMap { caps.rxFilters.contains($0) ? $0 : nil }
                 ?? ["ptpv2-event", "all", "some", "ptpv2-l2-event", "ptpv2-l4-event"].first { caps.rxFilters.contains($0) }
                 ?? caps.rxFilters.first { $0 != "none" } ?? "none"
         } else {

@@ -1,4 +1,5 @@
-import TsctlInventory
+public import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +18,8 @@ public struct KnownPair: Sendable {
 
     func matches(_ itf: InterfaceSnapshot) -> Bool {
         let macClock = itf.providers.first { $0.layer == .mac }.flatMap { itf.phc($0.phcIndex)?.clockName }
-        let macOK = (macDriver.map { g in itf.driver.map { fnmatch(g, $0, 0) == 0 } ?? false } ?? false)
+        let macOK =
+            (macDriver.map { g in itf.driver.map { fnmatch(g, $0, 0) == 0 } ?? false } ?? false)
             || (macClockName.map { g in macClock.map { fnmatch(g, $0, 0) == 0 } ?? false } ?? false)
         let phyOK = itf.phys.contains { p in p.driver.map { fnmatch(phyDriver, $0, 0) == 0 } ?? false }
         return macOK && phyOK
@@ -31,7 +33,7 @@ public enum KnownPairs {
             why: "the mvpp2 MAC (Armada 8040, MACCHIATObin) timestamps more precisely than the Marvell 88E151x PHY: "
                 + "MDIO access latency, a lower timestamp clock and one outstanding TX timestamp on the PHY",
             source: "https://bootlin.com/blog/linux-ptp-mainline-development-war-story-and-new-features/ "
-                + "(and netdev thread \"Add Marvell PHY PTP support\", Apr 2025)"),
+                + "(and netdev thread \"Add Marvell PHY PTP support\", Apr 2025)")
     ]
 
     public static func match(_ itf: InterfaceSnapshot) -> KnownPair? { table.first { $0.matches(itf) } }

@@ -1,4 +1,4 @@
-import TsctlInventory
+import TsctlModel
 
 extension Rules {
     // Transmit timestamps lost or in error (the driver's get_ts_stats).
@@ -14,27 +14,32 @@ extension Rules {
             return
         }
         let lost = t.txLost ?? 0, err = t.txErr ?? 0
-        var evidence = [EvidenceItem(.observed, "TSINFO statistics: " + t.counters.map { "\($0.name) \($0.value)" }.joined(separator: ", "))]
+        var evidence = [
+            EvidenceItem(.observed, "TSINFO statistics: " + t.counters.map { "\($0.name) \($0.value)" }.joined(separator: ", "))
+        ]
         let why = "ptp4l then times out waiting for a transmit timestamp (\"timed out while polling for tx timestamp\")"
         if let s = input.statsSamples[itf.name] {
             let gl = s.growth(\.txLost) ?? 0, ge = s.growth(\.txErr) ?? 0, gp = s.growth(\.txPkts)
             let window = Self.seconds(s.seconds)
             evidence.append(EvidenceItem(.observed, "in \(window): tx_lost +\(gl), tx_err +\(ge)" + (gp.map { ", tx_pkts +\($0)" } ?? "")))
             if gl > 0 || ge > 0 {
-                add(.txTimestampsLost, .error, itf.name,
+                add(
+                    .txTimestampsLost, .error, itf.name,
                     "\(itf.displayName) is losing transmit timestamps now: \(gl) lost and \(ge) in error in \(window) "
                         + "(\(lost) lost, \(err) in error in all); \(why)", evidence)
                 return
             }
             if lost > 0 || err > 0 {
-                add(.txTimestampsLost, .info, itf.name,
+                add(
+                    .txTimestampsLost, .info, itf.name,
                     "\(itf.displayName) lost \(lost) and failed \(err) transmit timestamps since the driver started counting, none in the last \(window)",
                     evidence)
             }
             return
         }
         guard lost > 0 || err > 0 else { return }
-        add(.txTimestampsLost, .warning, itf.name,
+        add(
+            .txTimestampsLost, .warning, itf.name,
             "\(itf.displayName) lost \(lost) and failed \(err) transmit timestamps since the driver started counting"
                 + (t.txPkts.map { " (\($0) delivered)" } ?? "") + "; \(why)",
             evidence, remedy: "tsctl check --sample 10 \(InterfaceName.shellWord(itf.name))   # is it still happening?")

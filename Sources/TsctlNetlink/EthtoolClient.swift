@@ -1,3 +1,5 @@
+import TsctlModel
+
 /// How a request names its device.
 public enum DeviceSelector: Sendable, Equatable {
     case name(String)
@@ -92,12 +94,6 @@ public final class EthtoolClient {
         }
     }
 
-    /// The advertised view: what the kernel reports by default (TSINFO do).
-    public func tsinfo(_ dev: DeviceSelector, provider: ProviderID? = nil) throws(NetlinkError) -> TsinfoReply {
-        try require(Ethtool.Cmd.TSINFO_GET, "TSINFO_GET", since: "5.7")
-        return try single(genl.batch([tsinfoRequest(dev, provider: provider)])[0], decodeTsinfo)
-    }
-
     /// Every provider: filtered on one device, or over all devices when nil.
     /// On 6.14+ one message per provider; before, one per device.
     public func tsinfoDump(_ dev: DeviceSelector?) throws(NetlinkError) -> [TsinfoReply] {
@@ -124,13 +120,6 @@ public final class EthtoolClient {
         return RequestSpec(command: Ethtool.Cmd.TSCONFIG_GET, label: Self.label("TSCONFIG_GET", dev)) { b in
             Self.header(b, dev, flags: flags)
         }
-    }
-
-    /// The active configuration. Its dump ignores the device filter, so the
-    /// plural form is a batch of *do* requests.
-    public func tsconfig(_ dev: DeviceSelector) throws(NetlinkError) -> TsconfigReply {
-        try require(Ethtool.Cmd.TSCONFIG_GET, "TSCONFIG_GET", since: "6.14")
-        return try single(genl.batch([tsconfigRequest(dev)])[0], decodeTsconfig)
     }
 
     /// The active configuration of every device that has one: the kernel's dump

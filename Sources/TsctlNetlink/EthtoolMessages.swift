@@ -1,3 +1,5 @@
+import TsctlModel
+
 // Typed ethtool replies. Only this module knows attribute numbers.
 
 /// The device a message is about (reply header).
@@ -138,8 +140,9 @@ public struct BitNames: Sendable, Equatable {
     public var rxFilters: [String]
     public var flags: [String]
 
-    public static let builtin = BitNames(timestamping: TimestampingNames.sofTimestamping, txTypes: TimestampingNames.txTypes,
-                                         rxFilters: TimestampingNames.rxFilters, flags: TimestampingNames.hwtstampFlags)
+    public static let builtin = BitNames(
+        timestamping: TimestampingNames.sofTimestamping, txTypes: TimestampingNames.txTypes,
+        rxFilters: TimestampingNames.rxFilters, flags: TimestampingNames.hwtstampFlags)
 }
 
 enum Decode {

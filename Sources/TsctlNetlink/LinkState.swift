@@ -25,8 +25,9 @@ extension RtnlClient {
     /// Every link's state (one RTM_GETLINK dump).
     public func linkStates() throws(NetlinkError) -> [LinkState] {
         let request = NetlinkRequest(label: "RTM_GETLINK state") { seq, flags in
-            let b = RequestBuilder(type: RTM.GETLINK, flags: flags, seq: seq,
-                                   header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
+            let b = RequestBuilder(
+                type: RTM.GETLINK, flags: flags, seq: seq,
+                header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
             b.u32(IFLA.EXT_MASK, 1 << 3)  // RTEXT_FILTER_SKIP_STATS
             return b.bytes
         }

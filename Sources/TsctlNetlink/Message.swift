@@ -2,7 +2,7 @@
 // bytes the kernel sent, so every length is checked; a malformed message is a
 // decode error, never a crash.
 
-import TsctlSystem
+import TsctlModel
 
 /// One netlink message (nlmsghdr + payload) cut out of a received datagram.
 public struct NetlinkMessage: Sendable {
@@ -26,10 +26,11 @@ public struct NetlinkMessage: Sendable {
             guard len >= headerSize, pos + len <= datagram.count else {
                 throw NetlinkError.malformed("nlmsghdr length \(len) at offset \(pos) overruns the \(datagram.count)-byte datagram")
             }
-            out.append(NetlinkMessage(
-                type: datagram.le16(at: pos + 4), flags: datagram.le16(at: pos + 6),
-                seq: datagram.le32(at: pos + 8), pid: datagram.le32(at: pos + 12),
-                payload: datagram[(pos + headerSize)..<(pos + len)]))
+            out.append(
+                NetlinkMessage(
+                    type: datagram.le16(at: pos + 4), flags: datagram.le16(at: pos + 6),
+                    seq: datagram.le32(at: pos + 8), pid: datagram.le32(at: pos + 12),
+                    payload: datagram[(pos + headerSize)..<(pos + len)]))
             pos += (len + 3) & ~3
         }
         // Fewer than 16 bytes left over is a cut-off header, not padding.

@@ -1,3 +1,5 @@
+public import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,15 +26,21 @@ public enum NetlinkError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Intent tests, so callers never compare raw errno values.
-    public var isNotSupported: Bool {
+    /// What it means, from the one errno table; a missing family or op is "not supported".
+    public var kind: FailureKind {
         switch self {
-        case .opMissing, .familyMissing: return true
-        default: return errno == EOPNOTSUPP
+        case .opMissing, .familyMissing: return .notSupported
+        default: return errno.map(Errno.kind) ?? .other
         }
     }
-    public var isNoDevice: Bool { errno == ENODEV }
-    public var isPermission: Bool { errno == EPERM || errno == EACCES }
+
+    /// Intent tests, so callers never compare raw errno values.
+    public var isNotSupported: Bool { kind == .notSupported }
+    public var isNoDevice: Bool { kind == .noSuchDevice }
+    public var isPermission: Bool { kind == .permission }
+
+    /// As the layers above the kernel see it.
+    public var failure: KernelFailure { KernelFailure(kind: kind, errno: errno, message: description) }
 
     public var description: String {
         switch self {
@@ -60,8 +68,10 @@ public struct KernelError: Equatable, Sendable, CustomStringConvertible {
     /// NLMSGERR_ATTR_MISS_TYPE: the attribute the kernel says was missing.
     public var missingAttribute: UInt32?
 
-    public init(errno: Int32, request: String, message: String? = nil, offset: UInt32? = nil,
-                missingAttribute: UInt32? = nil) {
+    public init(
+        errno: Int32, request: String, message: String? = nil, offset: UInt32? = nil,
+        missingAttribute: UInt32? = nil
+    ) {
         self.errno = errno
         self.request = request
         self.message = message
@@ -78,22 +88,4 @@ public struct KernelError: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// strerror text plus the symbolic name users search for.
-public func errnoText(_ e: Int32) -> String {
-    let name: String
-    switch e {
-    case EPERM: name = "EPERM"
-    case ENOENT: name = "ENOENT"
-    case EINTR: name = "EINTR"
-    case EACCES: name = "EACCES"
-    case EBUSY: name = "EBUSY"
-    case ENODEV: name = "ENODEV"
-    case EINVAL: name = "EINVAL"
-    case ERANGE: name = "ERANGE"
-    case ENOBUFS: name = "ENOBUFS"
-    case EOPNOTSUPP: name = "EOPNOTSUPP"
-    case EPROTONOSUPPORT: name = "EPROTONOSUPPORT"
-    default: name = "errno \(e)"
-    }
-    let text = String(cString: strerror(e))
-    return "\(text) (\(name))"
-}
+public func errnoText(_ e: Int32) -> String { Errno.text(e) }

@@ -96,7 +96,10 @@ public final class RtnlClient {
     /// or nil when nothing happened within the timeout.
     public final class LinkMonitor {
         let socket: LibnlSocket
-        public init() throws(NetlinkError) {
+        let stopOnSignal: () -> Bool
+        /// `stopOnSignal`: whether a signal that interrupts the wait ends it.
+        public init(stopOnSignal: @escaping () -> Bool = { false }) throws(NetlinkError) {
+            self.stopOnSignal = stopOnSignal
             socket = try LibnlSocket(netlinkProtocol: NETLINK_ROUTE)
             try socket.join(group: 1)  // RTNLGRP_LINK
         }
@@ -104,7 +107,7 @@ public final class RtnlClient {
         public func next(timeoutMilliseconds: Int32) throws(NetlinkError) -> [String]? {
             // Events already read (one recvmmsg takes several) come first: they
             // would not wake poll.
-            guard socket.hasQueued || socket.waitReadable(milliseconds: timeoutMilliseconds) else { return nil }
+            guard socket.hasQueued || socket.waitReadable(milliseconds: timeoutMilliseconds, stopOnSignal: stopOnSignal) else { return nil }
             var up: [String] = []
             repeat {
                 for msg in try NetlinkMessage.split(try socket.receive()) where msg.type == RTM.NEWLINK {

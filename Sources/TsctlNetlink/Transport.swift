@@ -1,5 +1,6 @@
-import CNetlink
-import TsctlSystem
+public import CNetlink
+import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,13 +50,14 @@ public final class LibnlSocket: NetlinkTransport {
         if nl_socket_add_membership(sk, group) < 0 { throw .system(call: "setsockopt(NETLINK_ADD_MEMBERSHIP)", errno: errno) }
     }
 
-    /// Waits until a datagram can be read, at most `milliseconds`; false on timeout.
-    public func waitReadable(milliseconds: Int32) -> Bool {
+    /// Waits until a datagram can be read, at most `milliseconds`; false on
+    /// timeout, or when a signal interrupted the wait and `stopOnSignal` says
+    /// the caller acts on it (tsctl's deferred signals end the wait).
+    public func waitReadable(milliseconds: Int32, stopOnSignal: () -> Bool = { false }) -> Bool {
         var p = pollfd(fd: nl_socket_get_fd(sk), events: Int16(POLLIN), revents: 0)
         while true {
             let r = poll(&p, 1, milliseconds)
-            // A signal tsctl defers (Signals) ends the wait: its loop acts on it.
-            if r < 0 && errno == EINTR && Signals.pending == 0 { continue }
+            if r < 0 && errno == EINTR && !stopOnSignal() { continue }
             return r > 0
         }
     }

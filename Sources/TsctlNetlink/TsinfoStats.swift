@@ -23,8 +23,10 @@ public struct TsStatsReply: Equatable, Sendable {
     public var txErr: UInt64?
     public var txOnestepPktsUnconfirmed: UInt64?
 
-    public init(device: DeviceRef, txPkts: UInt64? = nil, txLost: UInt64? = nil, txErr: UInt64? = nil,
-                txOnestepPktsUnconfirmed: UInt64? = nil) {
+    public init(
+        device: DeviceRef, txPkts: UInt64? = nil, txLost: UInt64? = nil, txErr: UInt64? = nil,
+        txOnestepPktsUnconfirmed: UInt64? = nil
+    ) {
         self.device = device
         self.txPkts = txPkts
         self.txLost = txLost

@@ -1,9 +1,4 @@
-import TsctlInventory
-import TsctlNetlink
-import TsctlSystem
-#if canImport(Glibc)
-import Glibc
-#endif
+public import TsctlModel
 
 /// What happened to one interface.
 public struct ApplyOutcome: Equatable, Sendable {
@@ -20,84 +15,45 @@ public struct ApplyOutcome: Equatable, Sendable {
 /// Sends plans to the kernel, verifies by reading back, and undoes what
 /// failed. No notification tells anyone of a change: reading back is the only proof.
 public final class Applier {
-    let client: EthtoolClient?
-    let refresh: (String) -> InterfaceSnapshot?
-    /// SIOCSHWTSTAMP (before 6.14, and for drivers that refuse TSCONFIG).
-    let setIoctl: (String, HwtstampIoctl.Config) throws(SystemError) -> Void
+    let kernel: any KernelWriter
 
-    /// `refresh` re-reads one interface (the inventory), for verification.
-    public init(client: EthtoolClient, refresh: @escaping (String) -> InterfaceSnapshot?) {
-        self.client = client
-        self.refresh = refresh
-        setIoctl = { (name, config) throws(SystemError) in _ = try HwtstampIoctl.setConfig(name, config) }
-    }
-
-    /// Only the ioctl path, with the write given: the tests' fake kernel.
-    init(setIoctl: @escaping (String, HwtstampIoctl.Config) throws(SystemError) -> Void,
-         refresh: @escaping (String) -> InterfaceSnapshot?) {
-        client = nil
-        self.refresh = refresh
-        self.setIoctl = setIoctl
+    public init(kernel: any KernelWriter) {
+        self.kernel = kernel
     }
 
     public enum Failure: Error, Equatable {
-        case kernel(NetlinkError)
-        case system(SystemError)
+        /// The kernel refused the request.
+        case kernel(KernelFailure)
+        /// It was sent, but the interface is not as asked (or is gone).
         case verification(String)
 
         public var text: String {
             switch self {
-            case .kernel(let e): return e.description
-            case .system(let e): return e.description
+            case .kernel(let e): return e.message
             case .verification(let s): return s
             }
         }
-        public var isPermission: Bool {
-            switch self {
-            case .kernel(let e): return e.isPermission
-            case .system(let e): return e.errno == EPERM || e.errno == EACCES
-            default: return false
-            }
-        }
-        public var isNotSupported: Bool {
-            switch self {
-            case .kernel(let e): return e.isNotSupported
-            case .system(let e): return e.errno == EOPNOTSUPP || e.errno == ERANGE
-            default: return false
-            }
+        /// What the kernel's refusal means; nil for a verification failure.
+        public var kind: FailureKind? {
+            if case .kernel(let e) = self { return e.kind }
+            return nil
         }
     }
 
     /// Sends the plan's one request, then reads back and compares.
     public func apply(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
         guard let change = plan.change else {
-            return .success(ApplyOutcome(interface: plan.interface, state: .unchanged, message: "already as asked", final: plan.current.description))
+            return .success(
+                ApplyOutcome(interface: plan.interface, state: .unchanged, message: "already as asked", final: plan.current.description))
         }
-        var reply: TsconfigReply?
-        if plan.viaIoctl {
-            let c = HwtstampIoctl.Config(flags: Int32(bitPattern: change.flags ?? 0), txType: Int32(change.txType ?? 0),
-                                         rxFilter: Int32(change.rxFilter ?? 0))
-            do { try setIoctl(plan.interface, c) } catch { return .failure(.system(error)) }
-        } else if let client {
-            do { reply = try client.setTsconfig(.name(plan.interface), change) } catch { return .failure(.kernel(error)) }
-        } else {
-            return .failure(.verification("\(InterfaceName.display(plan.interface)): no ethtool netlink client to send TSCONFIG_SET with"))
+        switch kernel.send(change, to: plan.interface, via: plan.request) {
+        case .success(let reply): return verify(plan, reply: reply)
+        case .failure(let e): return .failure(.kernel(e))
         }
-        Self.testPause()
-        return verify(plan, reply: reply)
     }
 
-    /// Test hook: TSCTL_TEST_PAUSE_AFTER_SEND=SECONDS waits that long between
-    /// a request and its verification (signals or not), so a test can send a
-    /// signal into that window; a real kernel change is too quick to hit.
-    static func testPause() {
-        guard let v = getenv("TSCTL_TEST_PAUSE_AFTER_SEND"), let s = Double(String(cString: v)), s > 0, s <= 60 else { return }
-        Sys.printError("tsctl: test hook: pausing \(s) s between the request and its verification")
-        Signals.sleepThrough(s)
-    }
-
-    func verify(_ plan: InterfacePlan, reply: TsconfigReply?) -> Result<ApplyOutcome, Failure> {
-        guard let now = refresh(plan.interface) else {
+    func verify(_ plan: InterfacePlan, reply: ActiveConfig?) -> Result<ApplyOutcome, Failure> {
+        guard let now = kernel.reread(plan.interface) else {
             return .failure(.verification("\(InterfaceName.display(plan.interface)) disappeared while it was being configured"))
         }
         let act = now.active
@@ -107,17 +63,22 @@ public final class Applier {
             got = (act.phcIndex, act.qualifier, act.txType, act.rxFilter, act.flags)
         } else if let r = reply {
             // A PHY provider before 6.19 cannot be read back; the SET reply (6.18+) says what was set.
-            got = (r.provider.map { Int($0.phcIndex) }, r.provider.map { Qualifier(kernel: $0.qualifier) },
-                   r.txType?.names.first, r.rxFilter?.names.first, r.flags?.names ?? [])
+            got = (r.phcIndex, r.qualifier, r.txType, r.rxFilter, r.flags)
             source = "TSCONFIG_SET reply"
         } else {
             let adv = now.advertised
             if let p = plan.target.provider, !plan.viaIoctl, adv?.phcIndex != p.phcIndex {
-                return .failure(.verification("\(InterfaceName.display(plan.interface)): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"))
+                return .failure(
+                    .verification(
+                        "\(InterfaceName.display(plan.interface)): the kernel advertises ptp\(adv?.phcIndex.map(String.init) ?? "-") after selecting \(p.label) ptp\(p.phcIndex)"
+                    ))
             }
-            return .success(ApplyOutcome(interface: plan.interface, state: .unverified,
-                                         message: "set, but the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
-                                         final: nil))
+            return .success(
+                ApplyOutcome(
+                    interface: plan.interface, state: .unverified,
+                    message:
+                        "set, but the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
+                    final: nil))
         }
         var wrong: [String] = []
         if let p = plan.target.provider, got.phc != nil, got.phc != p.phcIndex || got.q != p.qualifier {
@@ -125,14 +86,18 @@ public final class Applier {
         }
         if let t = plan.target.txType, got.tx != t { wrong.append("tx is \(got.tx ?? "?"), not \(t)") }
         if let r = plan.target.rxFilter, !rxCovers(got.rx, r) { wrong.append("rx is \(got.rx ?? "?"), not \(r)") }
-        if let f = plan.target.flags, let g = got.flags, Set(f) != Set(g) { wrong.append("flags are [\(g.joined(separator: ","))], not [\(f.joined(separator: ","))]") }
+        if let f = plan.target.flags, let g = got.flags, Set(f) != Set(g) {
+            wrong.append("flags are [\(g.joined(separator: ","))], not [\(f.joined(separator: ","))]")
+        }
         if !wrong.isEmpty {
-            return .failure(.verification("\(InterfaceName.display(plan.interface)): after the change (\(source)) " + wrong.joined(separator: "; ")))
+            return .failure(
+                .verification("\(InterfaceName.display(plan.interface)): after the change (\(source)) " + wrong.joined(separator: "; ")))
         }
         var msg = plan.viaIoctl ? "applied through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "applied, verified by \(source)"
         if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
-        let final = Config(provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
-                           txType: got.tx, rxFilter: got.rx, flags: got.flags)
+        let final = Config(
+            provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
+            txType: got.tx, rxFilter: got.rx, flags: got.flags)
         return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, final: final.description))
     }
 
@@ -140,7 +105,7 @@ public final class Applier {
     /// that failed: the kernel switches the provider before the driver refuses
     /// the config (7.2), leaving the new one selected with timestamping off.
     public func changed(since plan: InterfacePlan) -> Bool {
-        guard let now = refresh(plan.interface) else { return true }
+        guard let now = kernel.reread(plan.interface) else { return true }
         if plan.currentKnown, now.active.isConfigured {
             let p = plan.current.provider
             return (p != nil && (now.active.phcIndex != p!.phcIndex || now.active.qualifier != p!.qualifier))
@@ -153,20 +118,25 @@ public final class Applier {
     /// Puts an interface back as `plan.current` says it was.
     public func rollback(_ plan: InterfacePlan) -> Result<ApplyOutcome, Failure> {
         guard plan.currentKnown, let tx = plan.current.txType, let rx = plan.current.rxFilter else {
-            return .failure(.verification("\(InterfaceName.display(plan.interface)): its previous configuration was never readable, so it cannot be restored"))
+            return .failure(
+                .verification(
+                    "\(InterfaceName.display(plan.interface)): its previous configuration was never readable, so it cannot be restored"))
         }
         // Never 0 (off, none) for a name tsctl cannot number: the planner refuses
         // such changes, and this says so should one get here.
-        guard let ti = txIndex(tx), let ri = rxIndex(rx), let fb = flagBits(plan.current.flags ?? []) else {
+        guard let ti = TxType(name: tx), let ri = RxFilter(name: rx), let fb = HwtstampFlags(names: plan.current.flags ?? []) else {
             let u = unknownName(tx: tx, rx: rx, flags: plan.current.flags) ?? "value"
-            return .failure(.verification("\(InterfaceName.display(plan.interface)): its previous \(u) cannot be sent back: tsctl does not know its number"))
+            return .failure(
+                .verification(
+                    "\(InterfaceName.display(plan.interface)): its previous \(u) cannot be sent back: tsctl does not know its number"))
         }
-        var change = TsconfigChange(txType: ti, rxFilter: ri, flags: fb)
+        var change = ConfigChange(txType: ti, rxFilter: ri, flags: fb)
         if let p = plan.current.provider, plan.change?.provider != nil {
-            change.provider = ProviderID(phcIndex: UInt32(p.phcIndex), qualifier: p.qualifier.kernelValue)
+            change.provider = .init(phcIndex: p.phcIndex, qualifier: p.qualifier)
         }
-        let back = InterfacePlan(interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
-                                 change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
+        let back = InterfacePlan(
+            interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
+            change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
         return apply(back).map { o in
             ApplyOutcome(interface: o.interface, state: .rolledBack, message: "restored: \(o.message)", final: o.final)
         }

@@ -1,6 +1,4 @@
-import TsctlDesired
-import TsctlInventory
-import TsctlNetlink
+public import TsctlModel
 
 /// A configuration as tsctl compares them: provider (when known), tx, rx, flags.
 public struct Config: Equatable, Sendable, CustomStringConvertible {
@@ -36,7 +34,7 @@ public struct InterfacePlan: Equatable, Sendable {
     /// What it will be.
     public var target: Config
     /// The one request that gets there; nil when there is nothing to do.
-    public var change: TsconfigChange?
+    public var change: ConfigChange?
     /// Before 6.14: tx/rx go through SIOCSHWTSTAMP instead of TSCONFIG_SET.
     public var viaIoctl: Bool
     /// What the user should know (carried-over settings, a reset risk).
@@ -47,16 +45,18 @@ public struct InterfacePlan: Equatable, Sendable {
 
     public var isNoOp: Bool { change == nil }
 
+    public var request: ChangeRequest { viaIoctl ? .ioctl : .tsconfigSet }
+
     /// The exact request, in words.
     public var changeDescription: String {
         guard let c = change else { return "nothing to change (\(current))" }
         var parts: [String] = []
-        if let p = c.provider { parts.append("provider {phc \(p.phcIndex), \(Qualifier(kernel: p.qualifier).name)}") }
-        if let t = c.txType { parts.append("tx \(TimestampingNames.txTypes[Int(t)])") }
-        if let r = c.rxFilter { parts.append("rx \(TimestampingNames.rxFilters[Int(r)])") }
-        if let f = c.flags { parts.append("flags [\(flagNames(f).joined(separator: ","))]") }
-        let request = viaIoctl ? "SIOCSHWTSTAMP" : "TSCONFIG_SET"
-        return "\(currentKnown ? current.description : "current config unknown") -> \(target) (one \(request): \(parts.joined(separator: ", ")))"
+        if let p = c.provider { parts.append("provider {phc \(p.phcIndex), \(p.qualifier.name)}") }
+        if let t = c.txType { parts.append("tx \(t)") }
+        if let r = c.rxFilter { parts.append("rx \(r)") }
+        if let f = c.flags { parts.append("flags [\(f)]") }
+        let before = currentKnown ? current.description : "current config unknown"
+        return "\(before) -> \(target) (one \(request.rawValue): \(parts.joined(separator: ", ")))"
     }
 }
 
@@ -68,32 +68,11 @@ public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-func flagNames(_ bits: UInt32) -> [String] {
-    (0..<32).filter { bits & (1 << $0) != 0 }.map { $0 < TimestampingNames.hwtstampFlags.count ? TimestampingNames.hwtstampFlags[$0] : "bit-\($0)" }
-}
-
-func flagBits(_ names: [String]) -> UInt32? {
-    var bits: UInt32 = 0
-    for n in names {
-        guard let i = TimestampingNames.hwtstampFlags.firstIndex(of: n) else { return nil }
-        bits |= 1 << UInt32(i)
-    }
-    return bits
-}
-
-func txIndex(_ name: String) -> UInt32? { TimestampingNames.txTypes.firstIndex(of: name).map(UInt32.init) }
-func rxIndex(_ name: String) -> UInt32? { TimestampingNames.rxFilters.firstIndex(of: name).map(UInt32.init) }
-
 /// The first of tx, rx and flags that tsctl's tables cannot turn into the
 /// kernel's number (a newer kernel may report names tsctl does not know):
 /// such a value is kept and shown, never sent as 0 (off, none).
 func unknownName(tx: String?, rx: String?, flags: [String]?) -> String? {
-    if let t = tx, txIndex(t) == nil { return "tx type \"\(t)\" (tsctl knows \(TimestampingNames.txTypes.joined(separator: ", ")))" }
-    if let r = rx, rxIndex(r) == nil { return "rx filter \"\(r)\" (tsctl knows \(TimestampingNames.rxFilters.joined(separator: ", ")))" }
-    if let f = flags?.first(where: { !TimestampingNames.hwtstampFlags.contains($0) }) {
-        return "flag \"\(f)\" (tsctl knows \(TimestampingNames.hwtstampFlags.joined(separator: ", ")))"
-    }
-    return nil
+    tx.flatMap(TxType.problem) ?? rx.flatMap(RxFilter.problem) ?? flags.flatMap(HwtstampFlags.problem)
 }
 
 /// Does rx filter `actual` (what the driver chose) give at least what `wanted` asks?
@@ -120,8 +99,9 @@ public enum Planner {
         let act = itf.active
         let currentProvider = itf.providers.first { $0.active }
         let known = act.isConfigured
-        let current = Config(provider: currentProvider, txType: known ? act.txType : nil,
-                             rxFilter: known ? act.rxFilter : nil, flags: known ? act.flags : nil)
+        let current = Config(
+            provider: currentProvider, txType: known ? act.txType : nil,
+            rxFilter: known ? act.rxFilter : nil, flags: known ? act.flags : nil)
         var notes: [String] = []
 
         // The provider wanted.
@@ -150,21 +130,34 @@ public enum Planner {
         let viaIoctl = !features.tsconfig || legacyDriver
         if legacyDriver, let w = wanted {
             let driver = itf.driver.map { " (\($0))" } ?? ""
-            return fail(.notSupported, "\(itf.displayName): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
-                + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
-                + "leave out --source and --qualifier to set tx/rx")
+            return fail(
+                .notSupported,
+                "\(itf.displayName): its driver\(driver) does not take TSCONFIG on this kernel, only the legacy "
+                    + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
+                    + "leave out --source and --qualifier to set tx/rx")
         }
         if viaIoctl, let w = wanted, !w.advertised {
-            return fail(.notSupported, "\(itf.displayName): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here")
+            return fail(
+                .notSupported,
+                "\(itf.displayName): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here"
+            )
         }
         // Re-selecting the active provider resets it in the kernel: only a real switch is sent.
         let switching: Bool
-        if viaIoctl { switching = false } else if let w = wanted {
-            if let cur = currentProvider { switching = cur != w } else {
+        if viaIoctl {
+            switching = false
+        } else if let w = wanted {
+            if let cur = currentProvider {
+                switching = cur != w
+            } else {
                 switching = true
-                notes.append("the active provider cannot be read, so \(w.label) is selected explicitly; the kernel then starts it from tx off, rx none")
+                notes.append(
+                    "the active provider cannot be read, so \(w.label) is selected explicitly; the kernel then starts it from tx off, rx none"
+                )
             }
-        } else { switching = false }
+        } else {
+            switching = false
+        }
         let targetProvider = wanted ?? currentProvider
 
         // tx/rx: what the user said, else what is set now (a switch or an unreadable
@@ -174,7 +167,9 @@ public enum Planner {
             if tx == nil, let t = current.txType { tx = t; notes.append("tx \(t) carried over") }
             if rx == nil, let r = current.rxFilter { rx = r; notes.append("rx \(r) carried over") }
             if (tx == nil) != (rx == nil) || (switching && tx == nil) {
-                let why = switching ? "switching provider turns timestamping off unless the same request sets tx and rx"
+                let why =
+                    switching
+                    ? "switching provider turns timestamping off unless the same request sets tx and rx"
                     : "the current configuration cannot be read back, so the kernel would reset what is not given"
                 if tx == nil && rx == nil && !switching {
                     // Nothing to set at all: fine.
@@ -185,57 +180,76 @@ public enum Planner {
         }
         if let caps = targetProvider?.capabilities {
             if let t = tx, !caps.txTypes.contains(t) {
-                return fail(.notSupported, "\(itf.displayName): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))")
+                return fail(
+                    .notSupported,
+                    "\(itf.displayName): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))"
+                )
             }
             if let r = rx, !caps.rxFilters.contains(r), let wider = caps.rxFilters.first(where: { rxCovers($0, r) }) {
                 notes.append("\(targetProvider!.label) does not list rx \(r); its driver may widen it to \(wider)")
             } else if let r = rx, !caps.rxFilters.contains(r) {
-                return fail(.notSupported, "\(itf.displayName): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))")
+                return fail(
+                    .notSupported,
+                    "\(itf.displayName): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))"
+                )
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {
             return fail(.noSuchProvider, "\(itf.displayName) has no hardware timestamp provider to configure")
         }
-        let target = Config(provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
-                            flags: desired.flags ?? current.flags)
+        let target = Config(
+            provider: targetProvider, txType: tx ?? current.txType, rxFilter: rx ?? current.rxFilter,
+            flags: desired.flags ?? current.flags)
 
         // What would be sent, and what a rollback would send back, must have numbers.
         if let u = unknownName(tx: tx, rx: rx, flags: desired.flags) {
             return fail(.notSupported, "\(itf.displayName): the \(u) cannot be sent: tsctl does not know its number; give --tx and --rx")
         }
-        var change = TsconfigChange()
-        if switching, let w = wanted { change.provider = ProviderID(phcIndex: UInt32(w.phcIndex), qualifier: w.qualifier.kernelValue) }
+        var change = ConfigChange()
+        if switching, let w = wanted { change.provider = .init(phcIndex: w.phcIndex, qualifier: w.qualifier) }
         let sendAll = switching || !known
-        if let t = tx, sendAll || t != current.txType { change.txType = txIndex(t) }
-        if let r = rx, sendAll || !rxCovers(current.rxFilter, r) { change.rxFilter = rxIndex(r) }
-        if let f = desired.flags, sendAll || Set(f) != Set(current.flags ?? []) { change.flags = flagBits(f) }
-        if viaIoctl, change != TsconfigChange() {
+        if let t = tx, sendAll || t != current.txType { change.txType = TxType(name: t) }
+        if let r = rx, sendAll || !rxCovers(current.rxFilter, r) { change.rxFilter = RxFilter(name: r) }
+        if let f = desired.flags, sendAll || Set(f) != Set(current.flags ?? []) { change.flags = HwtstampFlags(names: f) }
+        if viaIoctl, change != ConfigChange() {
             // SIOCSHWTSTAMP always carries all three.
             guard let t = target.txType, let r = target.rxFilter else {
-                return fail(.needsConfig, "\(itf.displayName): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx")
+                return fail(
+                    .needsConfig,
+                    "\(itf.displayName): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx"
+                )
             }
-            guard let ti = txIndex(t), let ri = rxIndex(r), let fb = flagBits(target.flags ?? []) else {
-                return fail(.notSupported, "\(itf.displayName): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx")
+            guard let ti = TxType(name: t), let ri = RxFilter(name: r), let fb = HwtstampFlags(names: target.flags ?? []) else {
+                return fail(
+                    .notSupported,
+                    "\(itf.displayName): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx"
+                )
             }
             change.txType = ti
             change.rxFilter = ri
             change.flags = change.flags ?? fb
         }
-        if known, change != TsconfigChange(),
-           let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags) {
-            return fail(.notSupported, "\(itf.displayName): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed")
+        if known, change != ConfigChange(),
+            let u = unknownName(tx: current.txType, rx: current.rxFilter, flags: current.flags)
+        {
+            return fail(
+                .notSupported,
+                "\(itf.displayName): its current \(u) could not be restored if the change failed: tsctl does not know its number; nothing was changed"
+            )
         }
-        if change != TsconfigChange(), let why = stackedRefusal(itf) {
+        if change != ConfigChange(), let why = stackedRefusal(itf) {
             return fail(.notSupported, why)
         }
-        if !known && change != TsconfigChange() {
+        if !known && change != ConfigChange() {
             notes.append("its configuration cannot be read back, so if the change fails it cannot be rolled back")
         }
         if known, let r = rx, r != current.rxFilter, rxCovers(current.rxFilter, r), change.rxFilter == nil {
             notes.append("rx \(current.rxFilter!) already covers \(r)")
         }
-        return .success(InterfacePlan(interface: itf.name, current: current, currentKnown: known, target: target,
-                                      change: change == TsconfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes,
-                                      advertisedBefore: itf.advertised?.phcIndex))
+        return .success(
+            InterfacePlan(
+                interface: itf.name, current: current, currentKnown: known, target: target,
+                change: change == ConfigChange() ? nil : change, viaIoctl: viaIoctl, notes: notes,
+                advertisedBefore: itf.advertised?.phcIndex))
     }
 
     /// A whole desired-state file against a snapshot: every problem at once,
@@ -247,13 +261,19 @@ public enum Planner {
         for entry in state.interfaces {
             let matched = snap.interfaces.filter(entry.matches)
             if matched.isEmpty && !entry.isGlob {
-                errors.append(PlanError(kind: .noSuchInterface, interface: entry.name,
-                                        message: "\(state.file):\(entry.position.line): no interface \(entry.name!)"))
+                errors.append(
+                    PlanError(
+                        kind: .noSuchInterface, interface: entry.name,
+                        message: "\(state.file):\(entry.position.line): no interface \(entry.name!)"))
             }
             for itf in matched {
                 if let first = owner[itf.name] {
-                    errors.append(PlanError(kind: .conflict, interface: itf.name,
-                                            message: "\(itf.displayName) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"))
+                    errors.append(
+                        PlanError(
+                            kind: .conflict, interface: itf.name,
+                            message:
+                                "\(itf.displayName) is matched by \(state.file):\(first.position.line) and \(state.file):\(entry.position.line); make the entries exclusive"
+                        ))
                     continue
                 }
                 owner[itf.name] = entry

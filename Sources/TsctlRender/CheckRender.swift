@@ -1,5 +1,4 @@
-import TsctlDiagnosis
-import TsctlInventory
+public import TsctlModel
 
 /// `tsctl check` output: one report model, four forms.
 public enum CheckRender {
@@ -10,7 +9,9 @@ public enum CheckRender {
         var groups: [(String?, [Finding])] = []
         var groupOf: [String?: Int] = [:]
         for f in r.ordered {
-            if let i = groupOf[f.interface] { groups[i].1.append(f) } else {
+            if let i = groupOf[f.interface] {
+                groups[i].1.append(f)
+            } else {
                 groupOf[f.interface] = groups.count
                 groups.append((f.interface, [f]))
             }
@@ -54,25 +55,47 @@ public enum CheckRender {
             ("kernel", .string(kernel.release)),
             ("interfaces", .array(r.interfaces.map { .string($0) })),
             ("exit_status", .int(Int(status))),
-            ("summary", .object([("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info)),
-                                 ("not_run", .int(r.notRun.count))])),
-            ("findings", .array(r.ordered.map { f in
+            (
+                "summary",
                 .object([
-                    ("id", .string(f.id)),
-                    ("severity", .string(f.severity.name)),
-                    ("interface", f.interface.map { .string($0) } ?? .null),
-                    ("statement", .string(f.statement)),
-                    ("evidence", .array(f.evidence.map { .object([("view", .string($0.view.rawValue)), ("says", .string($0.says))]) })),
-                    ("remedy", f.remedy.map { .string($0) } ?? .null),
+                    ("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info)),
+                    ("not_run", .int(r.notRun.count))
                 ])
-            })),
-            ("not_run", .array(r.notRun.map { n in
-                .object([("check", .string(n.check)), ("interface", n.interface.map { .string($0) } ?? .null),
-                         ("reason", .string(n.reason))])
-            })),
-            ("ignored_daemons", .array(r.ignored.map { i in
-                .object([("pid", .int(i.pid)), ("program", .string(i.program)), ("reason", .string(i.reason))])
-            })),
+            ),
+            (
+                "findings",
+                .array(
+                    r.ordered.map { f in
+                        .object([
+                            ("id", .string(f.id)),
+                            ("severity", .string(f.severity.name)),
+                            ("interface", f.interface.map { .string($0) } ?? .null),
+                            ("statement", .string(f.statement)),
+                            (
+                                "evidence",
+                                .array(f.evidence.map { .object([("view", .string($0.view.rawValue)), ("says", .string($0.says))]) })
+                            ),
+                            ("remedy", f.remedy.map { .string($0) } ?? .null)
+                        ])
+                    })
+            ),
+            (
+                "not_run",
+                .array(
+                    r.notRun.map { n in
+                        .object([
+                            ("check", .string(n.check)), ("interface", n.interface.map { .string($0) } ?? .null),
+                            ("reason", .string(n.reason))
+                        ])
+                    })
+            ),
+            (
+                "ignored_daemons",
+                .array(
+                    r.ignored.map { i in
+                        .object([("pid", .int(i.pid)), ("program", .string(i.program)), ("reason", .string(i.reason))])
+                    })
+            )
         ])
     }
 
@@ -95,7 +118,8 @@ public enum CheckRender {
                 var body = ""
                 if !failing.isEmpty {
                     let text = failing.map(describe).joined(separator: "\n\n")
-                    body = "<failure type=\"\(failing.map(\.severity).max()!.name)\" message=\"\(xml(failing[0].statement))\">\(xml(text))</failure>"
+                    body =
+                        "<failure type=\"\(failing.map(\.severity).max()!.name)\" message=\"\(xml(failing[0].statement))\">\(xml(text))</failure>"
                     totals.failures += 1
                 } else if found.isEmpty && !skipped.isEmpty {
                     body = "<skipped message=\"\(xml(skipped.map(\.reason).joined(separator: "; ")))\"/>"
@@ -156,22 +180,29 @@ public enum CheckRender {
         }
         var counts: [String: Int] = [:]
         for f in r.findings { counts["\(f.interface ?? "")\u{0}\(f.id)\u{0}\(f.severity.name)", default: 0] += 1 }
-        metric("tsctl_check_findings", "Findings of the last tsctl check by interface, finding id and severity.",
-               counts.keys.sorted().map { k in
-                   let p = k.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                   return ([("interface", InterfaceName.display(p[0])), ("id", p[1]), ("severity", p[2])], String(counts[k]!))
-               })
-        metric("tsctl_check_not_run", "Checks that could not run (permission, kernel feature), by interface and check.",
-               r.notRun.map { ([("interface", InterfaceName.display($0.interface ?? "")), ("check", $0.check)], "1") })
+        metric(
+            "tsctl_check_findings", "Findings of the last tsctl check by interface, finding id and severity.",
+            counts.keys.sorted().map { k in
+                let p = k.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+                return ([("interface", InterfaceName.display(p[0])), ("id", p[1]), ("severity", p[2])], String(counts[k]!))
+            })
+        metric(
+            "tsctl_check_not_run", "Checks that could not run (permission, kernel feature), by interface and check.",
+            r.notRun.map { ([("interface", InterfaceName.display($0.interface ?? "")), ("check", $0.check)], "1") })
         metric("tsctl_check_exit_status", "Exit status of the last tsctl check (0 passed, 1 failed).", [([], String(status))])
         metric("tsctl_check_timestamp_seconds", "When the last tsctl check ran (Unix time).", [([], String(now))])
         var providers: [([(String, String)], String)] = []
         for itf in snapshot.interfaces {
             for p in itf.providers {
-                providers.append(([("interface", itf.displayName), ("layer", p.layer.rawValue), ("phc", String(p.phcIndex)),
-                                   ("qualifier", p.qualifier.name), ("phy_index", p.phyIndex.map(String.init) ?? ""),
-                                   ("clock_name", itf.phc(p.phcIndex)?.clockName ?? "")],
-                                  p.active ? "2" : p.advertised ? "1" : "0"))
+                providers.append(
+                    (
+                        [
+                            ("interface", itf.displayName), ("layer", p.layer.rawValue), ("phc", String(p.phcIndex)),
+                            ("qualifier", p.qualifier.name), ("phy_index", p.phyIndex.map(String.init) ?? ""),
+                            ("clock_name", itf.phc(p.phcIndex)?.clockName ?? "")
+                        ],
+                        p.active ? "2" : p.advertised ? "1" : "0"
+                    ))
             }
         }
         metric("tsctl_provider", "Hardware timestamp providers: 2 active, 1 advertised (active unknown), 0 available.", providers)

@@ -1,4 +1,4 @@
-import TsctlDiagnosis
+public import TsctlModel
 
 extension CheckRender {
     // MARK: TAP, as kselftest prints it and KernelCI and LAVA read it

@@ -1,4 +1,4 @@
-import TsctlInventory
+import TsctlModel
 
 extension CheckRender {
     /// The timestamping counters (as counters, `_total`) and clock health
@@ -14,28 +14,34 @@ extension CheckRender {
             ("tx_pkts", \.txPkts, "Packets with a hardware transmit timestamp delivered (ETHTOOL_A_TS_STAT_TX_PKTS)."),
             ("tx_lost", \.txLost, "Hardware transmit timestamps requested but never delivered (ETHTOOL_A_TS_STAT_TX_LOST)."),
             ("tx_err", \.txErr, "Hardware transmit timestamps that failed (ETHTOOL_A_TS_STAT_TX_ERR)."),
-            ("tx_onestep_pkts_unconfirmed", \.txOnestepPktsUnconfirmed,
-             "One-step PTP packets sent without confirmation (ETHTOOL_A_TS_STAT_TX_ONESTEP_PKTS_UNCONFIRMED)."),
+            (
+                "tx_onestep_pkts_unconfirmed", \.txOnestepPktsUnconfirmed,
+                "One-step PTP packets sent without confirmation (ETHTOOL_A_TS_STAT_TX_ONESTEP_PKTS_UNCONFIRMED)."
+            )
         ]
         for (name, path, help) in stats {
-            family("tsctl_ts_\(name)_total", "counter", help, snapshot.interfaces.compactMap { itf in
-                guard let t = itf.tsStats, t.state == .read, let v = t[keyPath: path] else { return nil }
-                return ("device=\"\(promEscape(itf.displayName))\"", String(v))
-            })
+            family(
+                "tsctl_ts_\(name)_total", "counter", help,
+                snapshot.interfaces.compactMap { itf in
+                    guard let t = itf.tsStats, t.state == .read, let v = t[keyPath: path] else { return nil }
+                    return ("device=\"\(promEscape(itf.displayName))\"", String(v))
+                })
         }
         var offset: [(String, String)] = [], freq: [(String, String)] = [], advancing: [(String, String)] = []
         for itf in snapshot.interfaces {
             for c in itf.phcs {
                 guard let h = c.health, h.state == .read else { continue }
-                let labels = "device=\"\(promEscape(itf.displayName))\",phc=\"ptp\(c.index)\",clock_name=\"\(promEscape(c.clockName ?? ""))\""
+                let labels =
+                    "device=\"\(promEscape(itf.displayName))\",phc=\"ptp\(c.index)\",clock_name=\"\(promEscape(c.clockName ?? ""))\""
                 if let o = h.offsetToRealtimeNs { offset.append((labels, String(Double(o) / 1e9))) }
                 if let f = h.frequencyPPB { freq.append((labels, String(Double(f) / 1e9))) }
                 if let a = h.advances { advancing.append((labels, a ? "1" : "0")) }
             }
         }
         family("tsctl_phc_offset_realtime_seconds", "gauge", "PTP hardware clock minus CLOCK_REALTIME, in seconds.", offset)
-        family("tsctl_phc_frequency_adjustment_ratio", "gauge",
-               "Frequency adjustment of the PTP hardware clock (timex.freq), as a ratio.", freq)
+        family(
+            "tsctl_phc_frequency_adjustment_ratio", "gauge",
+            "Frequency adjustment of the PTP hardware clock (timex.freq), as a ratio.", freq)
         family("tsctl_phc_advancing", "gauge", "1 when the PTP hardware clock advanced between two reads, 0 when stopped.", advancing)
         return out
     }

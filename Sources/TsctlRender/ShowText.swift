@@ -1,4 +1,4 @@
-import TsctlInventory
+public import TsctlModel
 
 /// `tsctl show` for people: one compact tree per interface, the layers side by
 /// side, the active provider marked.
@@ -68,9 +68,10 @@ public enum ShowText {
             line += "tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")"
             if !act.flags.isEmpty { line += ", flags " + act.flags.joined(separator: ",") }
             if act.readVia == .ioctl {
-                line += s.dim(kernel.features.tsconfig
-                    ? "  (SIOCGHWTSTAMP: the driver does not answer TSCONFIG_GET, so the provider is not named)"
-                    : "  (SIOCGHWTSTAMP; this kernel cannot name the provider)")
+                line += s.dim(
+                    kernel.features.tsconfig
+                        ? "  (SIOCGHWTSTAMP: the driver does not answer TSCONFIG_GET, so the provider is not named)"
+                        : "  (SIOCGHWTSTAMP; this kernel cannot name the provider)")
             }
         } else {
             line += s.yellow("cannot be read: ") + reasonText(act)

@@ -1,4 +1,4 @@
-import TsctlInventory
+import TsctlModel
 
 extension ShowText {
     /// The driver's timestamping counters, by the kernel's names; nil when

@@ -1,4 +1,4 @@
-import TsctlInventory
+public import TsctlModel
 
 /// What `tsctl watch` follows per interface, each as one comparable line.
 public struct WatchState: Equatable, Sendable {
@@ -10,7 +10,9 @@ public struct WatchState: Equatable, Sendable {
         let providers = itf.providers.map { "\($0.label) ptp\($0.phcIndex)" }
         var advertised = "none"
         if let a = itf.advertised {
-            advertised = a.phcIndex == nil ? "software only"
+            advertised =
+                a.phcIndex == nil
+                ? "software only"
                 : [a.layer.map { $0 == .phy ? "phy" + (a.phyIndex.map { ":\($0)" } ?? "") : "mac" }, clock(a.phcIndex)]
                     .compactMap { $0 }.joined(separator: " ")
         }
@@ -18,15 +20,18 @@ public struct WatchState: Equatable, Sendable {
         var active: String
         if act.isConfigured {
             let p = itf.providers.first { $0.active }
-            active = (act.phcIndex != nil ? "\(p?.label ?? "PHC") \(clock(act.phcIndex)), " : "")
+            active =
+                (act.phcIndex != nil ? "\(p?.label ?? "PHC") \(clock(act.phcIndex)), " : "")
                 + "tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")"
             if !act.flags.isEmpty { active += ", flags " + act.flags.joined(separator: ",") }
         } else {
             active = "unreadable (\(act.unavailable?.rawValue ?? "error"))"
         }
         let phys = itf.phys.map { "\($0.phyIndex) \($0.driver ?? $0.name)" }
-        values = ["link": link, "providers": providers.isEmpty ? "none" : providers.joined(separator: ", "),
-                  "advertised": advertised, "active": active, "phys": phys.isEmpty ? "none" : phys.joined(separator: ", ")]
+        values = [
+            "link": link, "providers": providers.isEmpty ? "none" : providers.joined(separator: ", "),
+            "advertised": advertised, "active": active, "phys": phys.isEmpty ? "none" : phys.joined(separator: ", ")
+        ]
     }
 
     public var line: String { Self.fields.map { "\($0) \(values[$0] ?? "?")" }.joined(separator: "; ") }
@@ -58,8 +63,10 @@ public enum WatchEvent: Equatable, Sendable {
         case .removed(let i):
             return .object([("time", .string(time)), ("interface", .string(i)), ("event", .string("removed"))])
         case .changed(let i, let f, let b, let a):
-            return .object([("time", .string(time)), ("interface", .string(i)), ("event", .string("changed")),
-                            ("what", .string(f)), ("before", .string(b)), ("after", .string(a))])
+            return .object([
+                ("time", .string(time)), ("interface", .string(i)), ("event", .string("changed")),
+                ("what", .string(f)), ("before", .string(b)), ("after", .string(a))
+            ])
         }
     }
 

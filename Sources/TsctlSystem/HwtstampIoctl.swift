@@ -1,3 +1,5 @@
+import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,10 +36,13 @@ public enum HwtstampIoctl {
     public static func tsInfo(_ ifname: String) throws(SystemError) -> TsInfo {
         var words = [UInt32](repeating: 0, count: 11)
         words[0] = ETHTOOL_GET_TS_INFO
-        let err = words.withUnsafeMutableBytes { p in ifreqCall(ifname, SIOCETHTOOL, "ioctl(SIOCETHTOOL, ETHTOOL_GET_TS_INFO)", p.baseAddress!) }
+        let err = words.withUnsafeMutableBytes { p in
+            ifreqCall(ifname, SIOCETHTOOL, "ioctl(SIOCETHTOOL, ETHTOOL_GET_TS_INFO)", p.baseAddress!)
+        }
         if let err { throw err }
-        return TsInfo(soTimestamping: words[1], phcIndex: Int32(bitPattern: words[2]), txTypes: words[3],
-                      rxFilters: words[7])
+        return TsInfo(
+            soTimestamping: words[1], phcIndex: Int32(bitPattern: words[2]), txTypes: words[3],
+            rxFilters: words[7])
     }
 
     public static func getConfig(_ ifname: String) throws(SystemError) -> Config {
@@ -55,8 +60,10 @@ public enum HwtstampIoctl {
         return Config(flags: c[0], txType: c[1], rxFilter: c[2])
     }
 
-    private static func ifreqCall(_ ifname: String, _ request: UInt, _ what: String,
-                                  _ data: UnsafeMutableRawPointer) -> SystemError? {
+    private static func ifreqCall(
+        _ ifname: String, _ request: UInt, _ what: String,
+        _ data: UnsafeMutableRawPointer
+    ) -> SystemError? {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { return SystemError("socket(AF_INET)", errno) }
         defer { close(fd) }

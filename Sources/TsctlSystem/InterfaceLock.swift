@@ -28,8 +28,10 @@ public final class InterfaceLock {
     /// `keep` is asked and it is held at all): refused at once. Held by a
     /// one-off set/apply: `waiting` is called once and the lock retried until
     /// `waitSeconds` have passed (or a signal arrives).
-    public static func acquire(ifindex: UInt32, purpose: String, keep: Bool, waitSeconds: Double,
-                               waiting: (String) -> Void) throws(Failure) -> InterfaceLock {
+    public static func acquire(
+        ifindex: UInt32, purpose: String, keep: Bool, waitSeconds: Double,
+        waiting: (String) -> Void
+    ) throws(Failure) -> InterfaceLock {
         let dir = try openDirectory()
         defer { close(dir) }
         var st = stat()

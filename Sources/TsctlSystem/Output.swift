@@ -1,14 +1,14 @@
+import TsctlModel
+
 #if canImport(Glibc)
 // stdout is a C global; tsctl is single-threaded where it touches it.
 @preconcurrency import Glibc
 #endif
 
 extension Sys {
-    /// The first error writing standard output outside stdio (the JSON
-    /// writers write the descriptor directly); 0 when none.
-    nonisolated(unsafe) public static var outputError: Int32 = 0
+    static var outputError: Int32 { StandardOutput.firstError }
 
-    public static func noteOutputError(_ e: Int32) { if outputError == 0 { outputError = e } }
+    static func noteOutputError(_ e: Int32) { StandardOutput.note(e) }
 
     /// Flushes stdout and ends the process with `code`, or, when the output
     /// could not be written (a full disk, /dev/full, a closed descriptor),

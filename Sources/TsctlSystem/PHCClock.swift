@@ -1,6 +1,7 @@
-import CNetlink
+public import CNetlink
+
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// Reads a PTP hardware clock through /dev/ptpN, opened read-only: its offset
@@ -59,7 +60,7 @@ public final class PHCClock {
     /// offers; the error of the last method tried when none works.
     public func offsetToRealtime() throws(SystemError) -> (offset: Int64, method: Method) {
         if let o = precise() { return (o, .precise) }
-        do { return (try extended(), .extended) } catch where error.errno == EOPNOTSUPP || error.errno == ENOTTY || error.errno == EINVAL {
+        do { return (try extended(), .extended) } catch  where error.errno == EOPNOTSUPP || error.errno == ENOTTY || error.errno == EINVAL {
             return (try basic(), .basic)
         }
     }
@@ -87,7 +88,9 @@ public final class PHCClock {
         var failure: SystemError?
         let r = buf.withUnsafeMutableBytes { w -> Int64 in
             w.storeBytes(of: UInt32(Self.samples), toByteOffset: 0, as: UInt32.self)  // rsv[0] 0: CLOCK_REALTIME
-            do { try call(Self.PTP_SYS_OFFSET_EXTENDED, "PTP_SYS_OFFSET_EXTENDED", w) } catch { failure = error as? SystemError ?? SystemError("ioctl", EIO); return 0 }
+            do { try call(Self.PTP_SYS_OFFSET_EXTENDED, "PTP_SYS_OFFSET_EXTENDED", w) } catch {
+                failure = error as? SystemError ?? SystemError("ioctl", EIO); return 0
+            }
             var best: (window: Int64, offset: Int64)?
             for i in 0..<Self.samples {
                 let base = 16 + i * 48
@@ -106,7 +109,9 @@ public final class PHCClock {
         var failure: SystemError?
         let r = buf.withUnsafeMutableBytes { w -> Int64 in
             w.storeBytes(of: UInt32(Self.samples), toByteOffset: 0, as: UInt32.self)
-            do { try call(Self.PTP_SYS_OFFSET, "PTP_SYS_OFFSET", w) } catch { failure = error as? SystemError ?? SystemError("ioctl", EIO); return 0 }
+            do { try call(Self.PTP_SYS_OFFSET, "PTP_SYS_OFFSET", w) } catch {
+                failure = error as? SystemError ?? SystemError("ioctl", EIO); return 0
+            }
             var best: (window: Int64, offset: Int64)?
             for i in 0..<Self.samples {  // sys, phc, sys, phc, ..., sys
                 let pre = Self.ns(w, 16 + 2 * i * 16), phc = Self.ns(w, 16 + (2 * i + 1) * 16), post = Self.ns(w, 16 + (2 * i + 2) * 16)

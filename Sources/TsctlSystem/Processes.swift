@@ -25,9 +25,11 @@ public struct ProcessInfoRecord: Equatable, Sendable {
     /// PHC indexes of the /dev/ptpN files it holds open; nil when its fds cannot be read.
     public var openPHCs: [Int]?
 
-    public init(pid: Int, comm: String, argv: [String], uids: [UInt32] = [0, 0, 0, 0], exePath: String? = nil,
-                exeOwner: UInt32? = nil, exeMode: UInt32? = nil, exeDirectories: [FileOwnership]? = nil,
-                openPHCs: [Int]?) {
+    public init(
+        pid: Int, comm: String, argv: [String], uids: [UInt32] = [0, 0, 0, 0], exePath: String? = nil,
+        exeOwner: UInt32? = nil, exeMode: UInt32? = nil, exeDirectories: [FileOwnership]? = nil,
+        openPHCs: [Int]?
+    ) {
         self.pid = pid
         self.comm = comm
         self.argv = argv
@@ -98,7 +100,8 @@ extension Sys {
         var out: [(ProcessInfoRecord, ProcessDirectory)] = []
         for entry in listDirectory(procRoot) ?? [] {
             guard let pid = Int(entry), let dir = ProcessDirectory("\(procRoot)/\(entry)"),
-                  var comm = dir.read("comm").map({ String(decoding: $0, as: UTF8.self) }) else { continue }
+                var comm = dir.read("comm").map({ String(decoding: $0, as: UTF8.self) })
+            else { continue }
             while comm.last == "\n" { comm.removeLast() }
             guard names.contains(comm) else { continue }
             let argv = (dir.read("cmdline", limit: 1 << 20) ?? []).split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
@@ -122,15 +125,17 @@ extension Sys {
                         $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
                     }
                     guard Int(name) != nil, let target = dir.readLink("fd/\(name)"), target.hasPrefix("/dev/ptp"),
-                          let n = Int(target.dropFirst(8)) else { continue }
+                        let n = Int(target.dropFirst(8))
+                    else { continue }
                     phcs!.append(n)
                 }
             } else if fdDir >= 0 {
                 close(fdDir)
             }
-            let record = ProcessInfoRecord(pid: pid, comm: comm, argv: argv, uids: uids, exePath: exe,
-                                           exeOwner: exeStat?.owner, exeMode: exeStat?.mode, exeDirectories: dirs,
-                                           openPHCs: phcs)
+            let record = ProcessInfoRecord(
+                pid: pid, comm: comm, argv: argv, uids: uids, exePath: exe,
+                exeOwner: exeStat?.owner, exeMode: exeStat?.mode, exeDirectories: dirs,
+                openPHCs: phcs)
             out.append((record, dir))
         }
         return out.sorted { $0.0.pid < $1.0.pid }

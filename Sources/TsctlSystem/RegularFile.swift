@@ -1,5 +1,7 @@
+import TsctlModel
+
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// Why a file was not read. Each case says what a user can do about it.
@@ -49,8 +51,10 @@ extension Sys {
     /// `owners`, when given, are the uids allowed to own it; `readableBy` a
     /// non-root uid that must be able to read it by its mode bits alone.
     /// A relative `path` is taken from the directory `at` (a descriptor).
-    public static func readRegularFile(_ path: String, at dir: Int32 = AT_FDCWD, limit: Int, owners: Set<UInt32>? = nil,
-                                       readableBy: UInt32? = nil) -> Result<[UInt8], FileReadError> {
+    public static func readRegularFile(
+        _ path: String, at dir: Int32 = AT_FDCWD, limit: Int, owners: Set<UInt32>? = nil,
+        readableBy: UInt32? = nil
+    ) -> Result<[UInt8], FileReadError> {
         let fd = retrying { OSString.withCString(path) { openat(dir, $0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) } }
         guard fd >= 0 else { return .failure(.open(errno)) }
         defer { close(fd) }

@@ -1,4 +1,6 @@
 import CNetlink
+public import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,6 +14,9 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
         self.errno = errno
     }
     public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+
+    /// As the layers above the kernel see it: its meaning from the one errno table.
+    public var failure: KernelFailure { KernelFailure(errno: errno, message: description) }
 }
 
 /// Thin wrappers over libc: -1/errno becomes a typed error, EINTR is retried.
@@ -67,7 +72,9 @@ public enum Sys {
         var out: [String] = []
         while let ent = readdir(dir) {
             let name = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { OSString.decode(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)))) }
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) {
+                    OSString.decode(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))))
+                }
             }
             if name != "." && name != ".." { out.append(name) }
         }
@@ -92,7 +99,8 @@ public enum Sys {
         var out: [(UInt32, String)] = []
         var p = list
         while p.pointee.if_index != 0 {
-            out.append((p.pointee.if_index, OSString.decode(UnsafeRawBufferPointer(start: p.pointee.if_name, count: strlen(p.pointee.if_name)))))
+            out.append(
+                (p.pointee.if_index, OSString.decode(UnsafeRawBufferPointer(start: p.pointee.if_name, count: strlen(p.pointee.if_name)))))
             p += 1
         }
         return out.sorted { $0.0 < $1.0 }

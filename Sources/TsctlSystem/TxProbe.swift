@@ -1,3 +1,6 @@
+// timespec as the libnl headers declare it: the release build resolves the type there.
+import CNetlink
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -16,7 +16,9 @@ extension BadInputEndToEndTests {
             Case(args: ["set", "veth0", "--source", "phy:-1"], status: 2, says: "'phy:-1'"),
             Case(args: ["set", "veth0", "--qualifier", "exact"], status: 2, says: "'exact' is invalid for '--qualifier"),
             Case(args: ["set", "veth0", "--flags", "nonsense"], status: 2, says: "'nonsense' is invalid for '--flags"),
-            Case(args: ["set", "veth0", "--flags", "bonded-phc-index", "--no-flags"], status: 2, says: "--flags and --no-flags exclude each other"),
+            Case(
+                args: ["set", "veth0", "--flags", "bonded-phc-index", "--no-flags"], status: 2,
+                says: "--flags and --no-flags exclude each other"),
             Case(args: ["set", "veth0"], status: 2, says: "nothing to set"),
             Case(args: ["set"], status: 2, says: "Missing expected argument '<interface>'"),
             Case(args: ["apply"], status: 2, says: "Missing expected argument '<file>'"),
@@ -27,7 +29,7 @@ extension BadInputEndToEndTests {
             Case(args: ["apply", "--keep", "--dry-run", "x.toml"], status: 2, says: "--keep and --dry-run exclude each other"),
             Case(args: ["apply", "--wait", "1e9", "x.toml"], status: 2, says: "--wait takes 0 to 86400 seconds"),
             Case(args: ["apply", "--wait", "abc", "x.toml"], status: 2, says: "'abc' is invalid for '--wait"),
-            Case(args: ["apply", "--keep", "--interval", "0", "x.toml"], status: 2, says: "--interval takes 0.1 to 86400 seconds, not 0.0"),
+            Case(args: ["apply", "--keep", "--interval", "0", "x.toml"], status: 2, says: "--interval takes 0.1 to 86400 seconds, not 0.0")
         ])
     }
 
@@ -50,7 +52,7 @@ extension BadInputEndToEndTests {
             Case(args: ["check", "nosuch0"], status: 4, says: "no such interface: nosuch0"),
             Case(args: ["probe", "nosuch0"], status: 4, says: "no such interface: nosuch0"),
             Case(args: ["set", "nosuch0", "--tx", "on", "--dry-run"], status: 4, says: "no such interface: nosuch0"),
-            Case(args: ["set", "veth0", "--source", "phy:3", "--tx", "on", "--rx", "all"], status: 4, says: "veth0 has no"),
+            Case(args: ["set", "veth0", "--source", "phy:3", "--tx", "on", "--rx", "all"], status: 4, says: "veth0 has no")
         ])
     }
 
@@ -64,7 +66,7 @@ extension BadInputEndToEndTests {
             Case(args: ["show", "--netns", "DIR/fifo"], status: 4, says: "--netns DIR/fifo is not a network namespace"),
             Case(args: ["show", "--netns", "DIR"], status: 4, says: "--netns DIR is not a network namespace"),
             Case(args: ["check", "--netns", "/dev/null"], status: 4, says: "--netns /dev/null is not a network namespace"),
-            Case(args: ["set", "veth0", "--tx", "on", "--netns", "/proc/self/ns/uts"], status: 4, says: "is not a network namespace"),
+            Case(args: ["set", "veth0", "--tx", "on", "--netns", "/proc/self/ns/uts"], status: 4, says: "is not a network namespace")
         ])
     }
 
@@ -104,7 +106,7 @@ extension BadInputEndToEndTests {
             Case(args: ["check", "--baseline", "DIR/arr.json"], status: 3, says: "$.schema_version: expected an integer"),
             Case(args: ["check", "--baseline", "DIR/deep.json"], status: 3, says: "nesting too deep"),
             Case(args: ["check", "--baseline", "DIR/base-bytes.json"], status: 3, says: "name_bytes: expected the hex bytes of \"name\""),
-            Case(args: ["check", "--expect", "DIR/loop1"], status: 3, says: "Too many levels of symbolic links"),
+            Case(args: ["check", "--expect", "DIR/loop1"], status: 3, says: "Too many levels of symbolic links")
         ])
     }
 
@@ -113,7 +115,7 @@ extension BadInputEndToEndTests {
             Case(args: [], status: 11, says: "cannot write to standard output", shell: "\"$T\" check --format junit > /dev/full"),
             Case(args: [], status: 11, says: "cannot write to standard output", shell: "\"$T\" check --format prometheus > /dev/full"),
             Case(args: [], status: 11, says: "standard output is closed", shell: "\"$T\" show veth0 --json >&-"),
-            Case(args: [], status: 11, says: "standard output is closed", shell: "\"$T\" set veth0 --tx on --dry-run >&-"),
+            Case(args: [], status: 11, says: "standard output is closed", shell: "\"$T\" set veth0 --tx on --dry-run >&-")
         ])
     }
 }

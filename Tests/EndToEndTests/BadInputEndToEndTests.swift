@@ -11,7 +11,8 @@ struct BadInputEndToEndTests {
     let dir: String
     init() throws {
         ns = try Namespace()
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-bad-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        dir =
+            FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-bad-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         mkfifo("\(dir)/fifo", 0o644)
         symlink("\(dir)/loop1", "\(dir)/loop2")
@@ -45,11 +46,14 @@ struct BadInputEndToEndTests {
         let before = try state()
         for c in cases {
             let start = Date()
-            let r = try ns.exec(c.shell.map { ["timeout", "20", "sh", "-c", "T=\"$0\"; " + $0.replacingOccurrences(of: "DIR", with: dir), E2E.tsctl] }
-                                ?? ["timeout", "20", E2E.tsctl] + c.args.map { $0.replacingOccurrences(of: "DIR", with: dir) }, env: c.env)
+            let r = try ns.exec(
+                c.shell.map { ["timeout", "20", "sh", "-c", "T=\"$0\"; " + $0.replacingOccurrences(of: "DIR", with: dir), E2E.tsctl] }
+                    ?? ["timeout", "20", E2E.tsctl] + c.args.map { $0.replacingOccurrences(of: "DIR", with: dir) }, env: c.env)
             #expect(r.status == c.status, "\(c): exit \(r.status), \(r.stderr)")
             // An empty fragment: a case that must pass quietly (names, environment).
-            #expect(c.says.isEmpty ? r.stderr.isEmpty : r.stderr.contains(c.says.replacingOccurrences(of: "DIR", with: dir)), "\(c): \(r.stderr)")
+            #expect(
+                c.says.isEmpty ? r.stderr.isEmpty : r.stderr.contains(c.says.replacingOccurrences(of: "DIR", with: dir)),
+                "\(c): \(r.stderr)")
             #expect(Date().timeIntervalSince(start) < 10, "\(c) finished promptly")
         }
         #expect(try state() == before, "nothing changed")
@@ -78,7 +82,7 @@ struct BadInputEndToEndTests {
             Case(args: ["apply", "DIR/binary.toml"], status: 3, says: "DIR/binary.toml"),
             Case(args: ["apply", "DIR/nested.toml"], status: 3, says: "DIR/nested.toml:3:25: arrays nested more than 16 deep"),
             Case(args: ["apply", "DIR/header.toml"], status: 3, says: "DIR/header.toml:1:1: a table header with more than 16 dotted parts"),
-            Case(args: ["check", "--baseline", "DIR/base-nots.json"], status: 3, says: "advertised.timestamping: missing"),
+            Case(args: ["check", "--baseline", "DIR/base-nots.json"], status: 3, says: "advertised.timestamping: missing")
         ]
         try run(cases)
     }
@@ -86,10 +90,11 @@ struct BadInputEndToEndTests {
     @Test func numbersAreRangeCheckedAtTheEdge() throws {
         try run([
             Case(args: ["apply", "--keep", "--interval", "3000000", "x.toml"], status: 2, says: "--interval takes 0.1 to 86400 seconds"),
-            Case(args: ["apply", "--keep", "--interval", "nan", "x.toml"], status: 2, says: "--interval takes 0.1 to 86400 seconds, not nan"),
+            Case(
+                args: ["apply", "--keep", "--interval", "nan", "x.toml"], status: 2, says: "--interval takes 0.1 to 86400 seconds, not nan"),
             Case(args: ["apply", "--keep", "--interval", "inf", "x.toml"], status: 2, says: "--interval"),
             Case(args: ["apply", "--wait", "nan", "x.toml"], status: 2, says: "--wait takes 0 to 86400 seconds, not nan"),
-            Case(args: ["apply", "--wait", "-1", "x.toml"], status: 2, says: "--wait"),
+            Case(args: ["apply", "--wait", "-1", "x.toml"], status: 2, says: "--wait")
         ])
     }
 
@@ -107,8 +112,10 @@ struct BadInputEndToEndTests {
     }
 
     @Test func unprivilegedProbeExitsWithThePermissionCode() throws {
-        let r = try ns.exec(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
-                             E2E.tsctl, "probe", "veth0"])
+        let r = try ns.exec([
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+            E2E.tsctl, "probe", "veth0"
+        ])
         #expect(r.status == 6, "\(r.stderr)")
         #expect(r.stderr.contains("probe needs root"))
     }

@@ -23,8 +23,10 @@ struct ChangeAndCheckEndToEndTests {
 
     @Test func unprivilegedSetIsRefusedWithThePermissionCode() throws {
         let before = try ns.tsctl(["show", "--all", "--json"]).stdout
-        let r = try ns.exec(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
-                             E2E.tsctl, "set", "veth0", "--tx", "on", "--rx", "all"])
+        let r = try ns.exec([
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+            E2E.tsctl, "set", "veth0", "--tx", "on", "--rx", "all"
+        ])
         #expect(r.status == 6)
         #expect(oneLine(r)?.contains("CAP_NET_ADMIN") == true)
         #expect(try ns.tsctl(["show", "--all", "--json"]).stdout == before, "nothing changed")
@@ -49,7 +51,10 @@ struct ChangeAndCheckEndToEndTests {
         let f = try file("bad.toml", "[[interface]]\nname = \"veth0\"\nsorce = \"mac\"\n")
         let r = try ns.tsctl(["apply", f])
         #expect(r.status == 3)
-        #expect(oneLine(r) == "tsctl: \(f):3:1: unknown key \"sorce\" (did you mean \"source\"?); known keys: name, driver, source, qualifier, tx, rx, flags, require")
+        #expect(
+            oneLine(r)
+                == "tsctl: \(f):3:1: unknown key \"sorce\" (did you mean \"source\"?); known keys: name, driver, source, qualifier, tx, rx, flags, require"
+        )
         let missing = try ns.tsctl(["apply", "/nonexistent/board.toml"])
         #expect(missing.status == 3)
     }

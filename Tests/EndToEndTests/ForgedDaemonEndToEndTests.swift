@@ -12,16 +12,19 @@ struct ForgedDaemonEndToEndTests {
     init() throws {
         ns = try Namespace()
         dir = "/tmp/tsctl-forged-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            atPath: dir, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o755])
     }
 
     /// A process of `nobody` calling itself ptp4l, with argv `ptp4l ... -i IF -f FILE`.
     func forge(interface: String, file: String) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/bin/bash", "-c",
-                       "exec -a ptp4l /usr/bin/python3 -c 'import ctypes, time; ctypes.CDLL(None).prctl(15, b\"ptp4l\", 0, 0, 0); time.sleep(60)' -i \(interface) -f \(file)"]
+        p.arguments = [
+            "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/bash", "-c",
+            "exec -a ptp4l /usr/bin/python3 -c 'import ctypes, time; ctypes.CDLL(None).prctl(15, b\"ptp4l\", 0, 0, 0); time.sleep(60)' -i \(interface) -f \(file)"
+        ]
         try p.run()
         // Wait until /proc shows the forged name.
         for _ in 0..<100 {
@@ -77,8 +80,9 @@ struct ForgedDaemonEndToEndTests {
         // The control: root running a root-owned binary called ptp4l from a
         // root-owned directory is believed, and set refuses naming it.
         let sbin = "/run/tsctl-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: sbin, withIntermediateDirectories: false,
-                                                attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            atPath: sbin, withIntermediateDirectories: false,
+            attributes: [.posixPermissions: 0o755])
         defer { try? FileManager.default.removeItem(atPath: sbin) }
         try FileManager.default.copyItem(atPath: "/bin/dash", toPath: "\(sbin)/ptp4l")
         let real = Process()

@@ -71,19 +71,24 @@ struct ShowEndToEndTests {
         try r.stdout.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let schema = E2E.packageRoot.appendingPathComponent("Schemas/show.schema.json").path
-        let check = try Run.run(["/usr/bin/python3", "-c", """
+        let check = try Run.run([
+            "/usr/bin/python3", "-c",
+            """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))
             jsonschema.Draft202012Validator.check_schema(schema)
             jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
-            """, schema, file.path])
+            """, schema, file.path
+        ])
         #expect(check.status == 0, "\(check.stderr)")
     }
 
     @Test func readingNeedsNoPrivilege() throws {
         let asRoot = try ns.tsctl(["show", "--all", "--json"])
-        let asNobody = try ns.exec(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
-                                    E2E.tsctl, "show", "--all", "--json"])
+        let asNobody = try ns.exec([
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+            E2E.tsctl, "show", "--all", "--json"
+        ])
         #expect(asNobody.status == 0, "\(asNobody.stderr)")
         #expect(asNobody.stdout == asRoot.stdout)
     }

@@ -41,7 +41,11 @@ struct WatchEndToEndTests {
         Thread.sleep(forTimeInterval: 1)
         let (status, lines) = stop(p, out, SIGINT)
         #expect(status == 0, "SIGINT ends watch cleanly")
-        #expect(lines.contains { $0.hasSuffix(" veth0 link down; providers none; advertised software only; active unreadable (driver-unsupported); phys none") })
+        #expect(
+            lines.contains {
+                $0.hasSuffix(
+                    " veth0 link down; providers none; advertised software only; active unreadable (driver-unsupported); phys none")
+            })
         #expect(lines.contains { $0.hasSuffix(" veth1 link: down -> up") })
         #expect(lines.contains { $0.hasSuffix(" vethx removed") })
         #expect(lines.contains { $0.hasSuffix(" veth0 link: up -> down") })
@@ -59,7 +63,11 @@ struct WatchEndToEndTests {
         #expect(objects.allSatisfy { $0["interface"] as? String == "veth1" }, "only the named interface")
         #expect(objects.first?["event"] as? String == "state")
         #expect((objects.first?["state"] as? [String: Any])?["link"] as? String == "down")
-        #expect(objects.contains { $0["event"] as? String == "changed" && $0["what"] as? String == "link" && $0["after"] as? String == "up, no carrier" || $0["after"] as? String == "up" })
+        #expect(
+            objects.contains {
+                $0["event"] as? String == "changed" && $0["what"] as? String == "link" && $0["after"] as? String == "up, no carrier"
+                    || $0["after"] as? String == "up"
+            })
     }
 
     @Test func aBadIntervalIsAUsageError() throws {

@@ -44,7 +44,7 @@ apply_task="Apply it (0 changed, 10 nothing to do, other codes failed)"
 # Nothing to do: exit 10 is "ok", not "changed" and not "failed".
 play as-is.toml || fail "the play failed on a file with nothing to do: $(cat "$work/out")"
 [ "$(outcome "$apply_task")" = ok ] || fail "exit 10 (nothing to do) was reported as '$(outcome "$apply_task")', not ok: $(cat "$work/out")"
-grep -q '"aveth0"' "$work/out" && grep -q '"aveth1"' "$work/out" ||
+{ grep -q '"aveth0"' "$work/out" && grep -q '"aveth1"' "$work/out"; } ||
     fail "the facts task did not list the namespace's interfaces: $(cat "$work/out")"
 # The facts are cached as gathered facts are: the next play (or ansible -m setup) has them.
 python3 - "$work/facts/localhost" <<'PY' || fail "ansible_facts.tsctl was not cached as a fact"
@@ -57,15 +57,15 @@ PY
 cmp -s "$work/as-is.toml" "$work/etc/timestamping.toml" || fail "the desired-state file was not installed"
 
 # A file tsctl refuses (exit 4, no such interface): failed, with tsctl's own message.
-rm -rf "$work/etc"
+rm -rf "${work:?}/etc"
 if play missing.toml; then fail "the play succeeded on a file naming a missing interface"; fi
 [ "$(outcome "$apply_task")" = fatal ] || fail "exit 4 was not reported as failed: $(cat "$work/out")"
-grep -q '"rc": 4' "$work/out" && grep -q 'no interface aveth9' "$work/out" ||
+{ grep -q '"rc": 4' "$work/out" && grep -q 'no interface aveth9' "$work/out"; } ||
     fail "the failure does not carry tsctl's exit code and message: $(cat "$work/out")"
 
 # Check mode: apply --dry-run on the new file, nothing installed; `changed` follows
 # the dry run's exit code like the real run's (0 would change, 10 nothing to do).
-rm -rf "$work/etc"
+rm -rf "${work:?}/etc"
 play as-is.toml --check -v || fail "the play failed in check mode: $(cat "$work/out")"
 result=$(awk -v t="TASK [$apply_task]" 'index($0, t) == 1 { on = 1; next } on && /^(ok|changed|fatal): / { print; exit }' "$work/out")
 case $result in *'"apply", "--dry-run", "--netns", "'"$ns"'"'*) ;; *) fail "check mode did not run tsctl apply --dry-run: $result" ;; esac

@@ -42,6 +42,7 @@ expect() { # LINE WANT...: Tab after LINE offers exactly WANT
     shift
     got=$(offers "$line") || fail "completing '$line' failed"
     want=$(printf '%s\n' "$@" | sort)
+    # shellcheck disable=SC2086,SC2116 # echo joins the words on one line
     [ "$got" = "$want" ] || fail "'$line<TAB>' offers [$(echo $got)], want [$(echo $want)]"
 }
 contains() { # LINE WORD: Tab after LINE offers WORD among others

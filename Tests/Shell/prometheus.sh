@@ -31,7 +31,7 @@ cmd=$(sed -n "s/^ExecStart=\/bin\/sh -c '\(.*\)'$/\1/p" "$docs/tsctl-metrics.ser
 cmd=${cmd//\/var\/lib\/prometheus\/node-exporter/$work/textfile}
 cmd=${cmd//\/usr\/bin\/tsctl/$work/bin/tsctl}
 ip netns exec "$ns" sh -c "$cmd" || fail "the metrics unit's command failed: $cmd"
-[ -s "$work/textfile/tsctl.prom" ] && [ ! -e "$work/textfile/tsctl.prom.tmp" ] || fail "no tsctl.prom written (or the .tmp was left)"
+{ [ -s "$work/textfile/tsctl.prom" ] && [ ! -e "$work/textfile/tsctl.prom.tmp" ]; } || fail "no tsctl.prom written (or the .tmp was left)"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 prometheus-node-exporter --collector.disable-defaults --collector.textfile \

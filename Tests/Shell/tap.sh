@@ -67,7 +67,7 @@ done
 # One point per check and interface: the same count as JUnit's test cases.
 junit=$(ip netns exec "$ns" "$bin" check --format junit | sed -n 's/.*<testsuites [^>]*tests="\([0-9]*\)".*/\1/p')
 grep -qx "1..$junit" "$work/plain.tap" || fail "the plan is not 1..$junit (JUnit's test cases): $(sed -n 2p "$work/plain.tap")"
-[ "$expect_rc" = 1 ] && grep -q '^not ok [0-9]* tveth0: expectation-not-met$' "$work/expect.tap" ||
+{ [ "$expect_rc" = 1 ] && grep -q '^not ok [0-9]* tveth0: expectation-not-met$' "$work/expect.tap" ; } ||
     fail "an unmet expectation is not a failing point (exit $expect_rc): $(cat "$work/expect.tap")"
 grep -q '^#   \[error\]' "$work/expect.tap" || fail "the failing point carries no diagnostic"
 grep -q '^ok [0-9]* tveth1: expectation-not-met # SKIP .*cannot be verified' "$work/expect.tap" ||
@@ -89,6 +89,7 @@ debs=${TSCTL_CACHE:-$HOME/.cache/tsctl}/debs
 mkdir -p "$debs"
 ls "$debs"/lava-dispatcher_*.deb >/dev/null 2>&1 ||
     (cd "$debs" && apt-get download -qq lava-dispatcher >/dev/null 2>&1) || fail "cannot download lava-dispatcher (for its lava-test-case)"
+# shellcheck disable=SC2012 # Debian file names have no odd characters
 dpkg-deb -x "$(ls "$debs"/lava-dispatcher_*.deb | tail -n1)" "$work/lava/root"
 helper=$(find "$work/lava/root" -path '*lava_test_shell/lava-test-case' | head -n1)
 [ -n "$helper" ] || fail "no lava_test_shell/lava-test-case in lava-dispatcher"
@@ -107,6 +108,6 @@ PY
     fail "the LAVA steps failed: $(tail -20 "$work/lava/out")"
 cases=$(grep -c '<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=tveth[01]\.[a-z-]* RESULT=\(pass\|fail\|skip\)>' "$work/lava/out" || true)
 points=$(ip netns exec "$ns" "$bin" check --format tap tveth0 tveth1 | grep -c '^\(not \)\{0,1\}ok [0-9]* tveth' || true)
-[ "$cases" -gt 0 ] && [ "$cases" = "$points" ] || fail "LAVA got $cases test cases for $points interface test points: $(grep LAVA_SIGNAL "$work/lava/out" | head)"
+{ [ "$cases" -gt 0 ] && [ "$cases" = "$points" ]; } || fail "LAVA got $cases test cases for $points interface test points: $(grep LAVA_SIGNAL "$work/lava/out" | head)"
 grep -q '<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=tsctl-check RESULT=pass>' "$work/lava/out" || fail "no overall tsctl-check result: $(tail "$work/lava/out")"
 echo "PASS tap (TAP::Parser: plain, unmet expectation, --strict with a skip; LAVA: $cases test cases)"

@@ -1,6 +1,6 @@
 import Testing
-@testable import TsctlDesired
-@testable import TsctlInventory
+
+@testable import TsctlModel
 
 @Suite struct DesiredStateTests {
     @Test func aFullFileParses() throws {
@@ -55,7 +55,7 @@ import Testing
         ("version = 2\n[[interface]]\nname = \"eth0\"\n", "f:1:11: version must be 1"),
         ("interfaces = 1\n", "f:1:1: unknown key \"interfaces\""),
         ("# nothing\n", "f: no [[interface]] entries"),
-        ("[[interface]]\nname = \"eth0\n", "f:2:13: unterminated string"),
+        ("[[interface]]\nname = \"eth0\n", "f:2:13: unterminated string")
     ])
     func badFilesSayWhereAndWhat(text: String, expected: String) {
         do {
@@ -74,15 +74,22 @@ import Testing
         #expect(try SourceSpec.phc(2).resolve(in: itf, qualifier: nil).get().layer == .mac)
         if case .failure(let e) = SourceSpec.phy(2).resolve(in: itf, qualifier: nil) {
             #expect(e.description == "eth2 has no phy:2 timestamp provider; it has: mac, phy:1")
-        } else { Issue.record("phy:2 does not exist") }
+        } else {
+            Issue.record("phy:2 does not exist")
+        }
         if case .failure(let e) = SourceSpec.mac.resolve(in: itf, qualifier: .approx) {
             #expect(e.description.contains("no mac approx"))
-        } else { Issue.record("no approx MAC") }
+        } else {
+            Issue.record("no approx MAC")
+        }
         var two = itf
-        two.providers.append(Provider(layer: .phy, phcIndex: 5, qualifier: .precise, phyIndex: 2, capabilities: nil, reportedBy: .tsinfoDump))
+        two.providers.append(
+            Provider(layer: .phy, phcIndex: 5, qualifier: .precise, phyIndex: 2, capabilities: nil, reportedBy: .tsinfoDump))
         if case .failure(.ambiguous(let m)) = SourceSpec.phy(nil).resolve(in: two, qualifier: nil) {
             #expect(m.contains("phy:1, phy:2"))
-        } else { Issue.record("two PHYs need an index") }
+        } else {
+            Issue.record("two PHYs need an index")
+        }
         #expect(SourceSpec("phc:x") == nil && SourceSpec("mac") == .mac && SourceSpec("phy:3") == .phy(3))
     }
 }

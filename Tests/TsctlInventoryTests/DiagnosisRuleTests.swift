@@ -1,7 +1,7 @@
 import Testing
-@testable import TsctlDesired
+
 @testable import TsctlDiagnosis
-@testable import TsctlInventory
+@testable import TsctlModel
 
 @Suite struct DiagnosisRuleTests {
     func ids(_ r: Report, _ itf: String? = nil) -> [String] {
@@ -9,8 +9,10 @@ import Testing
     }
 
     @Test func cleanBoardsHaveNoFindings() {
-        let r = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin(), Board.igb(), Board.virtio()),
-                                             ioctl: ["eth2": .success(IoctlView(phcIndex: 2)), "eth0": .success(IoctlView(phcIndex: 1))]))
+        let r = Diagnosis.run(
+            DiagnosisInput(
+                snapshot: Board.snapshot(Board.macchiatobin(), Board.igb(), Board.virtio()),
+                ioctl: ["eth2": .success(IoctlView(phcIndex: 2)), "eth0": .success(IoctlView(phcIndex: 1))]))
         #expect(r.findings.isEmpty, "\(r.findings)")
         #expect(r.notRun.isEmpty)
     }
@@ -26,15 +28,19 @@ import Testing
     }
 
     @Test func advertisedNotActiveFromTheIoctlPtp4lReads() {
-        let r = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.igb()),
-                                             ioctl: ["eth0": .success(IoctlView(phcIndex: 7))]))
+        let r = Diagnosis.run(
+            DiagnosisInput(
+                snapshot: Board.snapshot(Board.igb()),
+                ioctl: ["eth0": .success(IoctlView(phcIndex: 7))]))
         #expect(ids(r) == ["advertised-not-active"])
         #expect(r.findings[0].statement.contains("ETHTOOL_GET_TS_INFO"))
     }
 
     @Test func ioctlFailureIsReportedAsNotRunNeverAsAPass() {
-        let r = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.igb()),
-                                             ioctl: ["eth0": .failure(IoctlFailure("Operation not permitted"))]))
+        let r = Diagnosis.run(
+            DiagnosisInput(
+                snapshot: Board.snapshot(Board.igb()),
+                ioctl: ["eth0": .failure(IoctlFailure("Operation not permitted"))]))
         #expect(r.notRun.map(\.check) == ["advertised-not-active"])
     }
 
@@ -58,7 +64,9 @@ import Testing
         let r2 = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(itf, kernel: old), daemons: [ptp4l]))
         #expect(r2.findings.first { $0.id == "reporting-configuration-split" }?.severity == .error)
         // The same port on 7.2 is not split.
-        #expect(!ids(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin(active: .phy))))).contains("reporting-configuration-split"))
+        #expect(
+            !ids(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin(active: .phy))))).contains(
+                "reporting-configuration-split"))
     }
 
     @Test func macchiatobinPHYActiveIsAPrecisionDowngradeWithTheSetCommandThatRestoresTheMAC() {
@@ -72,13 +80,17 @@ import Testing
     @Test func policyOverridesTheTable() {
         let r = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin(active: .mac)), prefer: .phy))
         #expect(r.findings.first { $0.id == "precision-downgrade" }?.remedy == "tsctl set eth2 --source phy:1 --tx on --rx some")
-        #expect(!ids(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin(active: .phy)), prefer: .phy))).contains("precision-downgrade"))
+        #expect(
+            !ids(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin(active: .phy)), prefer: .phy))).contains(
+                "precision-downgrade"))
     }
 
     @Test func approxActiveWhilePreciseExists() {
         var itf = Board.igb()
-        itf.providers.append(Provider(layer: .mac, phcIndex: 3, qualifier: .approx, capabilities: Board.macCaps,
-                                      reportedBy: .tsinfoDump, active: true))
+        itf.providers.append(
+            Provider(
+                layer: .mac, phcIndex: 3, qualifier: .approx, capabilities: Board.macCaps,
+                reportedBy: .tsinfoDump, active: true))
         itf.providers[0].active = false
         itf.active.phcIndex = 3
         itf.active.qualifier = .approx
@@ -105,16 +117,18 @@ import Testing
     }
 
     @Test func daemonDiscipliningAnotherClock() {
-        let wrong = PTPDaemon(pid: 9, program: "ptp4l", interfaces: ["eth2"], namedPHCs: [0], openPHCs: [0],
-                              commandLine: "ptp4l -i eth2 -p /dev/ptp0")
+        let wrong = PTPDaemon(
+            pid: 9, program: "ptp4l", interfaces: ["eth2"], namedPHCs: [0], openPHCs: [0],
+            commandLine: "ptp4l -i eth2 -p /dev/ptp0")
         let r = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin()), daemons: [wrong]))
         let f = r.findings.first { $0.id == "daemon-phc-mismatch" }
         #expect(f?.severity == .error)
         #expect(f?.statement.contains("ptp0") == true && f?.statement.contains("ptp2") == true)
         let right = PTPDaemon(pid: 9, program: "ptp4l", interfaces: ["eth2"], namedPHCs: [], openPHCs: [2], commandLine: "ptp4l -i eth2")
         #expect(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin()), daemons: [right])).findings.isEmpty)
-        #expect(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin()), daemons: nil)).notRun
-            .contains { $0.check == "daemon-phc-mismatch" })
+        #expect(
+            Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.macchiatobin()), daemons: nil)).notRun
+                .contains { $0.check == "daemon-phc-mismatch" })
     }
 
     @Test func danglingAndForeignClocks() {
@@ -166,10 +180,12 @@ import Testing
         #expect(drift.contains { $0.statement.contains("active configuration changed") && $0.severity == .error })
         var gone = Board.macchiatobin()
         gone.providers.removeLast()
-        #expect(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(gone), baseline: base)).findings
-            .contains { $0.id == "drift" && $0.statement.contains("phy:1") && $0.statement.contains("gone") })
-        #expect(Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.igb()), baseline: base)).findings
-            .contains { $0.id == "drift" && $0.statement.contains("no longer exists") })
+        #expect(
+            Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(gone), baseline: base)).findings
+                .contains { $0.id == "drift" && $0.statement.contains("phy:1") && $0.statement.contains("gone") })
+        #expect(
+            Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(Board.igb()), baseline: base)).findings
+                .contains { $0.id == "drift" && $0.statement.contains("no longer exists") })
     }
 
     @Test func expectationsFromADesiredStateFile() throws {
@@ -197,8 +213,11 @@ import Testing
 
 @Suite struct ObservedViewTests {
     func obs(_ offsets: [(Int, Int64)]) -> Observation {
-        Prober.match(Observation(interface: "eth2", timestampNanoseconds: 1, clocks: offsets.map { .init(phcIndex: $0.0, offsetNanoseconds: $0.1) }, verdict: ""),
-                     Board.macchiatobin(active: .phy))
+        Prober.match(
+            Observation(
+                interface: "eth2", timestampNanoseconds: 1, clocks: offsets.map { .init(phcIndex: $0.0, offsetNanoseconds: $0.1) },
+                verdict: ""),
+            Board.macchiatobin(active: .phy))
     }
 
     @Test func theClockNearestTheTimestampStampedIt() {

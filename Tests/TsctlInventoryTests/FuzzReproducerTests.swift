@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TsctlInventory
+
+@testable import TsctlModel
 
 /// Every input that once crashed the desired-state or baseline fuzz target
 /// (Fuzz/crashes/desired, Fuzz/crashes/baseline) goes through the same target

@@ -1,19 +1,24 @@
 import Foundation
 import Testing
+
 @testable import TsctlDiagnosis
-@testable import TsctlInventory
+@testable import TsctlKernel
+@testable import TsctlModel
 @testable import TsctlRender
 
 /// Timestamping counters and clock health: rules, text, JSON and Prometheus.
 @Suite struct HealthTests {
-    static func board(lost: UInt64? = 3, err: UInt64? = 0, phyOffset: Int64 = 2_500_000_000, phyAdvances: Bool = true) -> InterfaceSnapshot {
+    static func board(lost: UInt64? = 3, err: UInt64? = 0, phyOffset: Int64 = 2_500_000_000, phyAdvances: Bool = true) -> InterfaceSnapshot
+    {
         var itf = Board.macchiatobin()
         itf.tsStats = TsStats(txPkts: 40, txLost: lost, txErr: err)
-        itf.phcs[0].health = ClockHealth(offsetToRealtimeNs: 1_000_000_000, method: "extended", frequencyPPB: -12,
-                                         advances: true, advancedNs: 5_100_000, intervalNs: 5_100_000,
-                                         offsetsToPHCs: [.init(phcIndex: 0, offsetNs: 1_000_000_000 - phyOffset)])
-        itf.phcs[1].health = ClockHealth(offsetToRealtimeNs: phyOffset, method: "extended", frequencyPPB: 0,
-                                         advances: phyAdvances, advancedNs: phyAdvances ? 5_100_000 : 0, intervalNs: 5_100_000)
+        itf.phcs[0].health = ClockHealth(
+            offsetToRealtimeNs: 1_000_000_000, method: "extended", frequencyPPB: -12,
+            advances: true, advancedNs: 5_100_000, intervalNs: 5_100_000,
+            offsetsToPHCs: [.init(phcIndex: 0, offsetNs: 1_000_000_000 - phyOffset)])
+        itf.phcs[1].health = ClockHealth(
+            offsetToRealtimeNs: phyOffset, method: "extended", frequencyPPB: 0,
+            advances: phyAdvances, advancedNs: phyAdvances ? 5_100_000 : 0, intervalNs: 5_100_000)
         return itf
     }
 
@@ -64,7 +69,8 @@ import Testing
 
     @Test func unreadableClocksAreNotRun() {
         var itf = Self.board()
-        itf.phcs[0].health = ClockHealth(state: .unavailable, errno: 13, message: "open(/dev/ptp2): Permission denied (reading a PTP clock needs root)")
+        itf.phcs[0].health = ClockHealth(
+            state: .unavailable, errno: 13, message: "open(/dev/ptp2): Permission denied (reading a PTP clock needs root)")
         let r = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(itf)))
         #expect(r.notRun.contains { $0.check == "clock-stopped" && $0.reason.contains("needs root") })
     }

@@ -1,9 +1,11 @@
 import Testing
-@testable import TsctlDesired
-@testable import TsctlInventory
+
+@testable import TsctlKernel
+@testable import TsctlModel
 @testable import TsctlNetlink
 @testable import TsctlPlan
 @testable import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,8 +14,9 @@ import Glibc
 /// inventory shows it read through the ioctl; the planner sets it the same way.
 enum Legacy {
     static let features = Board.kernel("6.16.12+deb13-amd64").features
-    static let igbCaps = Capabilities(timestamping: Board.macCaps.timestamping, txTypes: ["off", "on"],
-                                      rxFilters: ["none", "ptpv1-l4-sync", "ptpv1-l4-delay-req", "ptpv2-event"])
+    static let igbCaps = Capabilities(
+        timestamping: Board.macCaps.timestamping, txTypes: ["off", "on"],
+        rxFilters: ["none", "ptpv1-l4-sync", "ptpv1-l4-delay-req", "ptpv2-event"])
 
     static func igb(tx: String = "off", rx: String = "none") -> InterfaceSnapshot {
         var itf = Board.igb(name: "eth0", phc: 0)
@@ -43,11 +46,11 @@ enum Legacy {
         let p = try plan(Legacy.igb(), Desired(txType: "on", rxFilter: "ptpv2-event")).get()
         #expect(p.viaIoctl)
         #expect(p.currentKnown)
-        #expect(p.change == TsconfigChange(txType: 1, rxFilter: 12, flags: 0))
+        #expect(p.change == ConfigChange(txType: 1, rxFilter: 12, flags: 0))
         #expect(p.changeDescription.contains("one SIOCSHWTSTAMP: tx on, rx ptpv2-event"))
         // Only tx given: the ioctl carries all three, rx from what was read.
         let tx = try plan(Legacy.igb(rx: "ptpv2-event"), Desired(txType: "on")).get()
-        #expect(tx.change == TsconfigChange(txType: 1, rxFilter: 12, flags: 0))
+        #expect(tx.change == ConfigChange(txType: 1, rxFilter: 12, flags: 0))
         #expect(try plan(Legacy.igb(tx: "on", rx: "ptpv2-event"), Desired(txType: "on", rxFilter: "ptpv2-event")).get().isNoOp)
     }
 
@@ -57,7 +60,10 @@ enum Legacy {
             return
         }
         #expect(e.kind == .notSupported)
-        #expect(e.message == "eth0: its driver (igb) does not take TSCONFIG on this kernel, only the legacy SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (mac ptp0 asked); leave out --source and --qualifier to set tx/rx")
+        #expect(
+            e.message
+                == "eth0: its driver (igb) does not take TSCONFIG on this kernel, only the legacy SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (mac ptp0 asked); leave out --source and --qualifier to set tx/rx"
+        )
     }
 
     @Test func aDriverReadThroughTSCONFIGStaysOnTSCONFIG() throws {
@@ -71,7 +77,8 @@ enum Legacy {
             return
         }
         #expect(e.kind == .notSupported)
-        #expect(e.message.contains("eth0.7 is a vlan: on this kernel a timestamping request to a stacked device can crash it (CVE-2025-40255)"))
+        #expect(
+            e.message.contains("eth0.7 is a vlan: on this kernel a timestamping request to a stacked device can crash it (CVE-2025-40255)"))
         #expect(e.message.hasSuffix("configure eth0 instead"))
         // Already as asked: nothing would be sent, so nothing to refuse (apply with a glob).
         #expect(try plan(Legacy.vlan(), Desired(txType: "off", rxFilter: "none")).get().isNoOp)
@@ -84,7 +91,7 @@ enum Legacy {
 /// The ioctl transaction against a fake kernel: set, read back, verify, roll back.
 @Suite struct LegacyApplyTests {
     /// One igb port whose driver keeps what it is given, or refuses some filters.
-    final class FakeIgb {
+    final class FakeIgb: KernelWriter {
         var config = HwtstampIoctl.Config(flags: 0, txType: 0, rxFilter: 0)
         var refuse: Set<Int32> = []
         /// A driver that ignores rx (returns success and keeps the old filter).
@@ -92,18 +99,24 @@ enum Legacy {
         var writes: [HwtstampIoctl.Config] = []
         var gone = false
 
-        func set(_ name: String, _ c: HwtstampIoctl.Config) throws(SystemError) {
+        /// The bytes the kernel-facing side would give SIOCSHWTSTAMP.
+        func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
+            #expect(request == .ioctl)
+            let c = KernelSession.ioctlConfig(change)
             writes.append(c)
-            if refuse.contains(c.rxFilter) { throw SystemError("ioctl(SIOCSHWTSTAMP)", ERANGE) }
+            if refuse.contains(c.rxFilter) { return .failure(SystemError("ioctl(SIOCSHWTSTAMP)", ERANGE).failure) }
             config = HwtstampIoctl.Config(flags: c.flags, txType: c.txType, rxFilter: ignoreRx ? config.rxFilter : c.rxFilter)
+            return .success(nil)
         }
+
+        func reread(_ name: String) -> InterfaceSnapshot? { read(name) }
 
         func read(_ name: String) -> InterfaceSnapshot? {
             if gone { return nil }
             return Legacy.igb(tx: TimestampingNames.txTypes[Int(config.txType)], rx: TimestampingNames.rxFilters[Int(config.rxFilter)])
         }
 
-        var applier: Applier { Applier(setIoctl: set, refresh: read) }
+        var applier: Applier { Applier(kernel: self) }
     }
 
     func plan(_ d: Desired, from igb: FakeIgb) throws -> InterfacePlan {
@@ -144,7 +157,7 @@ enum Legacy {
             Issue.record("ERANGE from the driver is a failure")
             return
         }
-        #expect(f.isNotSupported)
+        #expect(f.kind == .notSupported)
         #expect(!igb.applier.changed(since: p))
         #expect(igb.config == HwtstampIoctl.Config(flags: 0, txType: 0, rxFilter: 0))
     }
@@ -163,6 +176,8 @@ enum Legacy {
         // Unreadable: TSCONFIG is the path, and a rollback has nothing to go back to.
         let p = try Planner.plan(itf, Desired(txType: "on", rxFilter: "ptpv2-event"), features: Legacy.features).get()
         #expect(!p.viaIoctl)
-        #expect(igb.applier.rollback(p) == .failure(.verification("eth0: its previous configuration was never readable, so it cannot be restored")))
+        #expect(
+            igb.applier.rollback(p)
+                == .failure(.verification("eth0: its previous configuration was never readable, so it cannot be restored")))
     }
 }

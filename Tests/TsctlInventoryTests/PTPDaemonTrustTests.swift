@@ -1,19 +1,24 @@
 import Foundation
 import Testing
-@testable import TsctlInventory
 import TsctlSystem
+
+@testable import TsctlKernel
+@testable import TsctlModel
 
 /// Which processes named like PTP daemons tsctl believes: anyone can name a
 /// process ptp4l and give it any argv, so only who runs it and what binary it
 /// runs count, and the files its argv names are opened only when regular.
 @Suite struct PTPDaemonTrustTests {
-    static let rootDirs = [FileOwnership(path: "/", owner: 0, mode: 0o40755),
-                           FileOwnership(path: "/usr", owner: 0, mode: 0o40755),
-                           FileOwnership(path: "/usr/sbin", owner: 0, mode: 0o40755)]
+    static let rootDirs = [
+        FileOwnership(path: "/", owner: 0, mode: 0o40755),
+        FileOwnership(path: "/usr", owner: 0, mode: 0o40755),
+        FileOwnership(path: "/usr/sbin", owner: 0, mode: 0o40755)
+    ]
 
     func genuine(_ uids: [UInt32] = [0, 0, 0, 0]) -> ProcessInfoRecord {
-        ProcessInfoRecord(pid: 10, comm: "ptp4l", argv: ["ptp4l", "-i", "eth0"], uids: uids, exePath: "/usr/sbin/ptp4l",
-                          exeOwner: 0, exeMode: 0o100755, exeDirectories: Self.rootDirs, openPHCs: [])
+        ProcessInfoRecord(
+            pid: 10, comm: "ptp4l", argv: ["ptp4l", "-i", "eth0"], uids: uids, exePath: "/usr/sbin/ptp4l",
+            exeOwner: 0, exeMode: 0o100755, exeDirectories: Self.rootDirs, openPHCs: [])
     }
 
     @Test func rootRunningTheRootOwnedBinaryIsBelieved() {
@@ -53,8 +58,10 @@ import TsctlSystem
     @Test func aRootBinaryLinkedIntoAUsersOrAWorldWritableDirectoryIsIgnored() {
         var p = genuine()
         p.exePath = "/home/mallory/ptp4l"
-        p.exeDirectories = [Self.rootDirs[0], FileOwnership(path: "/home", owner: 0, mode: 0o40755),
-                            FileOwnership(path: "/home/mallory", owner: 1000, mode: 0o40755)]
+        p.exeDirectories = [
+            Self.rootDirs[0], FileOwnership(path: "/home", owner: 0, mode: 0o40755),
+            FileOwnership(path: "/home/mallory", owner: 1000, mode: 0o40755)
+        ]
         #expect(PTPDaemons.distrust(p)?.contains("in /home/mallory, which uid 1000 owns") == true)
         p.exePath = "/tmp/ptp4l"
         p.exeDirectories = [Self.rootDirs[0], FileOwnership(path: "/tmp", owner: 0, mode: 0o41777)]
@@ -79,7 +86,9 @@ import TsctlSystem
 @Suite struct PTPDaemonScanTests {
     let dir: String
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-proc-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        dir =
+            FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-proc-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            .path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }
 
@@ -90,7 +99,8 @@ import TsctlSystem
         try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
         try (comm + "\n").write(toFile: "\(p)/comm", atomically: false, encoding: .utf8)
         try Data(argv.map { Array($0.utf8) + [0] }.joined()).write(to: URL(fileURLWithPath: "\(p)/cmdline"))
-        try "Name:\t\(comm)\nUid:\t\(uid)\t\(uid)\t\(uid)\t\(uid)\nGid:\t0\t0\t0\t0\n".write(toFile: "\(p)/status", atomically: false, encoding: .utf8)
+        try "Name:\t\(comm)\nUid:\t\(uid)\t\(uid)\t\(uid)\t\(uid)\nGid:\t0\t0\t0\t0\n".write(
+            toFile: "\(p)/status", atomically: false, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: "\(p)/exe", withDestinationPath: exe)
         try FileManager.default.createSymbolicLink(atPath: "\(p)/root", withDestinationPath: "/")
     }

@@ -1,8 +1,9 @@
 import Foundation
 import FoundationXML
 import Testing
+
 @testable import TsctlDiagnosis
-@testable import TsctlInventory
+@testable import TsctlModel
 @testable import TsctlRender
 
 @Suite struct SnapshotAndRenderTests {
@@ -22,7 +23,9 @@ import Testing
         let text = Board.snapshot(Board.igb()).json.serialized(pretty: false)
         let broken = text.replacingOccurrences(of: "\"timestamping\":", with: "\"timestamping_gone\":")
         #expect(broken != text)
-        #expect(throws: SnapshotDecodeError(path: "$.interfaces[0].advertised.timestamping", message: "missing: expected an array of strings")) {
+        #expect(
+            throws: SnapshotDecodeError(path: "$.interfaces[0].advertised.timestamping", message: "missing: expected an array of strings")
+        ) {
             try Snapshot(json: try JSON.parse(broken))
         }
     }
@@ -53,7 +56,9 @@ import Testing
         let lines = out.split(separator: "\n").map(String.init)
         #expect(lines[0] == "eth2 (mvpp2, ifindex 4)")
         #expect(lines[1].hasPrefix("  ├─ mac") && lines[1].contains("ptp2 \"Marvell PP2.2\"") && lines[1].contains("● active"))
-        #expect(lines.contains { $0.hasPrefix("  └─ phy:1") && $0.contains("Marvell 88E1510 @ f212a600.mdio-mii:00") && !$0.contains("active") })
+        #expect(
+            lines.contains { $0.hasPrefix("  └─ phy:1") && $0.contains("Marvell 88E1510 @ f212a600.mdio-mii:00") && !$0.contains("active") }
+        )
         #expect(lines.last == "  active     mac ptp2 \"Marvell PP2.2\"  tx on, rx all")
         #expect(!out.contains("\u{1b}"))
         #expect(ShowText.render(Board.snapshot(Board.igb()), style: TextStyle(color: true)).contains("\u{1b}[32m● active"))
@@ -83,7 +88,10 @@ import Testing
         let text = CheckRender.prometheus(r, snapshot: snap, status: 0, now: 1_700_000_000)
         #expect(text.contains("tsctl_check_findings{interface=\"eth2\",id=\"precision-downgrade\",severity=\"warning\"} 1\n"))
         #expect(text.contains("tsctl_check_not_run{interface=\"eth0\",check=\"advertised-not-active\"} 1\n"))
-        #expect(text.contains("tsctl_provider{interface=\"eth2\",layer=\"phy\",phc=\"0\",qualifier=\"precise\",phy_index=\"1\",clock_name=\"Marvell 88E151x PTP\"} 2\n"))
+        #expect(
+            text.contains(
+                "tsctl_provider{interface=\"eth2\",layer=\"phy\",phc=\"0\",qualifier=\"precise\",phy_index=\"1\",clock_name=\"Marvell 88E151x PTP\"} 2\n"
+            ))
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             #expect(line.wholeMatch(of: /[a-z_]+(\{[^}]*\})? -?[0-9]+/) != nil, "\(line)")
         }

@@ -1,6 +1,7 @@
 import Testing
-@testable import TsctlDesired
-@testable import TsctlInventory
+
+@testable import TsctlKernel
+@testable import TsctlModel
 @testable import TsctlNetlink
 @testable import TsctlPlan
 @testable import TsctlSystem
@@ -62,10 +63,13 @@ import Testing
 
 /// Which device a stacked device is read through, where asking it can crash the kernel.
 @Suite struct DeviceBelowTests {
-    func link(_ i: UInt32, _ name: String, kind: String? = nil, lower: UInt32? = nil, other: Bool = false,
-              slave: UInt32? = nil) -> LinkReply {
-        LinkReply(index: i, name: name, kind: kind, link: lower, linkInOtherNamespace: other, master: nil,
-                  bondActiveSlave: slave, parentDevice: nil, parentKnown: true)
+    func link(
+        _ i: UInt32, _ name: String, kind: String? = nil, lower: UInt32? = nil, other: Bool = false,
+        slave: UInt32? = nil
+    ) -> LinkReply {
+        LinkReply(
+            index: i, name: name, kind: kind, link: lower, linkInOtherNamespace: other, master: nil,
+            bondActiveSlave: slave, parentDevice: nil, parentKnown: true)
     }
 
     func below(_ t: LinkReply, _ links: [LinkReply]) -> Result<String, NoDeviceBelow> {
@@ -85,9 +89,11 @@ import Testing
     }
 
     @Test func theReadPathOnAnAffectedKernelNeverReachesAStackedDevice() {
-        let links = [link(2, "eth1"), link(3, "eth2"), link(5, "eth1.7", kind: "vlan", lower: 2),
-                     link(6, "mv0", kind: "macvlan", lower: 2), link(10, "bond0", kind: "bond", slave: 3),
-                     link(11, "bond1", kind: "bond")]
+        let links = [
+            link(2, "eth1"), link(3, "eth2"), link(5, "eth1.7", kind: "vlan", lower: 2),
+            link(6, "mv0", kind: "macvlan", lower: 2), link(10, "bond0", kind: "bond", slave: 3),
+            link(11, "bond1", kind: "bond")
+        ]
         let lookup = { (i: UInt32) in links.first { $0.index == i } }
         let trapped = Inventory.tsconfigReads(links, listingAll: true, trapped: true, link: lookup)
         #expect(!trapped.dump, "the TSCONFIG_GET dump walks every device")
@@ -109,9 +115,11 @@ import Testing
 
     @Test func noDeviceBelowIsSaidNotGuessed() {
         #expect(below(link(10, "bond0", kind: "bond"), []) == .failure(NoDeviceBelow(why: "bond0 is a bond without an active slave")))
-        #expect(below(link(6, "mv0", kind: "macvlan", lower: 2, other: true), [])
-            == .failure(NoDeviceBelow(why: "mv0's lower device is in another network namespace")))
-        #expect(below(link(5, "eth1.7", kind: "vlan", lower: 2), []) == .failure(NoDeviceBelow(why: "eth1.7's lower device cannot be found")))
+        #expect(
+            below(link(6, "mv0", kind: "macvlan", lower: 2, other: true), [])
+                == .failure(NoDeviceBelow(why: "mv0's lower device is in another network namespace")))
+        #expect(
+            below(link(5, "eth1.7", kind: "vlan", lower: 2), []) == .failure(NoDeviceBelow(why: "eth1.7's lower device cannot be found")))
         #expect(below(link(5, "x", kind: "vlan", lower: 5), []) == .failure(NoDeviceBelow(why: "x's lower device cannot be found")))
         let loop = [link(1, "a", kind: "vlan", lower: 2), link(2, "b", kind: "vlan", lower: 1)]
         #expect(below(loop[0], loop) == .failure(NoDeviceBelow(why: "a is stacked more than 8 levels deep")))

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TsctlModel
+
 @testable import TsctlNetlink
 
 /// The client against byte-exact exchanges captured from a real kernel
@@ -125,8 +127,11 @@ import Testing
     @Test func compactBitsetsDecodeToTheKernelNames() throws {
         let msgs = try Fixture("tsinfo-compact-veth").receivedMessages
         let r = try Decode.tsinfo(msgs[0])
-        #expect(r.timestamping == BitList(size: 19, indices: [1, 3, 4],
-                                          names: ["software-transmit", "software-receive", "software-system-clock"]))
+        #expect(
+            r.timestamping
+                == BitList(
+                    size: 19, indices: [1, 3, 4],
+                    names: ["software-transmit", "software-receive", "software-system-clock"]))
         // The ACK that ends the do carries error 0.
         #expect(try NetlinkChannel.decodeError(msgs[1], request: "ack") == nil)
     }
@@ -148,7 +153,8 @@ import Testing
     /// libnl drops, and the kernel would then miss the size).
     @Test func oneRequestCarriesProviderTxRxAndAnEmptyFlagsSet() throws {
         let client = try EthtoolClient(transport: ReplayTransport(try Fixture("show-lo")))
-        let spec = client.tsconfigSetRequest(.name("eth0"),
+        let spec = client.tsconfigSetRequest(
+            .name("eth0"),
             TsconfigChange(provider: ProviderID(phcIndex: 2, qualifier: 0), txType: 1, rxFilter: 12, flags: 0))
         #expect(spec.ack, "a SET may reply nothing before 6.18: it must end with an ACK")
         let b = RequestBuilder(family: client.family.id, command: spec.command, version: 1, flags: NL.F_REQUEST | NL.F_ACK, seq: 9)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import TsctlNetlink
 
 /// A captured exchange: datagrams in the order they crossed the socket.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TsctlNetlink
 
 /// Every input that once crashed a fuzz target (Fuzz/crashes/netlink, made by

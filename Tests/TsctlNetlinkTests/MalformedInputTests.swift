@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TsctlNetlink
 
 /// Malformed input on purpose: captured replies cut short or corrupted must

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TsctlNetlink
 
 /// TSINFO statistics against exchanges captured from Linux 6.18.

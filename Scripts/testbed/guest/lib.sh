@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # Helpers for scenario guest scripts (busybox sh). Results go to fd 3 (ttyS1), each
 # between markers the host's compare.py reads:
 #   @@TB BEGIN PHASE NAME IFACE
@@ -41,6 +42,7 @@ tb_modprobe() {
 # modprobe splits quoted parameter values ('phy_name="Marvell 88E1510"') on spaces.
 tb_load_testdev() {
 	_m=/lib/modules/$(uname -r)
+	# shellcheck disable=SC2013 # the dependencies are words on one line
 	for _dep in $(sed -n 's#^extra/tsctl_testdev.ko:##p' "$_m/modules.dep"); do
 		_dep=${_dep##*/}
 		tb_section setup "modprobe:${_dep%.ko}" - modprobe "${_dep%.ko}"

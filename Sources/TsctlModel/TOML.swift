@@ -141,7 +141,13 @@ struct TOMLParser {
     /// Whitespace, newlines and comments (inside arrays, between lines).
     mutating func skipAll() {
         while !atEnd {
-            if c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d { advance() } else if c == UInt8(ascii: "#") { skipComment() } else { return }
+            if c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d {
+                advance()
+            } else if c == UInt8(ascii: "#") {
+                skipComment()
+            } else {
+                return
+            }
         }
     }
 
@@ -242,7 +248,8 @@ struct TOMLParser {
         default:
             let start = i
             while !atEnd, c != 0x0a, c != 0x20, c != 0x09, c != UInt8(ascii: ","), c != UInt8(ascii: "]"),
-                  c != UInt8(ascii: "#"), c != 0x0d { advance() }
+                c != UInt8(ascii: "#"), c != 0x0d
+            { advance() }
             let word = String(decoding: s[start..<i], as: UTF8.self)
             if word == "true" { return .boolean(true) }
             if word == "false" { return .boolean(false) }
@@ -251,8 +258,9 @@ struct TOMLParser {
             if !digits.isEmpty, digits.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isNumber) {
                 throw fail("\(word) is out of range", at: SourcePosition(line: line, column: start - lineStart + 1))
             }
-            throw fail("\"\(word)\" is not a value tsctl reads: strings need quotes (\"\(word)\"); numbers are whole",
-                       at: SourcePosition(line: line, column: start - lineStart + 1))
+            throw fail(
+                "\"\(word)\" is not a value tsctl reads: strings need quotes (\"\(word)\"); numbers are whole",
+                at: SourcePosition(line: line, column: start - lineStart + 1))
         }
     }
 
@@ -288,8 +296,10 @@ struct TOMLParser {
     /// Each level's table or array is moved out of its entry before it is
     /// changed and moved back after, so it is changed in place rather than
     /// copied: a file of n entries parses in O(n), not O(n²).
-    static func open(_ root: inout TOMLTable, _ keys: [String], array: Bool,
-                     at pos: SourcePosition) throws(TOMLError) -> [(String, Int?)] {
+    static func open(
+        _ root: inout TOMLTable, _ keys: [String], array: Bool,
+        at pos: SourcePosition
+    ) throws(TOMLError) -> [(String, Int?)] {
         var path: [(String, Int?)] = []
         var k = 0
         func walk(_ t: inout TOMLTable) throws(TOMLError) {
@@ -331,8 +341,10 @@ struct TOMLParser {
         return path
     }
 
-    static func insert(_ t: inout TOMLTable, _ path: ArraySlice<(String, Int?)>, _ key: String, _ item: TOMLItem,
-                       at pos: SourcePosition) throws(TOMLError) {
+    static func insert(
+        _ t: inout TOMLTable, _ path: ArraySlice<(String, Int?)>, _ key: String, _ item: TOMLItem,
+        at pos: SourcePosition
+    ) throws(TOMLError) {
         guard let (head, index) = path.first else { return try t.set(key, item, at: pos) }
         guard let j = t.index[head] else { return }
         if var sub = t.takeTable(j) {

@@ -1,45 +1,9 @@
-import TsctlSystem
+public import TsctlModel
+public import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A PTP daemon and what it uses: the interfaces it timestamps on and the
-/// clocks it names or holds open.
-public struct PTPDaemon: Equatable, Sendable {
-    public var pid: Int
-    public var program: String
-    public var interfaces: [String]
-    /// PHCs named on its command line (-p /dev/ptpN, -s/-c /dev/ptpN).
-    public var namedPHCs: [Int]
-    /// PHCs it holds open; nil when its file descriptors cannot be read (not root).
-    public var openPHCs: [Int]?
-    public var commandLine: String
-
-    public init(pid: Int, program: String, interfaces: [String], namedPHCs: [Int], openPHCs: [Int]?, commandLine: String) {
-        self.pid = pid
-        self.program = program
-        self.interfaces = interfaces
-        self.namedPHCs = namedPHCs
-        self.openPHCs = openPHCs
-        self.commandLine = commandLine
-    }
-
-    public var label: String { "\(program)[\(pid)]" }
-}
-
-/// A process named like a PTP daemon that tsctl did not believe, or a
-/// daemon's config file it did not read, and why: `check` reports both.
-public struct IgnoredDaemon: Equatable, Sendable {
-    public var pid: Int
-    public var program: String
-    public var reason: String
-    public init(pid: Int, program: String, reason: String) {
-        self.pid = pid
-        self.program = program
-        self.reason = reason
-    }
-    public var label: String { "\(program)[\(pid)]" }
-}
 
 public enum PTPDaemons {
     public static let programs: Set<String> = ["ptp4l", "phc2sys", "ts2phc", "chronyd"]
@@ -67,8 +31,10 @@ public enum PTPDaemons {
             for (path, required) in configFiles(p) {
                 // A relative path is the daemon's, from its working directory.
                 let at = path.hasPrefix("/") ? path : "cwd/" + path
-                switch Sys.readRegularFile(at, at: path.hasPrefix("/") ? AT_FDCWD : dir.fd, limit: configLimit,
-                                           owners: [0, p.uids[0]], readableBy: p.uids[0]) {
+                switch Sys.readRegularFile(
+                    at, at: path.hasPrefix("/") ? AT_FDCWD : dir.fd, limit: configLimit,
+                    owners: [0, p.uids[0]], readableBy: p.uids[0])
+                {
                 case .success(let bytes): texts[path] = String(decoding: bytes, as: UTF8.self)
                 case .failure(.open(ENOENT)) where !required: continue
                 case .failure(let e):
@@ -86,7 +52,8 @@ public enum PTPDaemons {
     /// Pure: tested on records.
     public static func distrust(_ p: ProcessInfoRecord) -> String? {
         if let user = p.uids.first(where: { $0 >= firstUserUID }) {
-            return "it runs as uid \(user), a regular user, who can give any process that name; only root's and system accounts' daemons are trusted"
+            return
+                "it runs as uid \(user), a regular user, who can give any process that name; only root's and system accounts' daemons are trusted"
         }
         guard let exe = p.exePath else {
             // Without root the exe link of another user's process is unreadable.
@@ -106,7 +73,8 @@ public enum PTPDaemons {
         guard let dirs = p.exeDirectories else { return "the directories above its executable \(exe) cannot be examined" }
         if let d = dirs.first(where: { $0.owner != 0 || $0.mode & 0o022 != 0 }) {
             return "its executable \(exe) is in \(d.path), which "
-                + (d.owner != 0 ? "uid \(d.owner) owns" : "others than root can write to") + " (a copy or link of a binary is not the daemon)"
+                + (d.owner != 0 ? "uid \(d.owner) owns" : "others than root can write to")
+                + " (a copy or link of a binary is not the daemon)"
         }
         return nil
     }
@@ -124,7 +92,11 @@ public enum PTPDaemons {
         var ifs: [String] = []
         var phcs: [Int] = []
         func clock(_ v: String) {
-            if v.hasPrefix("/dev/ptp"), let n = Int(v.dropFirst(8)) { phcs.append(n) } else if !v.hasPrefix("CLOCK_") && !v.hasPrefix("/") { ifs.append(v) }
+            if v.hasPrefix("/dev/ptp"), let n = Int(v.dropFirst(8)) {
+                phcs.append(n)
+            } else if !v.hasPrefix("CLOCK_") && !v.hasPrefix("/") {
+                ifs.append(v)
+            }
         }
         let a = p.argv
         var i = 1
@@ -143,7 +115,8 @@ public enum PTPDaemons {
         }
         for (_, text) in configs {
             for raw in text.split(separator: "\n") {
-                let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
+                let line =
+                    raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
                     .trimmingCharacters(in: " \t") ?? ""
                 if p.comm == "chronyd" {
                     let words = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -157,8 +130,9 @@ public enum PTPDaemons {
         }
         var seen = Set<String>()
         ifs = ifs.filter { seen.insert($0).inserted }
-        return PTPDaemon(pid: p.pid, program: p.comm, interfaces: ifs, namedPHCs: phcs, openPHCs: p.openPHCs,
-                         commandLine: a.joined(separator: " "))
+        return PTPDaemon(
+            pid: p.pid, program: p.comm, interfaces: ifs, namedPHCs: phcs, openPHCs: p.openPHCs,
+            commandLine: a.joined(separator: " "))
     }
 }
 

@@ -1,4 +1,3 @@
-import TsctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,41 +42,15 @@ public enum JSON: Equatable, Sendable {
 
     /// Pretty-printed with two-space indents, or compact.
     public func serialized(pretty: Bool = true) -> String {
-        var w = JSONWriter(fd: nil)
-        write(into: &w, indent: pretty ? 0 : -1)
-        return String(decoding: w.buffer, as: UTF8.self)
+        var w = JSONByteWriter(pretty: pretty)
+        w.value(self)
+        return w.text()
     }
 
-    private func write(into out: inout JSONWriter, indent: Int) {
+    var isScalar: Bool {
         switch self {
-        case .null: out.ascii("null")
-        case .bool(let b): out.ascii(b ? "true" : "false")
-        case .int(let i): out.int(i)
-        case .string(let s): out.quoted(s)
-        case .array(let items):
-            if items.isEmpty { out.ascii("[]"); return }
-            // Arrays of scalars stay on one line: bit-name lists read better so.
-            let scalar = items.allSatisfy { if case .array = $0 { return false }; if case .object = $0 { return false }; return true }
-            out.byte(UInt8(ascii: "["))
-            for (i, v) in items.enumerated() {
-                if i > 0 { out.byte(UInt8(ascii: ",")) }
-                if indent >= 0 && !scalar { out.newline(indent + 1) } else if i > 0 && indent >= 0 { out.byte(0x20) }
-                v.write(into: &out, indent: indent >= 0 ? indent + 1 : -1)
-            }
-            if indent >= 0 && !scalar { out.newline(indent) }
-            out.byte(UInt8(ascii: "]"))
-        case .object(let kv):
-            if kv.isEmpty { out.ascii("{}"); return }
-            out.byte(UInt8(ascii: "{"))
-            for (i, (k, v)) in kv.enumerated() {
-                if i > 0 { out.byte(UInt8(ascii: ",")) }
-                if indent >= 0 { out.newline(indent + 1) }
-                out.quoted(k)
-                if indent >= 0 { out.ascii(": ") } else { out.byte(UInt8(ascii: ":")) }
-                v.write(into: &out, indent: indent >= 0 ? indent + 1 : -1)
-            }
-            if indent >= 0 { out.newline(indent) }
-            out.byte(UInt8(ascii: "}"))
+        case .array, .object: return false
+        default: return true
         }
     }
 
@@ -202,7 +175,7 @@ public enum JSON: Equatable, Sendable {
                     case UInt8(ascii: "f"): out.append(0x0c)
                     case UInt8(ascii: "u"):
                         guard pos + 4 <= bytes.count,
-                              let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16)
+                            let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16)
                         else { throw error("bad \\u escape") }
                         pos += 4
                         out += Array(String(Unicode.Scalar(v).map(Character.init) ?? "\u{fffd}").utf8)
@@ -215,77 +188,5 @@ public enum JSON: Equatable, Sendable {
             }
             throw error("unterminated string")
         }
-    }
-}
-
-/// UTF-8 bytes of a JSON text, flushed to a file descriptor when one is given.
-struct JSONWriter {
-    var buffer: [UInt8] = []
-    let fd: Int32?
-    static let chunk = 1 << 16
-
-    init(fd: Int32?) {
-        self.fd = fd
-        buffer.reserveCapacity(fd == nil ? 256 : Self.chunk + 4096)
-    }
-
-    @inline(__always) mutating func byte(_ b: UInt8) { buffer.append(b) }
-
-    mutating func ascii(_ s: StaticString) {
-        s.withUTF8Buffer { buffer.append(contentsOf: $0) }
-    }
-
-    mutating func int(_ i: Int) {
-        var s = String(i)
-        s.withUTF8 { buffer.append(contentsOf: $0) }
-    }
-
-    mutating func newline(_ level: Int) {
-        if let fd, buffer.count >= Self.chunk { flush(fd) }
-        buffer.append(0x0a)
-        for _ in 0..<level { buffer.append(0x20); buffer.append(0x20) }
-    }
-
-    /// A string in quotes: only ", \\ and control characters are escaped (bytes
-    /// of multi-byte UTF-8 sequences pass through).
-    mutating func quoted(_ s: String) {
-        var s = OSString.text(s)
-        buffer.append(UInt8(ascii: "\""))
-        s.withUTF8 { u in
-            if !u.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                buffer.append(contentsOf: u)
-                return
-            }
-            for b in u {
-                switch b {
-                case UInt8(ascii: "\""): ascii("\\\"")
-                case UInt8(ascii: "\\"): ascii("\\\\")
-                case 0x0a: ascii("\\n")
-                case 0x0d: ascii("\\r")
-                case 0x09: ascii("\\t")
-                case 0..<0x20:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    ascii("\\u00")
-                    buffer.append(hex[Int(b >> 4)])
-                    buffer.append(hex[Int(b & 0xf)])
-                default: buffer.append(b)
-                }
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
-    }
-
-    mutating func flush() { if let fd { flush(fd) } }
-
-    private mutating func flush(_ fd: Int32) {
-        var off = 0
-        buffer.withUnsafeBytes { p in
-            while off < p.count {
-                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 { if errno == EINTR { continue } else { Sys.noteOutputError(errno); return } }
-                off += n
-            }
-        }
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -30,9 +30,11 @@ public struct ClockHealth: Equatable, Sendable {
         }
     }
 
-    public init(state: State = .read, offsetToRealtimeNs: Int64? = nil, method: String? = nil, frequencyPPB: Int? = nil,
-                advances: Bool? = nil, advancedNs: Int64? = nil, intervalNs: Int64? = nil, offsetsToPHCs: [PHCOffset] = [],
-                errno: Int? = nil, message: String? = nil) {
+    public init(
+        state: State = .read, offsetToRealtimeNs: Int64? = nil, method: String? = nil, frequencyPPB: Int? = nil,
+        advances: Bool? = nil, advancedNs: Int64? = nil, intervalNs: Int64? = nil, offsetsToPHCs: [PHCOffset] = [],
+        errno: Int? = nil, message: String? = nil
+    ) {
         self.state = state
         self.offsetToRealtimeNs = offsetToRealtimeNs
         self.method = method
@@ -81,10 +83,11 @@ extension ClockHealth: JSONEmitting {
             }
             offsets.append(PHCOffset(phcIndex: i, offsetNs: Int64(n)))
         }
-        self.init(state: state, offsetToRealtimeNs: o["offset_to_realtime_ns"]?.intValue.map(Int64.init),
-                  method: o["offset_method"]?.stringValue, frequencyPPB: o["frequency_ppb"]?.intValue,
-                  advances: o["advances"]?.boolValue, advancedNs: o["advanced_ns"]?.intValue.map(Int64.init),
-                  intervalNs: o["interval_ns"]?.intValue.map(Int64.init), offsetsToPHCs: offsets,
-                  errno: o["errno"]?.intValue, message: o["message"]?.stringValue)
+        self.init(
+            state: state, offsetToRealtimeNs: o["offset_to_realtime_ns"]?.intValue.map(Int64.init),
+            method: o["offset_method"]?.stringValue, frequencyPPB: o["frequency_ppb"]?.intValue,
+            advances: o["advances"]?.boolValue, advancedNs: o["advanced_ns"]?.intValue.map(Int64.init),
+            intervalNs: o["interval_ns"]?.intValue.map(Int64.init), offsetsToPHCs: offsets,
+            errno: o["errno"]?.intValue, message: o["message"]?.stringValue)
     }
 }

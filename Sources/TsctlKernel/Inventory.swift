@@ -1,5 +1,7 @@
-import TsctlNetlink
-import TsctlSystem
+public import TsctlModel
+public import TsctlNetlink
+public import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -157,7 +159,8 @@ public final class Inventory {
             snap.master = name(t.master)
             snap.bondActiveSlave = name(t.bondActiveSlave)
             snap.phys = (phys[t.index] ?? []).map { p in
-                Phy(phyIndex: Int(p.index), driver: p.driver, name: p.name,
+                Phy(
+                    phyIndex: Int(p.index), driver: p.driver, name: p.name,
                     upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
                     upstreamPhyIndex: p.upstreamIndex.map(Int.init), upstreamSFP: p.upstreamSFP,
                     downstreamSFP: p.downstreamSFP)
@@ -170,26 +173,32 @@ public final class Inventory {
                 snap.providers = entries.compactMap { r in
                     guard let phc = r.phcIndex else { return nil }
                     let (layer, phyIndex) = layerOf(r)
-                    return Provider(layer: layer, phcIndex: Int(phc), qualifier: Qualifier(kernel: r.provider?.qualifier ?? 0),
-                                    phyIndex: phyIndex, capabilities: Self.caps(r), reportedBy: .tsinfoDump)
+                    return Provider(
+                        layer: layer, phcIndex: Int(phc), qualifier: Qualifier(kernel: r.provider?.qualifier ?? 0),
+                        phyIndex: phyIndex, capabilities: Self.caps(r), reportedBy: .tsinfoDump)
                 }
             } else {
                 if let phc = advReply.phcIndex {
                     let (layer, phyIndex) = layerOf(advReply)
-                    snap.providers.append(Provider(layer: layer, phcIndex: Int(phc), qualifier: .precise, phyIndex: phyIndex,
-                                                   capabilities: Self.caps(advReply), reportedBy: .tsinfoDump))
+                    snap.providers.append(
+                        Provider(
+                            layer: layer, phcIndex: Int(phc), qualifier: .precise, phyIndex: phyIndex,
+                            capabilities: Self.caps(advReply), reportedBy: .tsinfoDump))
                 }
                 // Old kernels show one provider; the others exist only in sysfs.
                 for (phc, layer) in ptp.clocksOwned(by: t.name) where !snap.providers.contains(where: { $0.phcIndex == phc }) {
-                    snap.providers.append(Provider(layer: layer, phcIndex: phc, qualifier: .precise,
-                                                   phyIndex: layer == .phy ? snap.phys.first?.phyIndex : nil,
-                                                   capabilities: nil, reportedBy: .sysfs))
+                    snap.providers.append(
+                        Provider(
+                            layer: layer, phcIndex: phc, qualifier: .precise,
+                            phyIndex: layer == .phy ? snap.phys.first?.phyIndex : nil,
+                            capabilities: nil, reportedBy: .sysfs))
                 }
             }
             // Advertised.
-            var adv = Advertised(phcIndex: advReply.phcIndex.map(Int.init),
-                                 qualifier: advReply.provider.map { Qualifier(kernel: $0.qualifier) },
-                                 capabilities: Self.caps(advReply))
+            var adv = Advertised(
+                phcIndex: advReply.phcIndex.map(Int.init),
+                qualifier: advReply.provider.map { Qualifier(kernel: $0.qualifier) },
+                capabilities: Self.caps(advReply))
             if advReply.phcIndex != nil {
                 let (layer, phyIndex) = layerOf(advReply)
                 adv.layer = layer
@@ -206,11 +215,13 @@ public final class Inventory {
                 snap.active = .unavailable(.stackedLowerUnknown, message: why.why)
             } else if let k = slots[i].tsconfig {
                 let device = (try? reads.ask[t.index]?.get()) ?? t.name
-                snap.active = Self.withIoctlFallback(Self.active(client.decodeTsconfig(outcomes[k]), snap: snap),
-                                                     device: device, snap: snap)
+                snap.active = Self.withIoctlFallback(
+                    Self.active(client.decodeTsconfig(outcomes[k]), snap: snap),
+                    device: device, snap: snap)
                 snap.active.readFrom = device == t.name ? nil : device
             } else if perProvider {
-                let r: Result<TsconfigReply, NetlinkError> = configs?[t.index].map { .success($0) }
+                let r: Result<TsconfigReply, NetlinkError> =
+                    configs?[t.index].map { .success($0) }
                     ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))
                 snap.active = Self.active(r, snap: snap)
             } else {
@@ -228,30 +239,29 @@ public final class Inventory {
             for idx in snap.providers.map(\.phcIndex) + [adv.phcIndex, snap.active.phcIndex].compactMap({ $0 })
             where seen.insert(idx).inserted {
                 var c = ptp.info(idx)
-                if c.present {
-                    if c.owner != nil && c.owner == snap.device { c.layer = .mac } else if snap.phys.contains(where: { $0.name == c.owner }) {
-                        c.layer = .phy
-                    } else {
-                        c.layer = ptp.clocksOwned(by: t.name).first { $0.0 == idx }?.1
-                    }
-                }
+                let owned = ptp.clocksOwned(by: t.name).filter { $0.0 == idx }.map(\.1)
+                c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys, sysfsLayers: owned)?.layer
                 snap.phcs.append(c)
             }
             interfaces.append(snap)
         }
         attachTsStats(&interfaces)
-        let features = KernelFeatures(tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig,
-                                      hwtstampSource: sawPHC ? sawSource : nil)
-        return Snapshot(kernel: KernelInfo(release: release, ethtoolNetlink: true, features: features),
-                        interfaces: interfaces)
+        let features = KernelFeatures(
+            tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig,
+            hwtstampSource: sawPHC ? sawSource : nil)
+        return Snapshot(
+            kernel: KernelInfo(release: release, ethtoolNetlink: true, features: features),
+            interfaces: interfaces)
     }
 
     /// Kinds whose timestamping is their lower device's.
     static let stackedKinds: Set<String> = ["vlan", "macvlan", "macvtap", "ipvlan", "ipvtap"]
 
     /// A filtered dump per named interface (cheap for a few), else one dump of all.
-    private func dumpEach<T>(_ filtered: Bool, _ targets: [LinkReply],
-                             _ dump: (DeviceSelector?) throws(NetlinkError) -> [T]) throws(NetlinkError) -> [T] {
+    private func dumpEach<T>(
+        _ filtered: Bool, _ targets: [LinkReply],
+        _ dump: (DeviceSelector?) throws(NetlinkError) -> [T]
+    ) throws(NetlinkError) -> [T] {
         guard filtered else { return try dump(nil) }
         var out: [T] = []
         for t in targets { out += try dump(.index(t.index)) }
@@ -259,73 +269,81 @@ public final class Inventory {
     }
 
     static func caps(_ r: TsinfoReply) -> Capabilities {
-        Capabilities(timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
-                     rxFilters: r.rxFilters?.names ?? [])
+        Capabilities(
+            timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
+            rxFilters: r.rxFilters?.names ?? [])
     }
 
-    /// The layer of a TSINFO reply: the kernel's own HWTSTAMP_SOURCE (6.16+), else
-    /// whose device owns the PHC in sysfs (a PHY's MDIO device, or the MAC's).
+    /// The layer of a TSINFO reply (LayerAttribution says how).
     private func layer(of r: TsinfoReply, snap: InterfaceSnapshot, ptp: inout PTPDirectory) -> (Layer, Int?) {
-        if let s = r.source {
-            return s == Ethtool.SOURCE_PHYLIB ? (.phy, r.phyIndex.map(Int.init)) : (.mac, nil)
+        let source = r.source.map { s -> (layer: Layer, phyIndex: Int?) in
+            s == Ethtool.SOURCE_PHYLIB ? (.phy, r.phyIndex.map(Int.init)) : (.mac, nil)
         }
-        guard let phc = r.phcIndex else { return (.mac, nil) }
-        let owner = ptp.info(Int(phc))
-        if let phy = snap.phys.first(where: { $0.name == owner.owner }) { return (.phy, phy.phyIndex) }
-        if owner.ownerBus == "mdio_bus" || ptp.clocksOwned(by: snap.name).contains(where: { $0 == (Int(phc), .phy) }) {
-            return (.phy, snap.phys.first?.phyIndex)
-        }
-        return (.mac, nil)
+        let phc = r.phcIndex.map { ptp.info(Int($0)) }
+        let owned = phc.map { c in ptp.clocksOwned(by: snap.name).filter { $0.0 == c.index }.map(\.1) } ?? []
+        let l = LayerAttribution.provider(kernelSays: source, phc: phc, device: snap.device, phys: snap.phys, sysfsLayers: owned)
+        return (l.layer, l.phyIndex)
     }
 
     static func active(_ result: Result<TsconfigReply, NetlinkError>, snap: InterfaceSnapshot) -> ActiveConfig {
         switch result {
-        case .success(let r):
-            return ActiveConfig(readVia: .tsconfig, phcIndex: r.provider.map { Int($0.phcIndex) },
-                                qualifier: r.provider.map { Qualifier(kernel: $0.qualifier) },
-                                txType: r.txType?.names.first, rxFilter: r.rxFilter?.names.first,
-                                flags: r.flags?.names ?? [])
+        case .success(let r): return activeConfig(r)
         case .failure(let e):
             return unavailable(e, advertisedLayer: snap.advertised?.layer, via: .tsconfig)
         }
     }
 
+    /// A TSCONFIG_GET (or TSCONFIG_SET) reply in the kernel's names, kept as they came.
+    static func activeConfig(_ r: TsconfigReply) -> ActiveConfig {
+        ActiveConfig(
+            readVia: .tsconfig, phcIndex: r.provider.map { Int($0.phcIndex) },
+            qualifier: r.provider.map { Qualifier(kernel: $0.qualifier) },
+            txType: r.txType?.names.first, rxFilter: r.rxFilter?.names.first, flags: r.flags?.names ?? [])
+    }
+
     static func unavailable(_ e: NetlinkError, advertisedLayer: Layer?, via: ActiveConfig.ReadVia) -> ActiveConfig {
+        if case .opMissing = e { return .unavailable(.kernelTooOld, message: e.description) }
         var message: String?
         if case .kernel(let k) = e { message = k.message }
         let errno = e.errno.map(Int.init)
-        let text = message ?? e.errno.map { String(cString: strerror($0)) }
-        if case .opMissing = e { return .unavailable(.kernelTooOld, message: e.description) }
-        if e.isNotSupported {
-            return .unavailable(advertisedLayer == .phy ? .phyReadbackUnsupported : .driverUnsupported,
-                                errno: errno, message: text, via: via)
+        let reason = unavailableReason(e.failure.kind, advertisedLayer: advertisedLayer)
+        let text = reason == .error ? message ?? e.description : message ?? e.errno.map { String(cString: strerror($0)) }
+        return .unavailable(reason, errno: errno, message: text, via: via)
+    }
+
+    /// Why a read of the active config failed, from what its errno means.
+    static func unavailableReason(_ kind: FailureKind, advertisedLayer: Layer?) -> UnavailableReason {
+        switch kind {
+        // A refusal is the driver's, or (6.6-6.18) the core's PHY stub when a PHY is the default.
+        case .notSupported: return advertisedLayer == .phy ? .phyReadbackUnsupported : .driverUnsupported
+        case .noSuchDevice: return .noPHC
+        case .permission: return .permission
+        case .usage, .other: return .error
         }
-        if e.isNoDevice { return .unavailable(.noPHC, errno: errno, message: text, via: via) }
-        if e.isPermission { return .unavailable(.permission, errno: errno, message: text, via: via) }
-        return .unavailable(.error, errno: errno, message: message ?? e.description, via: via)
     }
 
     /// Before 6.14: SIOCGHWTSTAMP, which the MAC driver answers (or not).
     static func activeViaIoctl(_ name: String, advertisedLayer: Layer?) -> ActiveConfig {
         do {
-            let c = try HwtstampIoctl.getConfig(name)
-            func pick(_ names: [String], _ v: Int32) -> String { v >= 0 && Int(v) < names.count ? names[Int(v)] : "value-\(v)" }
-            var flags: [String] = []
-            for (bit, n) in TimestampingNames.hwtstampFlags.enumerated() where c.flags & (1 << Int32(bit)) != 0 { flags.append(n) }
-            return ActiveConfig(readVia: .ioctl, txType: pick(TimestampingNames.txTypes, c.txType),
-                                rxFilter: pick(TimestampingNames.rxFilters, c.rxFilter), flags: flags)
+            return activeConfig(ioctl: try HwtstampIoctl.getConfig(name))
         } catch {
-            let reason: UnavailableReason
-            switch error.errno {
-            // The ioctl exists on every kernel tsctl runs on: a refusal is the
-            // driver's, or (6.6-6.18) the core's PHY stub when a PHY is the default.
-            case EOPNOTSUPP, EINVAL: reason = advertisedLayer == .phy ? .phyReadbackUnsupported : .driverUnsupported
-            case EPERM, EACCES: reason = .permission
-            case ENODEV: reason = .noPHC
-            default: reason = .error
-            }
-            return .unavailable(reason, errno: Int(error.errno), message: String(cString: strerror(error.errno)), via: .ioctl)
+            // The ioctl exists on every kernel tsctl runs on: a driver without it
+            // answers EINVAL (dev_eth_ioctl's default) as well as EOPNOTSUPP.
+            let kind = error.errno == EINVAL ? .notSupported : Errno.kind(error.errno)
+            return .unavailable(
+                unavailableReason(kind, advertisedLayer: advertisedLayer), errno: Int(error.errno),
+                message: String(cString: strerror(error.errno)), via: .ioctl)
         }
+    }
+
+    /// struct hwtstamp_config in the kernel's names (a number beyond tsctl's table is kept as value-N).
+    static func activeConfig(ioctl c: HwtstampIoctl.Config) -> ActiveConfig {
+        func name<T>(_ v: Int32, _: T.Type) -> String where T: KernelNameTable {
+            v >= 0 ? KernelValue<T>(index: UInt32(v)).name : "value-\(v)"
+        }
+        return ActiveConfig(
+            readVia: .ioctl, txType: name(c.txType, TxTypeTable.self), rxFilter: name(c.rxFilter, RxFilterTable.self),
+            flags: HwtstampFlags(bits: UInt32(bitPattern: c.flags)).names)
     }
 }
 
@@ -363,7 +381,8 @@ struct PTPDirectory {
             var map: [String: [Int]] = [:]
             for entry in Sys.listDirectory("\(sysfs)/class/ptp") ?? [] where entry.hasPrefix("ptp") {
                 guard let n = Int(entry.dropFirst(3)),
-                      let owner = Sys.realPath("\(sysfs)/class/ptp/\(entry)/device") else { continue }
+                    let owner = Sys.realPath("\(sysfs)/class/ptp/\(entry)/device")
+                else { continue }
                 map[owner, default: []].append(n)
             }
             owners = map

@@ -22,7 +22,7 @@ public enum StackedDeviceTrap {
         (Version(6, 15), nil),  // end of life before the fix
         (Version(6, 16), nil),  // end of life (6.16.12) before the fix
         (Version(6, 17), Version(6, 17, 10)),
-        (Version(6, 18), Version(6, 18, 0, rc: 6)),
+        (Version(6, 18), Version(6, 18, 0, rc: 6))
     ]
 
     /// A kernel release as uname reports it: 6.17.10, 6.18.0-rc5, 6.18-rc5, 6.16.12+deb13-amd64.
@@ -99,7 +99,8 @@ public enum StackedDeviceTrap {
             return Verdict(affected: true, reason: "\(v.major).\(v.minor) never got the fix (CVE-2025-40255)")
         }
         if v >= fixed { return Verdict(affected: false, reason: "\(v) has the fix (since \(fixed))") }
-        return Verdict(affected: true,
-                       reason: "\(v) is before \(fixed), the first \(v.major).\(v.minor) release with the fix (CVE-2025-40255)")
+        return Verdict(
+            affected: true,
+            reason: "\(v) is before \(fixed), the first \(v.major).\(v.minor) release with the fix (CVE-2025-40255)")
     }
 }

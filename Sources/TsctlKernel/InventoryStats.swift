@@ -1,4 +1,6 @@
+public import TsctlModel
 import TsctlNetlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,16 +15,18 @@ extension Inventory {
         guard !wanted.isEmpty, client.hasTsinfo else { return }
         let outcomes = client.batch(wanted.map { client.tsinfoStatsRequest(.index(UInt32(interfaces[$0].ifindex))) })
         for (k, i) in wanted.enumerated() {
-            interfaces[i].tsStats = Self.tsStats(client.decodeTsinfoStats(outcomes[k]), tsconfig: client.hasTsconfig,
-                                                 phyGet: client.hasPhyGet)
+            interfaces[i].tsStats = Self.tsStats(
+                client.decodeTsinfoStats(outcomes[k]), tsconfig: client.hasTsconfig,
+                phyGet: client.hasPhyGet)
         }
     }
 
     static func tsStats(_ r: Result<TsStatsReply, NetlinkError>, tsconfig: Bool, phyGet: Bool) -> TsStats {
         switch r {
         case .success(let s):
-            return TsStats(state: .read, txPkts: s.txPkts, txLost: s.txLost, txErr: s.txErr,
-                           txOnestepPktsUnconfirmed: s.txOnestepPktsUnconfirmed)
+            return TsStats(
+                state: .read, txPkts: s.txPkts, txLost: s.txLost, txErr: s.txErr,
+                txOnestepPktsUnconfirmed: s.txOnestepPktsUnconfirmed)
         case .failure(let e):
             var message: String?
             if case .kernel(let k) = e { message = k.message }
@@ -30,8 +34,9 @@ extension Inventory {
             if e.errno == EINVAL && !tsconfig && !phyGet {
                 message = "this kernel has no timestamping statistics (Linux 6.10 added them)" + (message.map { " [\($0)]" } ?? "")
             }
-            return TsStats(state: .unavailable, errno: e.errno.map(Int.init),
-                           message: message ?? e.errno.map { String(cString: strerror($0)) } ?? e.description)
+            return TsStats(
+                state: .unavailable, errno: e.errno.map(Int.init),
+                message: message ?? e.errno.map { String(cString: strerror($0)) } ?? e.description)
         }
     }
 }

@@ -1,5 +1,7 @@
+import TsctlModel
 import TsctlNetlink
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,8 +50,10 @@ extension Inventory {
         var ask: [UInt32: Result<String, NoDeviceBelow>]
     }
 
-    static func tsconfigReads(_ targets: [LinkReply], listingAll: Bool, trapped: Bool,
-                              link: (UInt32) -> LinkReply?) -> TsconfigReads {
+    static func tsconfigReads(
+        _ targets: [LinkReply], listingAll: Bool, trapped: Bool,
+        link: (UInt32) -> LinkReply?
+    ) -> TsconfigReads {
         var ask: [UInt32: Result<String, NoDeviceBelow>] = [:]
         for t in targets {
             ask[t.index] = trapped ? deviceBelow(t, link: link).map(\.name) : .success(t.name)
@@ -79,7 +83,8 @@ extension Inventory {
     /// clock are asked, so interfaces without one cost nothing more.
     static func withIoctlFallback(_ active: ActiveConfig, device: String, snap: InterfaceSnapshot) -> ActiveConfig {
         guard active.readVia == .tsconfig, active.unavailable == .driverUnsupported, active.errno == Int(EOPNOTSUPP),
-              snap.hasHardwareProvider else { return active }
+            snap.hasHardwareProvider
+        else { return active }
         let legacy = activeViaIoctl(device, advertisedLayer: snap.advertised?.layer)
         return legacy.isConfigured ? legacy : active
     }

@@ -1,14 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import TsctlSystem
-
 /// The observed view: which clock really stamped a transmitted frame.
 public struct Observation: Equatable, Sendable {
     public struct ClockOffset: Equatable, Sendable {
         public var phcIndex: Int
         /// Timestamp minus the clock's time when it was read, in nanoseconds.
         public var offsetNanoseconds: Int64
+
+        public init(phcIndex: Int, offsetNanoseconds: Int64) {
+            self.phcIndex = phcIndex
+            self.offsetNanoseconds = offsetNanoseconds
+        }
     }
 
     public var interface: String
@@ -24,32 +24,24 @@ public struct Observation: Equatable, Sendable {
     public var permissionDenied = false
 
     public var conclusive: Bool { phcIndex != nil }
+
+    public init(
+        interface: String, timestampNanoseconds: Int64? = nil, phcIndex: Int? = nil, layer: Layer? = nil,
+        phyIndex: Int? = nil, clocks: [ClockOffset], verdict: String, permissionDenied: Bool = false
+    ) {
+        self.interface = interface
+        self.timestampNanoseconds = timestampNanoseconds
+        self.phcIndex = phcIndex
+        self.layer = layer
+        self.phyIndex = phyIndex
+        self.clocks = clocks
+        self.verdict = verdict
+        self.permissionDenied = permissionDenied
+    }
 }
 
+/// Which clock stamped a probe frame; the kernel-facing side sends it.
 public enum Prober {
-    /// Sends one PTP frame on `itf` and matches its hardware timestamp against
-    /// every provider's clock. Needs CAP_NET_RAW and transmit timestamping on.
-    public static func probe(_ itf: InterfaceSnapshot) -> Observation {
-        var o = Observation(interface: itf.name, clocks: [], verdict: "")
-        let stamp: TxProbe.Stamp?
-        do { stamp = try TxProbe.send(ifname: itf.name, ifindex: Int32(itf.ifindex)) } catch {
-            o.verdict = "could not send a probe frame: \(error.description)"
-            o.permissionDenied = error.errno == EPERM || error.errno == EACCES
-            return o
-        }
-        guard let stamp else {
-            o.verdict = "no hardware transmit timestamp came back (transmit timestamping is off, or the driver does not stamp)"
-            return o
-        }
-        o.timestampNanoseconds = stamp.seconds * 1_000_000_000 + stamp.nanoseconds
-        var seen = Set<Int>()
-        for p in itf.providers where seen.insert(p.phcIndex).inserted {
-            guard let now = TxProbe.phcTime(p.phcIndex) else { continue }
-            o.clocks.append(.init(phcIndex: p.phcIndex, offsetNanoseconds: Int64((stamp.asDouble - now) * 1e9)))
-        }
-        return match(o, itf)
-    }
-
     /// Conclusive when one clock is within a second of the timestamp and every
     /// other one is at least ten times further away.
     public static func match(_ obs: Observation, _ itf: InterfaceSnapshot) -> Observation {
@@ -83,7 +75,7 @@ extension Observation {
             ("layer", (layer?.rawValue).json),
             ("phy_index", phyIndex.json),
             ("clocks", .array(clocks.map { .object([("phc_index", .int($0.phcIndex)), ("offset_ns", .int(Int($0.offsetNanoseconds)))]) })),
-            ("verdict", .string(verdict)),
+            ("verdict", .string(verdict))
         ])
     }
 }

@@ -1,4 +1,6 @@
+public import TsctlModel
 import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,3 @@
-import TsctlInventory
-import TsctlNetlink
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,8 +44,10 @@ public struct Desired: Equatable, Sendable {
     /// Fail unless the provider exists.
     public var require: Bool
 
-    public init(source: SourceSpec? = nil, qualifier: Qualifier? = nil, txType: String? = nil,
-                rxFilter: String? = nil, flags: [String]? = nil, require: Bool = false) {
+    public init(
+        source: SourceSpec? = nil, qualifier: Qualifier? = nil, txType: String? = nil,
+        rxFilter: String? = nil, flags: [String]? = nil, require: Bool = false
+    ) {
         self.source = source
         self.qualifier = qualifier
         self.txType = txType
@@ -146,18 +146,24 @@ extension DesiredState {
                 out.append(entry)
             }
         }
-        if out.isEmpty { throw DesiredStateError(file: file, position: nil, message: "no [[interface]] entries; nothing to apply or check") }
+        if out.isEmpty {
+            throw DesiredStateError(file: file, position: nil, message: "no [[interface]] entries; nothing to apply or check")
+        }
         return DesiredState(file: file, interfaces: out)
     }
 
-    static func string(_ item: TOMLItem, _ key: String,
-                       _ fail: (SourcePosition, String) -> DesiredStateError) throws(DesiredStateError) -> String {
+    static func string(
+        _ item: TOMLItem, _ key: String,
+        _ fail: (SourcePosition, String) -> DesiredStateError
+    ) throws(DesiredStateError) -> String {
         guard case .string(let s) = item.value else { throw fail(item.position, "\(key) must be a string, not \(item.value.typeName)") }
         return s
     }
 
-    static func oneOf(_ item: TOMLItem, _ key: String, _ valid: [String],
-                      _ fail: (SourcePosition, String) -> DesiredStateError) throws(DesiredStateError) -> String {
+    static func oneOf(
+        _ item: TOMLItem, _ key: String, _ valid: [String],
+        _ fail: (SourcePosition, String) -> DesiredStateError
+    ) throws(DesiredStateError) -> String {
         let s = try string(item, key, fail)
         guard valid.contains(s) else {
             throw fail(item.position, "\(key) \"\(s)\" is not one of: \(valid.joined(separator: ", "))")
@@ -165,8 +171,10 @@ extension DesiredState {
         return s
     }
 
-    static func settings(_ t: TOMLTable, allowed: [String], base: Desired,
-                         fail: (SourcePosition, String) -> DesiredStateError) throws(DesiredStateError) -> Desired {
+    static func settings(
+        _ t: TOMLTable, allowed: [String], base: Desired,
+        fail: (SourcePosition, String) -> DesiredStateError
+    ) throws(DesiredStateError) -> Desired {
         var d = base
         for (key, item) in t.entries {
             switch key {
@@ -237,8 +245,10 @@ extension SourceSpec {
         case .phy(nil):
             found = itf.providers.filter { $0.layer == .phy && $0.qualifier == q }
             if found.count > 1 {
-                return .failure(.ambiguous("\(itf.displayName) has \(found.count) timestamping PHYs; name one: "
-                    + found.map(\.label).joined(separator: ", ")))
+                return .failure(
+                    .ambiguous(
+                        "\(itf.displayName) has \(found.count) timestamping PHYs; name one: "
+                            + found.map(\.label).joined(separator: ", ")))
             }
         case .phy(let n?): found = itf.providers.filter { $0.layer == .phy && $0.phyIndex == n && $0.qualifier == q }
         case .phc(let n): found = itf.providers.filter { $0.phcIndex == n && $0.qualifier == q }

@@ -13,8 +13,10 @@ public struct TsStats: Equatable, Sendable {
     public var errno: Int?
     public var message: String?
 
-    public init(state: State = .read, txPkts: UInt64? = nil, txLost: UInt64? = nil, txErr: UInt64? = nil,
-                txOnestepPktsUnconfirmed: UInt64? = nil, errno: Int? = nil, message: String? = nil) {
+    public init(
+        state: State = .read, txPkts: UInt64? = nil, txLost: UInt64? = nil, txErr: UInt64? = nil,
+        txOnestepPktsUnconfirmed: UInt64? = nil, errno: Int? = nil, message: String? = nil
+    ) {
         self.state = state
         self.txPkts = txPkts
         self.txLost = txLost
@@ -65,9 +67,10 @@ extension TsStats: JSONEmitting {
         guard let st = o["state"]?.stringValue, let state = State(rawValue: st) else {
             throw SnapshotDecodeError(path: "\(path).state", message: "expected \"read\" or \"unavailable\"")
         }
-        self.init(state: state, txPkts: try count("tx_pkts"), txLost: try count("tx_lost"), txErr: try count("tx_err"),
-                  txOnestepPktsUnconfirmed: try count("tx_onestep_pkts_unconfirmed"),
-                  errno: o["errno"]?.intValue, message: o["message"]?.stringValue)
+        self.init(
+            state: state, txPkts: try count("tx_pkts"), txLost: try count("tx_lost"), txErr: try count("tx_err"),
+            txOnestepPktsUnconfirmed: try count("tx_onestep_pkts_unconfirmed"),
+            errno: o["errno"]?.intValue, message: o["message"]?.stringValue)
     }
 }
 

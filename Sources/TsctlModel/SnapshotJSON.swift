@@ -1,4 +1,3 @@
-import TsctlSystem
 // Snapshot <-> JSON (schema_version 1, Schemas/show.schema.json). One name per
 // concept, the kernel's words, snake_case.
 
@@ -177,7 +176,8 @@ extension Snapshot {
         let r = Reader(path: "$")
         let v = try r.int(json["schema_version"], "schema_version")
         guard v == Snapshot.schemaVersion else {
-            throw SnapshotDecodeError(path: "$.schema_version", message: "is \(v); this tsctl reads schema_version \(Snapshot.schemaVersion)")
+            throw SnapshotDecodeError(
+                path: "$.schema_version", message: "is \(v); this tsctl reads schema_version \(Snapshot.schemaVersion)")
         }
         let k = try r.object(json["kernel"], "kernel")
         let f = try r.object(k["features"], "kernel.features")
@@ -231,43 +231,49 @@ extension InterfaceSnapshot {
         for (i, p) in try r.array(o["providers"], "providers").enumerated() {
             let at = "providers[\(i)]"
             guard let layer = try r.optLayer(p["layer"], at + ".layer"),
-                  let q = try r.optQualifier(p["qualifier"], at + ".qualifier"),
-                  let rb = ReportedBy(rawValue: try r.string(p["reported_by"], at + ".reported_by"))
+                let q = try r.optQualifier(p["qualifier"], at + ".qualifier"),
+                let rb = ReportedBy(rawValue: try r.string(p["reported_by"], at + ".reported_by"))
             else { throw SnapshotDecodeError(path: "$.\(path).\(at)", message: "layer, qualifier and reported_by are required") }
-            ps.append(Provider(layer: layer, phcIndex: try r.int(p["phc_index"], at + ".phc_index"), qualifier: q,
-                               phyIndex: try r.optInt(p["phy_index"], at + ".phy_index"),
-                               capabilities: try r.caps(p, at), reportedBy: rb,
-                               advertised: try r.bool(p["advertised"], at + ".advertised"),
-                               active: try r.bool(p["active"], at + ".active")))
+            ps.append(
+                Provider(
+                    layer: layer, phcIndex: try r.int(p["phc_index"], at + ".phc_index"), qualifier: q,
+                    phyIndex: try r.optInt(p["phy_index"], at + ".phy_index"),
+                    capabilities: try r.caps(p, at), reportedBy: rb,
+                    advertised: try r.bool(p["advertised"], at + ".advertised"),
+                    active: try r.bool(p["active"], at + ".active")))
         }
         providers = ps
         var ys: [Phy] = []
         for (i, y) in try r.array(o["phys"], "phys").enumerated() {
             let at = "phys[\(i)]"
-            ys.append(Phy(phyIndex: try r.int(y["phy_index"], at + ".phy_index"),
-                          driver: try r.optString(y["driver"], at + ".driver"),
-                          name: try r.string(y["name"], at + ".name"),
-                          upstream: try r.optLayer(y["upstream"], at + ".upstream") ?? .mac,
-                          upstreamPhyIndex: try r.optInt(y["upstream_phy_index"], at + ".upstream_phy_index"),
-                          upstreamSFP: try r.optString(y["upstream_sfp"], at + ".upstream_sfp"),
-                          downstreamSFP: try r.optString(y["downstream_sfp"], at + ".downstream_sfp")))
+            ys.append(
+                Phy(
+                    phyIndex: try r.int(y["phy_index"], at + ".phy_index"),
+                    driver: try r.optString(y["driver"], at + ".driver"),
+                    name: try r.string(y["name"], at + ".name"),
+                    upstream: try r.optLayer(y["upstream"], at + ".upstream") ?? .mac,
+                    upstreamPhyIndex: try r.optInt(y["upstream_phy_index"], at + ".upstream_phy_index"),
+                    upstreamSFP: try r.optString(y["upstream_sfp"], at + ".upstream_sfp"),
+                    downstreamSFP: try r.optString(y["downstream_sfp"], at + ".downstream_sfp")))
         }
         phys = ys
         var cs: [PHC] = []
         for (i, c) in try r.array(o["phcs"], "phcs").enumerated() {
             let at = "phcs[\(i)]"
-            cs.append(PHC(index: try r.int(c["index"], at + ".index"),
-                          clockName: try r.optString(c["clock_name"], at + ".clock_name"),
-                          owner: try r.optString(c["owner"], at + ".owner"),
-                          ownerBus: try r.optString(c["owner_bus"], at + ".owner_bus"),
-                          maxAdjustment: try r.optInt(c["max_adjustment"], at + ".max_adjustment"),
-                          nPins: try r.optInt(c["n_pins"], at + ".n_pins"),
-                          nAlarms: try r.optInt(c["n_alarms"], at + ".n_alarms"),
-                          nExternalTimestamps: try r.optInt(c["n_external_timestamps"], at + ".n_external_timestamps"),
-                          nPeriodicOutputs: try r.optInt(c["n_periodic_outputs"], at + ".n_periodic_outputs"),
-                          pps: try r.optBool(c["pps"], at + ".pps"),
-                          present: try r.bool(c["present"], at + ".present"),
-                          layer: try r.optLayer(c["layer"], at + ".layer")))
+            cs.append(
+                PHC(
+                    index: try r.int(c["index"], at + ".index"),
+                    clockName: try r.optString(c["clock_name"], at + ".clock_name"),
+                    owner: try r.optString(c["owner"], at + ".owner"),
+                    ownerBus: try r.optString(c["owner_bus"], at + ".owner_bus"),
+                    maxAdjustment: try r.optInt(c["max_adjustment"], at + ".max_adjustment"),
+                    nPins: try r.optInt(c["n_pins"], at + ".n_pins"),
+                    nAlarms: try r.optInt(c["n_alarms"], at + ".n_alarms"),
+                    nExternalTimestamps: try r.optInt(c["n_external_timestamps"], at + ".n_external_timestamps"),
+                    nPeriodicOutputs: try r.optInt(c["n_periodic_outputs"], at + ".n_periodic_outputs"),
+                    pps: try r.optBool(c["pps"], at + ".pps"),
+                    present: try r.bool(c["present"], at + ".present"),
+                    layer: try r.optLayer(c["layer"], at + ".layer")))
             if let h = c["health"], !h.isNull { cs[cs.count - 1].health = try ClockHealth(json: h, path: "$.\(path).\(at).health") }
         }
         phcs = cs
@@ -355,7 +361,8 @@ private struct Reader {
     }
     func caps(_ o: JSON, _ at: String) throws(SnapshotDecodeError) -> Capabilities? {
         guard let ts = try stringArray(o["timestamping"], at + ".timestamping") else { return nil }
-        return Capabilities(timestamping: ts, txTypes: try stringArray(o["tx_types"], at + ".tx_types") ?? [],
-                            rxFilters: try stringArray(o["rx_filters"], at + ".rx_filters") ?? [])
+        return Capabilities(
+            timestamping: ts, txTypes: try stringArray(o["tx_types"], at + ".tx_types") ?? [],
+            rxFilters: try stringArray(o["rx_filters"], at + ".rx_filters") ?? [])
     }
 }

@@ -1,5 +1,3 @@
-import TsctlInventory
-
 public enum Severity: Int, Comparable, Sendable, CaseIterable {
     case info = 0, warning = 1, error = 2
 
@@ -53,8 +51,10 @@ public struct Finding: Equatable, Sendable {
     /// A command that fixes it, where one exists.
     public var remedy: String?
 
-    public init(_ id: String, _ severity: Severity, _ interface: String?, _ statement: String,
-                evidence: [EvidenceItem] = [], remedy: String? = nil) {
+    public init(
+        _ id: String, _ severity: Severity, _ interface: String?, _ statement: String,
+        evidence: [EvidenceItem] = [], remedy: String? = nil
+    ) {
         self.id = id
         self.severity = severity
         self.interface = interface

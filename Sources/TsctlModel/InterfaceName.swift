@@ -1,5 +1,3 @@
-import TsctlSystem
-
 /// Interface names as the kernel has them: bytes, held losslessly in a String
 /// (OSString), validated as the kernel validates them, escaped for display.
 public enum InterfaceName {
@@ -14,7 +12,8 @@ public enum InterfaceName {
         if b == [0x2e] || b == [0x2e, 0x2e] { return "\".\" and \"..\" are not interface names" }
         if b.contains(0) { return "it contains a NUL byte" }
         if let bad = b.first(where: { $0 == 0x2f || $0 == 0x3a || isKernelSpace($0) }) {
-            let what = bad == 0x2f ? "\"/\"" : bad == 0x3a ? "\":\"" : "the space byte \\x\(String(bad, radix: 16, uppercase: false).leftPadded)"
+            let what =
+                bad == 0x2f ? "\"/\"" : bad == 0x3a ? "\":\"" : "the space byte \\x\(String(bad, radix: 16, uppercase: false).leftPadded)"
             return "it contains \(what), which the kernel refuses in interface names"
         }
         return nil
@@ -30,13 +29,17 @@ public enum InterfaceName {
     /// they are, others in $'...' quoting that bash, zsh and ksh read back as
     /// the same bytes.
     public static func shellWord(_ name: String) -> String {
-        let plain = OSString.isUTF8(name) && !name.isEmpty && name.unicodeScalars.allSatisfy { u in
-            u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u) || "._-@+%=,".unicodeScalars.contains(u))
-        }
+        let plain =
+            OSString.isUTF8(name) && !name.isEmpty
+            && name.unicodeScalars.allSatisfy { u in
+                u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u) || "._-@+%=,".unicodeScalars.contains(u))
+            }
         if plain { return name }
         var out = "$'"
         for b in OSString.bytes(name) {
-            if b >= 0x20 && b < 0x7f && b != 0x27 && b != 0x5c { out.unicodeScalars.append(Unicode.Scalar(b)) } else {
+            if b >= 0x20 && b < 0x7f && b != 0x27 && b != 0x5c {
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            } else {
                 out += "\\x" + String(b, radix: 16).leftPadded
             }
         }

@@ -56,10 +56,6 @@ public struct Capabilities: Equatable, Sendable {
         self.txTypes = txTypes
         self.rxFilters = rxFilters
     }
-
-    public var hasHardware: Bool {
-        timestamping.contains("hardware-transmit") || timestamping.contains("hardware-receive")
-    }
 }
 
 /// How tsctl learned of a provider.
@@ -82,8 +78,10 @@ public struct Provider: Equatable, Sendable {
     public var advertised: Bool
     public var active: Bool
 
-    public init(layer: Layer, phcIndex: Int, qualifier: Qualifier, phyIndex: Int? = nil,
-                capabilities: Capabilities?, reportedBy: ReportedBy, advertised: Bool = false, active: Bool = false) {
+    public init(
+        layer: Layer, phcIndex: Int, qualifier: Qualifier, phyIndex: Int? = nil,
+        capabilities: Capabilities?, reportedBy: ReportedBy, advertised: Bool = false, active: Bool = false
+    ) {
         self.layer = layer
         self.phcIndex = phcIndex
         self.qualifier = qualifier
@@ -110,8 +108,10 @@ public struct Advertised: Equatable, Sendable {
     public var phyIndex: Int?
     public var capabilities: Capabilities
 
-    public init(phcIndex: Int? = nil, qualifier: Qualifier? = nil, layer: Layer? = nil, phyIndex: Int? = nil,
-                capabilities: Capabilities) {
+    public init(
+        phcIndex: Int? = nil, qualifier: Qualifier? = nil, layer: Layer? = nil, phyIndex: Int? = nil,
+        capabilities: Capabilities
+    ) {
         self.phcIndex = phcIndex
         self.qualifier = qualifier
         self.layer = layer
@@ -129,8 +129,10 @@ public struct Phy: Equatable, Sendable {
     public var upstreamSFP: String?
     public var downstreamSFP: String?
 
-    public init(phyIndex: Int, driver: String?, name: String, upstream: Layer, upstreamPhyIndex: Int? = nil,
-                upstreamSFP: String? = nil, downstreamSFP: String? = nil) {
+    public init(
+        phyIndex: Int, driver: String?, name: String, upstream: Layer, upstreamPhyIndex: Int? = nil,
+        upstreamSFP: String? = nil, downstreamSFP: String? = nil
+    ) {
         self.phyIndex = phyIndex
         self.driver = driver
         self.name = name
@@ -163,9 +165,11 @@ public struct PHC: Equatable, Sendable {
     /// Read from /dev/ptpN only when asked (show --clocks, check); nil otherwise.
     public var health: ClockHealth?
 
-    public init(index: Int, clockName: String? = nil, owner: String? = nil, ownerBus: String? = nil,
-                maxAdjustment: Int? = nil, nPins: Int? = nil, nAlarms: Int? = nil, nExternalTimestamps: Int? = nil,
-                nPeriodicOutputs: Int? = nil, pps: Bool? = nil, present: Bool, layer: Layer? = nil) {
+    public init(
+        index: Int, clockName: String? = nil, owner: String? = nil, ownerBus: String? = nil,
+        maxAdjustment: Int? = nil, nPins: Int? = nil, nAlarms: Int? = nil, nExternalTimestamps: Int? = nil,
+        nPeriodicOutputs: Int? = nil, pps: Bool? = nil, present: Bool, layer: Layer? = nil
+    ) {
         self.index = index
         self.clockName = clockName
         self.owner = owner
@@ -235,9 +239,11 @@ public struct ActiveConfig: Equatable, Sendable {
     public var errno: Int?
     public var message: String?
 
-    public init(readVia: ReadVia? = nil, phcIndex: Int? = nil, qualifier: Qualifier? = nil, layer: Layer? = nil,
-                phyIndex: Int? = nil, txType: String? = nil, rxFilter: String? = nil, flags: [String] = [],
-                unavailable: UnavailableReason? = nil, errno: Int? = nil, message: String? = nil) {
+    public init(
+        readVia: ReadVia? = nil, phcIndex: Int? = nil, qualifier: Qualifier? = nil, layer: Layer? = nil,
+        phyIndex: Int? = nil, txType: String? = nil, rxFilter: String? = nil, flags: [String] = [],
+        unavailable: UnavailableReason? = nil, errno: Int? = nil, message: String? = nil
+    ) {
         self.readVia = readVia
         self.phcIndex = phcIndex
         self.qualifier = qualifier
@@ -251,8 +257,10 @@ public struct ActiveConfig: Equatable, Sendable {
         self.message = message
     }
 
-    public static func unavailable(_ r: UnavailableReason, errno: Int? = nil, message: String? = nil,
-                                   via: ReadVia? = nil) -> ActiveConfig {
+    public static func unavailable(
+        _ r: UnavailableReason, errno: Int? = nil, message: String? = nil,
+        via: ReadVia? = nil
+    ) -> ActiveConfig {
         ActiveConfig(readVia: via, unavailable: r, errno: errno, message: message)
     }
 
@@ -283,8 +291,10 @@ public struct InterfaceSnapshot: Equatable, Sendable {
     /// The driver's timestamping counters; nil when not asked (no hardware provider).
     public var tsStats: TsStats?
 
-    public init(name: String, ifindex: Int, driver: String? = nil, advertised: Advertised? = nil,
-                providers: [Provider] = [], phys: [Phy] = [], phcs: [PHC] = [], active: ActiveConfig) {
+    public init(
+        name: String, ifindex: Int, driver: String? = nil, advertised: Advertised? = nil,
+        providers: [Provider] = [], phys: [Phy] = [], phcs: [PHC] = [], active: ActiveConfig
+    ) {
         self.name = name
         self.ifindex = ifindex
         self.driver = driver

@@ -1,4 +1,3 @@
-import TsctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -96,8 +95,9 @@ public struct JSONTreeBuilder: JSONSink {
     public mutating func strings(_ a: [String]) { put(.array(a.map { .string($0) })) }
 }
 
-/// Writes pretty-printed JSON (the bytes `JSON.serialized()` gives) to a file
-/// descriptor in 64 KiB pieces.
+/// Writes JSON to a file descriptor in 64 KiB pieces (`show --json`), or
+/// collects it in memory (`JSON.serialized()`): pretty-printed with two-space
+/// indents, or compact.
 public struct JSONByteWriter: JSONSink {
     private var buf: UnsafeMutablePointer<UInt8>
     private var count = 0
@@ -105,11 +105,29 @@ public struct JSONByteWriter: JSONSink {
     private let fd: Int32
     /// Per open container: has it an element yet?
     private var filled: [Bool] = []
-    private var afterKey = false
+    fileprivate var afterKey = false
+    private let pretty: Bool
+    /// Without a descriptor: what was written so far.
+    private var collected: [UInt8] = []
 
     public init(fd: Int32) {
         self.fd = fd
+        pretty = true
         buf = .allocate(capacity: capacity + 4096)
+    }
+
+    /// In memory, for `text()`.
+    init(pretty: Bool) {
+        fd = -1
+        self.pretty = pretty
+        buf = .allocate(capacity: capacity + 4096)
+    }
+
+    /// The document written in memory, and frees the buffer.
+    mutating func text() -> String {
+        flush()
+        buf.deallocate()
+        return String(decoding: collected, as: UTF8.self)
     }
 
     /// Writes what is left and a final newline, and frees the buffer.
@@ -120,16 +138,21 @@ public struct JSONByteWriter: JSONSink {
     }
 
     private mutating func flush() {
+        if fd < 0 {
+            collected.append(contentsOf: UnsafeBufferPointer(start: buf, count: count))
+            count = 0
+            return
+        }
         var off = 0
         while off < count {
             let n = write(fd, buf + off, count - off)
-            if n < 0 { if errno == EINTR { continue } else { Sys.noteOutputError(errno); break } }
+            if n < 0 { if errno == EINTR { continue } else { StandardOutput.note(errno); break } }
             off += n
         }
         count = 0
     }
 
-    @inline(__always) private mutating func byte(_ b: UInt8) {
+    @inline(__always) fileprivate mutating func byte(_ b: UInt8) {
         if count >= capacity + 4000 { flush() }
         buf[count] = b
         count += 1
@@ -141,7 +164,7 @@ public struct JSONByteWriter: JSONSink {
             var off = 0
             while off < p.count {
                 let n = write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 { if errno == EINTR { continue } else { Sys.noteOutputError(errno); return } }
+                if n < 0 { if errno == EINTR { continue } else { StandardOutput.note(errno); return } }
                 off += n
             }
             return
@@ -151,6 +174,7 @@ public struct JSONByteWriter: JSONSink {
     }
 
     private mutating func newline(_ level: Int) {
+        guard pretty else { return }
         if count > capacity - 256 { flush() }
         buf[count] = 0x0a
         (buf + count + 1).update(repeating: 0x20, count: 2 * level)
@@ -158,7 +182,7 @@ public struct JSONByteWriter: JSONSink {
     }
 
     /// Before a value: the separator and indent its container needs.
-    private mutating func element() {
+    fileprivate mutating func element() {
         if afterKey { afterKey = false; return }
         guard !filled.isEmpty else { return }
         if filled[filled.count - 1] { byte(UInt8(ascii: ",")) }
@@ -177,14 +201,29 @@ public struct JSONByteWriter: JSONSink {
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     public mutating func key(_ k: StaticString) {
-        if filled[filled.count - 1] { byte(UInt8(ascii: ",")) }
-        filled[filled.count - 1] = true
-        newline(filled.count)
+        beforeKey()
         byte(UInt8(ascii: "\""))
         k.withUTF8Buffer { bytes(UnsafeRawBufferPointer($0)) }
         byte(UInt8(ascii: "\""))
+        afterKeyText()
+    }
+
+    /// A key that is not a literal (a `JSON` object's), escaped as a string.
+    mutating func key(dynamic k: String) {
+        beforeKey()
+        quoted(k)
+        afterKeyText()
+    }
+
+    private mutating func beforeKey() {
+        if filled[filled.count - 1] { byte(UInt8(ascii: ",")) }
+        filled[filled.count - 1] = true
+        newline(filled.count)
+    }
+
+    private mutating func afterKeyText() {
         byte(UInt8(ascii: ":"))
-        byte(0x20)
+        if pretty { byte(0x20) }
         afterKey = true
     }
 
@@ -201,7 +240,7 @@ public struct JSONByteWriter: JSONSink {
         element()
         byte(UInt8(ascii: "["))
         for (i, s) in a.enumerated() {
-            if i > 0 { byte(UInt8(ascii: ",")); byte(0x20) }
+            if i > 0 { byte(UInt8(ascii: ",")); if pretty { byte(0x20) } }
             quoted(s)
         }
         byte(UInt8(ascii: "]"))
@@ -236,5 +275,37 @@ public struct JSONByteWriter: JSONSink {
             }
         }
         byte(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONByteWriter {
+    /// Any `JSON` value. Arrays of scalars stay on one line: bit-name lists read better so.
+    mutating func value(_ v: JSON) {
+        switch v {
+        case .null: null()
+        case .bool(let b): bool(b)
+        case .int(let i): int(i)
+        case .string(let s): string(s)
+        case .array(let items) where items.allSatisfy(\.isScalar):
+            element()
+            byte(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { byte(UInt8(ascii: ",")); if pretty { byte(0x20) } }
+                afterKey = true  // no separator or indent of its own
+                value(item)
+            }
+            byte(UInt8(ascii: "]"))
+        case .array(let items):
+            beginArray()
+            for item in items { value(item) }
+            endArray()
+        case .object(let kv):
+            beginObject()
+            for (k, item) in kv {
+                key(dynamic: k)
+                value(item)
+            }
+            endObject()
+        }
     }
 }

@@ -8,7 +8,7 @@
 /// mapping is one to one. Valid UTF-8 (every ordinary name) is held as itself.
 public enum OSString {
     static let base: UInt32 = 0x10FF00
-    static let reserved: ClosedRange<UInt32> = 0x10FF80...0x10FFFF
+    public static let reserved: ClosedRange<UInt32> = 0x10FF80...0x10FFFF
 
     /// The same for the bytes netlink attributes and argv come in: an ASCII name
     /// (nearly every one) is copied as it is, without the generic validation,

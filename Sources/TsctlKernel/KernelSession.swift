@@ -1,0 +1,120 @@
+public import TsctlModel
+import TsctlNetlink
+import TsctlSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension InventoryError {
+    /// What it means to the user, as every layer above the kernel sees it.
+    public var failure: KernelFailure {
+        switch self {
+        case .invalidInterfaceName: return KernelFailure(kind: .usage, message: description)
+        case .noSuchInterface(let n):
+            return KernelFailure(
+                kind: .noSuchDevice, message: "no such interface: \(InterfaceName.display(n)) (`ip link` lists this namespace's interfaces)"
+            )
+        case .netlink(let e): return e.failure
+        case .system(let e): return e.failure
+        }
+    }
+}
+
+/// The kernel, for the commands: reads snapshots and writes timestamping
+/// configuration, TSCONFIG_SET over ethtool netlink or SIOCSHWTSTAMP.
+public final class KernelSession: KernelReader, KernelWriter {
+    public let inventory: Inventory
+
+    public init(inventory: Inventory) { self.inventory = inventory }
+
+    public static func open() throws(KernelFailure) -> KernelSession {
+        do { return KernelSession(inventory: try Inventory.open()) } catch { throw error.failure }
+    }
+
+    public func snapshot(names: [String]?) throws(KernelFailure) -> Snapshot {
+        do { return try inventory.snapshot(names: names) } catch { throw error.failure }
+    }
+
+    public func reread(_ interface: String) -> InterfaceSnapshot? {
+        try? inventory.snapshot(names: [interface]).interfaces.first
+    }
+
+    public func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
+        let reply: ActiveConfig?
+        switch request {
+        case .ioctl:
+            do { _ = try HwtstampIoctl.setConfig(interface, Self.ioctlConfig(change)) } catch { return .failure(error.failure) }
+            reply = nil
+        case .tsconfigSet:
+            do {
+                reply = try inventory.client.setTsconfig(.name(interface), Self.tsconfigChange(change)).map(Inventory.activeConfig)
+            } catch {
+                return .failure(error.failure)
+            }
+        }
+        Self.testPause()
+        return .success(reply)
+    }
+
+    /// Test hook: TSCTL_TEST_PAUSE_AFTER_SEND=SECONDS waits that long between
+    /// a request and its verification (signals or not), so a test can send a
+    /// signal into that window; a real kernel change is too quick to hit.
+    static func testPause() {
+        guard let v = getenv("TSCTL_TEST_PAUSE_AFTER_SEND"), let s = Double(String(cString: v)), s > 0, s <= 60 else { return }
+        Sys.printError("tsctl: test hook: pausing \(s) s between the request and its verification")
+        Signals.sleepThrough(s)
+    }
+
+    /// SIOCSHWTSTAMP carries all three; the planner gives all three for it.
+    static func ioctlConfig(_ c: ConfigChange) -> HwtstampIoctl.Config {
+        HwtstampIoctl.Config(
+            flags: Int32(bitPattern: c.flags?.bits ?? 0), txType: Int32(c.txType?.index ?? 0),
+            rxFilter: Int32(c.rxFilter?.index ?? 0))
+    }
+
+    static func tsconfigChange(_ c: ConfigChange) -> TsconfigChange {
+        TsconfigChange(
+            provider: c.provider.map { ProviderID(phcIndex: UInt32($0.phcIndex), qualifier: $0.qualifier.kernelValue) },
+            txType: c.txType?.index, rxFilter: c.rxFilter?.index, flags: c.flags?.bits)
+    }
+}
+
+extension KernelSession {
+    /// ETHTOOL_GET_TS_INFO through the ioctl, as ptp4l reads it: the PHC index
+    /// it reports (nil for none).
+    public static func ioctlPHC(_ interface: String) -> Result<Int?, KernelFailure> {
+        do {
+            let info = try HwtstampIoctl.tsInfo(interface)
+            return .success(info.phcIndex < 0 ? nil : Int(info.phcIndex))
+        } catch {
+            return .failure(error.failure)
+        }
+    }
+}
+
+/// Links coming up, from rtnetlink's link multicast group (`apply --keep`).
+public final class LinkEvents {
+    private let monitor: RtnlClient.LinkMonitor
+
+    public init() throws(KernelFailure) {
+        do { monitor = try RtnlClient.LinkMonitor { Signals.pending != 0 } } catch { throw error.failure }
+    }
+
+    /// The names of links that came up, or nil after the timeout.
+    public func next(timeoutMilliseconds: Int32) throws(KernelFailure) -> [String]? {
+        do { return try monitor.next(timeoutMilliseconds: timeoutMilliseconds) } catch { throw error.failure }
+    }
+}
+
+extension KernelSession {
+    /// Each link's state in one line ("up, carrier", ...), by name (`watch`).
+    public func linkStates() throws(KernelFailure) -> [String: String] {
+        do {
+            let states = try inventory.rtnl.linkStates()
+            return Dictionary(states.map { ($0.name, $0.summary) }, uniquingKeysWith: { a, _ in a })
+        } catch {
+            throw error.failure
+        }
+    }
+}

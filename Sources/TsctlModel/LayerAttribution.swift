@@ -1,0 +1,27 @@
+/// The one rule for which layer of an interface a PTP clock belongs to, used
+/// for providers, the advertised and active provider, and the clock list alike.
+public enum LayerAttribution {
+    /// From sysfs alone: the PHY whose MDIO device owns the clock, the MAC whose
+    /// device owns it, a clock on an MDIO bus (a PHY tsctl could not name), or
+    /// what /sys/class/net/IF/{device,phydev} say; nil when none of them does.
+    /// `sysfsLayers`: the layers /sys/class/net/IF attributes this clock to.
+    public static func owner(of phc: PHC, device: String?, phys: [Phy], sysfsLayers: [Layer]) -> (layer: Layer, phyIndex: Int?)? {
+        guard phc.present else { return nil }
+        if let o = phc.owner, let phy = phys.first(where: { $0.name == o }) { return (.phy, phy.phyIndex) }
+        if let o = phc.owner, o == device { return (.mac, nil) }
+        if phc.ownerBus == "mdio_bus" || sysfsLayers.contains(.phy) { return (.phy, phys.first?.phyIndex) }
+        if sysfsLayers.contains(.mac) { return (.mac, nil) }
+        return nil
+    }
+
+    /// A provider's layer: the kernel's own HWTSTAMP_SOURCE when it says (6.16+),
+    /// else the clock's owner in sysfs; a provider no rule places is the MAC's.
+    public static func provider(
+        kernelSays source: (layer: Layer, phyIndex: Int?)?, phc: PHC?, device: String?, phys: [Phy],
+        sysfsLayers: [Layer]
+    ) -> (layer: Layer, phyIndex: Int?) {
+        if let source { return source }
+        guard let phc else { return (.mac, nil) }
+        return owner(of: phc, device: device, phys: phys, sysfsLayers: sysfsLayers) ?? (.mac, nil)
+    }
+}

@@ -1,0 +1,136 @@
+import Testing
+
+@testable import TsctlModel
+@testable import TsctlPlan
+
+/// A kernel that keeps MACCHIATObin-like ports in memory and does what TSCONFIG_SET
+/// does to them: a provider switch first (it resets tx/rx), then the driver's
+/// part, which may refuse or quietly keep another rx filter.
+final class FakeKernel: KernelWriter {
+    var ports: [String: InterfaceSnapshot]
+    /// rx filters the driver refuses, with the errno it answers.
+    var refuseRx: [String: Int32] = [:]
+    /// Interfaces whose driver answers success but keeps its rx filter.
+    var ignoreRx: Set<String> = []
+    /// Refuse every request from the nth on (1-based): a rollback that fails.
+    var refuseFrom: Int?
+    /// The interface goes away after the nth request.
+    var vanishAfter: Int?
+    private(set) var sent: [(String, ConfigChange)] = []
+
+    init(_ ports: InterfaceSnapshot...) {
+        self.ports = Dictionary(uniqueKeysWithValues: ports.map { ($0.name, $0) })
+    }
+
+    func reread(_ interface: String) -> InterfaceSnapshot? { ports[interface] }
+
+    func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
+        sent.append((interface, change))
+        defer { if sent.count == vanishAfter { ports[interface] = nil } }
+        if let n = refuseFrom, sent.count >= n { return .failure(KernelFailure(errno: 16, message: "TSCONFIG_SET \(interface): busy")) }
+        guard var itf = ports[interface] else { return .failure(KernelFailure(errno: 19, message: "TSCONFIG_SET \(interface): no device")) }
+        if let p = change.provider {
+            for i in itf.providers.indices { itf.providers[i].active = itf.providers[i].phcIndex == p.phcIndex }
+            let now = itf.providers.first { $0.active }
+            itf.active = ActiveConfig(
+                readVia: .tsconfig, phcIndex: p.phcIndex, qualifier: p.qualifier, layer: now?.layer,
+                phyIndex: now?.phyIndex, txType: "off", rxFilter: "none")
+        }
+        defer { ports[interface] = itf }
+        if let rx = change.rxFilter, let e = refuseRx[rx.name] {
+            return .failure(KernelFailure(errno: e, message: "TSCONFIG_SET \(interface): refused (errno \(e))"))
+        }
+        if let tx = change.txType { itf.active.txType = tx.name }
+        if let rx = change.rxFilter, !ignoreRx.contains(interface) { itf.active.rxFilter = rx.name }
+        if let f = change.flags { itf.active.flags = f.names }
+        return .success(nil)
+    }
+}
+
+@Suite struct TransactionTests {
+    let ERANGE: Int32 = 34, EPERM: Int32 = 1
+
+    func plans(_ kernel: FakeKernel, _ d: Desired, _ names: String...) throws -> [InterfacePlan] {
+        try names.map { try Planner.plan(kernel.ports[$0]!, d, features: Board.kernel().features).get() }
+    }
+
+    func port(_ name: String, active: Layer = .mac) -> InterfaceSnapshot {
+        var p = Board.macchiatobin(active: active)
+        p.name = name
+        return p
+    }
+
+    @Test func successAppliesAndVerifiesEach() throws {
+        let k = FakeKernel(port("eth0"), port("eth1"))
+        let t = Transaction.run(try plans(k, Desired(txType: "off"), "eth0", "eth1"), kernel: k)
+        #expect(t.result == .applied && t.summary == nil)
+        #expect(
+            t.report == [
+                "eth0: applied: applied, verified by read back; now mac ptp2, tx off, rx all",
+                "eth1: applied: applied, verified by read back; now mac ptp2, tx off, rx all"
+            ])
+    }
+
+    @Test func aRefusalThatChangedNothingIsNotSupportedAndNothingIsRolledBack() throws {
+        let k = FakeKernel(port("eth0"))
+        k.refuseRx["none"] = ERANGE
+        let t = Transaction.run(try plans(k, Desired(rxFilter: "none"), "eth0"), kernel: k)
+        #expect(t.result == .failedUnchanged(.notSupported))
+        #expect(t.summary == "TSCONFIG_SET eth0: refused (errno 34); nothing was changed")
+        #expect(k.sent.count == 1, "nothing to roll back")
+    }
+
+    @Test func aPermissionRefusalSaysSo() throws {
+        let k = FakeKernel(port("eth0"))
+        k.refuseRx["none"] = EPERM
+        let t = Transaction.run(try plans(k, Desired(rxFilter: "none"), "eth0"), kernel: k)
+        #expect(t.result == .failedUnchanged(.permission))
+        #expect(t.summary?.hasPrefix("permission denied") == true)
+    }
+
+    @Test func aRefusalAfterTheKernelSwitchedProviderIsRolledBack() throws {
+        // 7.x: the provider is switched before the driver refuses the filter.
+        let k = FakeKernel(port("eth0", active: .phy))
+        k.refuseRx["all"] = ERANGE
+        let t = Transaction.run(try plans(k, Desired(source: .mac, txType: "on", rxFilter: "all"), "eth0"), kernel: k)
+        #expect(t.result == .rolledBack(interfaces: 1))
+        #expect(t.report.contains("eth0: the kernel changed it before refusing"))
+        #expect(t.report.last == "eth0: rolled back: phy:1 ptp0, tx on, rx some")
+        #expect(k.ports["eth0"]?.active.phcIndex == 0 && k.ports["eth0"]?.active.rxFilter == "some")
+    }
+
+    @Test func aReadBackMismatchRollsBackEverythingChangedNewestFirst() throws {
+        let k = FakeKernel(port("eth0"), port("eth1"))
+        let ps = try plans(k, Desired(txType: "off", rxFilter: "none"), "eth0", "eth1")
+        // eth0 applies; then eth1's driver keeps its filter.
+        k.ignoreRx = ["eth1"]
+        let t = Transaction.run(ps, kernel: k)
+        #expect(t.result == .rolledBack(interfaces: 2))
+        #expect(t.report.contains("eth1: failed: eth1: after the change (read back) rx is all, not none"))
+        let rollbacks = t.report.filter { $0.contains("rolled back") }
+        #expect(rollbacks.map { String($0.prefix(4)) } == ["eth1", "eth0"])
+    }
+
+    @Test func aFailedRollbackIsIncomplete() throws {
+        let k = FakeKernel(port("eth0"), port("eth1"))
+        k.refuseFrom = 2
+        let t = Transaction.run(try plans(k, Desired(txType: "off"), "eth0", "eth1"), kernel: k)
+        #expect(t.result == .rollbackIncomplete)
+        #expect(t.report.contains("eth0: ROLLBACK FAILED: TSCONFIG_SET eth0: busy"))
+        #expect(t.summary == "the change failed and the rollback is incomplete; see above")
+    }
+
+    @Test func anInterfaceThatVanishesCannotBeVerifiedNorRestored() throws {
+        let k = FakeKernel(port("eth0"))
+        k.vanishAfter = 1
+        let t = Transaction.run(try plans(k, Desired(txType: "off"), "eth0"), kernel: k)
+        #expect(t.report.first == "eth0: failed: eth0 disappeared while it was being configured")
+        #expect(t.result == .rollbackIncomplete, "the rollback has no interface to send to")
+    }
+
+    @Test func nothingToDoSendsNothing() throws {
+        let k = FakeKernel(port("eth0"))
+        let t = Transaction.run(try plans(k, Desired(txType: "on"), "eth0"), kernel: k)
+        #expect(t.result == .applied && k.sent.isEmpty)
+    }
+}
