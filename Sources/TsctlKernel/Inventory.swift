@@ -129,6 +129,9 @@ public final class Inventory {
         let outcomes = client.batch(specs)
 
         var sawPHC = false, sawSource = false
+        // What a device the TSCONFIG dump left out (it answered EOPNOTSUPP) gets, built
+        // once per advertised layer: its error text cost a tenth of show --all.
+        var leftOutOfDump: [Layer?: ActiveConfig] = [:]
         var ptp = PTPDirectory(sysfs: sysfs)
         var interfaces: [InterfaceSnapshot] = []
         interfaces.reserveCapacity(targets.count)
@@ -220,10 +223,15 @@ public final class Inventory {
                     device: device, snap: snap)
                 snap.active.readFrom = device == t.name ? nil : device
             } else if perProvider {
-                let r: Result<TsconfigReply, NetlinkError> =
-                    configs?[t.index].map { .success($0) }
-                    ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))
-                snap.active = Self.active(r, snap: snap)
+                if let c = configs?[t.index] {
+                    snap.active = Self.activeConfig(c)
+                } else if let known = leftOutOfDump[snap.advertised?.layer] {
+                    snap.active = known
+                } else {
+                    let e = NetlinkError.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump"))
+                    snap.active = Self.active(.failure(e), snap: snap)
+                    leftOutOfDump[snap.advertised?.layer] = snap.active
+                }
             } else {
                 snap.active = Self.activeViaIoctl(t.name, advertisedLayer: adv.layer)
             }
