@@ -83,7 +83,11 @@ public enum OSString {
     /// Text that is valid UTF-8 as it is; other bytes as `escaped` writes them
     /// (for JSON, which cannot hold bytes; `name_bytes` carries them exactly).
     public static func text(_ s: String) -> String {
-        s.utf8.contains(0xf4) && !isUTF8(s) ? escaped(s) : s
+        // Over the contiguous bytes: String.UTF8View.contains went byte by byte through
+        // the view, a tenth of show --all --json's JSON writing.
+        var s = s
+        let marked = s.withUTF8 { $0.contains(0xf4) }
+        return marked && !isUTF8(s) ? escaped(s) : s
     }
 
     /// Lowercase hex of the bytes ("fffe").
