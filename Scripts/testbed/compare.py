@@ -255,8 +255,16 @@ class KernelView:
         return None
 
     def layer_of(self, entry):
-        """The layer ethtool states (6.16+), else the one the PHC's owner implies."""
+        """The layer ethtool states (6.16+), else the one the PHC's owner implies.
+        A stacked device over a timestamping PHY is answered with source netdev ("MAC")
+        and the PHY's index (its get_ts_info overwrites the source the device below
+        reported; the kernel sets a PHY index only for a PHY): there the PHC's owner in
+        sysfs says which it is."""
         if entry.get("source"):
+            if entry["source"] != "phy" and entry.get("phy_index") is not None:
+                p = self.ptp_by_index(entry.get("phc_index"))
+                if p is not None:
+                    return ("phy" if p["owner_bus"] == "mdio_bus" else "mac"), True
             return entry["source"], True
         if entry.get("phc_index") is None:
             return None, True

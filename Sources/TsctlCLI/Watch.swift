@@ -104,8 +104,9 @@ struct WatchCommand: ParsableCommand {
         var tmv = tm()
         gmtime_r(&t, &tmv)
         var buf = [CChar](repeating: 0, count: 32)
-        strftime(&buf, buf.count, "%Y-%m-%dT%H:%M:%S", &tmv)
+        let n = strftime(&buf, buf.count, "%Y-%m-%dT%H:%M:%S", &tmv)
         let ms = Int(tv.tv_usec) / 1000
-        return String(cString: buf) + "." + (ms < 10 ? "00" : ms < 100 ? "0" : "") + "\(ms)Z"
+        return String(decoding: buf.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self) + "." + (ms < 10 ? "00" : ms < 100 ? "0" : "")
+            + "\(ms)Z"
     }
 }

@@ -126,7 +126,10 @@ struct Rules {
     mutating func stacked(_ itf: InterfaceSnapshot) {
         if let lower = itf.lower {
             let l = input.snapshot.interfaces.first { $0.name == lower }
-            let adv = l?.advertised?.phcIndex.map { "ptp\($0)" } ?? "no PHC"
+            // What the kernel answered for the stacked device itself names the layer that
+            // stamps its frames (a PHY below included); else what the device below advertises.
+            let a = itf.advertised?.phcIndex != nil ? itf.advertised : l?.advertised
+            let adv = describe(a?.phcIndex, a?.layer, a?.phyIndex, itf)
             add(
                 .stackedDevice, .info, itf.name,
                 "\(itf.displayName) is a \(itf.kind ?? "stacked device") on \(InterfaceName.display(lower)): its hardware timestamps come from \(InterfaceName.display(lower)) (\(adv)); check \(InterfaceName.display(lower))",

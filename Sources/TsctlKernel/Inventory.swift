@@ -96,7 +96,8 @@ public final class Inventory {
         // read through the device below them.
         let release = Sys.kernelRelease()
         let trapped = StackedDeviceTrap.verdict(release: release, hasTsconfig: client.hasTsconfig).affected
-        let reads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: linkLookup(targets))
+        let link = linkLookup(targets)
+        let reads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: link)
         // Listing every interface on 6.14+, the dumps stand in for per-interface
         // requests wherever they say the same: a device with one TSINFO entry, no
         // PHC and no PHY is advertised as that entry (nothing else can be active),
@@ -161,15 +162,12 @@ public final class Inventory {
             if let k = t.kind, Self.stackedKinds.contains(k), !t.linkInOtherNamespace { snap.lower = name(t.link) }
             snap.master = name(t.master)
             snap.bondActiveSlave = name(t.bondActiveSlave)
-            snap.phys = (phys[t.index] ?? []).map { p in
-                Phy(
-                    phyIndex: Int(p.index), driver: p.driver, name: p.name,
-                    upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
-                    upstreamPhyIndex: p.upstreamIndex.map(Int.init), upstreamSFP: p.upstreamSFP,
-                    downstreamSFP: p.downstreamSFP)
-            }
+            snap.phys = (phys[t.index] ?? []).map(Self.phy)
+            // A stacked device has no PHY of its own: the PHYs of the device below it
+            // name the clock when the kernel does not (before 6.16).
+            let below = stackedPhys(t, phys: &phys, dumpedAll: !filtered, link: link)
             let layerOf = { (r: TsinfoReply) -> (Layer, Int?) in
-                self.layer(of: r, snap: snap, ptp: &ptp)
+                self.layer(of: r, snap: snap, below: below, ptp: &ptp)
             }
             // Providers.
             if perProvider {
@@ -248,7 +246,7 @@ public final class Inventory {
             where seen.insert(idx).inserted {
                 var c = ptp.info(idx)
                 let owned = ptp.clocksOwned(by: t.name).filter { $0.0 == idx }.map(\.1)
-                c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys, sysfsLayers: owned)?.layer
+                c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)?.layer
                 snap.phcs.append(c)
             }
             interfaces.append(snap)
@@ -276,20 +274,27 @@ public final class Inventory {
         return out
     }
 
+    static func phy(_ p: PhyReply) -> Phy {
+        Phy(
+            phyIndex: Int(p.index), driver: p.driver, name: p.name, upstream: p.upstreamType == Ethtool.UPSTREAM_PHY ? .phy : .mac,
+            upstreamPhyIndex: p.upstreamIndex.map(Int.init), upstreamSFP: p.upstreamSFP, downstreamSFP: p.downstreamSFP)
+    }
+
     static func caps(_ r: TsinfoReply) -> Capabilities {
         Capabilities(
             timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
             rxFilters: r.rxFilters?.names ?? [])
     }
 
-    /// The layer of a TSINFO reply (LayerAttribution says how).
-    private func layer(of r: TsinfoReply, snap: InterfaceSnapshot, ptp: inout PTPDirectory) -> (Layer, Int?) {
-        let source = r.source.map { s -> (layer: Layer, phyIndex: Int?) in
-            s == Ethtool.SOURCE_PHYLIB ? (.phy, r.phyIndex.map(Int.init)) : (.mac, nil)
-        }
+    /// The layer of a TSINFO reply (LayerAttribution says how); `below`: the PHYs of the
+    /// device a stacked one takes its timestamps from.
+    private func layer(of r: TsinfoReply, snap: InterfaceSnapshot, below: [Phy], ptp: inout PTPDirectory) -> (Layer, Int?) {
+        let source = LayerAttribution.kernelSays(
+            source: r.source.map { $0 == Ethtool.SOURCE_PHYLIB ? .phylib : .netdev }, phyIndex: r.phyIndex.map(Int.init))
         let phc = r.phcIndex.map { ptp.info(Int($0)) }
         let owned = phc.map { c in ptp.clocksOwned(by: snap.name).filter { $0.0 == c.index }.map(\.1) } ?? []
-        let l = LayerAttribution.provider(kernelSays: source, phc: phc, device: snap.device, phys: snap.phys, sysfsLayers: owned)
+        let l = LayerAttribution.provider(
+            kernelSays: source, phc: phc, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)
         return (l.layer, l.phyIndex)
     }
 

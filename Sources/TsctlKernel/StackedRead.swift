@@ -41,6 +41,22 @@ extension Inventory {
         return .failure(NoDeviceBelow(why: "\(InterfaceName.display(t.name)) is stacked more than 8 levels deep"))
     }
 
+    /// The PHYs of the device a stacked target takes its timestamps from (none for any
+    /// other device, or before PHY_GET): from the PHY dump already made, else one PHY
+    /// dump filtered on that device.
+    func stackedPhys(
+        _ t: LinkReply, phys: inout [UInt32: [PhyReply]], dumpedAll: Bool,
+        link: (UInt32) -> LinkReply?
+    ) -> [Phy] {
+        guard client.hasPhyGet, let k = t.kind, StackedDeviceTrap.kinds.contains(k),
+            case .success(let below) = Self.deviceBelow(t, link: link), below.index != t.index
+        else { return [] }
+        if phys[below.index] == nil && !dumpedAll {
+            phys[below.index] = (try? client.phyDump(.index(below.index))) ?? []
+        }
+        return (phys[below.index] ?? []).map(Self.phy)
+    }
+
     /// How the active configurations are read: whether the TSCONFIG_GET dump may stand
     /// in for per-device requests (listing every interface), and which device each
     /// target's TSCONFIG_GET goes to: itself, or where asking a stacked device can

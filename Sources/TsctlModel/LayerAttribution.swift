@@ -14,6 +14,21 @@ public enum LayerAttribution {
         return nil
     }
 
+    /// The kernel's HWTSTAMP_SOURCE (6.16+).
+    public enum Source: Sendable { case netdev, phylib }
+
+    /// What the kernel states about a TSINFO answer's clock (6.16+; nil: it states
+    /// nothing). It gives a PHY index only for a PHY, yet a stacked device (vlan,
+    /// macvlan, bond) over a device whose PHY timestamps is answered with source netdev
+    /// *and* the PHY's index: its own get_ts_info overwrites the source the device below
+    /// set (seen on 7.2 and 7.3). The index, and the clock's owner in sysfs, are right:
+    /// that answer is the PHY's.
+    public static func kernelSays(source: Source?, phyIndex: Int?) -> (layer: Layer, phyIndex: Int?)? {
+        guard let source else { return nil }
+        if source == .phylib || phyIndex != nil { return (.phy, phyIndex) }
+        return (.mac, nil)
+    }
+
     /// A provider's layer: the kernel's own HWTSTAMP_SOURCE when it says (6.16+),
     /// else the clock's owner in sysfs; a provider no rule places is the MAC's.
     public static func provider(

@@ -1,7 +1,7 @@
 public import CNetlink
 
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #endif
 
 /// Reads a PTP hardware clock through /dev/ptpN, opened read-only: its offset

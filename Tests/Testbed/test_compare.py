@@ -1,6 +1,7 @@
 """Tests of the test bed's comparator (Scripts/testbed/compare.py) on results captured
 from real guests (fixtures/*.log: 7.2 with MACCHIATObin-like names, 6.1 with the MAC
-keeping SIOCSHWTSTAMP, 6.12 with a default PHY), unchanged and with one thing broken
+keeping SIOCSHWTSTAMP, 6.12 with a default PHY, 7.2 with a VLAN over an active
+PHY), unchanged and with one thing broken
 at a time. The comparator is what makes the bed fail, so each way it must fail is
 checked here.
 
@@ -136,6 +137,23 @@ class OldKernels(unittest.TestCase):
         log = read("mac-phy-phy-default-trixie.log")
         t = edit_tsctl_json(log, "base", "eth0", lambda i: i["advertised"].update(layer=None))
         self.assertFalse(any("advertised.layer" in p for p in problems_for(t, "", "trixie")))
+
+
+class StackedOverPhy(unittest.TestCase):
+    """7.2: a VLAN on eth0 whose PHY provider is active. The kernel answers TSINFO on the
+    VLAN with source netdev ("MAC" in ethtool -T) and PHY index 1; the PHY's clock (owned
+    by the MDIO device) stamped tstool's frame. Only the phase with the PHY is kept."""
+    log = read("stacked-over-phy-sid.log")
+    expect = "phy vl7.tx = phy\nphy vl7.tsctl.advertised.layer = phy\nphy vl7.tsctl.advertised.phy_index = 1\n"
+
+    def test_captured_boot_passes(self):
+        self.assertEqual(problems_for(self.log, self.expect, "sid"), [])
+
+    def test_source_netdev_alone_is_not_taken(self):
+        t = edit_tsctl_json(self.log, "phy", "vl7", lambda i: i["advertised"].update(layer="mac", phy_index=None))
+        problems = problems_for(t, "", "sid")
+        self.assertIn("phy vl7.advertised.layer: ethtool 'phy', tsctl 'mac'", problems)
+        self.assertIn("phy vl7.advertised.phy_index: ethtool 1, tsctl None", problems)
 
 
 class BootProblems(unittest.TestCase):

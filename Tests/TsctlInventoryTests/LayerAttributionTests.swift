@@ -46,4 +46,26 @@ import Testing
             sysfsLayers: [])
         #expect(dangling == (.mac, nil))
     }
+
+    /// The values the test bed's guests answered (stacked-over-phy): the test module's
+    /// MAC clock is owned by its platform device, its PHY clock by the PHY on its MDIO bus.
+    @Test func aStackedDeviceOverATimestampingPHYIsThePHY() {
+        let testPhy = Phy(phyIndex: 1, driver: "tsctl_testdev PHY", name: "tsctl-mdio-0:01", upstream: .mac)
+        let testPhyClock = PHC(index: 1, owner: "tsctl-mdio-0:01", ownerBus: "mdio_bus", present: true)
+        // eth0 with its PHY provider selected (6.16+): source phylib, PHY index 1; with its MAC: netdev.
+        #expect(LayerAttribution.kernelSays(source: .phylib, phyIndex: 1)! == (.phy, 1))
+        #expect(LayerAttribution.kernelSays(source: .netdev, phyIndex: nil)! == (.mac, nil))
+        // 7.2 and 7.3, a vlan or macvlan on eth0 whose PHY provider is active: source
+        // netdev *and* PHY index 1; the PHY's clock stamps its frames.
+        #expect(LayerAttribution.kernelSays(source: .netdev, phyIndex: 1)! == (.phy, 1))
+        // Before 6.16 the kernel states nothing.
+        #expect(LayerAttribution.kernelSays(source: nil, phyIndex: nil) == nil)
+        // 6.12 (PHY_GET, no source): the vlan has no PHY of its own; the PHY of the device
+        // below owns the clock and gives its index.
+        let vlan = LayerAttribution.provider(kernelSays: nil, phc: testPhyClock, device: nil, phys: [testPhy], sysfsLayers: [])
+        #expect(vlan == (.phy, 1))
+        // 6.1 and 5.10 (no PHY_GET): an MDIO device owns the clock; no index to give.
+        let old = LayerAttribution.provider(kernelSays: nil, phc: testPhyClock, device: nil, phys: [], sysfsLayers: [])
+        #expect(old == (.phy, nil))
+    }
 }

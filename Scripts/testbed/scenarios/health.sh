@@ -2,6 +2,8 @@
 # lost transmit timestamp (lose_tx=N loses the next N), a stopped clock (stop_clocks=1)
 # and `tsctl watch` seeing the PHY detach (phy_on_open=1: "ip link set down" detaches
 # the PHY, which on 6.14+ also drops a PHY provider selection). On 7.x and on 6.12.
+# Not on 6.1 or 5.10: the counters it is about need get_ts_stats (6.10); there `tsctl
+# show` says the kernel has no timestamping statistics.
 DESCRIPTION="health: TSINFO counters, a lost transmit timestamp, a stopped clock, watch across a PHY detach"
 KERNELS="sid bpo-7 trixie"
 QEMU_ARGS=""

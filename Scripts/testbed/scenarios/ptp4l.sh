@@ -1,13 +1,13 @@
 # Debian's ptp4l (bookworm's linuxptp, unchanged, root's /usr/sbin/ptp4l) beside tsctl
-# on a MACCHIATObin-like port. Both kernels: what ptp4l does to tx/rx when it starts
+# on a MACCHIATObin-like port. Every kernel: what ptp4l does to tx/rx when it starts
 # (hwts_filter normal), tsctl's daemon guard (exit 12) and --force. 7.x: a provider
 # switched under ptp4l (daemon-phc-mismatch), ptp4l told another clock with -p (3.1
 # refuses; with boundary_clock_jbod it runs and steers that clock: daemon-phc-mismatch),
 # and apply --keep keeping the PHY provider across down/up while leaving tx/rx to ptp4l.
-# 6.1: the seed's problem with a real ptp4l: it steers the PHY's clock the kernel
+# 6.1 and 5.10: the seed's problem with a real ptp4l: it steers the PHY's clock the kernel
 # reports, the MAC's clock stamps, and tsctl check says so as an error.
 DESCRIPTION="ptp4l on the MACCHIATObin-like port: its tx/rx, the daemon guard, daemon-phc-mismatch, --keep beside it; 6.1: the split under ptp4l"
-KERNELS="sid bookworm"
+KERNELS="sid bookworm bullseye"
 QEMU_ARGS=""
 
 guest_script() {
@@ -133,17 +133,17 @@ setup step:exe.out ~ (?m)^/usr/sbin 0 755$
 @sid ptp4l eth0.active.tx_type = on
 @sid ptp4l eth0.active.rx_filter = all
 @sid ptp4l step:log.out ~ selected /dev/ptp0 as PTP clock
-@bookworm before eth0.ioctl.tx_type = off
-@bookworm ptp4l eth0.ioctl.tx_type = on
-@bookworm ptp4l eth0.ioctl.rx_filter = all
-@bookworm ptp4l step:log.out ~ selected /dev/ptp1 as PTP clock
+@bookworm @bullseye before eth0.ioctl.tx_type = off
+@bookworm @bullseye ptp4l eth0.ioctl.tx_type = on
+@bookworm @bullseye ptp4l eth0.ioctl.rx_filter = all
+@bookworm @bullseye ptp4l step:log.out ~ selected /dev/ptp1 as PTP clock
 ptp4l eth0.tx = mac
 @sid ptp4l step:check.rc = 0
 # 6.1: the kernel reports the PHY's clock to ptp4l, the MAC's stamps: with ptp4l
 # running, the split is an error.
-@bookworm ptp4l step:check.rc = 1
-@bookworm ptp4l step:check.out ~ "id": "reporting-configuration-split",\s+"severity": "error"
-@bookworm ptp4l step:check.out ~ "view": "observed",\s+"says": "ptp4l\[\d+\] uses eth0"
+@bookworm @bullseye ptp4l step:check.rc = 1
+@bookworm @bullseye ptp4l step:check.out ~ "id": "reporting-configuration-split",\s+"severity": "error"
+@bookworm @bullseye ptp4l step:check.out ~ "view": "observed",\s+"says": "ptp4l\[\d+\] uses eth0"
 # The daemon guard: exit 12 naming ptp4l, nothing changed; --force changes it.
 refuse step:set.rc = 12
 refuse step:set.out ~ ptp4l\[\d+\] uses eth0 or its clocks \(ptp4l -i eth0 -2 -m\); stop it first or use --force
@@ -191,12 +191,12 @@ force step:restore.rc = 0
 @sid keep step:keep-log.out ~ re-applied: eth0: applied: .*now phy:1 ptp1, tx on, rx ptpv2-l2-event
 @sid keep step:ptp4l-log.out ~ driver rejected most general HWTSTAMP filter
 # 6.1, the seed's problem under a real ptp4l: it holds the PHY's clock, the MAC stamps.
-@bookworm split eth0.tx = mac
-@bookworm split eth0.probe.phc_index = 0
-@bookworm split step:fds.out ~ -> /dev/ptp1
-@bookworm split step:check.rc = 1
-@bookworm split step:check.out ~ "id": "reporting-configuration-split",\s+"severity": "error"
-@bookworm split step:check-probe.rc = 1
-@bookworm split step:check-probe.out ~ "id": "advertised-not-active",\s+"severity": "error"
+@bookworm @bullseye split eth0.tx = mac
+@bookworm @bullseye split eth0.probe.phc_index = 0
+@bookworm @bullseye split step:fds.out ~ -> /dev/ptp1
+@bookworm @bullseye split step:check.rc = 1
+@bookworm @bullseye split step:check.out ~ "id": "reporting-configuration-split",\s+"severity": "error"
+@bookworm @bullseye split step:check-probe.rc = 1
+@bookworm @bullseye split step:check-probe.out ~ "id": "advertised-not-active",\s+"severity": "error"
 EXPECT
 }
