@@ -1,4 +1,4 @@
-public import CNetlink
+import CNetlink
 
 #if canImport(Glibc)
 import Glibc
@@ -39,7 +39,7 @@ public final class PHCClock {
     deinit { close(fd) }
 
     /// The dynamic POSIX clock id of the open device: FD_TO_CLOCKID(fd).
-    public var clockID: clockid_t { clockid_t((~fd) << 3 | 3) }
+    var clockID: clockid_t { clockid_t((~fd) << 3 | 3) }
 
     /// The PHC's time in nanoseconds (clock_gettime on the dynamic clock).
     public func now() throws(SystemError) -> Int64 {
