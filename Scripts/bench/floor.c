@@ -8,6 +8,11 @@
  * dump too (it leaves out the devices that answer EOPNOTSUPP), and the two *do*
  * requests only for the interfaces whose TSINFO dump names a PHC.
  *
+ * `floor dumps links` adds what tsctl needs besides ethtool's answers: one
+ * RTM_GETLINK dump (kind, lower device, master, bond slave, parent device of
+ * every link; statistics skipped where the kernel allows), read 16 KiB a
+ * datagram as tsctl reads it.
+ *
  * Build: gcc -O2 -o floor floor.c $(pkg-config --cflags --libs libnl-genl-3.0)
  */
 #define _GNU_SOURCE
@@ -15,9 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/genetlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_link.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
@@ -71,8 +79,32 @@ static long dump(int cmd, unsigned **ifs, long *nifs, int phc_only) {
 	}
 }
 
+/* RTM_GETLINK dump over all links; returns the number of links. */
+static long links(void) {
+	static char buf[16384];
+	int rfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (rfd < 0) die("socket(NETLINK_ROUTE)");
+	int rb = 4 << 20;
+	setsockopt(rfd, SOL_SOCKET, SO_RCVBUF, &rb, sizeof rb);
+	struct { struct nlmsghdr h; struct ifinfomsg i; struct nlattr a; unsigned mask; } req = {
+		.h = { .nlmsg_len = sizeof req, .nlmsg_type = RTM_GETLINK, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.a = { .nla_len = 8, .nla_type = IFLA_EXT_MASK }, .mask = 1 << 3, /* RTEXT_FILTER_SKIP_STATS */
+	};
+	if (send(rfd, &req, sizeof req, 0) < 0) die("send RTM_GETLINK");
+	long count = 0;
+	for (;;) {
+		ssize_t n = recv(rfd, buf, sizeof buf, 0);
+		if (n < 0) die("recv RTM_GETLINK");
+		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) { close(rfd); return count; }
+			count++;
+		}
+	}
+}
+
 int main(int argc, char **argv) {
 	int dumps = argc > 1 && !strcmp(argv[1], "dumps");
+	int with_links = argc > 2 && !strcmp(argv[2], "links");
 	sk = nl_socket_alloc();
 	if (!sk || genl_connect(sk) < 0) die("genl_connect");
 	family = genl_ctrl_resolve(sk, "ethtool");
@@ -80,6 +112,7 @@ int main(int argc, char **argv) {
 	nl_socket_set_buffer_size(sk, 4 << 20, 0);
 	fd = nl_socket_get_fd(sk);
 
+	long link_msgs = with_links ? links() : 0;
 	unsigned *ifs = NULL;
 	long nifs = 0;
 	long tsinfo_msgs = dump(TSINFO_GET, &ifs, &nifs, dumps);
@@ -120,6 +153,7 @@ int main(int argc, char **argv) {
 			got += n;
 		}
 	}
+	if (with_links) printf("links %ld ", link_msgs);
 	printf("tsinfo-dump %ld phy-dump %ld tsconfig-dump %ld do-interfaces %ld do-replies %ld do-errors %ld\n",
 	       tsinfo_msgs, phy_msgs, tsconfig_msgs, nifs, replies, errors);
 	return 0;

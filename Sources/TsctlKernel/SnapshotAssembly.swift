@@ -49,6 +49,9 @@ public enum SnapshotAssembly {
         func name(_ i: UInt32?) -> String? { i.flatMap { nameOf[$0] ?? system.interfaceName($0) } }
         let perProvider = r.features.tsconfig
         var sawPHC = false, sawSource = false
+        // What a device the TSCONFIG dump left out (it answered EOPNOTSUPP) gets, built
+        // once per advertised layer: its error text cost a tenth of show --all.
+        var leftOutOfDump: [Layer?: ActiveConfig] = [:]
         var ptp = PTPDirectory(sysfs: sysfs, system: system)
         var interfaces: [InterfaceSnapshot] = []
         interfaces.reserveCapacity(r.targets.count)
@@ -81,7 +84,7 @@ public enum SnapshotAssembly {
             snap.phys = (r.phys[t.index] ?? []).map(Inventory.phy)
             let below = r.stackedPhys[t.index] ?? []
             providers(&snap, t, entries: entries, advReply: advReply, perProvider: perProvider, below: below, ptp: &ptp)
-            active(&snap, t, r, perProvider: perProvider, system: system)
+            active(&snap, t, r, perProvider: perProvider, leftOutOfDump: &leftOutOfDump, system: system)
             // Every clock this interface names.
             var seen = Set<Int>()
             for idx in snap.providers.map(\.phcIndex) + [snap.advertised?.phcIndex, snap.active.phcIndex].compactMap({ $0 })
@@ -149,7 +152,8 @@ public enum SnapshotAssembly {
 
     /// The active configuration, and which provider it is.
     static func active(
-        _ snap: inout InterfaceSnapshot, _ t: LinkReply, _ r: InventoryReadings, perProvider: Bool, system: any SystemReader
+        _ snap: inout InterfaceSnapshot, _ t: LinkReply, _ r: InventoryReadings, perProvider: Bool,
+        leftOutOfDump: inout [Layer?: ActiveConfig], system: any SystemReader
     ) {
         if perProvider, case .failure(let why)? = r.tsconfigReads.ask[t.index] {
             snap.active = .unavailable(.stackedLowerUnknown, message: why.why)
@@ -159,10 +163,15 @@ public enum SnapshotAssembly {
                 Inventory.active(reply, snap: snap), device: device, snap: snap, system: system)
             snap.active.readFrom = device == t.name ? nil : device
         } else if perProvider {
-            let reply: Result<TsconfigReply, NetlinkError> =
-                r.tsconfigDump?[t.index].map { .success($0) }
-                ?? .failure(.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump")))
-            snap.active = Inventory.active(reply, snap: snap)
+            if let c = r.tsconfigDump?[t.index] {
+                snap.active = Inventory.active(.success(c), snap: snap)
+            } else if let known = leftOutOfDump[snap.advertised?.layer] {
+                snap.active = known
+            } else {
+                let e = NetlinkError.kernel(KernelError(errno: EOPNOTSUPP, request: "TSCONFIG_GET dump"))
+                snap.active = Inventory.active(.failure(e), snap: snap)
+                leftOutOfDump[snap.advertised?.layer] = snap.active
+            }
         } else {
             snap.active = Inventory.activeViaIoctl(system.hwtstampConfig(t.name), advertisedLayer: snap.advertised?.layer)
         }

@@ -98,9 +98,7 @@ public final class EthtoolClient {
     /// On 6.14+ one message per provider; before, one per device.
     public func tsinfoDump(_ dev: DeviceSelector?) throws(NetlinkError) -> [TsinfoReply] {
         try require(Ethtool.Cmd.TSINFO_GET, "TSINFO_GET", since: "5.7")
-        var out: [TsinfoReply] = []
-        for m in try genl.dump(tsinfoRequest(dev)) { out.append(try decodeTsinfo(m)) }
-        return out
+        return try genl.dump(tsinfoRequest(dev)) { (m: NetlinkMessage) throws(NetlinkError) -> TsinfoReply? in try decodeTsinfo(m) }
     }
 
     // MARK: PHY_GET (6.12)
@@ -112,7 +110,7 @@ public final class EthtoolClient {
         let spec = RequestSpec(command: Ethtool.Cmd.PHY_GET, label: Self.label("PHY_GET", dev)) { b in
             Self.header(b, dev)
         }
-        return try genl.dump(spec).map(Decode.phy)
+        return try genl.dump(spec) { (m: NetlinkMessage) throws(NetlinkError) -> PhyReply? in try Decode.phy(m) }
     }
 
     // MARK: TSCONFIG (6.14)
@@ -131,9 +129,7 @@ public final class EthtoolClient {
         try require(Ethtool.Cmd.TSCONFIG_GET, "TSCONFIG_GET", since: "6.14")
         let flags = headerFlags
         let spec = RequestSpec(command: Ethtool.Cmd.TSCONFIG_GET, label: "TSCONFIG_GET dump") { b in Self.header(b, nil, flags: flags) }
-        var out: [TsconfigReply] = []
-        for m in try genl.dump(spec) { out.append(try decodeTsconfig(m)) }
-        return out
+        return try genl.dump(spec) { (m: NetlinkMessage) throws(NetlinkError) -> TsconfigReply? in try decodeTsconfig(m) }
     }
 
     /// Several kinds of *do* in one batch (one round trip for a single interface).

@@ -123,6 +123,11 @@ public final class GenlClient {
 
     /// A *dump*: every message up to NLMSG_DONE.
     public func dump(_ spec: RequestSpec) throws(NetlinkError) -> [NetlinkMessage] { try channel.dump(request(spec)) }
+
+    /// A *dump* decoded as it arrives (see `NetlinkChannel.dump(_:decode:)`).
+    public func dump<T>(_ spec: RequestSpec, decode: (NetlinkMessage) throws(NetlinkError) -> T?) throws(NetlinkError) -> [T] {
+        try channel.dump(request(spec), decode: decode)
+    }
 }
 
 /// One request of any netlink protocol: its bytes for a given seq and flags.
@@ -217,12 +222,22 @@ public final class NetlinkChannel {
     /// A *dump*: every message up to NLMSG_DONE. A dump the kernel flags as
     /// interrupted (the device list changed under it) is run again.
     public func dump(_ request: NetlinkRequest) throws(NetlinkError) -> [NetlinkMessage] {
+        try dump(request) { (m: NetlinkMessage) throws(NetlinkError) -> NetlinkMessage? in m }
+    }
+
+    /// A *dump* decoded as it arrives (nil: a message to skip), so the datagrams
+    /// are freed one receive at a time instead of all being held until the end
+    /// (11 MB of link messages at ten thousand interfaces).
+    public func dump<T>(
+        _ request: NetlinkRequest,
+        decode: (NetlinkMessage) throws(NetlinkError) -> T?
+    ) throws(NetlinkError) -> [T] {
         var attempt = 0
         while true {
             attempt += 1
             let seq = takeSeq(1)
             try transport.send(request.build(seq, NL.F_REQUEST | NL.F_DUMP))
-            var out: [NetlinkMessage] = []
+            var out: [T] = []
             var interrupted = false
             receiving: while true {
                 for msg in try NetlinkMessage.split(try transport.receive()) where msg.seq == seq {
@@ -232,7 +247,7 @@ public final class NetlinkChannel {
                         if let err = try NetlinkChannel.decodeError(msg, request: request.label) { throw .kernel(err) }
                         break receiving
                     default:
-                        out.append(msg)
+                        if let v = try decode(msg) { out.append(v) }
                     }
                 }
             }

@@ -62,9 +62,8 @@ public final class RtnlClient {
             b.u32(IFLA.EXT_MASK, 1 << 3)
             return b.bytes
         }
-        var out: [LinkReply] = []
-        for msg in try channel.dump(request) where msg.type == RTM.NEWLINK {
-            out.append(try Self.decodeLink(msg))
+        let out = try channel.dump(request) { (msg: NetlinkMessage) throws(NetlinkError) -> LinkReply? in
+            msg.type == RTM.NEWLINK ? try Self.decodeLink(msg) : nil
         }
         return out.sorted { $0.index < $1.index }
     }
