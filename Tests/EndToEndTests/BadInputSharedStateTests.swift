@@ -60,8 +60,11 @@ extension BadInputEndToEndTests {
     @Test func signalsAndTheLock() throws {
         try "[[interface]]\nname = \"veth0\"\n".write(toFile: "\(dir)/keep.toml", atomically: false, encoding: .utf8)
         try "[[interface]]\nname = \"later0\"\nsource = \"mac\"\n".write(toFile: "\(dir)/later.toml", atomically: false, encoding: .utf8)
-        let keeper = "\"$T\" apply --keep DIR/keep.toml >/dev/null 2>&1 & k=$!; sleep 1; "
         let lockFile = "/run/tsctl/lock/$(stat -L -c %i /proc/self/ns/net)-$(cat /sys/class/net/veth0/ifindex)"
+        // Waits (up to 10 s) until someone holds veth0's lock, not a fixed time: a loaded
+        // machine may take longer than a second to start the holder.
+        let untilHeld = "i=0; until { flock -n -E 75 \(lockFile) true; [ $? -eq 75 ]; } || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; "
+        let keeper = "\"$T\" apply --keep DIR/keep.toml >/dev/null 2>&1 & k=$!; " + untilHeld
         try run([
             Case(
                 args: [], status: 130,
@@ -82,11 +85,12 @@ extension BadInputEndToEndTests {
             // The keeper stops at once on SIGTERM (nothing under way) with 143, which its unit counts as clean.
             Case(
                 args: [], status: 143, says: "stopped by SIGTERM; no change was under way",
-                shell: "\"$T\" apply --keep DIR/keep.toml >/dev/null & k=$!; sleep 1; kill -TERM $k; wait $k"),
+                shell: "\"$T\" apply --keep DIR/keep.toml >/dev/null & k=$!; " + untilHeld + "kill -TERM $k; wait $k"),
             // Another writer (any flock holder) is waited for, with a message, then the apply goes on.
             Case(
                 args: [], status: 10, says: "waiting up to 10 s for",
-                shell: "\"$T\" apply DIR/keep.toml >/dev/null; flock \(lockFile) sleep 2 & sleep 0.5; \"$T\" apply DIR/keep.toml >/dev/null"
+                shell: "\"$T\" apply DIR/keep.toml >/dev/null; flock \(lockFile) sleep 2 & " + untilHeld
+                    + "\"$T\" apply DIR/keep.toml >/dev/null"
             )
         ])
         // The lock directory is root's alone.
