@@ -10,12 +10,6 @@ struct ChangeAndCheckEndToEndTests {
     let ns: Namespace
     init() throws { ns = try Namespace() }
 
-    func file(_ name: String, _ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-\(getpid())-\(name)").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     func oneLine(_ r: Run) -> String? {
         let lines = r.stderr.split(separator: "\n")
         return lines.count == 1 ? String(lines[0]) : nil

@@ -9,12 +9,6 @@ struct OneVerdictEndToEndTests {
     let ns: Namespace
     init() throws { ns = try Namespace() }
 
-    func file(_ name: String, _ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-\(getpid())-\(name)").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func twoEntriesForOneInterfaceAreAnInvalidFileForApplyAndCheck() throws {
         let f = try file("twice.toml", "[[interface]]\nname = \"veth*\"\ntx = \"on\"\n\n[[interface]]\nname = \"veth0\"\nrx = \"all\"\n")
         for argv in [["apply", f], ["apply", "--dry-run", f], ["check", "--expect", f], ["check", "--expect", f, "veth0"]] {

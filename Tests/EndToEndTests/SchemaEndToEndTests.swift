@@ -10,12 +10,6 @@ struct SchemaEndToEndTests {
     let ns: Namespace
     init() throws { ns = try Namespace() }
 
-    func file(_ name: String, _ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-\(getpid())-\(name)").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     /// Validates `json` against Schemas/NAME.schema.json; the error text when it does not.
     func validate(_ json: String, _ name: String) throws -> String? {
         let doc = try file("doc-\(name).json", json)

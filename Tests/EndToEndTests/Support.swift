@@ -85,3 +85,11 @@ final class Namespace {
         }
     }
 }
+
+/// Writes `text` to a file of this test process's own in the temporary directory and
+/// returns its path (the documents the end-to-end tests hand to tsctl).
+func file(_ name: String, _ text: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-\(getpid())-\(name)").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
