@@ -8,10 +8,10 @@ public struct ApplyOutcome: Equatable, Sendable {
     public var interface: String
     public var state: State
     public var message: String
-    /// The configuration read back at the end, when it could be read.
-    public var final: String?
-    /// The same, as a value (set/apply --json's `after`).
+    /// The configuration read back at the end, when it could be read (set/apply --json's `after`).
     public var after: Config? = nil
+    /// The same, as the text line shows it.
+    public var final: String? { after?.description }
 }
 
 /// Sends plans to the kernel, verifies by reading back, and undoes what
@@ -47,8 +47,7 @@ public final class Applier {
         guard let change = plan.change else {
             return .success(
                 ApplyOutcome(
-                    interface: plan.interface, state: .unchanged, message: "already as asked", final: plan.current.description,
-                    after: plan.current))
+                    interface: plan.interface, state: .unchanged, message: "already as asked", after: plan.current))
         }
         switch kernel.send(change, to: plan.interface, via: plan.request) {
         case .success(let reply): return verify(plan, reply: reply)
@@ -81,8 +80,8 @@ public final class Applier {
                 ApplyOutcome(
                     interface: plan.interface, state: .unverified,
                     message:
-                        "unverified: the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches",
-                    final: nil))
+                        "unverified: the configuration cannot be read back (\(act.unavailable?.rawValue ?? "?")); the advertised provider matches"
+                ))
         }
         var wrong: [String] = []
         if let p = plan.target.provider, got.phc != nil, got.phc != p.phcIndex || got.q != p.qualifier {
@@ -103,7 +102,7 @@ public final class Applier {
         let final = Config(
             provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
             txType: got.tx, rxFilter: got.rx, flags: got.flags)
-        return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, final: final.description, after: final))
+        return .success(ApplyOutcome(interface: plan.interface, state: .applied, message: msg, after: final))
     }
 
     /// Whether the interface is no longer as `plan.current` was, after a request
@@ -143,7 +142,7 @@ public final class Applier {
             interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
             change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
         return apply(back).map { o in
-            ApplyOutcome(interface: o.interface, state: .rolledBack, message: o.message, final: o.final, after: o.after)
+            ApplyOutcome(interface: o.interface, state: .rolledBack, message: o.message, after: o.after)
         }
     }
 }
