@@ -68,7 +68,7 @@ public final class KernelTrace {
             } else if b >= 0x20 && b < 0x7f {
                 out.unicodeScalars.append(Unicode.Scalar(b))
             } else {
-                out += "\\x" + (b < 16 ? "0" : "") + String(b, radix: 16)
+                out += OSString.byteEscape(b)
             }
         }
         return out

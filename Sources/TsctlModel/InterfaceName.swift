@@ -13,7 +13,7 @@ public enum InterfaceName {
         if b.contains(0) { return "it contains a NUL byte" }
         if let bad = b.first(where: { $0 == 0x2f || $0 == 0x3a || isKernelSpace($0) }) {
             let what =
-                bad == 0x2f ? "\"/\"" : bad == 0x3a ? "\":\"" : "the space byte \\x\(String(bad, radix: 16, uppercase: false).leftPadded)"
+                bad == 0x2f ? "\"/\"" : bad == 0x3a ? "\":\"" : "the space byte \(OSString.byteEscape(bad))"
             return "it contains \(what), which the kernel refuses in interface names"
         }
         return nil
@@ -40,15 +40,11 @@ public enum InterfaceName {
             if b >= 0x20 && b < 0x7f && b != 0x27 && b != 0x5c {
                 out.unicodeScalars.append(Unicode.Scalar(b))
             } else {
-                out += "\\x" + String(b, radix: 16).leftPadded
+                out += OSString.byteEscape(b)
             }
         }
         return out + "'"
     }
-}
-
-extension String {
-    fileprivate var leftPadded: String { count == 1 ? "0" + self : self }
 }
 
 extension InterfaceSnapshot {

@@ -72,7 +72,7 @@ public enum OSString {
                 out += "\\\\"
             } else if needsEscape(u) {
                 let b: [UInt8] = reserved.contains(u.value) ? [UInt8(u.value - base)] : Array(String(u).utf8)
-                for x in b { out += "\\x" + (x < 16 ? "0" : "") + String(x, radix: 16) }
+                for x in b { out += byteEscape(x) }
             } else {
                 out.unicodeScalars.append(u)
             }
@@ -88,6 +88,11 @@ public enum OSString {
         var s = s
         let marked = s.withUTF8 { $0.contains(0xf4) }
         return marked && !isUTF8(s) ? escaped(s) : s
+    }
+
+    /// One byte as `\xNN` (lowercase), the spelling every escape of names uses.
+    public static func byteEscape(_ b: UInt8) -> String {
+        "\\x" + (b < 16 ? "0" : "") + String(b, radix: 16)
     }
 
     /// Lowercase hex of the bytes ("fffe").
