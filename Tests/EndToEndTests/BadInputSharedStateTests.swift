@@ -61,9 +61,10 @@ extension BadInputEndToEndTests {
         try "[[interface]]\nname = \"veth0\"\n".write(toFile: "\(dir)/keep.toml", atomically: false, encoding: .utf8)
         try "[[interface]]\nname = \"later0\"\nsource = \"mac\"\n".write(toFile: "\(dir)/later.toml", atomically: false, encoding: .utf8)
         let lockFile = "/run/tsctl/lock/$(stat -L -c %i /proc/self/ns/net)-$(cat /sys/class/net/veth0/ifindex)"
-        // Waits (up to 10 s) until someone holds veth0's lock, not a fixed time: a loaded
-        // machine may take longer than a second to start the holder.
-        let untilHeld = "i=0; until { flock -n -E 75 \(lockFile) true; [ $? -eq 75 ]; } || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; "
+        // Waits (up to 10 s) until the keeper ($k) has written itself into veth0's lock,
+        // not a fixed time: a loaded machine may take longer than a second to start it.
+        // Only reads the file: taking the lock to test it would make the keeper refuse.
+        let untilHeld = "i=0; until grep -qs \"^pid $k:\" \(lockFile) || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; "
         let keeper = "\"$T\" apply --keep DIR/keep.toml >/dev/null 2>&1 & k=$!; " + untilHeld
         try run([
             Case(
@@ -89,8 +90,8 @@ extension BadInputEndToEndTests {
             // Another writer (any flock holder) is waited for, with a message, then the apply goes on.
             Case(
                 args: [], status: 10, says: "waiting up to 10 s for",
-                shell: "\"$T\" apply DIR/keep.toml >/dev/null; flock \(lockFile) sleep 2 & " + untilHeld
-                    + "\"$T\" apply DIR/keep.toml >/dev/null"
+                shell: "\"$T\" apply DIR/keep.toml >/dev/null; flock \(lockFile) sh -c 'touch DIR/held; sleep 2' & "
+                    + "i=0; until [ -e DIR/held ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; \"$T\" apply DIR/keep.toml >/dev/null"
             )
         ])
         // The lock directory is root's alone.
