@@ -42,7 +42,8 @@ public struct Tsctl: ParsableCommand {
     static func arguments() -> [String] {
         (1..<Int(CommandLine.argc)).map { i in
             guard let p = CommandLine.unsafeArgv[i] else { return "" }
-            return OSString.decode(UnsafeRawBufferPointer(start: p, count: strlen(p)))
+            // ArraySlice: the non-generic overload (ASCII copied as it is).
+            return OSString.decode(ArraySlice(UnsafeRawBufferPointer(start: p, count: strlen(p))))
         }
     }
 
