@@ -201,11 +201,13 @@ public final class RtnlClient {
             let base = attrs.startIndex
             guard
                 let found = attrs.withUnsafeBytes({ raw -> LinkAttributes? in
+                    // 0 <= off <= raw.count holds throughout (len fits what is left), so
+                    // the arithmetic cannot overflow and need not be checked.
                     var s = LinkAttributes(), off = 0
-                    while raw.count - off >= 4 {
+                    while raw.count &- off >= 4 {
                         let len = Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: off, as: UInt16.self)))
-                        let type = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: off + 2, as: UInt16.self)) & NL.A_TYPE_MASK
-                        guard len >= 4, len <= raw.count - off else { return nil }
+                        let type = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: off &+ 2, as: UInt16.self)) & NL.A_TYPE_MASK
+                        guard len >= 4, len <= raw.count &- off else { return nil }
                         if type >= IFLA.GRO_MAX_SIZE { s.late = true }
                         let ok: Bool
                         switch type {
@@ -218,7 +220,7 @@ public final class RtnlClient {
                         default: ok = true
                         }
                         guard ok else { return nil }
-                        off += (len + 3) & ~3
+                        off = min(off &+ ((len &+ 3) & ~3), raw.count)
                     }
                     return s
                 })
