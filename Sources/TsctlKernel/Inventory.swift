@@ -87,11 +87,41 @@ public final class Inventory {
 
     /// Every netlink read a snapshot needs, nothing assembled yet.
     public func gather(names: [String]?) throws(InventoryError) -> InventoryReadings {
-        let targets = try self.targets(names)
+        // Named interfaces: one small link request first, no thread to start.
+        guard names == nil else {
+            let targets = try self.targets(names)
+            var r = try ethtoolDumps(names: names, targets: targets)
+            perInterface(&r)
+            return r
+        }
+        // Every interface: the link dump (at thousands of links the kernel's longest
+        // job, and its decoding) runs on a thread of its own while the ethtool dumps,
+        // which do not need the links when they list every device, are made here.
+        let links = SideThread { [rtnl] in Result { () throws(NetlinkError) in try rtnl.links() } }
+        let dumps = Result { () throws(InventoryError) in try ethtoolDumps(names: nil, targets: []) }
+        // Joined before anything can throw; the link dump's error comes first, as
+        // when it was read first.
+        let targets: [LinkReply]
+        switch links.join() {
+        case .success(let t): targets = t
+        case .failure(let e): throw .netlink(e)
+        }
+        var r = try dumps.get()
+        r.targets = targets
+        perInterface(&r)
+        return r
+    }
+
+    /// Many names: the unfiltered dumps cost less than one filtered dump each.
+    private static func filtered(_ names: [String]?, _ targets: [LinkReply]) -> Bool { names != nil && targets.count <= 8 }
+
+    /// The dumps of the ethtool family. Listing every interface (`names` nil) they
+    /// need no target, so `targets` may be empty then (the caller fills it in).
+    private func ethtoolDumps(names: [String]?, targets: [LinkReply]) throws(InventoryError) -> InventoryReadings {
         // Before 6.14 (no TSCONFIG ops) the dump is one message per device and
         // says nothing the *do* does not; from 6.14 it lists every provider.
         let perProvider = client.hasTsconfig
-        let filtered = names != nil && targets.count <= 8
+        let filtered = Self.filtered(names, targets)
         // Many interfaces: compact bitsets, named by the kernel's string sets.
         if names == nil && !client.compact {
             do { try client.useCompactBitsets() } catch { throw .netlink(error) }
@@ -112,20 +142,31 @@ public final class Inventory {
         if !client.hasTsinfo {
             throw .netlink(.opMissing(family: Ethtool.familyName, op: "TSINFO_GET", since: "5.7"))
         }
+        // Where asking a stacked device can crash the kernel, the TSCONFIG dump (it
+        // walks every device) is not sent: the release alone decides (StackedDeviceTrap).
+        if perProvider && Self.tsconfigDumped(listingAll: names == nil, trapped: trapped(r)) {
+            r.tsconfigDump = try? Dictionary(client.tsconfigDump().map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        return r
+    }
 
-        // Where asking a stacked device can crash the kernel, neither the TSCONFIG dump
-        // (it walks every device) nor a request to such a device is sent: they are
-        // read through the device below them.
-        let trapped = StackedDeviceTrap.verdict(release: r.release, hasTsconfig: client.hasTsconfig).affected
+    private func trapped(_ r: InventoryReadings) -> Bool {
+        StackedDeviceTrap.verdict(release: r.release, hasTsconfig: client.hasTsconfig).affected
+    }
+
+    /// What needs the links: which device each TSCONFIG_GET goes to, one batch of
+    /// per-interface requests, the PHYs below stacked devices.
+    private func perInterface(_ r: inout InventoryReadings) {
+        let targets = r.targets
+        let perProvider = client.hasTsconfig
+        // Nor is a request sent to a stacked device where that can crash the kernel:
+        // it is read through the device below it.
         let link = linkLookup(targets)
-        r.tsconfigReads = Self.tsconfigReads(targets, listingAll: names == nil, trapped: trapped, link: link)
+        r.tsconfigReads = Self.tsconfigReads(targets, listingAll: r.names == nil, trapped: trapped(r), link: link)
         // Listing every interface on 6.14+, the dumps stand in for per-interface
         // requests wherever they say the same: a device with one TSINFO entry, no
         // PHC and no PHY is advertised as that entry (nothing else can be active),
         // and a device missing from the TSCONFIG dump answered EOPNOTSUPP.
-        if perProvider && r.tsconfigReads.dump {
-            r.tsconfigDump = try? Dictionary(client.tsconfigDump().map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
-        }
         // One batch of what is left: TSINFO do (advertised), TSCONFIG_GET (active),
         // by the ifindex the link request resolved (one lookup by name, not one per request).
         var specs: [RequestSpec] = []
@@ -153,11 +194,11 @@ public final class Inventory {
         }
         // A stacked device has no PHY of its own: the PHYs of the device below it
         // name the clock when the kernel does not (before 6.16).
+        let dumpedAll = !Self.filtered(r.names, targets)
         for t in targets {
-            let below = stackedPhys(t, phys: &r.phys, dumpedAll: !filtered, link: link)
+            let below = stackedPhys(t, phys: &r.phys, dumpedAll: dumpedAll, link: link)
             if !below.isEmpty { r.stackedPhys[t.index] = below }
         }
-        return r
     }
 
     /// Kinds whose timestamping is their lower device's.

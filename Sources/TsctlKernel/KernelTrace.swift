@@ -21,8 +21,14 @@ import Glibc
 /// Annotated fixtures put the hex on the following lines, in words with `#`
 /// comments; both forms are read back. Text is escaped: `\\` and `\xNN` for any
 /// byte outside printable ASCII.
+///
+/// The link dump runs on a thread of its own (Inventory.gather), so lines come
+/// from two threads: each line, and each question with its answer, is written
+/// whole under a lock. The two sockets' datagrams may interleave in the file;
+/// the replay keeps one sequence per socket, so that order does not matter.
 public final class KernelTrace {
     private let file: UnsafeMutablePointer<FILE>
+    private let lock = Lock()
 
     init(file: UnsafeMutablePointer<FILE>) { self.file = file }
     deinit { fclose(file) }
@@ -37,9 +43,14 @@ public final class KernelTrace {
         return t
     }
 
-    func line(_ s: String) {
-        fputs(s + "\n", file)
-        fflush(file)
+    func line(_ s: String) { lines([s]) }
+
+    /// Lines that belong together (a question and its answer), none of another thread's between them.
+    func lines(_ ss: [String]) {
+        lock.locked {
+            for s in ss { fputs(s + "\n", file) }
+            fflush(file)
+        }
     }
 
     public func recording(_ transport: NetlinkTransport, _ label: String) -> NetlinkTransport {
@@ -129,8 +140,7 @@ final class RecordingSystem: SystemReader {
 
     /// `answer` already escaped.
     private func note(_ question: String, _ answer: String?) {
-        trace.line("? " + question)
-        trace.line(answer.map { "= " + $0 } ?? "!")
+        trace.lines(["? " + question, answer.map { "= " + $0 } ?? "!"])
     }
 
     private func ask(_ op: String, _ path: String, _ answer: String?) -> String? {
@@ -151,10 +161,10 @@ final class RecordingSystem: SystemReader {
     func interfaceName(_ index: UInt32) -> String? { ask("ifname", String(index), inner.interfaceName(index)) }
     func hwtstampConfig(_ device: String) -> Result<HwtstampIoctl.Config, SystemError> {
         let r = inner.hwtstampConfig(device)
-        trace.line("? SIOCGHWTSTAMP \(KernelTrace.escape(device))")
+        let question = "? SIOCGHWTSTAMP \(KernelTrace.escape(device))"
         switch r {
-        case .success(let c): trace.line("= flags=\(c.flags) tx=\(c.txType) rx=\(c.rxFilter)")
-        case .failure(let e): trace.line("! \(e.errno)")
+        case .success(let c): trace.lines([question, "= flags=\(c.flags) tx=\(c.txType) rx=\(c.rxFilter)"])
+        case .failure(let e): trace.lines([question, "! \(e.errno)"])
         }
         return r
     }

@@ -18,8 +18,11 @@ extension KernelTrace {
         var answers: [String: String?] = [:]
         var errnos: [String: Int32] = [:]
         /// What went differently from the recording: a request tsctl did not
-        /// send then, or a question the trace has no answer for.
-        public private(set) var deviations: [String] = []
+        /// send then, or a question the trace has no answer for. Noted from two
+        /// threads (the link dump runs on its own), hence the lock.
+        public var deviations: [String] { lock.locked { noted } }
+        private var noted: [String] = []
+        private let lock = Lock()
 
         public enum ParseError: Error, Equatable { case line(Int, String) }
 
@@ -78,7 +81,7 @@ extension KernelTrace {
         /// The kernel release the trace was recorded on.
         public var release: String? { answers["uname "]?.map { KernelTrace.unescape($0[...]) } }
 
-        func note(_ deviation: String) { deviations.append(deviation) }
+        func note(_ deviation: String) { lock.locked { noted.append(deviation) } }
 
         func answer(_ question: String) -> String? {
             guard let a = answers[question] else {
@@ -88,7 +91,8 @@ extension KernelTrace {
             return a.map { KernelTrace.unescape($0[...]) }
         }
 
-        /// The recorded datagrams of one socket, in order.
+        /// The recorded datagrams of one socket, in order: each socket is matched
+        /// against its own sequence, however the two were interleaved in the file.
         final class Transport: NetlinkTransport {
             let replay: Replay
             let label: String

@@ -74,8 +74,13 @@ extension Inventory {
         for t in targets {
             ask[t.index] = trapped ? deviceBelow(t, link: link).map(\.name) : .success(t.name)
         }
-        return TsconfigReads(dump: listingAll && !trapped, ask: ask)
+        return TsconfigReads(dump: tsconfigDumped(listingAll: listingAll, trapped: trapped), ask: ask)
     }
+
+    /// Whether the TSCONFIG_GET dump is sent: listing every interface, and never where
+    /// it could reach a stacked device that oopses (it walks every device). It depends
+    /// on no link, so it is decided before the link dump is read.
+    static func tsconfigDumped(listingAll: Bool, trapped: Bool) -> Bool { listingAll && !trapped }
 
     /// Links by index: the targets, and for a device below one that was named, one
     /// link dump, only then.

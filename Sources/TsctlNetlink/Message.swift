@@ -51,13 +51,20 @@ public struct NetlinkMessage: Sendable {
 
 /// Walks a run of netlink attributes. Errors are sticky: decode in a loop, then
 /// call `finish()` once; after the first error every read returns a neutral value.
+///
+/// `next()` runs once per attribute of every message (forty-odd per link in a
+/// link dump of thousands), so it reads the header through the buffer once and
+/// tests a plain flag, not the optional error, for stickiness.
 public struct AttributeDecoder: Sendable {
     private let bytes: ArraySlice<UInt8>
     private var pos: Int
     private var valueRange: Range<Int> = 0..<0
     public private(set) var type: UInt16 = 0
     public private(set) var isNested = false
-    public private(set) var error: NetlinkError?
+    public private(set) var error: NetlinkError? {
+        didSet { failed = error != nil }
+    }
+    private var failed = false
 
     public init(_ bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
@@ -66,10 +73,13 @@ public struct AttributeDecoder: Sendable {
 
     /// Moves to the next attribute; false at the end or after an error.
     public mutating func next() -> Bool {
-        guard error == nil, bytes.endIndex - pos >= 4 else { return false }
-        let len = Int(bytes.le16(at: pos))
-        let rawType = bytes.le16(at: pos + 2)
-        guard len >= 4, pos + len <= bytes.endIndex else {
+        let end = bytes.endIndex
+        guard !failed, end - pos >= 4 else { return false }
+        let at = pos - bytes.startIndex
+        let (len, rawType) = bytes.withUnsafeBufferPointer { b in
+            (Int(UInt16(b[at]) | UInt16(b[at + 1]) << 8), UInt16(b[at + 2]) | UInt16(b[at + 3]) << 8)
+        }
+        guard len >= 4, len <= end - pos else {
             error = .malformed("attribute length \(len) overruns its container")
             return false
         }
@@ -83,13 +93,13 @@ public struct AttributeDecoder: Sendable {
     public var value: ArraySlice<UInt8> { bytes[valueRange] }
 
     private mutating func fail(_ what: String) {
-        if error == nil { error = .malformed("attribute \(type): \(what)") }
+        if !failed { error = .malformed("attribute \(type): \(what)") }
     }
 
     /// Marks this run of attributes malformed for a reason the caller found
     /// (a required attribute missing from a nest).
     mutating func reject(_ what: String) {
-        if error == nil { error = .malformed(what) }
+        if !failed { error = .malformed(what) }
     }
 
     public mutating func u32() -> UInt32 {
@@ -116,9 +126,17 @@ public struct AttributeDecoder: Sendable {
     /// A NUL-terminated string; a missing terminator is tolerated (older
     /// senders). Kept byte for byte (OSString): interface names need not be UTF-8.
     public mutating func string() -> String {
-        var slice = bytes[valueRange]
-        if let nul = slice.firstIndex(of: 0) { slice = slice[..<nul] }
-        return OSString.decode(slice)
+        let start = valueRange.lowerBound - bytes.startIndex, end = valueRange.upperBound - bytes.startIndex
+        return bytes.withUnsafeBufferPointer { b in
+            var stop = start, ascii = true
+            while stop < end, b[stop] != 0 {
+                ascii = ascii && b[stop] < 0x80
+                stop += 1
+            }
+            let text = UnsafeBufferPointer(rebasing: b[start..<stop])
+            // An ASCII name (nearly every one) needs no check of its encoding.
+            return ascii ? String(decoding: text, as: UTF8.self) : OSString.decode(text)
+        }
     }
 
     /// The nested attributes of the current attribute. Errors inside must be
@@ -127,11 +145,11 @@ public struct AttributeDecoder: Sendable {
 
     /// Carries a nested decoder's sticky error into this one.
     public mutating func absorb(_ inner: AttributeDecoder) {
-        if error == nil, let e = inner.error { error = e }
+        if !failed, inner.failed, let e = inner.error { error = e }
     }
 
     public func finish() throws(NetlinkError) {
-        if let error { throw error }
+        if failed, let error { throw error }
     }
 }
 

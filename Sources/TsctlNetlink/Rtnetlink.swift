@@ -123,41 +123,118 @@ public final class RtnlClient {
     }
 
     static func decodeLink(_ msg: NetlinkMessage) throws(NetlinkError) -> LinkReply {
+        // Forty attributes a link, six of them read, ten thousand links in a large
+        // dump: one pass over the headers finds the six, and only they are decoded.
+        // Anything unusual (a bad length, an attribute twice, a value that does not
+        // decode) is left to the full walk, which says what is wrong.
+        let p = msg.payload
+        guard p.count >= ifinfomsgSize, let at = LinkAttributes(p.dropFirst(ifinfomsgSize)) else { return try walk(msg) }
+        var r = bare(p)
+        for start in [at.name, at.link, at.master, at.netnsid, at.parent, at.info] where start >= 0 {
+            var a = AttributeDecoder(p[start...])
+            _ = a.next()
+            read(&a, into: &r)
+            if a.error != nil { return try walk(msg) }
+        }
+        r.parentKnown = at.late || r.parentDevice != nil
+        return r
+    }
+
+    /// Every attribute in turn: the reference reading, and the one that reports
+    /// a malformed message.
+    static func walk(_ msg: NetlinkMessage) throws(NetlinkError) -> LinkReply {
         let p = msg.payload
         guard p.count >= ifinfomsgSize else { throw .malformed("RTM_NEWLINK shorter than ifinfomsg") }
-        var r = LinkReply(
-            index: p.le32(at: p.startIndex + 4), name: "", kind: nil, link: nil,
-            linkInOtherNamespace: false, master: nil, bondActiveSlave: nil, parentDevice: nil, parentKnown: false)
+        var r = bare(p)
         var a = AttributeDecoder(p.dropFirst(ifinfomsgSize))
         while a.next() {
-            switch a.type {
-            case IFLA.IFNAME: r.name = a.string()
-            case IFLA.LINK: r.link = a.u32()
-            case IFLA.MASTER: r.master = a.u32()
-            case IFLA.LINK_NETNSID: r.linkInOtherNamespace = true
-            case IFLA.PARENT_DEV_NAME: r.parentDevice = a.string()
-            case IFLA.LINKINFO:
-                var info = a.nested
-                while info.next() {
-                    switch info.type {
-                    case IFLA.INFO_KIND: r.kind = info.string()
-                    case IFLA.INFO_DATA where r.kind == "bond":
-                        var data = info.nested
-                        while data.next() {
-                            if data.type == IFLA.BOND_ACTIVE_SLAVE { r.bondActiveSlave = data.u32() }
-                        }
-                        info.absorb(data)
-                    default: break
-                    }
-                }
-                a.absorb(info)
-            default: break
-            }
+            read(&a, into: &r)
             if a.type >= IFLA.GRO_MAX_SIZE { r.parentKnown = true }
         }
         try a.finish()
         if r.parentDevice != nil { r.parentKnown = true }
         return r
+    }
+
+    /// The link as struct ifinfomsg names it, before any attribute.
+    private static func bare(_ p: ArraySlice<UInt8>) -> LinkReply {
+        LinkReply(
+            index: p.le32(at: p.startIndex + 4), name: "", kind: nil, link: nil,
+            linkInOtherNamespace: false, master: nil, bondActiveSlave: nil, parentDevice: nil, parentKnown: false)
+    }
+
+    /// The attribute `a` stands on, if it is one tsctl reads.
+    private static func read(_ a: inout AttributeDecoder, into r: inout LinkReply) {
+        switch a.type {
+        case IFLA.IFNAME: r.name = a.string()
+        case IFLA.LINK: r.link = a.u32()
+        case IFLA.MASTER: r.master = a.u32()
+        case IFLA.LINK_NETNSID: r.linkInOtherNamespace = true
+        case IFLA.PARENT_DEV_NAME: r.parentDevice = a.string()
+        case IFLA.LINKINFO:
+            var info = a.nested
+            while info.next() {
+                switch info.type {
+                case IFLA.INFO_KIND: r.kind = info.string()
+                case IFLA.INFO_DATA where r.kind == "bond":
+                    var data = info.nested
+                    while data.next() {
+                        if data.type == IFLA.BOND_ACTIVE_SLAVE { r.bondActiveSlave = data.u32() }
+                    }
+                    info.absorb(data)
+                default: break
+                }
+            }
+            a.absorb(info)
+        default: break
+        }
+    }
+
+    /// Where the attributes tsctl reads start in a link message (-1: absent), and
+    /// whether one dates the kernel 5.19 or later; nil when the lengths do not add
+    /// up or one of the six comes twice.
+    struct LinkAttributes {
+        var name = -1, link = -1, master = -1, netnsid = -1, parent = -1, info = -1
+        var late = false
+
+        init?(_ attrs: ArraySlice<UInt8>) {
+            let base = attrs.startIndex
+            guard
+                let found = attrs.withUnsafeBytes({ raw -> LinkAttributes? in
+                    // 0 <= off <= raw.count holds throughout (len fits what is left), so
+                    // the arithmetic cannot overflow and need not be checked.
+                    var s = LinkAttributes(), off = 0
+                    while raw.count &- off >= 4 {
+                        let len = Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: off, as: UInt16.self)))
+                        let type = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: off &+ 2, as: UInt16.self)) & NL.A_TYPE_MASK
+                        guard len >= 4, len <= raw.count &- off else { return nil }
+                        if type >= IFLA.GRO_MAX_SIZE { s.late = true }
+                        let ok: Bool
+                        switch type {
+                        case IFLA.IFNAME: ok = Self.claim(&s.name, base + off)
+                        case IFLA.LINK: ok = Self.claim(&s.link, base + off)
+                        case IFLA.MASTER: ok = Self.claim(&s.master, base + off)
+                        case IFLA.LINK_NETNSID: ok = Self.claim(&s.netnsid, base + off)
+                        case IFLA.PARENT_DEV_NAME: ok = Self.claim(&s.parent, base + off)
+                        case IFLA.LINKINFO: ok = Self.claim(&s.info, base + off)
+                        default: ok = true
+                        }
+                        guard ok else { return nil }
+                        off = min(off &+ ((len &+ 3) & ~3), raw.count)
+                    }
+                    return s
+                })
+            else { return nil }
+            self = found
+        }
+
+        private init() {}
+
+        private static func claim(_ slot: inout Int, _ start: Int) -> Bool {
+            guard slot < 0 else { return false }
+            slot = start
+            return true
+        }
     }
 }
 

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One piece of work run on a second thread (a plain pthread: the static image
+/// carries no thread library beyond libc) while the caller does another, its
+/// result handed back by `join()`.
+///
+/// @unchecked Sendable, and why that is safe: `work` and everything it captures
+/// belong to the side thread from `start` until `join` returns (the caller must
+/// not touch them meanwhile: for the link dump, the route client and its
+/// transport), and `result` is written by that thread before it ends and read
+/// by the caller only after pthread_join, which orders the two. The object is
+/// kept alive by the retain handed to the thread, so an early return of the
+/// caller cannot free it under the thread; `join` must still be called on every
+/// path, or the thread would go on using what `work` captured.
+final class SideThread<T>: ThreadBody, @unchecked Sendable {
+    private var work: (() -> T)?
+    private var result: T?
+    private var thread: pthread_t?
+
+    /// Starts `work` at once on its own thread; where no thread can be started
+    /// (EAGAIN: a process or cgroup limit), runs it here before returning, so
+    /// the caller goes on as if it had been joined already.
+    init(_ work: @escaping () -> T) {
+        self.work = work
+        super.init()
+        let me = Unmanaged<ThreadBody>.passRetained(self)
+        var t = pthread_t()
+        if pthread_create(&t, nil, threadMain, me.toOpaque()) == 0 {
+            thread = t
+        } else {
+            me.release()
+            run()
+        }
+    }
+
+    override func run() {
+        result = work?()
+        work = nil  // what it captured is released on the thread that used it
+    }
+
+    /// Waits for the work to end and hands back what it returned.
+    func join() -> T {
+        if let t = thread {
+            pthread_join(t, nil)
+            thread = nil
+        }
+        return result!
+    }
+}
+
+/// What a thread started by SideThread runs (a C entry point cannot name a generic type).
+class ThreadBody {
+    func run() {}
+}
+
+private func threadMain(_ arg: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    Unmanaged<ThreadBody>.fromOpaque(arg!).takeRetainedValue().run()
+    return nil
+}
+
+/// A mutex (pthread) for state two threads touch: what a trace records and what
+/// its replay notes.
+final class Lock: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func locked<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}
