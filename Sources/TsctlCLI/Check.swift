@@ -113,6 +113,7 @@ struct CheckCommand: ParsableCommand {
         }
         let kernel: KernelSession
         var snap: Snapshot
+        let daemonScan = PTPDaemons.scanBeside()
         do {
             kernel = try KernelSession.open()
             snap = try kernel.snapshot(names: interfaces.isEmpty ? nil : interfaces)
@@ -122,6 +123,7 @@ struct CheckCommand: ParsableCommand {
                 snap.interfaces += try kernel.snapshot(names: missing.sorted()).interfaces
             }
         } catch {
+            _ = daemonScan.wait()
             throw TsctlFailure(error)
         }
         Inventory.attachClockHealth(&snap.interfaces)
@@ -130,7 +132,7 @@ struct CheckCommand: ParsableCommand {
         for itf in snap.interfaces where itf.hasHardwareProvider {
             ioctl[itf.name] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
         }
-        let scan = PTPDaemons.scan()
+        let scan = daemonScan.wait()
         let scope = interfaces.isEmpty ? nil : Set(interfaces)
         // A file that gives one interface two entries means two things: apply refuses
         // it, and so does check (exit 3), naming both.
