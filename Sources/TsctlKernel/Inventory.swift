@@ -159,8 +159,8 @@ public final class Inventory {
     private func perInterface(_ r: inout InventoryReadings) {
         let targets = r.targets
         let perProvider = client.hasTsconfig
-        // Nor is a request sent to a stacked device where that can crash the kernel:
-        // it is read through the device below it.
+        // Where asking a stacked device can crash the kernel, no request goes to it
+        // either: it is read through the device below it.
         let link = linkLookup(targets)
         r.tsconfigReads = Self.tsconfigReads(targets, listingAll: r.names == nil, trapped: trapped(r), link: link)
         // Listing every interface on 6.14+, the dumps stand in for per-interface

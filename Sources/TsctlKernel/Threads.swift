@@ -7,7 +7,7 @@ import Glibc
 /// result handed back by `join()`.
 ///
 /// @unchecked Sendable, and why that is safe: `work` and everything it captures
-/// belong to the side thread from `start` until `join` returns (the caller must
+/// belong to the side thread from `init` until `join` returns (the caller must
 /// not touch them meanwhile: for the link dump, the route client and its
 /// transport), and `result` is written by that thread before it ends and read
 /// by the caller only after pthread_join, which orders the two. The object is
