@@ -22,10 +22,10 @@ import Glibc
 /// comments; both forms are read back. Text is escaped: `\\` and `\xNN` for any
 /// byte outside printable ASCII.
 ///
-/// The link dump runs on a thread of its own (Inventory.gather), so lines come
-/// from two threads: each line, and each question with its answer, is written
-/// whole under a lock. The two sockets' datagrams may interleave in the file;
-/// the replay keeps one sequence per socket, so that order does not matter.
+/// Each line, and each question with its answer, is written whole under a lock,
+/// so a recorder used from more than one thread still writes whole lines. The
+/// replay keeps one sequence per socket: the order in which the two sockets'
+/// datagrams meet in the file does not matter.
 public final class KernelTrace {
     private let file: UnsafeMutablePointer<FILE>
     private let lock = Lock()

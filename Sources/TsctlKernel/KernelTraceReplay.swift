@@ -18,8 +18,8 @@ extension KernelTrace {
         var answers: [String: String?] = [:]
         var errnos: [String: Int32] = [:]
         /// What went differently from the recording: a request tsctl did not
-        /// send then, or a question the trace has no answer for. Noted from two
-        /// threads (the link dump runs on its own), hence the lock.
+        /// send then, or a question the trace has no answer for. Noted under a
+        /// lock, as the recorder writes (either may serve more than one thread).
         public var deviations: [String] { lock.locked { noted } }
         private var noted: [String] = []
         private let lock = Lock()

@@ -5,12 +5,12 @@ import Testing
 @testable import TsctlModel
 @testable import TsctlNetlink
 
-/// Listing every interface, the link dump runs on a thread of its own while the
-/// ethtool dumps are made (Inventory.gather). These replay the committed traces
-/// (real kernels' answers, TraceReplayTests) with parts of them cut away: a
-/// failed link dump must still be the error tsctl reports, as when it was read
-/// first, and the thread must be joined whatever fails.
-struct LinkDumpThreadTests {
+/// The link dump comes first (Inventory.gather) and its messages are decoded in
+/// one pass over their attribute headers. These replay the committed traces
+/// (real kernels' answers, TraceReplayTests), with parts cut away: a failed link
+/// dump is the error tsctl reports, and an ethtool failure after it is read is
+/// that failure; every link decodes as the full attribute walk decodes it.
+struct LinkDumpTests {
     static func trace(_ name: String) throws -> String {
         let dir = Bundle.module.url(forResource: "Traces", withExtension: nil)!
         return try String(contentsOf: dir.appendingPathComponent(name + ".trace"), encoding: .utf8)
@@ -59,22 +59,13 @@ struct LinkDumpThreadTests {
         #expect(replay.deviations == ["route: tsctl waited for a reply the trace does not have"])
     }
 
-    /// The ethtool side fails at its first dump; the link dump fails too, later, on
-    /// its own thread: the link dump's error is still the one reported.
-    @Test func whenBothFailTheLinkDumpsErrorComesFirst() throws {
-        let text = Self.withoutEthtoolReplies(Self.withoutReplies(try Self.trace("host-all"), on: "route"))
-        let (error, replay) = try Self.failure(text)
-        #expect(replay.deviations.contains { $0.hasPrefix("genl") }, "the ethtool side failed too")
-        #expect(error == Self.routeFailed)
-    }
-
     @Test func anEthtoolFailureWithTheLinksReadIsTheErrorReported() throws {
         let (error, replay) = try Self.failure(Self.withoutEthtoolReplies(try Self.trace("host-all")))
         #expect(error == Self.genlFailed)
         #expect(!replay.deviations.contains { $0.hasPrefix("route") }, "\(replay.deviations)")
     }
 
-    /// Many snapshots in a row, each with its own thread: the same document each time.
+    /// Many snapshots in a row from one recording: the same document each time.
     @Test(arguments: ["host-all", "bed-sid-stacked-over-phy-all", "bed-bpo-6.16-stacked-igb-all"])
     func everyRunAssemblesTheSameSnapshot(name: String) throws {
         let text = try Self.trace(name)
@@ -96,7 +87,7 @@ struct LinkDecodingTests {
         get throws {
             var out: [NetlinkMessage] = []
             for name in TraceReplayTests.all {
-                let replay = try KernelTrace.Replay(try LinkDumpThreadTests.trace(name))
+                let replay = try KernelTrace.Replay(try LinkDumpTests.trace(name))
                 for d in replay.netlink["route"] ?? [] where !d.sent {
                     out += try NetlinkMessage.split(d.bytes).filter { $0.type == RtnlClient.RTM.NEWLINK }
                 }
