@@ -47,7 +47,8 @@ extension Snapshot: JSONEmitting {
         s.endObject()
         s.key("interfaces")
         s.beginArray()
-        for itf in interfaces { itf.emit(into: &s) }
+        // By index: `for itf in interfaces` copied each (large) snapshot out first.
+        for i in interfaces.indices { interfaces[i].emit(into: &s) }
         s.endArray()
         s.endObject()
     }
