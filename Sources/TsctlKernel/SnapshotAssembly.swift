@@ -56,7 +56,6 @@ public enum SnapshotAssembly {
             }
             return nameOf?[i] ?? system.interfaceName(i)
         }
-        let perProvider = r.features.tsconfig
         var sawPHC = false, sawSource = false
         func saw(_ e: TsinfoReply) {
             guard e.phcIndex != nil else { return }
@@ -83,29 +82,41 @@ public enum SnapshotAssembly {
             }
             for e in entries { saw(e) }
             saw(advReply)
-            var snap = InterfaceSnapshot(name: t.name, ifindex: Int(t.index), active: .unavailable(.error))
-            // The link message names the parent device; sysfs is asked only when
-            // there is one (or the kernel is too old to say).
-            if !t.parentKnown || t.parentDevice != nil {
-                snap.device = t.parentDevice ?? system.readLink("\(sysfs)/class/net/\(t.name)/device").map(Sys.baseName)
-                if snap.device != nil {
-                    snap.driver = system.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName)
-                }
-            }
-            snap.kind = t.kind
-            if let k = t.kind, t.link != nil, !t.linkInOtherNamespace, Inventory.stackedKinds.contains(k) { snap.lower = name(t.link) }
-            snap.master = name(t.master)
-            snap.bondActiveSlave = name(t.bondActiveSlave)
-            if !r.phys.isEmpty, let ps = r.phys[t.index] { snap.phys = ps.map(Inventory.phy) }
+            // Filled in place: one built aside and then appended was copied whole.
+            interfaces.append(InterfaceSnapshot(name: t.name, ifindex: Int(t.index), active: .unavailable(.error)))
             let below = r.stackedPhys.isEmpty ? [] : r.stackedPhys[t.index] ?? []
-            providers(&snap, t, entries: entries, advReply: advReply, perProvider: perProvider, below: below, ptp: &ptp)
-            active(&snap, t, r, perProvider: perProvider, leftOutOfDump: &leftOutOfDump, system: system)
-            clocks(&snap, below: below, ptp: &ptp)
-            interfaces.append(snap)
+            fill(
+                &interfaces[interfaces.count - 1], t, r, entries: entries, advReply: advReply, below: below,
+                sysfs: sysfs, system: system, name: name, ptp: &ptp, leftOutOfDump: &leftOutOfDump)
         }
         var features = r.features
         features.hwtstampSource = sawPHC ? sawSource : nil
         return Snapshot(kernel: KernelInfo(release: r.release, ethtoolNetlink: true, features: features), interfaces: interfaces)
+    }
+
+    /// Everything but the name and index.
+    static func fill(
+        _ snap: inout InterfaceSnapshot, _ t: LinkReply, _ r: InventoryReadings, entries: [TsinfoReply], advReply: TsinfoReply,
+        below: [Phy], sysfs: String, system: any SystemReader, name: (UInt32?) -> String?, ptp: inout PTPDirectory,
+        leftOutOfDump: inout LeftOutOfDump
+    ) {
+        // The link message names the parent device; sysfs is asked only when
+        // there is one (or the kernel is too old to say).
+        if !t.parentKnown || t.parentDevice != nil {
+            snap.device = t.parentDevice ?? system.readLink("\(sysfs)/class/net/\(t.name)/device").map(Sys.baseName)
+            if snap.device != nil {
+                snap.driver = system.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName)
+            }
+        }
+        snap.kind = t.kind
+        if let k = t.kind, t.link != nil, !t.linkInOtherNamespace, Inventory.stackedKinds.contains(k) { snap.lower = name(t.link) }
+        snap.master = name(t.master)
+        snap.bondActiveSlave = name(t.bondActiveSlave)
+        if !r.phys.isEmpty, let ps = r.phys[t.index] { snap.phys = ps.map(Inventory.phy) }
+        let perProvider = r.features.tsconfig
+        providers(&snap, t, entries: entries, advReply: advReply, perProvider: perProvider, below: below, ptp: &ptp)
+        active(&snap, t, r, perProvider: perProvider, leftOutOfDump: &leftOutOfDump, system: system)
+        clocks(&snap, below: below, ptp: &ptp)
     }
 
     /// Every clock the interface names, each once, in the order named.

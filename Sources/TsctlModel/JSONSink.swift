@@ -19,6 +19,11 @@ public protocol JSONSink {
     mutating func null()
     /// An array of strings (written on one line).
     mutating func strings(_ a: [String])
+    /// Writes again the bytes of the run last recorded under `slot` (see `run`);
+    /// false when the sink keeps none, or cannot repeat it here.
+    mutating func repeatRun(_ slot: Int) -> Bool
+    mutating func beginRun(_ slot: Int)
+    mutating func endRun(_ slot: Int)
 }
 
 extension JSONSink {
@@ -29,6 +34,16 @@ extension JSONSink {
     public mutating func field(_ k: StaticString, _ i: Int?) { key(k); int(i) }
     public mutating func field(_ k: StaticString, _ b: Bool?) { key(k); bool(b) }
     public mutating func field(_ k: StaticString, strings a: [String]?) { key(k); if let a { strings(a) } else { null() } }
+
+    /// A run of fields `write` writes. When `same` (the caller knows they equal the
+    /// ones the last run under `slot` wrote: ten thousand veth devices differ only
+    /// in name and index), a sink may repeat that run's bytes instead.
+    public mutating func run(_ slot: Int, same: Bool, _ write: (inout Self) -> Void) {
+        if same && repeatRun(slot) { return }
+        beginRun(slot)
+        write(&self)
+        endRun(slot)
+    }
 }
 
 /// A value with one JSON layout, for every sink.
@@ -93,6 +108,9 @@ public struct JSONTreeBuilder: JSONSink {
     public mutating func bool(_ b: Bool) { put(.bool(b)) }
     public mutating func null() { put(.null) }
     public mutating func strings(_ a: [String]) { put(.array(a.map { .string($0) })) }
+    public mutating func repeatRun(_ slot: Int) -> Bool { false }
+    public mutating func beginRun(_ slot: Int) {}
+    public mutating func endRun(_ slot: Int) {}
 }
 
 /// Writes JSON to a file descriptor in 64 KiB pieces (`show --json`), or
@@ -118,6 +136,26 @@ public struct JSONByteWriter: JSONSink {
     private let pretty: Bool
     /// Without a descriptor: what was written so far.
     private var collected: [UInt8] = []
+
+    /// Where a run starts and ends: what the next key or value will write before itself.
+    private struct State: Equatable {
+        var depth: Int
+        var filled: Bool
+        var afterKey: Bool
+    }
+    private var state: State { State(depth: depth, filled: filled, afterKey: afterKey) }
+    /// A run's bytes, valid where the writer is in the state it began in; a run
+    /// closes every container it opens, so the outer ones are left as they were.
+    private struct Run {
+        var before: State
+        var after: State
+        var bytes: [UInt8]
+    }
+    private var runs: [Run?] = []
+    /// The run being recorded: its slot, where its bytes start, and the flush count
+    /// then (a run the buffer was flushed in the middle of is not kept).
+    private var recording: (slot: Int, start: Int, before: State, flushes: Int)?
+    private var flushes = 0
 
     public init(fd: Int32) {
         self.fd = fd
@@ -151,6 +189,28 @@ public struct JSONByteWriter: JSONSink {
     private mutating func flush() {
         writeOut(UnsafeRawBufferPointer(start: buf, count: count))
         count = 0
+        flushes += 1
+    }
+
+    public mutating func repeatRun(_ slot: Int) -> Bool {
+        guard slot < runs.count, let r = runs[slot], r.before == state else { return false }
+        r.bytes.withUnsafeBytes { bytes($0) }
+        filled = r.after.filled
+        afterKey = r.after.afterKey
+        return true
+    }
+
+    public mutating func beginRun(_ slot: Int) {
+        while runs.count <= slot { runs.append(nil) }
+        runs[slot] = nil
+        recording = (slot, count, state, flushes)
+    }
+
+    public mutating func endRun(_ slot: Int) {
+        guard let r = recording, r.slot == slot else { return }
+        recording = nil
+        guard r.flushes == flushes, state.depth == r.before.depth else { return }
+        runs[slot] = Run(before: r.before, after: state, bytes: Array(UnsafeBufferPointer(start: buf + r.start, count: count - r.start)))
     }
 
     /// Bytes past the buffer: to the descriptor, or to `collected`.

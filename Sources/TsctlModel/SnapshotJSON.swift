@@ -47,26 +47,63 @@ extension Snapshot: JSONEmitting {
         s.endObject()
         s.key("interfaces")
         s.beginArray()
-        // By index: `for itf in interfaces` copied each (large) snapshot out first.
-        for i in interfaces.indices { interfaces[i].emit(into: &s) }
+        // Through a buffer pointer, which lends each element where it lies: a for-in
+        // loop or Array's subscript copied each (large) snapshot out first.
+        interfaces.withUnsafeBufferPointer { b in
+            for i in b.indices { b[i].emit(into: &s, same: i > 0 ? b[i].sameRuns(as: b[i - 1]) : .init()) }
+        }
         s.endArray()
         s.endObject()
     }
 }
 
 extension InterfaceSnapshot: JSONEmitting {
-    public func emit<S: JSONSink>(into s: inout S) {
+    public func emit<S: JSONSink>(into s: inout S) { emit(into: &s, same: SameRuns()) }
+
+    /// Which runs of fields equal those of the interface written just before (after
+    /// the name and index, most do).
+    struct SameRuns {
+        var link = false, advertised = false, providers = false, active = false
+    }
+
+    func sameRuns(as p: InterfaceSnapshot) -> SameRuns {
+        SameRuns(
+            link: p.driver == driver && p.device == device && p.kind == kind && p.lower == lower && p.master == master
+                && p.bondActiveSlave == bondActiveSlave,
+            advertised: p.advertised == advertised,
+            providers: p.providers == providers && p.phys == phys && p.phcs == phcs,
+            active: p.active == active && p.tsStats == tsStats)
+    }
+
+    /// `same`: the runs a sink may repeat from the interface it wrote before.
+    func emit<S: JSONSink>(into s: inout S, same: SameRuns) {
         s.beginObject()
         s.field("name", name)
         // Not UTF-8: "name" has \xNN for those bytes, name_bytes the bytes themselves.
         if !OSString.isUTF8(name) { s.field("name_bytes", OSString.hex(name)) }
         s.field("ifindex", ifindex)
+        s.run(0, same: same.link) { s in emitLink(into: &s) }
+        s.run(1, same: same.advertised) { s in emitAdvertised(into: &s) }
+        s.run(2, same: same.providers) { s in emitProviders(into: &s) }
+        s.run(3, same: same.active) { s in
+            s.key("active")
+            active.emit(into: &s)
+            s.key("ts_stats")
+            if let t = tsStats { t.emit(into: &s) } else { s.null() }
+        }
+        s.endObject()
+    }
+
+    private func emitLink<S: JSONSink>(into s: inout S) {
         s.field("driver", driver)
         s.field("device", device)
         s.field("kind", kind)
         s.field("lower", lower)
         s.field("master", master)
         s.field("bond_active_slave", bondActiveSlave)
+    }
+
+    private func emitAdvertised<S: JSONSink>(into s: inout S) {
         s.key("advertised")
         if let a = advertised {
             s.beginObject()
@@ -79,6 +116,10 @@ extension InterfaceSnapshot: JSONEmitting {
         } else {
             s.null()
         }
+    }
+
+    /// The providers, PHYs and clocks.
+    private func emitProviders<S: JSONSink>(into s: inout S) {
         s.key("providers")
         s.beginArray()
         for p in providers {
@@ -136,11 +177,6 @@ extension InterfaceSnapshot: JSONEmitting {
             s.endObject()
         }
         s.endArray()
-        s.key("active")
-        active.emit(into: &s)
-        s.key("ts_stats")
-        if let t = tsStats { t.emit(into: &s) } else { s.null() }
-        s.endObject()
     }
 }
 
