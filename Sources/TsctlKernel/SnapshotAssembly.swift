@@ -56,6 +56,15 @@ public enum SnapshotAssembly {
             }
             return nameOf?[i] ?? system.interfaceName(i)
         }
+        // Whether a kind is stacked, for the kind of the link before: links come in
+        // runs of one kind, and the set hashes the name each time.
+        var lastKind: (kind: String, stacked: Bool)?
+        func isStacked(_ k: String) -> Bool {
+            if let l = lastKind, l.kind == k { return l.stacked }
+            let stacked = Inventory.stackedKinds.contains(k)
+            lastKind = (k, stacked)
+            return stacked
+        }
         var sawPHC = false, sawSource = false
         func saw(_ e: TsinfoReply) {
             guard e.phcIndex != nil else { return }
@@ -66,6 +75,7 @@ public enum SnapshotAssembly {
         // once per advertised layer: its error text cost a tenth of show --all.
         var leftOutOfDump = LeftOutOfDump()
         var ptp = PTPDirectory(sysfs: sysfs, system: system)
+        let blank = InterfaceSnapshot(name: "", ifindex: 0, active: .unavailable(.error))
         var interfaces: [InterfaceSnapshot] = []
         interfaces.reserveCapacity(r.targets.count)
         for t in r.targets {
@@ -82,12 +92,15 @@ public enum SnapshotAssembly {
             }
             for e in entries { saw(e) }
             saw(advReply)
-            // Filled in place: one built aside and then appended was copied whole.
-            interfaces.append(InterfaceSnapshot(name: t.name, ifindex: Int(t.index), active: .unavailable(.error)))
+            // A copy of one blank snapshot, filled in place: building each anew cost
+            // more than the copy, and one built aside and then appended was copied whole.
+            interfaces.append(blank)
+            interfaces[interfaces.count - 1].name = t.name
+            interfaces[interfaces.count - 1].ifindex = Int(t.index)
             let below = r.stackedPhys.isEmpty ? [] : r.stackedPhys[t.index] ?? []
             fill(
                 &interfaces[interfaces.count - 1], t, r, entries: entries, advReply: advReply, below: below,
-                sysfs: sysfs, system: system, name: name, ptp: &ptp, leftOutOfDump: &leftOutOfDump)
+                sysfs: sysfs, system: system, name: name, isStacked: isStacked, ptp: &ptp, leftOutOfDump: &leftOutOfDump)
         }
         var features = r.features
         features.hwtstampSource = sawPHC ? sawSource : nil
@@ -97,7 +110,8 @@ public enum SnapshotAssembly {
     /// Everything but the name and index.
     static func fill(
         _ snap: inout InterfaceSnapshot, _ t: LinkReply, _ r: InventoryReadings, entries: [TsinfoReply], advReply: TsinfoReply,
-        below: [Phy], sysfs: String, system: any SystemReader, name: (UInt32?) -> String?, ptp: inout PTPDirectory,
+        below: [Phy], sysfs: String, system: any SystemReader, name: (UInt32?) -> String?, isStacked: (String) -> Bool,
+        ptp: inout PTPDirectory,
         leftOutOfDump: inout LeftOutOfDump
     ) {
         // The link message names the parent device; sysfs is asked only when
@@ -109,7 +123,7 @@ public enum SnapshotAssembly {
             }
         }
         snap.kind = t.kind
-        if let k = t.kind, t.link != nil, !t.linkInOtherNamespace, Inventory.stackedKinds.contains(k) { snap.lower = name(t.link) }
+        if let k = t.kind, t.link != nil, !t.linkInOtherNamespace, isStacked(k) { snap.lower = name(t.link) }
         snap.master = name(t.master)
         snap.bondActiveSlave = name(t.bondActiveSlave)
         if !r.phys.isEmpty, let ps = r.phys[t.index] { snap.phys = ps.map(Inventory.phy) }

@@ -47,10 +47,13 @@ extension Snapshot: JSONEmitting {
         s.endObject()
         s.key("interfaces")
         s.beginArray()
-        // Through a buffer pointer, which lends each element where it lies: a for-in
-        // loop or Array's subscript copied each (large) snapshot out first.
+        // Through a pointer, whose subscript lends each element where it lies (the
+        // pointer is used only inside the closure, within the array's count): a for-in
+        // loop and Array's or UnsafeBufferPointer's subscript copied each (large)
+        // snapshot out first.
         interfaces.withUnsafeBufferPointer { b in
-            for i in b.indices { b[i].emit(into: &s, same: i > 0 ? b[i].sameRuns(as: b[i - 1]) : .init()) }
+            guard let p = b.baseAddress else { return }
+            for i in 0..<b.count { p[i].emit(into: &s, same: i > 0 ? p[i].sameRuns(as: p[i - 1]) : .init()) }
         }
         s.endArray()
         s.endObject()

@@ -62,14 +62,21 @@ public struct BitList: Equatable, Sendable {
         func name(_ i: Int) -> String { i < fallbackNames.count ? fallbackNames[i] : "bit-\(i)" }
         if let value {
             // Compact: u32 words in host byte order, least significant word first.
-            var word = 0
-            while word * 4 + 4 <= value.count {
-                let w = value.le32(at: value.startIndex + word * 4)
-                for b in 0..<32 where w & (1 << UInt32(b)) != 0 {
-                    let i = word * 32 + b
+            // Set bits are counted first so each list is allocated once, then visited
+            // lowest first (a bit is cleared once taken).
+            let words = value.count / 4
+            func word(_ k: Int) -> UInt32 { value.le32(at: value.startIndex + k * 4) }
+            var set = 0
+            for k in 0..<words { set += word(k).nonzeroBitCount }
+            out.indices.reserveCapacity(set)
+            out.names.reserveCapacity(set)
+            for k in 0..<words {
+                var w = word(k)
+                while w != 0 {
+                    let i = k * 32 + w.trailingZeroBitCount
+                    w &= w - 1
                     if i < size || size == 0 { out.indices.append(i); out.names.append(name(i)) }
                 }
-                word += 1
             }
         } else {
             // Verbose: a NOMASK list names only the set bits; otherwise VALUE marks them.
