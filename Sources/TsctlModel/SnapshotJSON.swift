@@ -47,13 +47,13 @@ extension Snapshot: JSONEmitting {
         s.endObject()
         s.key("interfaces")
         s.beginArray()
-        // Through a pointer, whose subscript lends each element where it lies (the
-        // pointer is used only inside the closure, within the array's count): a for-in
-        // loop and Array's or UnsafeBufferPointer's subscript copied each (large)
-        // snapshot out first.
+        // Each element is copied out to be lent to `emit` (memory an unsafe pointer
+        // reads could change during the call); its neighbour is compared through the
+        // pointer field by field, not copied whole as well. The pointers are used only
+        // inside the closure, within the array's count.
         interfaces.withUnsafeBufferPointer { b in
             guard let p = b.baseAddress else { return }
-            for i in 0..<b.count { p[i].emit(into: &s, same: i > 0 ? p[i].sameRuns(as: p[i - 1]) : .init()) }
+            for i in 0..<b.count { p[i].emit(into: &s, previous: i > 0 ? p + (i - 1) : nil) }
         }
         s.endArray()
         s.endObject()
@@ -61,7 +61,7 @@ extension Snapshot: JSONEmitting {
 }
 
 extension InterfaceSnapshot: JSONEmitting {
-    public func emit<S: JSONSink>(into s: inout S) { emit(into: &s, same: SameRuns()) }
+    public func emit<S: JSONSink>(into s: inout S) { emit(into: &s, previous: nil) }
 
     /// Which runs of fields equal those of the interface written just before (after
     /// the name and index, most do).
@@ -69,17 +69,19 @@ extension InterfaceSnapshot: JSONEmitting {
         var link = false, advertised = false, providers = false, active = false
     }
 
-    func sameRuns(as p: InterfaceSnapshot) -> SameRuns {
+    func sameRuns(as p: UnsafePointer<InterfaceSnapshot>) -> SameRuns {
         SameRuns(
-            link: p.driver == driver && p.device == device && p.kind == kind && p.lower == lower && p.master == master
-                && p.bondActiveSlave == bondActiveSlave,
-            advertised: p.advertised == advertised,
-            providers: p.providers == providers && p.phys == phys && p.phcs == phcs,
-            active: p.active == active && p.tsStats == tsStats)
+            link: p.pointee.driver == driver && p.pointee.device == device && p.pointee.kind == kind && p.pointee.lower == lower
+                && p.pointee.master == master && p.pointee.bondActiveSlave == bondActiveSlave,
+            advertised: p.pointee.advertised == advertised,
+            providers: p.pointee.providers == providers && p.pointee.phys == phys && p.pointee.phcs == phcs,
+            active: p.pointee.active == active && p.pointee.tsStats == tsStats)
     }
 
-    /// `same`: the runs a sink may repeat from the interface it wrote before.
-    func emit<S: JSONSink>(into s: inout S, same: SameRuns) {
+    /// `previous`: the interface written just before, whose runs of fields a sink may
+    /// repeat where this one's are equal.
+    func emit<S: JSONSink>(into s: inout S, previous: UnsafePointer<InterfaceSnapshot>?) {
+        let same = previous.map(sameRuns) ?? SameRuns()
         s.beginObject()
         s.field("name", name)
         // Not UTF-8: "name" has \xNN for those bytes, name_bytes the bytes themselves.
