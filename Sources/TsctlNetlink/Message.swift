@@ -57,7 +57,12 @@ public struct AttributeDecoder: Sendable {
     private var valueRange: Range<Int> = 0..<0
     public private(set) var type: UInt16 = 0
     public private(set) var isNested = false
-    public private(set) var error: NetlinkError?
+    public private(set) var error: NetlinkError? {
+        didSet { failed = error != nil }
+    }
+    /// `error != nil`, kept as a Bool: comparing the optional error with nil copied
+    /// and released it on every attribute, a third of the walk.
+    private var failed = false
 
     public init(_ bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
@@ -66,7 +71,7 @@ public struct AttributeDecoder: Sendable {
 
     /// Moves to the next attribute; false at the end or after an error.
     public mutating func next() -> Bool {
-        guard error == nil, bytes.endIndex - pos >= 4 else { return false }
+        guard !failed, bytes.endIndex - pos >= 4 else { return false }
         let len = Int(bytes.le16(at: pos))
         let rawType = bytes.le16(at: pos + 2)
         guard len >= 4, pos + len <= bytes.endIndex else {
@@ -83,13 +88,13 @@ public struct AttributeDecoder: Sendable {
     public var value: ArraySlice<UInt8> { bytes[valueRange] }
 
     private mutating func fail(_ what: String) {
-        if error == nil { error = .malformed("attribute \(type): \(what)") }
+        if !failed { error = .malformed("attribute \(type): \(what)") }
     }
 
     /// Marks this run of attributes malformed for a reason the caller found
     /// (a required attribute missing from a nest).
     mutating func reject(_ what: String) {
-        if error == nil { error = .malformed(what) }
+        if !failed { error = .malformed(what) }
     }
 
     public mutating func u32() -> UInt32 {
@@ -127,7 +132,7 @@ public struct AttributeDecoder: Sendable {
 
     /// Carries a nested decoder's sticky error into this one.
     public mutating func absorb(_ inner: AttributeDecoder) {
-        if error == nil, let e = inner.error { error = e }
+        if !failed, inner.failed, let e = inner.error { error = e }
     }
 
     public func finish() throws(NetlinkError) {
