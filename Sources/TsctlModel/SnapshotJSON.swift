@@ -60,6 +60,14 @@ extension Snapshot: JSONEmitting {
     }
 }
 
+/// Optional's ==, without the copies of both values its switch over the pair made
+/// (for large values such as Advertised and TsStats, most of the comparison).
+private func same<T: Equatable>(_ a: T?, _ b: T?) -> Bool {
+    guard let x = a else { return b == nil }
+    guard let y = b else { return false }
+    return x == y
+}
+
 extension InterfaceSnapshot: JSONEmitting {
     public func emit<S: JSONSink>(into s: inout S) { emit(into: &s, previous: nil) }
 
@@ -73,9 +81,9 @@ extension InterfaceSnapshot: JSONEmitting {
         SameRuns(
             link: p.pointee.driver == driver && p.pointee.device == device && p.pointee.kind == kind && p.pointee.lower == lower
                 && p.pointee.master == master && p.pointee.bondActiveSlave == bondActiveSlave,
-            advertised: p.pointee.advertised == advertised,
+            advertised: same(p.pointee.advertised, advertised),
             providers: p.pointee.providers == providers && p.pointee.phys == phys && p.pointee.phcs == phcs,
-            active: p.pointee.active == active && p.pointee.tsStats == tsStats)
+            active: p.pointee.active == active && same(p.pointee.tsStats, tsStats))
     }
 
     /// `previous`: the interface written just before, whose runs of fields a sink may
