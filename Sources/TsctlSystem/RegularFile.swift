@@ -71,12 +71,15 @@ extension Sys {
         // byte past the limit to tell "exactly the limit" from "more".
         var out: [UInt8] = []
         out.reserveCapacity(min(Int(st.st_size), limit) + 1)
-        var buf = [UInt8](repeating: 0, count: 65536)
+        // Not zero-filled: clearing 64 KiB for every small /proc file was most of
+        // `check`'s own work; only the n bytes read() wrote are copied out.
+        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 1)
+        defer { buf.deallocate() }
         while out.count <= limit {
-            let n = buf.withUnsafeMutableBytes { p in retrying { read(fd, p.baseAddress, min(p.count, limit + 1 - out.count)) } }
+            let n = retrying { read(fd, buf.baseAddress, min(buf.count, limit + 1 - out.count)) }
             if n < 0 { return .failure(.read(errno)) }
             if n == 0 { break }
-            out += buf[0..<n]
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[0..<n]))
         }
         if out.count > limit { return .failure(.tooLarge(limit: limit)) }
         return .success(out)
