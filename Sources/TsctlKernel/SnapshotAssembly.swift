@@ -111,8 +111,7 @@ public enum SnapshotAssembly {
     static func fill(
         _ snap: inout InterfaceSnapshot, _ t: LinkReply, _ r: InventoryReadings, entries: [TsinfoReply], advReply: TsinfoReply,
         below: [Phy], sysfs: String, system: any SystemReader, name: (UInt32?) -> String?, isStacked: (String) -> Bool,
-        ptp: inout PTPDirectory,
-        leftOutOfDump: inout LeftOutOfDump
+        ptp: inout PTPDirectory, leftOutOfDump: inout LeftOutOfDump
     ) {
         // The link message names the parent device; sysfs is asked only when
         // there is one (or the kernel is too old to say).
