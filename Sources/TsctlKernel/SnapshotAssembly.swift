@@ -44,61 +44,105 @@ public enum SnapshotAssembly {
     public static func assemble(
         _ r: InventoryReadings, system: any SystemReader, sysfsRoot sysfs: String = "/sys"
     ) throws(InventoryError) -> Snapshot {
-        var nameOf: [UInt32: String] = [:]
-        for t in r.targets { nameOf[t.index] = t.name }
-        func name(_ i: UInt32?) -> String? { i.flatMap { nameOf[$0] ?? system.interfaceName($0) } }
-        let perProvider = r.features.tsconfig
+        // Names by ifindex, built the first time a link names another (a lower
+        // device, a master): most name none.
+        var nameOf: [UInt32: String]?
+        func name(_ i: UInt32?) -> String? {
+            guard let i else { return nil }
+            if nameOf == nil {
+                var m = [UInt32: String](minimumCapacity: r.targets.count)
+                for t in r.targets { m[t.index] = t.name }
+                nameOf = m
+            }
+            return nameOf?[i] ?? system.interfaceName(i)
+        }
+        // Whether a kind is stacked, for the kind of the link before: links come in
+        // runs of one kind, and the set hashes the name each time.
+        var lastKind: (kind: String, stacked: Bool)?
+        func isStacked(_ k: String) -> Bool {
+            if let l = lastKind, l.kind == k { return l.stacked }
+            let stacked = Inventory.stackedKinds.contains(k)
+            lastKind = (k, stacked)
+            return stacked
+        }
         var sawPHC = false, sawSource = false
+        func saw(_ e: TsinfoReply) {
+            guard e.phcIndex != nil else { return }
+            sawPHC = true
+            if e.source != nil { sawSource = true }
+        }
         // What a device the TSCONFIG dump left out (it answered EOPNOTSUPP) gets, built
         // once per advertised layer: its error text cost a tenth of show --all.
-        var leftOutOfDump: [Layer?: ActiveConfig] = [:]
+        var leftOutOfDump = LeftOutOfDump()
         var ptp = PTPDirectory(sysfs: sysfs, system: system)
+        let blank = InterfaceSnapshot(name: "", ifindex: 0, active: .unavailable(.error))
         var interfaces: [InterfaceSnapshot] = []
         interfaces.reserveCapacity(r.targets.count)
         for t in r.targets {
-            let entries = r.tsinfoDump[t.index] ?? []
+            // Empty tables are common (no PHYs, every device answered by the dumps):
+            // a look-up in them would still hash the index.
+            let entries = r.tsinfoDump.isEmpty ? [] : r.tsinfoDump[t.index] ?? []
             let advReply: TsinfoReply
-            switch r.tsinfo[t.index] ?? .success(entries[0]) {
-            case .success(let a): advReply = a
-            case .failure(let e):
+            switch r.tsinfo.isEmpty ? nil : r.tsinfo[t.index] {
+            case nil: advReply = entries[0]
+            case .success(let a)?: advReply = a
+            case .failure(let e)?:
                 if e.isNoDevice { if r.names != nil { throw .noSuchInterface(t.name) } else { continue } }
                 throw .netlink(e)
             }
-            for e in entries + [advReply] where e.phcIndex != nil {
-                sawPHC = true
-                if e.source != nil { sawSource = true }
-            }
-            var snap = InterfaceSnapshot(name: t.name, ifindex: Int(t.index), active: .unavailable(.error))
-            // The link message names the parent device; sysfs is asked only when
-            // there is one (or the kernel is too old to say).
-            if !t.parentKnown || t.parentDevice != nil {
-                snap.device = t.parentDevice ?? system.readLink("\(sysfs)/class/net/\(t.name)/device").map(Sys.baseName)
-                if snap.device != nil {
-                    snap.driver = system.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName)
-                }
-            }
-            snap.kind = t.kind
-            if let k = t.kind, Inventory.stackedKinds.contains(k), !t.linkInOtherNamespace { snap.lower = name(t.link) }
-            snap.master = name(t.master)
-            snap.bondActiveSlave = name(t.bondActiveSlave)
-            snap.phys = (r.phys[t.index] ?? []).map(Inventory.phy)
-            let below = r.stackedPhys[t.index] ?? []
-            providers(&snap, t, entries: entries, advReply: advReply, perProvider: perProvider, below: below, ptp: &ptp)
-            active(&snap, t, r, perProvider: perProvider, leftOutOfDump: &leftOutOfDump, system: system)
-            // Every clock this interface names.
-            var seen = Set<Int>()
-            for idx in snap.providers.map(\.phcIndex) + [snap.advertised?.phcIndex, snap.active.phcIndex].compactMap({ $0 })
-            where seen.insert(idx).inserted {
-                var c = ptp.info(idx)
-                let owned = ptp.clocksOwned(by: t.name).filter { $0.0 == idx }.map(\.1)
-                c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)?.layer
-                snap.phcs.append(c)
-            }
-            interfaces.append(snap)
+            for e in entries { saw(e) }
+            saw(advReply)
+            // A copy of one blank snapshot, filled in place: building each anew cost
+            // more than the copy, and one built aside and then appended was copied whole.
+            interfaces.append(blank)
+            interfaces[interfaces.count - 1].name = t.name
+            interfaces[interfaces.count - 1].ifindex = Int(t.index)
+            let below = r.stackedPhys.isEmpty ? [] : r.stackedPhys[t.index] ?? []
+            fill(
+                &interfaces[interfaces.count - 1], t, r, entries: entries, advReply: advReply, below: below,
+                sysfs: sysfs, system: system, name: name, isStacked: isStacked, ptp: &ptp, leftOutOfDump: &leftOutOfDump)
         }
         var features = r.features
         features.hwtstampSource = sawPHC ? sawSource : nil
         return Snapshot(kernel: KernelInfo(release: r.release, ethtoolNetlink: true, features: features), interfaces: interfaces)
+    }
+
+    /// Everything but the name and index.
+    static func fill(
+        _ snap: inout InterfaceSnapshot, _ t: LinkReply, _ r: InventoryReadings, entries: [TsinfoReply], advReply: TsinfoReply,
+        below: [Phy], sysfs: String, system: any SystemReader, name: (UInt32?) -> String?, isStacked: (String) -> Bool,
+        ptp: inout PTPDirectory, leftOutOfDump: inout LeftOutOfDump
+    ) {
+        // The link message names the parent device; sysfs is asked only when
+        // there is one (or the kernel is too old to say).
+        if !t.parentKnown || t.parentDevice != nil {
+            snap.device = t.parentDevice ?? system.readLink("\(sysfs)/class/net/\(t.name)/device").map(Sys.baseName)
+            if snap.device != nil {
+                snap.driver = system.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName)
+            }
+        }
+        snap.kind = t.kind
+        if let k = t.kind, t.link != nil, !t.linkInOtherNamespace, isStacked(k) { snap.lower = name(t.link) }
+        snap.master = name(t.master)
+        snap.bondActiveSlave = name(t.bondActiveSlave)
+        if !r.phys.isEmpty, let ps = r.phys[t.index] { snap.phys = ps.map(Inventory.phy) }
+        let perProvider = r.features.tsconfig
+        providers(&snap, t, entries: entries, advReply: advReply, perProvider: perProvider, below: below, ptp: &ptp)
+        active(&snap, t, r, perProvider: perProvider, leftOutOfDump: &leftOutOfDump, system: system)
+        clocks(&snap, below: below, ptp: &ptp)
+    }
+
+    /// Every clock the interface names, each once, in the order named.
+    static func clocks(_ snap: inout InterfaceSnapshot, below: [Phy], ptp: inout PTPDirectory) {
+        var named = snap.providers.map(\.phcIndex)
+        if let i = snap.advertised?.phcIndex { named.append(i) }
+        if let i = snap.active.phcIndex { named.append(i) }
+        for (k, idx) in named.enumerated() where !named[..<k].contains(idx) {
+            var c = ptp.info(idx)
+            let owned = ptp.clocksOwned(by: snap.name).filter { $0.0 == idx }.map(\.1)
+            c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)?.layer
+            snap.phcs.append(c)
+        }
     }
 
     /// The providers and the advertised one.
@@ -106,16 +150,20 @@ public enum SnapshotAssembly {
         _ snap: inout InterfaceSnapshot, _ t: LinkReply, entries: [TsinfoReply], advReply: TsinfoReply, perProvider: Bool,
         below: [Phy], ptp: inout PTPDirectory
     ) {
-        let current = snap
-        func layerOf(_ r: TsinfoReply) -> (Layer, Int?) { layer(of: r, snap: current, below: below, ptp: &ptp) }
+        func layerOf(_ r: TsinfoReply) -> (Layer, Int?) {
+            layer(of: r, name: snap.name, device: snap.device, phys: snap.phys + below, ptp: &ptp)
+        }
         if perProvider {
-            snap.providers = entries.compactMap { r in
-                guard let phc = r.phcIndex else { return nil }
+            var ps: [Provider] = []
+            for r in entries {
+                guard let phc = r.phcIndex else { continue }
                 let (layer, phyIndex) = layerOf(r)
-                return Provider(
-                    layer: layer, phcIndex: Int(phc), qualifier: Qualifier(kernel: r.provider?.qualifier ?? 0),
-                    phyIndex: phyIndex, capabilities: Inventory.caps(r), reportedBy: .tsinfoDump)
+                ps.append(
+                    Provider(
+                        layer: layer, phcIndex: Int(phc), qualifier: Qualifier(kernel: r.provider?.qualifier ?? 0),
+                        phyIndex: phyIndex, capabilities: Inventory.caps(r), reportedBy: .tsinfoDump))
             }
+            snap.providers = ps
         } else {
             if let phc = advReply.phcIndex {
                 let (layer, phyIndex) = layerOf(advReply)
@@ -150,15 +198,32 @@ public enum SnapshotAssembly {
         snap.advertised = adv
     }
 
+    /// What a device left out of the TSCONFIG dump gets, per advertised layer.
+    struct LeftOutOfDump {
+        private var byLayer: [ActiveConfig?] = [nil, nil, nil]
+        private static func slot(_ l: Layer?) -> Int {
+            switch l {
+            case nil: return 0
+            case .mac?: return 1
+            case .phy?: return 2
+            }
+        }
+        subscript(_ l: Layer?) -> ActiveConfig? {
+            get { byLayer[Self.slot(l)] }
+            set { byLayer[Self.slot(l)] = newValue }
+        }
+    }
+
     /// The active configuration, and which provider it is.
     static func active(
         _ snap: inout InterfaceSnapshot, _ t: LinkReply, _ r: InventoryReadings, perProvider: Bool,
-        leftOutOfDump: inout [Layer?: ActiveConfig], system: any SystemReader
+        leftOutOfDump: inout LeftOutOfDump, system: any SystemReader
     ) {
-        if perProvider, case .failure(let why)? = r.tsconfigReads.ask[t.index] {
+        let ask = r.tsconfigReads.ask[t.index]
+        if perProvider, case .failure(let why)? = ask {
             snap.active = .unavailable(.stackedLowerUnknown, message: why.why)
-        } else if let reply = r.tsconfig[t.index] {
-            let device = (try? r.tsconfigReads.ask[t.index]?.get()) ?? t.name
+        } else if !r.tsconfig.isEmpty, let reply = r.tsconfig[t.index] {
+            let device = (try? ask?.get()) ?? t.name
             snap.active = Inventory.withIoctlFallback(
                 Inventory.active(reply, snap: snap), device: device, snap: snap, system: system)
             snap.active.readFrom = device == t.name ? nil : device
@@ -184,15 +249,15 @@ public enum SnapshotAssembly {
         }
     }
 
-    /// The layer of a TSINFO reply (LayerAttribution says how); `below`: the PHYs of the
-    /// device a stacked one takes its timestamps from.
-    static func layer(of r: TsinfoReply, snap: InterfaceSnapshot, below: [Phy], ptp: inout PTPDirectory) -> (Layer, Int?) {
+    /// The layer of a TSINFO reply (LayerAttribution says how) on the interface
+    /// `name`; `phys`: its own PHYs and those of the device a stacked one takes its
+    /// timestamps from.
+    static func layer(of r: TsinfoReply, name: String, device: String?, phys: [Phy], ptp: inout PTPDirectory) -> (Layer, Int?) {
         let source = LayerAttribution.kernelSays(
             source: r.source.map { $0 == Ethtool.SOURCE_PHYLIB ? .phylib : .netdev }, phyIndex: r.phyIndex.map(Int.init))
         let phc = r.phcIndex.map { ptp.info(Int($0)) }
-        let owned = phc.map { c in ptp.clocksOwned(by: snap.name).filter { $0.0 == c.index }.map(\.1) } ?? []
-        let l = LayerAttribution.provider(
-            kernelSays: source, phc: phc, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)
+        let owned = phc.map { c in ptp.clocksOwned(by: name).filter { $0.0 == c.index }.map(\.1) } ?? []
+        let l = LayerAttribution.provider(kernelSays: source, phc: phc, device: device, phys: phys, sysfsLayers: owned)
         return (l.layer, l.phyIndex)
     }
 }

@@ -83,13 +83,18 @@ extension Inventory {
     static func tsconfigDumped(listingAll: Bool, trapped: Bool) -> Bool { listingAll && !trapped }
 
     /// Links by index: the targets, and for a device below one that was named, one
-    /// link dump, only then.
+    /// link dump, only then. The targets' table is built on the first look-up: most
+    /// listings (no stacked device) make none.
     func linkLookup(_ targets: [LinkReply]) -> (UInt32) -> LinkReply? {
-        var byIndex: [UInt32: LinkReply] = [:]
-        for t in targets { byIndex[t.index] = t }
+        var byIndex: [UInt32: LinkReply]?
         var all: [UInt32: LinkReply]?
         return { [rtnl] i in
-            if let l = byIndex[i] { return l }
+            if byIndex == nil {
+                var m = [UInt32: LinkReply](minimumCapacity: targets.count)
+                for t in targets { m[t.index] = t }
+                byIndex = m
+            }
+            if let l = byIndex?[i] { return l }
             if all == nil {
                 all = [:]
                 for l in (try? rtnl.links()) ?? [] { all![l.index] = l }

@@ -51,7 +51,12 @@ public enum OSString {
     }
 
     /// Whether the String holds valid UTF-8 only (no escaped byte).
-    public static func isUTF8(_ s: String) -> Bool { !s.unicodeScalars.contains { reserved.contains($0.value) } }
+    public static func isUTF8(_ s: String) -> Bool {
+        // A reserved scalar's UTF-8 leads with 0xF4: without one, no scalar need be looked at.
+        var s = s
+        if !s.withUTF8({ $0.contains(0xf4) }) { return true }
+        return !s.unicodeScalars.contains { reserved.contains($0.value) }
+    }
 
     /// Runs `body` with the bytes NUL-terminated, as a path or name for libc.
     public static func withCString<R>(_ s: String, _ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {

@@ -47,25 +47,76 @@ extension Snapshot: JSONEmitting {
         s.endObject()
         s.key("interfaces")
         s.beginArray()
-        for itf in interfaces { itf.emit(into: &s) }
+        // Each element is copied out to be lent to `emit` (memory an unsafe pointer
+        // reads could change during the call); its neighbour is compared through the
+        // pointer field by field, not copied whole as well. The pointers are used only
+        // inside the closure, within the array's count.
+        interfaces.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return }
+            for i in 0..<b.count { p[i].emit(into: &s, previous: i > 0 ? p + (i - 1) : nil) }
+        }
         s.endArray()
         s.endObject()
     }
 }
 
+/// Optional's ==, without the copies of both values its switch over the pair made
+/// (for large values such as Advertised and TsStats, most of the comparison).
+private func same<T: Equatable>(_ a: T?, _ b: T?) -> Bool {
+    guard let x = a else { return b == nil }
+    guard let y = b else { return false }
+    return x == y
+}
+
 extension InterfaceSnapshot: JSONEmitting {
-    public func emit<S: JSONSink>(into s: inout S) {
+    public func emit<S: JSONSink>(into s: inout S) { emit(into: &s, previous: nil) }
+
+    /// Which runs of fields equal those of the interface written just before (after
+    /// the name and index, most do).
+    struct SameRuns {
+        var link = false, advertised = false, providers = false, active = false
+    }
+
+    func sameRuns(as p: UnsafePointer<InterfaceSnapshot>) -> SameRuns {
+        SameRuns(
+            link: p.pointee.driver == driver && p.pointee.device == device && p.pointee.kind == kind && p.pointee.lower == lower
+                && p.pointee.master == master && p.pointee.bondActiveSlave == bondActiveSlave,
+            advertised: same(p.pointee.advertised, advertised),
+            providers: p.pointee.providers == providers && p.pointee.phys == phys && p.pointee.phcs == phcs,
+            active: p.pointee.active == active && same(p.pointee.tsStats, tsStats))
+    }
+
+    /// `previous`: the interface written just before, whose runs of fields a sink may
+    /// repeat where this one's are equal.
+    func emit<S: JSONSink>(into s: inout S, previous: UnsafePointer<InterfaceSnapshot>?) {
+        let same = previous.map(sameRuns) ?? SameRuns()
         s.beginObject()
         s.field("name", name)
         // Not UTF-8: "name" has \xNN for those bytes, name_bytes the bytes themselves.
         if !OSString.isUTF8(name) { s.field("name_bytes", OSString.hex(name)) }
         s.field("ifindex", ifindex)
+        s.run(0, same: same.link) { s in emitLink(into: &s) }
+        s.run(1, same: same.advertised) { s in emitAdvertised(into: &s) }
+        s.run(2, same: same.providers) { s in emitProviders(into: &s) }
+        s.run(3, same: same.active) { s in
+            s.key("active")
+            active.emit(into: &s)
+            s.key("ts_stats")
+            if let t = tsStats { t.emit(into: &s) } else { s.null() }
+        }
+        s.endObject()
+    }
+
+    private func emitLink<S: JSONSink>(into s: inout S) {
         s.field("driver", driver)
         s.field("device", device)
         s.field("kind", kind)
         s.field("lower", lower)
         s.field("master", master)
         s.field("bond_active_slave", bondActiveSlave)
+    }
+
+    private func emitAdvertised<S: JSONSink>(into s: inout S) {
         s.key("advertised")
         if let a = advertised {
             s.beginObject()
@@ -78,6 +129,10 @@ extension InterfaceSnapshot: JSONEmitting {
         } else {
             s.null()
         }
+    }
+
+    /// The providers, PHYs and clocks.
+    private func emitProviders<S: JSONSink>(into s: inout S) {
         s.key("providers")
         s.beginArray()
         for p in providers {
@@ -135,11 +190,6 @@ extension InterfaceSnapshot: JSONEmitting {
             s.endObject()
         }
         s.endArray()
-        s.key("active")
-        active.emit(into: &s)
-        s.key("ts_stats")
-        if let t = tsStats { t.emit(into: &s) } else { s.null() }
-        s.endObject()
     }
 }
 

@@ -98,7 +98,11 @@ public final class EthtoolClient {
     /// On 6.14+ one message per provider; before, one per device.
     public func tsinfoDump(_ dev: DeviceSelector?) throws(NetlinkError) -> [TsinfoReply] {
         try require(Ethtool.Cmd.TSINFO_GET, "TSINFO_GET", since: "5.7")
-        return try genl.dump(tsinfoRequest(dev)) { (m: NetlinkMessage) throws(NetlinkError) -> TsinfoReply? in try decodeTsinfo(m) }
+        var cache = BitsetCache()
+        let names = names
+        return try genl.dump(tsinfoRequest(dev)) { (m: NetlinkMessage) throws(NetlinkError) -> TsinfoReply? in
+            try Decode.tsinfo(m, names: names, cache: &cache)
+        }
     }
 
     // MARK: PHY_GET (6.12)

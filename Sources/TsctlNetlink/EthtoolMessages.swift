@@ -62,14 +62,21 @@ public struct BitList: Equatable, Sendable {
         func name(_ i: Int) -> String { i < fallbackNames.count ? fallbackNames[i] : "bit-\(i)" }
         if let value {
             // Compact: u32 words in host byte order, least significant word first.
-            var word = 0
-            while word * 4 + 4 <= value.count {
-                let w = value.le32(at: value.startIndex + word * 4)
-                for b in 0..<32 where w & (1 << UInt32(b)) != 0 {
-                    let i = word * 32 + b
+            // Set bits are counted first so each list is allocated once, then visited
+            // lowest first (a bit is cleared once taken).
+            let words = value.count / 4
+            func word(_ k: Int) -> UInt32 { value.le32(at: value.startIndex + k * 4) }
+            var set = 0
+            for k in 0..<words { set += word(k).nonzeroBitCount }
+            out.indices.reserveCapacity(set)
+            out.names.reserveCapacity(set)
+            for k in 0..<words {
+                var w = word(k)
+                while w != 0 {
+                    let i = k * 32 + w.trailingZeroBitCount
+                    w &= w - 1
                     if i < size || size == 0 { out.indices.append(i); out.names.append(name(i)) }
                 }
-                word += 1
             }
         } else {
             // Verbose: a NOMASK list names only the set bits; otherwise VALUE marks them.
@@ -79,6 +86,24 @@ public struct BitList: Equatable, Sendable {
             }
         }
         return out
+    }
+}
+
+/// The bitsets last decoded in one dump, by attribute: the devices of a large dump
+/// (ten thousand veth) mostly send the same bytes, decoded once and then shared.
+struct BitsetCache {
+    private var last: [(type: UInt16, bytes: [UInt8], bits: BitList)] = []
+
+    mutating func decode(_ d: inout AttributeDecoder, fallbackNames: [String]) -> BitList {
+        let raw = d.value
+        let k = last.firstIndex { $0.type == d.type }
+        if let k, last[k].bytes.elementsEqual(raw) { return last[k].bits }
+        let bits = BitList.decode(&d, fallbackNames: fallbackNames)
+        // Only a clean decode is kept: a malformed one must fail again next time.
+        guard d.error == nil else { return bits }
+        let entry = (type: d.type, bytes: Array(raw), bits: bits)
+        if let k { last[k] = entry } else { last.append(entry) }
+        return bits
     }
 }
 
@@ -177,6 +202,12 @@ enum Decode {
     static func tsinfo(_ msg: NetlinkMessage) throws(NetlinkError) -> TsinfoReply { try tsinfo(msg, names: .builtin) }
 
     static func tsinfo(_ msg: NetlinkMessage, names: BitNames) throws(NetlinkError) -> TsinfoReply {
+        var cache = BitsetCache()
+        return try tsinfo(msg, names: names, cache: &cache)
+    }
+
+    /// `cache`: the bitsets of the messages before in the same dump.
+    static func tsinfo(_ msg: NetlinkMessage, names: BitNames, cache: inout BitsetCache) throws(NetlinkError) -> TsinfoReply {
         try expect(msg, Ethtool.Reply.TSINFO_GET_REPLY, "TSINFO_GET_REPLY")
         var r = TsinfoReply(device: DeviceRef(ifindex: 0, name: ""))
         var a = msg.genlAttributes
@@ -184,9 +215,9 @@ enum Decode {
             switch a.type {
             case Ethtool.Tsinfo.HEADER: r.device = header(&a)
             case Ethtool.Tsinfo.TIMESTAMPING:
-                r.timestamping = BitList.decode(&a, fallbackNames: names.timestamping)
-            case Ethtool.Tsinfo.TX_TYPES: r.txTypes = BitList.decode(&a, fallbackNames: names.txTypes)
-            case Ethtool.Tsinfo.RX_FILTERS: r.rxFilters = BitList.decode(&a, fallbackNames: names.rxFilters)
+                r.timestamping = cache.decode(&a, fallbackNames: names.timestamping)
+            case Ethtool.Tsinfo.TX_TYPES: r.txTypes = cache.decode(&a, fallbackNames: names.txTypes)
+            case Ethtool.Tsinfo.RX_FILTERS: r.rxFilters = cache.decode(&a, fallbackNames: names.rxFilters)
             case Ethtool.Tsinfo.PHC_INDEX: r.phcIndex = a.u32()
             case Ethtool.Tsinfo.HWTSTAMP_PROVIDER: r.provider = provider(&a)
             case Ethtool.Tsinfo.HWTSTAMP_SOURCE: r.source = a.u32()

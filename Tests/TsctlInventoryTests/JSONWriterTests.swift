@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TsctlModel
@@ -34,5 +35,53 @@ import Testing
         let text = v.serialized(pretty: false)
         #expect(text == #"{"a":[1,-2,"x\"y\n"],"b":[],"c":{},"d":[{"k":null,"é":true},[3]],"e":[[]]}"#)
         #expect(try JSON.parse(text) == v)
+    }
+
+    /// The writer stores most pieces straight into its 64 KiB buffer after one check of
+    /// the room left: pieces that straddle or exceed the buffer, deep indents, the
+    /// extreme integers and escapes must come out as the tree says.
+    @Test func piecesLargerThanTheBufferAndAtItsEdges() throws {
+        var deep: JSON = .array([.int(Int.min), .int(Int.max), .int(0), .int(-7)])
+        for _ in 0..<40 { deep = .object([("k", deep)]) }
+        let long = String(repeating: "x", count: 70_000)
+        var items: [JSON] = []
+        for i in 0..<3000 {
+            items.append(.object([("name", .string("veth\(i)")), ("q", .string("a\"b\\c\u{1}")), ("n", .int(-i))]))
+        }
+        let v: JSON = .object([("deep", deep), ("long", .string(long)), ("items", .array(items)), ("after", .string(long + "\n"))])
+        let text = v.serialized()
+        #expect(text.utf8.count > 3 * 65536)
+        #expect(try JSON.parse(text) == v)
+        #expect(text.contains("\"k\": [-9223372036854775808, 9223372036854775807, 0, -7]"))
+        #expect(text.contains("\"q\": \"a\\\"b\\\\c\\u0001\""))
+        #expect(try JSON.parse(v.serialized(pretty: false)) == v)
+    }
+
+    /// `show --json` streams through a descriptor in buffer-sized pieces: the same bytes
+    /// as the in-memory document, for a snapshot several buffers long.
+    @Test func streamedSnapshotEqualsTheTree() throws {
+        var ifs: [InterfaceSnapshot] = []
+        for i in 0..<400 {
+            var itf = InterfaceSnapshot(
+                name: "veth\(i)", ifindex: i + 1, active: .unavailable(.driverUnsupported, errno: 95, message: "Operation not supported"))
+            itf.kind = "veth"
+            itf.advertised = Advertised(
+                capabilities: Capabilities(timestamping: ["software-transmit", "software-receive", "software-system-clock"]))
+            ifs.append(itf)
+        }
+        let snap = Snapshot(
+            kernel: KernelInfo(
+                release: "6.18.0", ethtoolNetlink: true,
+                features: KernelFeatures(tsinfo: true, phyGet: true, tsconfig: true, hwtstampSource: nil)),
+            interfaces: ifs)
+        let path = "/tmp/tsctl-json-writer-\(getpid()).json"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        defer { unlink(path) }
+        snap.writeJSON(toFileDescriptor: fd)
+        close(fd)
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(written.utf8.count > 2 * 65536)
+        #expect(written == snap.json.serialized() + "\n")
     }
 }

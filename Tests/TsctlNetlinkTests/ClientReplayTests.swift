@@ -99,6 +99,18 @@ import TsctlModel
         }
     }
 
+    /// One dump shares the bitsets its devices send alike: the same replies as each
+    /// message decoded on its own.
+    @Test func aDumpDecodesItsSharedBitsetsAsEachAlone() throws {
+        let msgs = try Fixture("show-all-veth").receivedMessages.filter {
+            $0.genlCommand == Ethtool.Reply.TSINFO_GET_REPLY && $0.type != NL.NLMSG_ERROR
+        }
+        var cache = BitsetCache()
+        let shared = try msgs.map { m throws(NetlinkError) in try Decode.tsinfo(m, names: .builtin, cache: &cache) }
+        #expect(shared.count >= 3)
+        #expect(try shared == msgs.map(Decode.tsinfo))
+    }
+
     @Test func extackMessageAndOffsetAreKept() throws {
         let msg = try Fixture("tsinfo-nosuch-extack").receivedMessages[0]
         let err = try #require(try NetlinkChannel.decodeError(msg, request: "TSINFO_GET nosuch0"))

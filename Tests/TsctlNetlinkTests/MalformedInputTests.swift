@@ -67,6 +67,24 @@ import Testing
         }
     }
 
+    /// A dump keeps the bitsets it decoded to share them with the next devices that
+    /// send the same bytes: a malformed bitset must not be kept, so it fails each time.
+    @Test func aMalformedBitsetFailsAgainInTheSameDump() throws {
+        var reply = try Fixture("show-lo").received[1]
+        let at = try #require(find([0x24, 0x00, 0x01, 0x80, 0x08, 0x00, 0x01, 0x00], in: reply))
+        reply[at + 6] = 0x09
+        let bad = try NetlinkMessage.split(reply)[0]
+        let good = try NetlinkMessage.split(try Fixture("show-lo").received[1])[0]
+        var cache = BitsetCache()
+        let clean = try Decode.tsinfo(good, names: .builtin, cache: &cache)
+        for _ in 0..<2 {
+            #expect(throws: NetlinkError.malformed("bitset bit without ETHTOOL_A_BITSET_BIT_INDEX")) {
+                try Decode.tsinfo(bad, names: .builtin, cache: &cache)
+            }
+        }
+        #expect(try Decode.tsinfo(good, names: .builtin, cache: &cache) == clean)
+    }
+
     @Test func anErrorCodeOfInt32MinIsMalformedNotNegated() throws {
         var reply = try Fixture("tsinfo-nosuch-extack").received[0]
         for code: UInt32 in [0x8000_0000, 0x0000_0013, 0xffff_f000] {  // Int32.min, +19, -4096
