@@ -1,3 +1,5 @@
+import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -99,7 +101,12 @@ extension Sys {
     public static func processes(named names: Set<String>, procRoot: String = "/proc") -> [(ProcessInfoRecord, ProcessDirectory)] {
         var out: [(ProcessInfoRecord, ProcessDirectory)] = []
         for entry in listDirectory(procRoot) ?? [] {
-            guard let pid = Int(entry), let dir = ProcessDirectory("\(procRoot)/\(entry)"),
+            // Most processes are not one of `names`: their comm is read by path (three
+            // system calls, no allocation). A match is read again, with the rest,
+            // through the directory opened once, so everything believed about it
+            // comes from one process even if the pid is reused meanwhile.
+            guard let pid = Int(entry), commMayBe(names, "\(procRoot)/\(entry)/comm"),
+                let dir = ProcessDirectory("\(procRoot)/\(entry)"),
                 var comm = dir.read("comm").map({ String(decoding: $0, as: UTF8.self) })
             else { continue }
             while comm.last == "\n" { comm.removeLast() }
@@ -139,5 +146,22 @@ extension Sys {
             out.append((record, dir))
         }
         return out.sorted { $0.0.pid < $1.0.pid }
+    }
+
+    /// Whether the comm file at `path` names one of `names` (true when it cannot be
+    /// read here: the careful read decides then).
+    private static func commMayBe(_ names: Set<String>, _ path: String) -> Bool {
+        let fd = OSString.withCString(path) { open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        // A comm is at most 15 bytes and a newline.
+        var buf: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &buf) { b in
+            let n = read(fd, b.baseAddress, b.count)
+            guard n > 0 else { return n < 0 }
+            var end = n
+            while end > 0 && b[end - 1] == 0x0a { end -= 1 }
+            return names.contains(String(decoding: UnsafeRawBufferPointer(rebasing: b[0..<end]), as: UTF8.self))
+        }
     }
 }
