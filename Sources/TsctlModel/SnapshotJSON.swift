@@ -68,6 +68,13 @@ private func same<T: Equatable>(_ a: T?, _ b: T?) -> Bool {
     return x == y
 }
 
+/// The same bytes (or both nil).
+private func sameBytes(_ a: String?, _ b: String?) -> Bool {
+    guard let x = a else { return b == nil }
+    guard let y = b else { return false }
+    return x.utf8.elementsEqual(y.utf8)
+}
+
 extension InterfaceSnapshot: JSONEmitting {
     public func emit<S: JSONSink>(into s: inout S) { emit(into: &s, previous: nil) }
 
@@ -77,13 +84,28 @@ extension InterfaceSnapshot: JSONEmitting {
         var link = false, advertised = false, providers = false, active = false
     }
 
+    /// String's == is Unicode canonical equivalence, under which interfaces named
+    /// "caf\u{E9}" and "cafe\u{301}" are the same; they are different names, and a
+    /// repeated run must be the same bytes. So every name a run holds (interfaces,
+    /// drivers, PHYs, clocks, messages) is also compared byte for byte; the rest are
+    /// the kernel's ASCII names and numbers.
     func sameRuns(as p: UnsafePointer<InterfaceSnapshot>) -> SameRuns {
         SameRuns(
-            link: p.pointee.driver == driver && p.pointee.device == device && p.pointee.kind == kind && p.pointee.lower == lower
-                && p.pointee.master == master && p.pointee.bondActiveSlave == bondActiveSlave,
+            link: sameBytes(p.pointee.driver, driver) && sameBytes(p.pointee.device, device) && sameBytes(p.pointee.kind, kind)
+                && sameBytes(p.pointee.lower, lower) && sameBytes(p.pointee.master, master)
+                && sameBytes(p.pointee.bondActiveSlave, bondActiveSlave),
             advertised: same(p.pointee.advertised, advertised),
-            providers: p.pointee.providers == providers && p.pointee.phys == phys && p.pointee.phcs == phcs,
-            active: p.pointee.active == active && same(p.pointee.tsStats, tsStats))
+            providers: p.pointee.providers == providers && p.pointee.phys == phys && p.pointee.phcs == phcs
+                && zip(p.pointee.phys, phys).allSatisfy { a, b in
+                    sameBytes(a.driver, b.driver) && sameBytes(a.name, b.name) && sameBytes(a.upstreamSFP, b.upstreamSFP)
+                        && sameBytes(a.downstreamSFP, b.downstreamSFP)
+                }
+                && zip(p.pointee.phcs, phcs).allSatisfy { a, b in
+                    sameBytes(a.clockName, b.clockName) && sameBytes(a.owner, b.owner) && sameBytes(a.ownerBus, b.ownerBus)
+                },
+            active: p.pointee.active == active && sameBytes(p.pointee.active.readFrom, active.readFrom)
+                && sameBytes(p.pointee.active.message, active.message)
+                && same(p.pointee.tsStats, tsStats) && sameBytes(p.pointee.tsStats?.message, tsStats?.message))
     }
 
     /// `previous`: the interface written just before, whose runs of fields a sink may

@@ -151,6 +151,25 @@ struct ShowEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: trace))
     }
 
+    /// Two bridges whose names are the same text to Unicode ("caf\u{E9}" and
+    /// "cafe\u{301}") but different bytes, each below a macvlan made one after the
+    /// other: each macvlan names its own lower device, byte for byte (the JSON writer
+    /// repeats a run of fields equal to the interface before's only when the bytes are).
+    @Test func namesTheSameToUnicodeButNotInBytesStayApart() throws {
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        for bridge in [composed, decomposed] {
+            try Namespace.must(["ip", "-n", ns.name, "link", "add", bridge, "type", "bridge"])
+        }
+        for (bridge, macvlan) in [(composed, "mv1"), (decomposed, "mv2")] {
+            try Namespace.must(["ip", "-n", ns.name, "link", "add", macvlan, "link", bridge, "type", "macvlan"])
+        }
+        let r = try ns.tsctl(["show", "--all", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lowers = r.stdout.split(separator: "\n").filter { $0.contains("\"lower\": \"") }.map { Array($0.utf8) }
+        let expected = [composed, decomposed].map { Array("      \"lower\": \"\($0)\",".utf8) }
+        #expect(lowers == expected)
+    }
+
     @Test func helpDocumentsEveryExitCode() throws {
         let r = try Run.run([E2E.tsctl, "--help"])
         #expect(r.status == 0)
