@@ -7,12 +7,8 @@
 # so the "changed" outcome (exit 0) needs real hardware: the test bed covers what
 # tsctl apply does there. Needs root (ip netns).
 set -euo pipefail
-. "$(dirname "$0")/../../Scripts/lib/common.sh"
-fail() { echo "FAIL ansible: $*"; exit 1; }
-[ "$(id -u)" -eq 0 ] || fail "needs root (ip netns add); run Scripts/test as root"
-ensure_packages ansible-core iproute2
-bin=${TSCTL_BIN:-}
-[ -n "$bin" ] || { bin=$(build_tsctl) || exit 1; }
+. "$(dirname "$0")/lib/shell_test.sh"
+shell_test ansible "ip netns add" ansible-core iproute2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tsctl-ansible.XXXXXX")
 ns=tsctl-ans-$$

@@ -5,12 +5,8 @@
 # from this machine (a private network namespace with a veth pair, made here).
 # Needs root (ip netns add; --netns completion enters the namespace).
 set -euo pipefail
-. "$(dirname "$0")/../../Scripts/lib/common.sh"
-fail() { echo "FAIL completion: $*"; exit 1; }
-[ "$(id -u)" -eq 0 ] || fail "needs root (ip netns add); run Scripts/test as root"
-ensure_packages bash-completion iproute2
-bin=${TSCTL_BIN:-}
-[ -n "$bin" ] || { bin=$(build_tsctl) || exit 1; }
+. "$(dirname "$0")/lib/shell_test.sh"
+shell_test completion "ip netns add" bash-completion iproute2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tsctl-completion.XXXXXX")
 ns=tsctl-completion-$$

@@ -6,12 +6,8 @@
 # case), interface names with a dot and with XML's special characters, and --output.
 # The schema is first shown to reject what xUnit rejects. Needs root (ip netns).
 set -euo pipefail
-. "$(dirname "$0")/../../Scripts/lib/common.sh"
-fail() { echo "FAIL junit: $*"; exit 1; }
-[ "$(id -u)" -eq 0 ] || fail "needs root (ip netns add); run Scripts/test as root"
-ensure_packages libxml2-utils iproute2
-bin=${TSCTL_BIN:-}
-[ -n "$bin" ] || { bin=$(build_tsctl) || exit 1; }
+. "$(dirname "$0")/lib/shell_test.sh"
+shell_test junit "ip netns add" libxml2-utils iproute2
 xsd=$TSCTL_ROOT/Tests/JUnit/tsctl-junit.xsd
 work=$(mktemp -d "${TMPDIR:-/tmp}/tsctl-junit.XXXXXX")
 ns=tsctl-junit-$$

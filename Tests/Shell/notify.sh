@@ -4,11 +4,8 @@
 # uses: an abstract name (@...) and a path. The file names only lo, so nothing is
 # changed. Needs root (apply needs CAP_NET_ADMIN).
 set -euo pipefail
-. "$(dirname "$0")/../../Scripts/lib/common.sh"
-fail() { echo "FAIL notify: $*"; exit 1; }
-[ "$(id -u)" -eq 0 ] || fail "needs root (apply --keep needs CAP_NET_ADMIN); run Scripts/test as root"
-bin=${TSCTL_BIN:-}
-[ -n "$bin" ] || { bin=$(build_tsctl) || exit 1; }
+. "$(dirname "$0")/lib/shell_test.sh"
+shell_test notify "apply --keep needs CAP_NET_ADMIN"
 work=$(mktemp -d "${TMPDIR:-/tmp}/tsctl-notify.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 printf '[[interface]]\nname = "lo"\n' >"$work/lo.toml"

@@ -6,12 +6,8 @@
 # textfile collector, and promtool checks and unit-tests the alert rules. promtool is
 # Debian's prometheus package. Needs root (ip netns).
 set -euo pipefail
-. "$(dirname "$0")/../../Scripts/lib/common.sh"
-fail() { echo "FAIL prometheus: $*"; exit 1; }
-[ "$(id -u)" -eq 0 ] || fail "needs root (ip netns add); run Scripts/test as root"
-ensure_packages prometheus prometheus-node-exporter iproute2 python3 systemd
-bin=${TSCTL_BIN:-}
-[ -n "$bin" ] || { bin=$(build_tsctl) || exit 1; }
+. "$(dirname "$0")/lib/shell_test.sh"
+shell_test prometheus "ip netns add" prometheus prometheus-node-exporter iproute2 python3 systemd
 docs=$TSCTL_ROOT/docs/prometheus
 
 (cd "$docs" && promtool check rules tsctl-alerts.yml >/dev/null) || fail "promtool check rules tsctl-alerts.yml"

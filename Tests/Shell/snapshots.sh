@@ -3,9 +3,8 @@
 # in Tests/Snapshots and must match what the binary prints now. After an intended
 # change, review the diff and accept it with: UPDATE_SNAPSHOTS=1 bash Tests/Shell/snapshots.sh
 set -euo pipefail
-. "$(dirname "$0")/../../Scripts/lib/common.sh"
-bin=${TSCTL_BIN:-}
-[ -n "$bin" ] || { bin=$(build_tsctl) || exit 1; }
+. "$(dirname "$0")/lib/shell_test.sh"
+shell_test snapshots ""
 dir=$TSCTL_ROOT/Tests/Snapshots
 mkdir -p "$dir"
 failed=0 n=0

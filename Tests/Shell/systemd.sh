@@ -9,12 +9,8 @@
 # `systemd-analyze verify` of the installed units runs in Tests/Shell/package.sh.
 # Needs root (tsctl apply needs CAP_NET_ADMIN; the file names only lo: nothing changes).
 set -euo pipefail
-. "$(dirname "$0")/../../Scripts/lib/common.sh"
-fail() { echo "FAIL systemd: $*"; exit 1; }
-[ "$(id -u)" -eq 0 ] || fail "needs root (strace of tsctl apply); run Scripts/test as root"
-ensure_packages systemd strace linuxptp python3
-bin=${TSCTL_BIN:-}
-[ -n "$bin" ] || { bin=$(build_tsctl) || exit 1; }
+. "$(dirname "$0")/lib/shell_test.sh"
+shell_test systemd "strace of tsctl apply" systemd strace linuxptp python3
 units=("$TSCTL_ROOT"/Scripts/systemd/*.service)
 work=$(mktemp -d "${TMPDIR:-/tmp}/tsctl-systemd.XXXXXX")
 trap 'rm -rf "$work"' EXIT

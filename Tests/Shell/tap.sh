@@ -8,12 +8,8 @@
 # lava-test-case helper from Debian's lava-dispatcher package (downloaded once into
 # ~/.cache/tsctl/debs, not installed). In a private namespace with a veth pair; needs root (ip netns).
 set -euo pipefail
-. "$(dirname "$0")/../../Scripts/lib/common.sh"
-fail() { echo "FAIL tap: $*"; exit 1; }
-[ "$(id -u)" -eq 0 ] || fail "needs root (ip netns add); run Scripts/test as root"
-ensure_packages perl iproute2 python3 python3-yaml
-bin=${TSCTL_BIN:-}
-[ -n "$bin" ] || { bin=$(build_tsctl) || exit 1; }
+. "$(dirname "$0")/lib/shell_test.sh"
+shell_test tap "ip netns add" perl iproute2 python3 python3-yaml
 work=$(mktemp -d "${TMPDIR:-/tmp}/tsctl-tap.XXXXXX")
 ns=tsctl-tap-$$
 cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
