@@ -67,20 +67,8 @@ struct ShowEndToEndTests {
 
     @Test func jsonValidatesAgainstTheCommittedSchema() throws {
         let r = try ns.tsctl(["show", "--all", "--json"])
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-show-\(getpid()).json")
-        try r.stdout.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let schema = E2E.packageRoot.appendingPathComponent("Schemas/show.schema.json").path
-        let check = try Run.run([
-            "/usr/bin/python3", "-c",
-            """
-            import json, sys, jsonschema
-            schema = json.load(open(sys.argv[1]))
-            jsonschema.Draft202012Validator.check_schema(schema)
-            jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
-            """, schema, file.path
-        ])
-        #expect(check.status == 0, "\(check.stderr)")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try schemaProblem(r.stdout, "show") == nil)
     }
 
     @Test func readingNeedsNoPrivilege() throws {

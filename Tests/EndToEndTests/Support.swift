@@ -93,3 +93,20 @@ func file(_ name: String, _ text: String) throws -> String {
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
+
+/// Validates `json` against Schemas/NAME.schema.json (python3-jsonschema, Draft 2020-12);
+/// nil when it is valid, else the validator's error text.
+func schemaProblem(_ json: String, _ name: String) throws -> String? {
+    let doc = try file("doc-\(name).json", json)
+    let schema = E2E.packageRoot.appendingPathComponent("Schemas/\(name).schema.json").path
+    let r = try Run.run([
+        "/usr/bin/python3", "-c",
+        """
+        import json, sys, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
+        """, schema, doc
+    ])
+    return r.status == 0 ? nil : r.stderr
+}
