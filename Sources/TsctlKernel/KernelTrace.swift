@@ -21,14 +21,8 @@ import Glibc
 /// Annotated fixtures put the hex on the following lines, in words with `#`
 /// comments; both forms are read back. Text is escaped: `\\` and `\xNN` for any
 /// byte outside printable ASCII.
-///
-/// Each line, and each question with its answer, is written whole under a lock,
-/// so a recorder used from more than one thread still writes whole lines. The
-/// replay keeps one sequence per socket: the order in which the two sockets'
-/// datagrams meet in the file does not matter.
 public final class KernelTrace {
     private let file: UnsafeMutablePointer<FILE>
-    private let lock = Lock()
 
     init(file: UnsafeMutablePointer<FILE>) { self.file = file }
     deinit { fclose(file) }
@@ -43,14 +37,9 @@ public final class KernelTrace {
         return t
     }
 
-    func line(_ s: String) { lines([s]) }
-
-    /// Lines that belong together (a question and its answer), none of another thread's between them.
-    func lines(_ ss: [String]) {
-        lock.locked {
-            for s in ss { fputs(s + "\n", file) }
-            fflush(file)
-        }
+    func line(_ s: String) {
+        fputs(s + "\n", file)
+        fflush(file)
     }
 
     public func recording(_ transport: NetlinkTransport, _ label: String) -> NetlinkTransport {
@@ -140,7 +129,8 @@ final class RecordingSystem: SystemReader {
 
     /// `answer` already escaped.
     private func note(_ question: String, _ answer: String?) {
-        trace.lines(["? " + question, answer.map { "= " + $0 } ?? "!"])
+        trace.line("? " + question)
+        trace.line(answer.map { "= " + $0 } ?? "!")
     }
 
     private func ask(_ op: String, _ path: String, _ answer: String?) -> String? {
@@ -161,10 +151,10 @@ final class RecordingSystem: SystemReader {
     func interfaceName(_ index: UInt32) -> String? { ask("ifname", String(index), inner.interfaceName(index)) }
     func hwtstampConfig(_ device: String) -> Result<HwtstampIoctl.Config, SystemError> {
         let r = inner.hwtstampConfig(device)
-        let question = "? SIOCGHWTSTAMP \(KernelTrace.escape(device))"
+        trace.line("? SIOCGHWTSTAMP \(KernelTrace.escape(device))")
         switch r {
-        case .success(let c): trace.lines([question, "= flags=\(c.flags) tx=\(c.txType) rx=\(c.rxFilter)"])
-        case .failure(let e): trace.lines([question, "! \(e.errno)"])
+        case .success(let c): trace.line("= flags=\(c.flags) tx=\(c.txType) rx=\(c.rxFilter)")
+        case .failure(let e): trace.line("! \(e.errno)")
         }
         return r
     }

@@ -18,11 +18,8 @@ extension KernelTrace {
         var answers: [String: String?] = [:]
         var errnos: [String: Int32] = [:]
         /// What went differently from the recording: a request tsctl did not
-        /// send then, or a question the trace has no answer for. Noted under a
-        /// lock, as the recorder writes (either may serve more than one thread).
-        public var deviations: [String] { lock.locked { noted } }
-        private var noted: [String] = []
-        private let lock = Lock()
+        /// send then, or a question the trace has no answer for.
+        public private(set) var deviations: [String] = []
 
         public enum ParseError: Error, Equatable { case line(Int, String) }
 
@@ -81,7 +78,7 @@ extension KernelTrace {
         /// The kernel release the trace was recorded on.
         public var release: String? { answers["uname "]?.map { KernelTrace.unescape($0[...]) } }
 
-        func note(_ deviation: String) { lock.locked { noted.append(deviation) } }
+        func note(_ deviation: String) { deviations.append(deviation) }
 
         func answer(_ question: String) -> String? {
             guard let a = answers[question] else {
@@ -91,8 +88,7 @@ extension KernelTrace {
             return a.map { KernelTrace.unescape($0[...]) }
         }
 
-        /// The recorded datagrams of one socket, in order: each socket is matched
-        /// against its own sequence, however the two were interleaved in the file.
+        /// The recorded datagrams of one socket, in order.
         final class Transport: NetlinkTransport {
             let replay: Replay
             let label: String

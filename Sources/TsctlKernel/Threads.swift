@@ -8,8 +8,8 @@ import Glibc
 ///
 /// @unchecked Sendable, and why that is safe: `work` and everything it captures
 /// belong to the side thread from `init` until `join` returns (the caller must
-/// not touch them meanwhile: for the link dump, the route client and its
-/// transport), and `result` is written by that thread before it ends and read
+/// not touch them meanwhile; `check`'s /proc walk captures nothing it shares),
+/// and `result` is written by that thread before it ends and read
 /// by the caller only after pthread_join, which orders the two. The object is
 /// kept alive by the retain handed to the thread, so an early return of the
 /// caller cannot free it under the thread; `join` must still be called on every
@@ -58,23 +58,4 @@ class ThreadBody {
 private func threadMain(_ arg: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
     Unmanaged<ThreadBody>.fromOpaque(arg!).takeRetainedValue().run()
     return nil
-}
-
-/// A mutex (pthread) for state two threads touch: what a trace records and what
-/// its replay notes.
-final class Lock: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-
-    init() { pthread_mutex_init(mutex, nil) }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    func locked<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
-    }
 }
