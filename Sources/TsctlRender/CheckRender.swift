@@ -207,6 +207,31 @@ public enum CheckRender {
         return out + "  </testsuite>\n</testsuites>\n"
     }
 
+    /// `check --output FILE` (text) when the check could not run.
+    public static func textError(_ message: String, exitStatus: Int32) -> String {
+        "tsctl check could not run: \(message)\nexit status: \(exitStatus)\n"
+    }
+
+    /// TAP when the check could not run: one failing point, so a harness
+    /// (prove, LAVA) fails the run instead of reading an empty plan.
+    public static func tapError(_ message: String, exitStatus: Int32) -> String {
+        "TAP version 13\n1..1\nnot ok 1 tsctl check could run\n#   \(tapText(message))\n#   exit status \(exitStatus)\n"
+    }
+
+    /// The textfile when the check could not run: the exit status it ended
+    /// with and when, so `tsctl_check_exit_status` does not stay at a passing 0.
+    public static func prometheusError(exitStatus: Int32, now: Int) -> String {
+        """
+        # HELP tsctl_check_exit_status Exit status tsctl check would end with (0 passed, 1 failed; README: Exit status).
+        # TYPE tsctl_check_exit_status gauge
+        tsctl_check_exit_status \(exitStatus)
+        # HELP tsctl_check_timestamp_seconds When the last tsctl check ran (Unix time).
+        # TYPE tsctl_check_timestamp_seconds gauge
+        tsctl_check_timestamp_seconds \(now)
+
+        """
+    }
+
     /// Seconds with three decimals, the form junit-10.xsd's SUREFIRE_TIME takes.
     static func format3(_ s: Double) -> String {
         let ms = Int((max(s, 0) * 1000).rounded())
