@@ -44,7 +44,7 @@ struct DaemonShare {
             want.txType = nil
             want.rxFilter = nil
             want.flags = nil
-            let providerOnly = Planner.plan(itf, want, features: snap.kernel.features)
+            let providerOnly = Planner.plan(itf, want, kernel: snap.kernel)
             if case .success(let p) = providerOnly, p.change?.provider == nil {
                 // The provider is as the file says: tx/rx are the daemon's.
                 r.daemonConfig[plan.interface] = p.current
@@ -61,7 +61,7 @@ struct DaemonShare {
             if let had = remembered[plan.interface] {
                 want.txType = had.txType
                 want.rxFilter = had.rxFilter
-                if case .success(let q) = Planner.plan(itf, want, features: snap.kernel.features) {
+                if case .success(let q) = Planner.plan(itf, want, kernel: snap.kernel) {
                     r.plans.append(q)
                     continue
                 }

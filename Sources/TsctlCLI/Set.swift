@@ -129,7 +129,7 @@ struct SetCommand: ParsableCommand {
             throw TsctlFailure(.noSuchDevice, "no such interface: \(InterfaceName.display(interface))")
         }
         let plan: InterfacePlan
-        switch Planner.plan(itf, desired, features: snap.kernel.features) {
+        switch Planner.plan(itf, desired, kernel: snap.kernel) {
         case .success(let p): plan = p
         case .failure(let e): throw TsctlFailure(e)
         }

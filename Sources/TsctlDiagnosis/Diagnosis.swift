@@ -46,12 +46,6 @@ public struct IoctlFailure: Error, Equatable, Sendable {
     public init(_ m: String) { message = m }
 }
 
-/// Kernel major.minor from `uname -r` ("6.1.0-27-amd64" -> (6, 1)). Used only
-/// for behaviour no op or attribute reveals (PHY-first reporting before 6.11).
-public func kernelVersion(_ release: String) -> (Int, Int)? {
-    let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-    return parts.count == 2 ? (parts[0], parts[1]) : nil
-}
 
 public enum Diagnosis {
     public static func run(_ input: DiagnosisInput) -> Report {
@@ -217,16 +211,30 @@ struct Rules {
         // A probe proves which layer stamps: a mismatch is reported as advertised-not-active.
         if input.observations[itf.name]?.conclusive == true { return }
         let users = daemons(using: itf)
+        // The MAC driver answered SIOCGHWTSTAMP (no PHY can before 6.19): it keeps
+        // the configuration ioctls, as set and apply judge it (Planner).
+        let act = itf.active
+        let kept =
+            act.readVia == .ioctl && act.isConfigured
+            && LayerAttribution.ioctlAnswerer(release: kernel.release, providers: itf.providers) == mac
+        let statement =
+            kept
+            ? "on this kernel \(itf.displayName) reports the PHY clock ptp\(phy.phcIndex) while the MAC driver \(itf.driver ?? "?") keeps SIOCSHWTSTAMP "
+                + "(it answered SIOCGHWTSTAMP, which no PHY driver can before Linux 6.19): the MAC clock ptp\(mac.phcIndex) stamps packets while ptp4l steers the PHY clock"
+            : "on this kernel \(itf.displayName) reports the PHY clock ptp\(phy.phcIndex) while SIOCSHWTSTAMP reaches the MAC driver \(itf.driver ?? "?") first, which has its own clock ptp\(mac.phcIndex): "
+                + "if the driver keeps the request, the MAC stamps packets while ptp4l steers the PHY clock; the kernel cannot say which one is active"
+        var evidence = [
+            EvidenceItem(.kernel, "release \(kernel.release): PHY-first reporting, MAC-first configuration"),
+            EvidenceItem(.advertised, "TSINFO/ETHTOOL_GET_TS_INFO: phy ptp\(phy.phcIndex) \(clockName(phy.phcIndex, itf))"),
+            EvidenceItem(.sysfs, "MAC clock ptp\(mac.phcIndex) \(clockName(mac.phcIndex, itf)) owned by \(itf.device ?? "the MAC")")
+        ]
+        if kept {
+            evidence.append(
+                EvidenceItem(.active, "SIOCGHWTSTAMP answered by the MAC driver: tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")"))
+        }
         add(
-            .reportingConfigurationSplit, users.isEmpty ? .warning : .error, itf.name,
-            "on this kernel \(itf.displayName) reports the PHY clock ptp\(phy.phcIndex) while SIOCSHWTSTAMP reaches the MAC driver \(itf.driver ?? "?") first, which has its own clock ptp\(mac.phcIndex): "
-                + "if the driver keeps the request, the MAC stamps packets while ptp4l steers the PHY clock; the kernel cannot say which one is active",
-            [
-                EvidenceItem(.kernel, "release \(kernel.release): PHY-first reporting, MAC-first configuration"),
-                EvidenceItem(.advertised, "TSINFO/ETHTOOL_GET_TS_INFO: phy ptp\(phy.phcIndex) \(clockName(phy.phcIndex, itf))"),
-                EvidenceItem(.sysfs, "MAC clock ptp\(mac.phcIndex) \(clockName(mac.phcIndex, itf)) owned by \(itf.device ?? "the MAC")")
-            ]
-                + users.map { EvidenceItem(.observed, "\($0.label) uses \(itf.displayName)") },
+            .reportingConfigurationSplit, users.isEmpty ? .warning : .error, itf.name, statement,
+            evidence + users.map { EvidenceItem(.observed, "\($0.label) uses \(itf.displayName)") },
             remedy: nil)
     }
 
@@ -376,7 +384,7 @@ struct Rules {
     mutating func expectation(_ entry: DesiredInterface, _ itf: InterfaceSnapshot, _ at: String) {
         let d = entry.desired
         let act = itf.active
-        let planned = Planner.plan(itf, d, features: kernel.features)
+        let planned = Planner.plan(itf, d, kernel: kernel)
         // An unreadable configuration that apply would need to know (needsConfig) is
         // "cannot be verified" below; any other refusal is the file not being met.
         if case .failure(let e) = planned, act.isConfigured || e.kind != .needsConfig {
