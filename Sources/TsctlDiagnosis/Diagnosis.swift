@@ -46,7 +46,6 @@ public struct IoctlFailure: Error, Equatable, Sendable {
     public init(_ m: String) { message = m }
 }
 
-
 public enum Diagnosis {
     public static func run(_ input: DiagnosisInput) -> Report {
         var r = Rules(input: input)

@@ -119,7 +119,8 @@ extension Sys {
     /// The network namespace the calling thread works in (tsctl's, after --netns).
     public static func ownNetworkNamespace() -> FileID? {
         var st = Glibc.stat()
-        return fstatat(AT_FDCWD, "/proc/thread-self/ns/net", &st, 0) == 0 ? FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) : nil
+        return fstatat(AT_FDCWD, "/proc/thread-self/ns/net", &st, 0) == 0
+            ? FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) : nil
     }
 
     /// Processes whose command name is one of `names` (one /proc walk).

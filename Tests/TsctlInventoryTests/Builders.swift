@@ -1,5 +1,6 @@
-@testable import TsctlModel
 import TsctlPlan
+
+@testable import TsctlModel
 
 /// Snapshot values for rule tests: what the inventory builds from a kernel,
 /// written out (the client tests cover the bytes; these cover the logic).

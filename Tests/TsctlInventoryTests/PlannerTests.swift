@@ -93,8 +93,10 @@ import Testing
         for i in mp.providers.indices { mp.providers[i].active = false }
         mp.active = ActiveConfig(readVia: .ioctl, txType: "on", rxFilter: "all")
         guard case .failure(let e) = Planner.plan(mp, Desired(source: .phy(nil), txType: "on", rxFilter: "ptpv2-event"), kernel: k61)
-        else { Issue.record("--source phy must not be a no-op: the MAC takes the ioctl")
-            return }
+        else {
+            Issue.record("--source phy must not be a no-op: the MAC takes the ioctl")
+            return
+        }
         #expect(e.kind == .notSupported && e.message.contains("SIOCSHWTSTAMP configures the MAC"))
         #expect(e.message.contains("give --source mac"))
         // The PHY's clock named by number: the same answer.
