@@ -403,7 +403,11 @@ struct Rules {
             }
             return
         }
-        if d.source != nil, act.phcIndex == nil {
+        // An ioctl answer before 6.19 is the MAC driver's (LayerAttribution.ioctlAnswerer):
+        // the planner judged the source by it.
+        if d.source != nil, act.phcIndex == nil,
+            act.readVia != .ioctl || LayerAttribution.ioctlAnswerer(release: kernel.release, providers: itf.providers) == nil
+        {
             notRun.append(
                 NotRun(
                     Check.expectationNotMet.rawValue, itf.name,
