@@ -163,9 +163,14 @@ struct CheckCommand: ParsableCommand {
             kernel = try KernelSession.open()
             snap = try kernel.snapshot(names: interfaces.isEmpty ? nil : interfaces)
             // Stacked devices are judged by the device below: bring it in.
-            let missing = Set(snap.interfaces.compactMap(\.lower)).subtracting(snap.interfaces.map(\.name))
+            // By bytes: a lower device named like one listed only to Unicode is another device.
+            let listed = Set(snap.interfaces.map(\.key))
+            var missing: [String] = []
+            for lower in snap.interfaces.compactMap(\.lower) where !listed.contains(NameKey(lower)) {
+                if !missing.contains(where: { NameKey($0) == NameKey(lower) }) { missing.append(lower) }
+            }
             if !missing.isEmpty {
-                snap.interfaces += try kernel.snapshot(names: missing.sorted()).interfaces
+                snap.interfaces += try kernel.snapshot(names: missing).interfaces
             }
         } catch {
             _ = daemonScan.wait()
@@ -173,12 +178,12 @@ struct CheckCommand: ParsableCommand {
         }
         Inventory.attachClockHealth(&snap.interfaces)
         let samples = sample.map { takeSample(kernel.inventory, snap.interfaces, seconds: $0) } ?? [:]
-        var ioctl: [String: Result<IoctlView, IoctlFailure>] = [:]
+        var ioctl: [NameKey: Result<IoctlView, IoctlFailure>] = [:]
         for itf in snap.interfaces where itf.hasHardwareProvider {
-            ioctl[itf.name] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
+            ioctl[itf.key] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
         }
         let scan = daemonScan.wait()
-        let scope = interfaces.isEmpty ? nil : Set(interfaces)
+        let scope = interfaces.isEmpty ? nil : Set(interfaces.map { NameKey($0) })
         // A file that gives one interface two entries means two things: apply refuses
         // it, and so does check (exit 3), naming both.
         if let expectations, let c = expectations.assign(snap.interfaces, scope: scope).conflicts.first {
@@ -191,7 +196,7 @@ struct CheckCommand: ParsableCommand {
         input.statsSamples = samples
         input.ignoredDaemons = scan.ignored
         if probe {
-            for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.name] = Prober.probe(itf) }
+            for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.key] = Prober.probe(itf) }
         }
         let report = Diagnosis.run(input)
         let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))

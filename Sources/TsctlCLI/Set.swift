@@ -225,7 +225,7 @@ final class ChangeSession {
     static func daemon(using itf: InterfaceSnapshot, among daemons: [PTPDaemon]) -> PTPDaemon? {
         let clocks = Set(itf.phcs.map(\.index))
         return daemons.first { d in
-            d.interfaces.contains(itf.name) || d.interfaces.contains("*")
+            d.interfaces.contains { sameName($0, itf.name) } || d.interfaces.contains("*")
                 || !clocks.isDisjoint(with: d.namedPHCs + (d.openPHCs ?? []))
         }
     }
@@ -252,6 +252,13 @@ final class ChangeSession {
 
     /// The locks this session holds, by ifindex (kept until the process ends).
     private var locks: [UInt32: InterfaceLock] = [:]
+
+    /// Lets go of the locks of interfaces not in `ifindexes`: the --keep loop
+    /// holds only what its file still names (a renamed device is another
+    /// user's to change).
+    func releaseLocks(except ifindexes: Set<Int>) {
+        for k in locks.keys where !ifindexes.contains(Int(k)) { locks[k] = nil }
+    }
 
     /// Takes the lock of each interface before it is changed (see
     /// InterfaceLock): a one-off writer waits up to 10 s for another, a

@@ -134,8 +134,8 @@ public enum CheckRender {
             var cases: [String] = []
             var failures = 0, skipped = 0
             for c in checks {
-                let found = r.findings.filter { $0.interface == name && $0.id == c.rawValue }
-                let notRun = r.notRun.filter { $0.interface == name && $0.check == c.rawValue }
+                let found = r.findings.filter { sameName($0.interface, name) && $0.id == c.rawValue }
+                let notRun = r.notRun.filter { sameName($0.interface, name) && $0.check == c.rawValue }
                 let failing = found.filter { $0.severity == .error || ($0.severity == .warning && strict) }
                 var body = ""
                 if !failing.isEmpty {
