@@ -66,19 +66,19 @@ struct ApplyCommand: ParsableCommand {
         // A signal from here on is noted and acted on where nothing is half
         // done: while waiting, between interfaces, after a verification.
         if !options.dryRun || wait > 0 { Signals.deferTermination() }
-        var (snap, planned) = try planOrWait(state, session)
+        var (snap, planned, resolved) = try planOrWait(state, session)
         if !options.dryRun {
             // Locked, then planned again from what no other tsctl can now change.
             let mine = snap.interfaces.filter { i in planned.contains { sameName($0.interface, i.name) } }
             try session.lock(mine, purpose: "apply\(keep ? " --keep" : "") \(OSString.escaped(file))", keep: keep)
-            (snap, planned) = try planOrWait(state, session)
+            (snap, planned, resolved) = try planOrWait(state, session)
         }
         let report = ChangeReport(command: "apply", kernel: snap.kernel, file: file, options: options)
         var plans = planned
         var leftToDaemons: [NameKey: String] = [:]
         var daemonConfig: [NameKey: Config] = [:]
         if keep && !options.force {
-            let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, state, snap)
+            let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, resolved, snap)
             plans = shared.plans
             for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) {
                 report.text(["\(InterfaceName.display(name.description)): \(msg)"])
@@ -129,12 +129,14 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// Plans, and with --wait retries while interfaces or providers are missing.
-    func planOrWait(_ state: DesiredState, _ session: ChangeSession) throws -> (Snapshot, [InterfacePlan]) {
+    /// Also hands back the file with its altnames resolved against that snapshot.
+    func planOrWait(_ state: DesiredState, _ session: ChangeSession) throws -> (Snapshot, [InterfacePlan], DesiredState) {
         let deadline = now() + wait
         while true {
             let snap = try session.snapshot(nil)
-            let (plans, errors) = Planner.plan(state, snap)
-            if errors.isEmpty { return (snap, plans) }
+            let resolved = session.resolvingAltnames(state, snap)
+            let (plans, errors) = Planner.plan(resolved, snap)
+            if errors.isEmpty { return (snap, plans, resolved) }
             // Globs and drivers are waited for as names are: a driver may bind late.
             let missing = errors.allSatisfy { [.noSuchInterface, .noSuchProvider, .noMatch].contains($0.kind) }
             if Signals.pending != 0 {
@@ -193,7 +195,8 @@ struct ApplyCommand: ParsableCommand {
             if event != nil { usleep(300_000) }
             let snap: Snapshot
             do { snap = try session.snapshot(nil) } catch { log("\(error)"); continue }
-            var (plans, errors) = Planner.plan(state, snap)
+            let resolved = session.resolvingAltnames(state, snap)
+            var (plans, errors) = Planner.plan(resolved, snap)
             for e in errors { log("not yet: \(e.message)") }
             // A device renamed away from the file (or gone) is no longer kept: its lock goes.
             session.releaseLocks(
@@ -201,7 +204,7 @@ struct ApplyCommand: ParsableCommand {
             if !options.force {
                 // A daemon's tx/rx are its own; its interface's provider is kept.
                 let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons)
-                    .plans(plans, state, snap, remembered: daemonConfig)
+                    .plans(plans, resolved, snap, remembered: daemonConfig)
                 plans = shared.plans
                 for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) where reported[name] != msg {
                     log("\(InterfaceName.display(name.description)): \(msg)")

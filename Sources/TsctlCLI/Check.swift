@@ -154,7 +154,7 @@ struct CheckCommand: ParsableCommand {
         strict: Bool, probe: Bool, sample: Double?, output: String?
     ) throws {
         let started = monotonicSeconds()
-        let expectations = try expect.map { path in try loadDesiredState(path) }
+        let file = try expect.map { path in try loadDesiredState(path) }
         let base = try baseline.map(loadBaseline)
         let kernel: KernelSession
         var snap: Snapshot
@@ -183,6 +183,9 @@ struct CheckCommand: ParsableCommand {
             ioctl[itf.key] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
         }
         let scan = daemonScan.wait()
+        let expectations = file.map { e in
+            e.resolvingAltnames(in: snap.interfaces) { n in try? kernel.snapshot(names: [n]).interfaces.first?.name }
+        }
         let scope = interfaces.isEmpty ? nil : Set(interfaces.map { NameKey($0) })
         // A file that gives one interface two entries means two things: apply refuses
         // it, and so does check (exit 3), naming both.

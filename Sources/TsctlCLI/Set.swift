@@ -210,6 +210,12 @@ final class ChangeSession {
         do { return try kernel.snapshot(names: names) } catch { throw TsctlFailure(error) }
     }
 
+    /// The desired state with its altnames resolved (DesiredState.resolvingAltnames):
+    /// the kernel names the interface an altname belongs to.
+    func resolvingAltnames(_ state: DesiredState, _ snap: Snapshot) -> DesiredState {
+        state.resolvingAltnames(in: snap.interfaces) { n in try? kernel.snapshot(names: [n]).interfaces.first?.name }
+    }
+
     func refuseIfDaemons(_ itfs: [InterfaceSnapshot], force: Bool) throws {
         guard !force else { return }
         let daemons = PTPDaemons.scan().daemons

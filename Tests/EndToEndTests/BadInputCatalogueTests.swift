@@ -150,6 +150,22 @@ extension BadInputEndToEndTests {
         ])
     }
 
+    /// A fleet file may name a NIC by an altname (systemd gives them), as show,
+    /// set and probe take it: apply and check --expect resolve it to the device.
+    @Test func aDesiredStateFileMayNameAnAltname() throws {
+        try ns.execMust("ip link property add dev veth0 altname altveth0")
+        let setup =
+            "printf '[[interface]]\\nname = \"altveth0\"\\ntx = \"on\"\\nrx = \"all\"\\n' > DIR/alt.toml; "
+        try run([
+            Case(
+                args: [], status: 4, says: "DIR/alt.toml:1: veth0 has no hardware timestamp provider",
+                shell: setup + "\"$T\" apply --dry-run DIR/alt.toml"),
+            Case(
+                args: [], status: 1, says: "",
+                shell: setup + "\"$T\" check --expect DIR/alt.toml > DIR/out; r=$?; grep -q 'veth0 has no hardware' DIR/out && exit $r")
+        ])
+    }
+
     /// A check that could not run writes a report that says so in every format,
     /// so the file does not go on saying "passed".
     @Test func aCheckThatCouldNotRunSaysSoInTheFile() throws {
