@@ -261,7 +261,12 @@ extension SourceSpec {
         }
         guard let p = found.first else {
             let what = q == .precise ? description : "\(description) \(q.name)"
-            return .failure(.noSuchProvider("\(itf.displayName) has no \(what) timestamp provider; \(listing)"))
+            // The same provider with the other qualifier: name the option that reaches it.
+            var hint = ""
+            if qualifier == nil, case .phc(let n) = self, let other = itf.providers.first(where: { $0.phcIndex == n }) {
+                hint = "; ptp\(n) is the \(other.qualifier.name) \(other.layer.rawValue) provider: add --qualifier \(other.qualifier.name)"
+            }
+            return .failure(.noSuchProvider("\(itf.displayName) has no \(what) timestamp provider; \(listing)\(hint)"))
         }
         return .success(p)
     }
