@@ -43,7 +43,7 @@ tb_cpio() { # ROOT OUT [include-root]
 # or none when it is empty).
 tb_base_cpio() { # SUITE
 	local suite=$1 dir=$TB_CACHE/initramfs hash
-	hash=$( (echo "$KVER"; md5sum ${TB_KMOD:+"$TB_KMOD"} "$TB_TSTOOL" "$TB_ETHTOOL" "$TB_BUSYBOX" "$TB_PTP4L" | cut -d' ' -f1;
+	hash=$( (echo "$KVER"; md5sum ${TB_KMOD:+"$TB_KMOD"} "$TB_TSTOOL" "$TB_ETHTOOL" "$TB_BUSYBOX" "$TB_PTP4L" "$(command -v strace)" | cut -d' ' -f1;
 		declare -f tb_base_cpio tb_copy_with_libs tb_cpio; echo "${TB_GUEST_MODULES[*]}") | md5sum | cut -d' ' -f1)
 	TB_BASE_CPIO=$dir/base-$suite.cpio
 	if [ -f "$TB_BASE_CPIO" ] && [ "$(cat "$TB_BASE_CPIO.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
@@ -57,6 +57,9 @@ tb_base_cpio() { # SUITE
 	# ptp4l where Debian installs it, root's like every entry (tsctl trusts a daemon
 	# only when its executable is root's, in directories only root can write to).
 	tb_copy_with_libs "$root" "$TB_PTP4L" "" usr/sbin
+	# The host's strace (x86_64 guests): the faults scenario fails tsctl's system
+	# calls with it, tsctl-set holds a request with it.
+	case $suite in *-arm64) ;; *) tb_copy_with_libs "$root" "$(command -v strace)" ;; esac
 	printf 'root:x:0:0:root:/:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\n' >"$root/etc/group"
 
