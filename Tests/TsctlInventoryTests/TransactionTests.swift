@@ -122,7 +122,9 @@ final class FakeKernel: KernelWriter {
         let t = Transaction.run(try plans(k, Desired(txType: "off"), "eth0", "eth1"), kernel: k)
         #expect(t.result == .rollbackIncomplete)
         #expect(t.report.contains("eth0: ROLLBACK FAILED: TSCONFIG_SET eth0: busy"))
-        #expect(t.summary?.hasPrefix("the change failed (") == true && t.summary?.hasSuffix(") and the rollback is incomplete; see above") == true)
+        #expect(
+            t.summary?.hasPrefix("the change failed (") == true
+                && t.summary?.hasSuffix(") and the rollback is incomplete; see above") == true)
     }
 
     @Test func anInterfaceThatVanishesCannotBeVerifiedNorRestored() throws {
