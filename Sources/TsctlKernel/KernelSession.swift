@@ -36,8 +36,15 @@ public final class KernelSession: KernelReader, KernelWriter {
         do { return try inventory.snapshot(names: names) } catch { throw error.failure }
     }
 
-    public func reread(_ interface: String) -> InterfaceSnapshot? {
-        try? inventory.snapshot(names: [interface]).interfaces.first
+    public func reread(_ interface: String) -> Result<InterfaceSnapshot, KernelFailure> {
+        do {
+            guard let itf = try inventory.snapshot(names: [interface]).interfaces.first else {
+                return .failure(KernelFailure(kind: .noSuchDevice, errno: ENODEV, message: "\(interface): no such device"))
+            }
+            return .success(itf)
+        } catch {
+            return .failure(error.failure)
+        }
     }
 
     public func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
