@@ -261,3 +261,16 @@ class EthtoolText(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TxClocks(unittest.TestCase):
+    """Which of the test module's clocks a transmit timestamp names."""
+
+    def test_clocks(self):
+        self.assertEqual(compare.clock_of("1000000012.5"), "mac")
+        self.assertEqual(compare.clock_of("2010000012.5"), "approx")
+        self.assertEqual(compare.clock_of("3000000012.5"), "phy")
+        # bcm-phy-ptp's clock on the emulated BCM54210E (5e8 s, below 2^31 s).
+        self.assertEqual(compare.clock_of("500000012.5"), "phy")
+        self.assertEqual(compare.clock_of("5000000012.5"), "other:5000000012.5")
+        self.assertEqual(compare.clock_of("50000012.5"), "other:50000012.5")

@@ -9,7 +9,10 @@
  *    (kernels with provider qualifiers, 6.14+);
  *  - an emulated MDIO bus (a RAM register file: link up, 1000 full) with one PHY at
  *    address 1. This module's own PHY driver binds to it and, optionally, makes it a
- *    timestamper (phydev->mii_ts) with a PHC of its own.
+ *    timestamper (phydev->mii_ts) with a PHC of its own. With phy_model=bcm54210e the
+ *    register file instead emulates the registers Broadcom's BCM54210E PHY offers its
+ *    kernel drivers (broadcom, bcm-phy-lib, bcm-phy-ptp), and those real drivers bind
+ *    (see "Emulated PHY models" below for what is and is not emulated).
  *
  * Transmit timestamps are real: they come from whichever clock is enabled, and each
  * PHC runs at its own large offset from CLOCK_MONOTONIC, so the timestamp names the
@@ -41,6 +44,7 @@
 #include <linux/netdevice.h>
 #include <linux/phy.h>
 #include <linux/platform_device.h>
+#include <linux/ptp_classify.h>
 #include <linux/ptp_clock_kernel.h>
 #include <linux/slab.h>
 #include <linux/version.h>
@@ -55,6 +59,8 @@
 #define HAVE_QUALIFIER		(LINUX_VERSION_CODE >= KV(6, 14))
 #define HAVE_PHY_HWTSTAMP_GET	(LINUX_VERSION_CODE >= KV(6, 19))
 #define HAVE_TS_STATS		(LINUX_VERSION_CODE >= KV(6, 10))	/* ethtool_ops.get_ts_stats */
+/* The PHY drivers emulated here: bcm-phy-ptp is in Debian's kernels from 6.1 on. */
+#define HAVE_PHY_MODELS		(LINUX_VERSION_CODE >= KV(6, 1))
 
 #if HAVE_KERNEL_TS_INFO
 typedef struct kernel_ethtool_ts_info tdev_ts_info;
@@ -96,7 +102,8 @@ static bool phy_default;
 module_param(phy_default, bool, 0444);
 MODULE_PARM_DESC(phy_default, "set phydev->default_timestamp (6.11+): the PHY is the default provider");
 
-static uint phy_id = 0x7e5c0001;
+#define TDEV_PHY_ID 0x7e5c0001
+static uint phy_id = TDEV_PHY_ID;
 module_param(phy_id, uint, 0444);
 MODULE_PARM_DESC(phy_id, "PHY identifier the emulated PHY reports (registers 2 and 3)");
 
@@ -140,6 +147,18 @@ module_param(stop_clocks, bool, 0644);
 MODULE_PARM_DESC(stop_clocks, "every clock returns the time it had when stopped; settime/adjtime/adjfine do nothing");
 MODULE_PARM_DESC(phy_refuse_rx, "rx filter (HWTSTAMP_FILTER_*) the PHY refuses with -ERANGE, -1 for none");
 
+static char *phy_model = "";
+module_param(phy_model, charp, 0444);
+MODULE_PARM_DESC(phy_model, "emulate a real PHY's registers so that its own kernel driver binds instead of this module's: bcm54210e (6.1+)");
+
+static bool mac_onestep;
+module_param(mac_onestep, bool, 0444);
+MODULE_PARM_DESC(mac_onestep, "the MAC also offers (and accepts) tx onestep-sync, as macb does");
+
+static bool mac_ts_stats = true;
+module_param(mac_ts_stats, bool, 0444);
+MODULE_PARM_DESC(mac_ts_stats, "the MAC reports timestamping counters (get_ts_stats, 6.10+); macb, for one, does not");
+
 /* --- Clocks ------------------------------------------------------------------------ */
 
 struct tdev_clock {
@@ -150,6 +169,7 @@ struct tdev_clock {
 	u32 rx_filters;		/* supported HWTSTAMP_FILTER_* bits */
 	bool widen_rx;		/* unknown PTP filters become "all" (MAC style) */
 	const int *refuse_rx;	/* module parameter */
+	bool onestep;		/* also offers (and accepts) tx onestep-sync */
 	int tx_type, rx_filter;	/* current configuration */
 	bool stopped;		/* stop_clocks seen: frozen holds the time */
 	u64 frozen;
@@ -261,7 +281,8 @@ static int tclk_configure(struct tdev_clock *c, int tx_type, int *rx_filter,
 {
 	int rx = *rx_filter;
 
-	if (tx_type != HWTSTAMP_TX_OFF && tx_type != HWTSTAMP_TX_ON) {
+	if (tx_type != HWTSTAMP_TX_OFF && tx_type != HWTSTAMP_TX_ON &&
+	    !(c->onestep && tx_type == HWTSTAMP_TX_ONESTEP_SYNC)) {
 		NL_SET_ERR_MSG_MOD(extack, "unsupported tx type");
 		return -ERANGE;
 	}
@@ -292,7 +313,8 @@ static void tclk_fill_ts_info(struct tdev_clock *c, tdev_ts_info *info)
 				SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_TX_HARDWARE |
 				SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE;
 	info->phc_index = ptp_clock_index(c->ptp);
-	info->tx_types = BIT(HWTSTAMP_TX_OFF) | BIT(HWTSTAMP_TX_ON);
+	info->tx_types = BIT(HWTSTAMP_TX_OFF) | BIT(HWTSTAMP_TX_ON) |
+			 (c->onestep ? BIT(HWTSTAMP_TX_ONESTEP_SYNC) : 0);
 	info->rx_filters = c->rx_filters;
 }
 
@@ -317,6 +339,7 @@ struct tdev {
 	struct mii_bus *bus;
 	struct phy_device *phydev;
 	u16 regs[32];
+	struct tbcm *bcm;		/* phy_model=bcm54210e: the emulated register set */
 	atomic64_t tx_pkts, tx_lost;	/* get_ts_stats: stamps delivered, stamps lost */
 };
 
@@ -337,6 +360,7 @@ static bool tdev_stamp_due(struct net_device *ndev)
 }
 
 static struct platform_device *tdev_pdevs[TDEV_MAX];
+static bool tphy_registered;	/* this module's own PHY driver (not with phy_model) */
 
 static s64 tdev_base_sec(int layer_digit, int id)
 {
@@ -487,6 +511,293 @@ static struct phy_driver tphy_driver = {
 	.remove = tphy_remove,
 };
 
+/* --- Emulated PHY models ----------------------------------------------------------
+ *
+ * phy_model=bcm54210e: the register file answers as Broadcom's BCM54210E (the PHY of the
+ * Raspberry Pi CM4 and CM5 is its BCM54210PE variant), so that the kernel's own drivers
+ * bind to it: broadcom (PHY ID 0x600d84a0), bcm-phy-lib, and bcm-phy-ptp, which registers
+ * the PHY's PHC and is the PHY's mii_timestamper. Only what those drivers touch is
+ * emulated; registers the drivers only write (mode bits, LED and clock setup) keep the
+ * value written and have no effect.
+ *
+ * Emulated: the indirect register spaces (expansion registers through 0x17/0x15, the
+ * 0x1c shadow registers, the 0x18 auxiliary control shadows); a free-running 64-bit
+ * time counter (CLOCK_MONOTONIC plus an offset) behind the PHC: a framesync latches it
+ * into the heartbeat registers (gettime), a framesync with NSE_INIT loads the time code
+ * (settime, adjtime); transmit captures: a PTP event frame the MAC sends while the
+ * 1588 slice's TX side is enabled is time-stamped into a small capture FIFO, read
+ * through TS_READ_CTRL and matched by the driver to the frame it queued, which
+ * delivers the transmit timestamp from its PTP worker.
+ *
+ * Not emulated: frequency adjustment (adjfine's NCO_FREQ load is accepted, the counter
+ * keeps its nominal rate); receive timestamps (the PHY inserts them into received
+ * frames, and these devices receive nothing); one-step sync (the driver accepts it;
+ * the frame is not rewritten); the SYNC_OUT/SYNC_IN pin (perout, extts); interrupts
+ * (the driver polls). lose_tx=N makes the PHY miss the next N captures: the driver
+ * keeps the frame queued, delivers nothing, and counts nothing.
+ *
+ * The clock starts at 5e8 s (plus 1e7 s per further device), not at 3e9 s as this
+ * module's own PHY clock does: bcm-phy-ptp assembles the seconds it reads into an int,
+ * so a time past 2^31 s would read back negative.
+ */
+#if HAVE_PHY_MODELS
+
+#define BCM54210E_PHY_ID	0x600d84a0
+
+/* MDIO registers of the Broadcom PHY (the kernel's brcmphy.h numbers). */
+#define BCM_EXP_DATA		0x15	/* bcm_phy_{read,write}_exp: data of the selected expansion register */
+#define BCM_EXP_SEL		0x17	/* bcm_phy_{read,write}_exp: expansion register selector */
+#define BCM_AUX_CTL		0x18	/* bcm54xx_auxctl_{read,write}: auxiliary control shadows */
+#define  BCM_AUXCTL_SEL		0x0007
+#define  BCM_AUXCTL_MISC	0x0007
+#define  BCM_AUXCTL_WREN	0x8000	/* a write to the MISC shadow; without it, bits 14:12 select what reads return */
+#define BCM_SHD			0x1c	/* bcm_phy_{read,write}_shadow: shadow registers */
+#define  BCM_SHD_WRITE		0x8000
+
+/* IEEE 1588 expansion registers bcm-phy-ptp uses (its names), and what each does here. */
+#define SLICE_CTRL		0x0810	/* hwtstamp set: SLICE_TX_EN enables transmit captures */
+#define  SLICE_TX_EN		BIT(0)
+#define TX_EVENT_MODE		0x0811	/* hwtstamp set: replace timestamps (kept, no effect) */
+#define RX_EVENT_MODE		0x0819	/* hwtstamp set: insert timestamps into rx frames (kept, no effect) */
+#define TX_TS_CAPTURE		0x0821	/* hwtstamp set: TX_TS_CAP_EN enables transmit captures */
+#define  TX_TS_CAP_EN		BIT(0)
+#define RX_TS_CAPTURE		0x0822	/* (kept) */
+#define TIME_CODE_0		0x0854	/* settime: nanoseconds 15:0, 31:16, seconds 15:0, 31:16, 47:32 */
+#define TIME_CODE_4		0x0858
+#define DPLL_SELECT		0x085b	/* config_init: heartbeat mode (kept) */
+#define SHADOW_CTRL		0x085c	/* config_init (kept) */
+#define SHADOW_LOAD		0x085d	/* settime, adjfine: what the next framesync loads */
+#define  TIME_CODE_LOAD		BIT(10)
+#define  NCO_TIME_LOAD		BIT(7)
+#define INTR_MASK		0x085e	/* (kept) */
+#define INTR_STATUS		0x085f	/* gettime polls FSYNC (cleared when read); the PTP worker polls SOP */
+#define  INTC_FSYNC		BIT(0)
+#define  INTC_SOP		BIT(1)
+#define NSE_CTRL		0x087f	/* a 0->1 CPU_FRAMESYNC is a framesync: CAPTURE_EN latches, INIT loads */
+#define  NSE_CAPTURE_EN		BIT(13)
+#define  NSE_INIT		BIT(12)
+#define  NSE_CPU_FRAMESYNC	BIT(5)
+#define TS_READ_CTRL		0x0885	/* PTP worker: START shows the oldest capture, END drops it */
+#define  TS_READ_START		BIT(0)
+#define  TS_READ_END		BIT(1)
+#define HB_REG_0		0x0886	/* gettime: the framesync time, nanoseconds 15:0 */
+#define HB_REG_1		0x0887	/* nanoseconds 31:16 */
+#define HB_REG_2		0x0888	/* seconds 15:0 */
+#define HB_REG_3		0x08ec	/* seconds 31:16 */
+#define HB_REG_4		0x08ed	/* seconds 47:32 */
+#define TS_REG_0		0x0889	/* PTP worker: capture time, nanoseconds 15:0 */
+#define TS_REG_1		0x088a	/* nanoseconds 31:16 */
+#define TS_REG_2		0x088b	/* seconds 15:0 */
+#define TS_REG_3		0x08c4	/* seconds 31:16 */
+#define TS_INFO_0		0x088c	/* PTP worker: the captured frame's sequence id */
+#define TS_INFO_1		0x088d	/* message type in 15:12, BIT(11) transmit */
+#define TIME_SYNC		0x0ff5	/* config_init: TIME_SYNC_EN enables captures at all */
+#define  TIME_SYNC_EN		BIT(0)
+/* Every other expansion register (config_init's TIMECODE_CTRL, SYNC_IN_DIVIDER, the
+ * NCO_* and SYNC_OUT_* of adjfine and perout, broadcom's LED and MII-lite setup) keeps
+ * the value written. */
+
+#define TBCM_FIFO 8
+
+struct tbcm_capture {
+	u64 ns;
+	u16 seq_id;
+	u8 msgtype;
+};
+
+struct tbcm {
+	spinlock_t lock;	/* MDIO accesses (process context) vs captures (transmit) */
+	u16 exp[0x1000];
+	u16 exp_sel, shd[32], shd_sel, aux[8], aux_rdsel;
+	s64 offset;		/* the time counter: CLOCK_MONOTONIC + offset */
+	bool fsync;		/* INTR_STATUS.FSYNC */
+	struct tbcm_capture fifo[TBCM_FIFO];
+	int fifo_n;
+};
+
+static u64 tbcm_now(struct tbcm *b)
+{
+	return ktime_get_ns() + b->offset;
+}
+
+static void tbcm_put_ns(struct tbcm *b, u16 reg_ns_lo, u16 reg_ns_hi, u16 reg_s_lo,
+			u16 reg_s_hi, u64 ns)
+{
+	u64 sec = div_u64(ns, NSEC_PER_SEC);
+	u32 nsec = ns - sec * NSEC_PER_SEC;
+
+	b->exp[reg_ns_lo] = nsec & 0xffff;
+	b->exp[reg_ns_hi] = nsec >> 16;
+	b->exp[reg_s_lo] = sec & 0xffff;
+	b->exp[reg_s_hi] = (sec >> 16) & 0xffff;
+}
+
+/* Called with b->lock held. */
+static void tbcm_exp_write(struct tbcm *b, u16 reg, u16 val)
+{
+	u16 old = b->exp[reg];
+
+	b->exp[reg] = val;
+	switch (reg) {
+	case NSE_CTRL:
+		if (!(val & NSE_CPU_FRAMESYNC) || (old & NSE_CPU_FRAMESYNC))
+			break;
+		if ((val & NSE_INIT) && (b->exp[SHADOW_LOAD] & TIME_CODE_LOAD)) {
+			u64 sec = b->exp[TIME_CODE_0 + 2] | (u64)b->exp[TIME_CODE_0 + 3] << 16 |
+				  (u64)b->exp[TIME_CODE_4] << 32;
+			u32 nsec = b->exp[TIME_CODE_0] | (u32)b->exp[TIME_CODE_0 + 1] << 16;
+
+			b->offset = sec * NSEC_PER_SEC + nsec - ktime_get_ns();
+			/* The load clears itself (NSE_INIT). */
+			b->exp[SHADOW_LOAD] &= ~(TIME_CODE_LOAD | NCO_TIME_LOAD);
+		}
+		if (val & NSE_CAPTURE_EN) {
+			u64 ns = tbcm_now(b);
+
+			tbcm_put_ns(b, HB_REG_0, HB_REG_1, HB_REG_2, HB_REG_3, ns);
+			b->exp[HB_REG_4] = div_u64(ns, NSEC_PER_SEC) >> 32;
+			b->fsync = true;
+		}
+		break;
+	case TS_READ_CTRL:
+		if ((val & TS_READ_START) && !(old & TS_READ_START) && b->fifo_n) {
+			struct tbcm_capture *c = &b->fifo[0];
+
+			tbcm_put_ns(b, TS_REG_0, TS_REG_1, TS_REG_2, TS_REG_3, c->ns);
+			b->exp[TS_INFO_0] = c->seq_id;
+			b->exp[TS_INFO_1] = (c->msgtype << 12) | BIT(11);
+		}
+		if ((val & TS_READ_END) && !(old & TS_READ_END) && b->fifo_n) {
+			b->fifo_n--;
+			memmove(&b->fifo[0], &b->fifo[1], b->fifo_n * sizeof(b->fifo[0]));
+		}
+		break;
+	}
+}
+
+static u16 tbcm_exp_read(struct tbcm *b, u16 reg)
+{
+	u16 val = b->exp[reg];
+
+	if (reg == INTR_STATUS) {
+		val = (b->fsync ? INTC_FSYNC : 0) | (b->fifo_n ? INTC_SOP : 0);
+		b->fsync = false;
+	}
+	return val;
+}
+
+/* The indirect registers; false for the plain MII registers (the caller's RAM). */
+static bool tbcm_read(struct tbcm *b, int regnum, u16 *val)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&b->lock, flags);
+	switch (regnum) {
+	case BCM_EXP_DATA:
+		*val = tbcm_exp_read(b, b->exp_sel & 0xfff);
+		break;
+	case BCM_EXP_SEL:
+		*val = b->exp_sel;
+		break;
+	case BCM_AUX_CTL:
+		*val = b->aux[b->aux_rdsel] | b->aux_rdsel;
+		break;
+	case BCM_SHD:
+		*val = b->shd_sel << 10 | b->shd[b->shd_sel];
+		break;
+	default:
+		spin_unlock_irqrestore(&b->lock, flags);
+		return false;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return true;
+}
+
+static bool tbcm_write(struct tbcm *b, int regnum, u16 val)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&b->lock, flags);
+	switch (regnum) {
+	case BCM_EXP_DATA:
+		tbcm_exp_write(b, b->exp_sel & 0xfff, val);
+		break;
+	case BCM_EXP_SEL:
+		b->exp_sel = val;
+		break;
+	case BCM_AUX_CTL:
+		if ((val & BCM_AUXCTL_SEL) == BCM_AUXCTL_MISC && !(val & BCM_AUXCTL_WREN))
+			b->aux_rdsel = (val >> 12) & 7;
+		else
+			b->aux[val & BCM_AUXCTL_SEL] = val & ~(BCM_AUXCTL_SEL | BCM_AUXCTL_WREN);
+		break;
+	case BCM_SHD:
+		if (val & BCM_SHD_WRITE)
+			b->shd[(val >> 10) & 0x1f] = val & 0x3ff;
+		else
+			b->shd_sel = (val >> 10) & 0x1f;
+		break;
+	default:
+		spin_unlock_irqrestore(&b->lock, flags);
+		return false;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return true;
+}
+
+/* Lose the next requested transmit capture (lose_tx): nobody counts it. */
+static bool tdev_lose_one(void)
+{
+	int left = READ_ONCE(lose_tx);
+
+	return left > 0 && cmpxchg(&lose_tx, left, left - 1) == left;
+}
+
+/* The MAC hands a frame to the PHY: a PTP event message is captured when the 1588
+ * slice's TX side is on. */
+static void tbcm_tx(struct tbcm *b, struct sk_buff *skb)
+{
+	unsigned int type = ptp_classify_raw(skb);
+	struct ptp_header *hdr;
+	unsigned long flags;
+	u8 msgtype;
+
+	if (type == PTP_CLASS_NONE)
+		return;
+	hdr = ptp_parse_header(skb, type);
+	if (!hdr)
+		return;
+	msgtype = ptp_get_msgtype(hdr, type);
+	if (msgtype > PTP_MSGTYPE_PDELAY_RESP)
+		return;	/* not an event message */
+	spin_lock_irqsave(&b->lock, flags);
+	if ((b->exp[TIME_SYNC] & TIME_SYNC_EN) && (b->exp[SLICE_CTRL] & SLICE_TX_EN) &&
+	    (b->exp[TX_TS_CAPTURE] & TX_TS_CAP_EN) &&
+	    !((skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP) && tdev_lose_one())) {
+		if (b->fifo_n == TBCM_FIFO) {	/* full: the oldest capture is overwritten */
+			b->fifo_n--;
+			memmove(&b->fifo[0], &b->fifo[1], b->fifo_n * sizeof(b->fifo[0]));
+		}
+		b->fifo[b->fifo_n].ns = tbcm_now(b);
+		b->fifo[b->fifo_n].seq_id = be16_to_cpu(hdr->sequence_id);
+		b->fifo[b->fifo_n].msgtype = msgtype;
+		b->fifo_n++;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+}
+
+static struct tbcm *tbcm_create(int id)
+{
+	struct tbcm *b = kzalloc(sizeof(*b), GFP_KERNEL);
+
+	if (!b)
+		return NULL;
+	spin_lock_init(&b->lock);
+	b->offset = (500000000LL + tdev_base_sec(0, id)) * NSEC_PER_SEC;
+	return b;
+}
+#endif /* HAVE_PHY_MODELS */
+
 /* --- MDIO bus: a RAM register file ------------------------------------------------ */
 
 static int tmdio_read(struct mii_bus *bus, int addr, int regnum)
@@ -495,6 +806,14 @@ static int tmdio_read(struct mii_bus *bus, int addr, int regnum)
 
 	if (addr != 1 || regnum < 0 || regnum >= 32)
 		return 0xffff;
+#if HAVE_PHY_MODELS
+	if (td->bcm) {
+		u16 val;
+
+		if (tbcm_read(td->bcm, regnum, &val))
+			return val;
+	}
+#endif
 	return td->regs[regnum];
 }
 
@@ -504,6 +823,10 @@ static int tmdio_write(struct mii_bus *bus, int addr, int regnum, u16 val)
 
 	if (addr != 1 || regnum < 0 || regnum >= 32)
 		return 0;
+#if HAVE_PHY_MODELS
+	if (td->bcm && tbcm_write(td->bcm, regnum, val))
+		return 0;
+#endif
 	if (regnum == MII_BMCR)
 		val &= ~(BMCR_RESET | BMCR_ANRESTART);
 	td->regs[regnum] = val;
@@ -598,6 +921,12 @@ static netdev_tx_t tdev_xmit(struct sk_buff *skb, struct net_device *ndev)
 		hwts.hwtstamp = ns_to_ktime(tclk_now(c));
 		skb_tstamp_tx(skb, &hwts);
 	}
+#if HAVE_PHY_MODELS
+	/* An emulated PHY sees the frame on its way out (before the driver's txtstamp
+	 * queues it; its PTP worker then finds the capture at once). */
+	if (td->bcm && td->phydev)
+		tbcm_tx(td->bcm, skb);
+#endif
 	/* Software timestamp, and the PHY's chance to stamp (mii_ts->txtstamp). */
 	skb_tx_timestamp(skb);
 
@@ -747,6 +1076,8 @@ static void tdev_teardown(struct tdev *td, bool registered)
 		mdiobus_free(td->bus);
 		td->bus = NULL;
 	}
+	kfree(td->bcm);
+	td->bcm = NULL;
 	tclk_unregister(&td->mac[Q_APPROX]);
 	tclk_unregister(&td->mac[Q_PRECISE]);
 }
@@ -776,6 +1107,10 @@ static int tdev_probe(struct platform_device *pdev)
 	if (mac_readback)
 		td->ndo.ndo_hwtstamp_get = tdev_hwtstamp_get;
 #endif
+#if HAVE_TS_STATS
+	if (!mac_ts_stats)
+		td->eto.get_ts_stats = NULL;
+#endif
 	ndev->netdev_ops = &td->ndo;
 	ndev->ethtool_ops = &td->eto;
 
@@ -785,6 +1120,7 @@ static int tdev_probe(struct platform_device *pdev)
 				    &mac_refuse_rx, &pdev->dev);
 		if (err)
 			goto err_free;
+		td->mac[Q_PRECISE].onestep = mac_onestep;
 	}
 	if (mac_phc && mac_approx) {
 #if HAVE_QUALIFIER
@@ -801,6 +1137,15 @@ static int tdev_probe(struct platform_device *pdev)
 	}
 
 	if (phy) {
+#if HAVE_PHY_MODELS
+		if (!strcmp(phy_model, "bcm54210e")) {
+			td->bcm = tbcm_create(id);
+			if (!td->bcm) {
+				err = -ENOMEM;
+				goto err_clocks;
+			}
+		}
+#endif
 		tmdio_init_regs(td);
 		td->bus = mdiobus_alloc();
 		if (!td->bus) {
@@ -835,7 +1180,8 @@ static int tdev_probe(struct platform_device *pdev)
 	netdev_info(ndev, DRV_NAME ": mac_phc=%d approx_phc=%d phy_phc=%d phy=%s\n",
 		    td->mac[Q_PRECISE].ptp ? ptp_clock_index(td->mac[Q_PRECISE].ptp) : -1,
 		    td->mac[Q_APPROX].ptp ? ptp_clock_index(td->mac[Q_APPROX].ptp) : -1,
-		    td->phydev && td->phydev->priv && ((struct tdev_phy *)td->phydev->priv)->clk.ptp ?
+		    tphy_registered && td->phydev && td->phydev->priv &&
+		    ((struct tdev_phy *)td->phydev->priv)->clk.ptp ?
 			ptp_clock_index(((struct tdev_phy *)td->phydev->priv)->clk.ptp) : -1,
 		    td->phydev ? phydev_name(td->phydev) : "none");
 	return 0;
@@ -890,11 +1236,27 @@ static int __init tdev_init(void)
 	if (ndevs < 1 || ndevs > TDEV_MAX)
 		return -EINVAL;
 	tdev_driver.driver.name = mac_driver;
-	tphy_driver.phy_id = phy_id;
-	tphy_driver.name = phy_name;
-	err = phy_drivers_register(&tphy_driver, 1, NULL);
-	if (err)
-		return err;
+	if (*phy_model) {
+#if HAVE_PHY_MODELS
+		/* The real driver binds; load it first (modprobe broadcom). */
+		if (strcmp(phy_model, "bcm54210e")) {
+			pr_err(DRV_NAME ": unknown phy_model %s\n", phy_model);
+			return -EINVAL;
+		}
+		if (phy_id == TDEV_PHY_ID)
+			phy_id = BCM54210E_PHY_ID;
+#else
+		pr_err(DRV_NAME ": phy_model needs 6.1 or later\n");
+		return -EINVAL;
+#endif
+	} else {
+		tphy_driver.phy_id = phy_id;
+		tphy_driver.name = phy_name;
+		err = phy_drivers_register(&tphy_driver, 1, NULL);
+		if (err)
+			return err;
+		tphy_registered = true;
+	}
 	err = platform_driver_register(&tdev_driver);
 	if (err)
 		goto err_phy;
@@ -918,7 +1280,8 @@ err_devs:
 	tdev_destroy_devices();
 	platform_driver_unregister(&tdev_driver);
 err_phy:
-	phy_drivers_unregister(&tphy_driver, 1);
+	if (tphy_registered)
+		phy_drivers_unregister(&tphy_driver, 1);
 	return err;
 }
 
@@ -926,7 +1289,8 @@ static void __exit tdev_exit(void)
 {
 	tdev_destroy_devices();
 	platform_driver_unregister(&tdev_driver);
-	phy_drivers_unregister(&tphy_driver, 1);
+	if (tphy_registered)
+		phy_drivers_unregister(&tphy_driver, 1);
 }
 
 module_init(tdev_init);
