@@ -11,8 +11,9 @@
  *    address 1. This module's own PHY driver binds to it and, optionally, makes it a
  *    timestamper (phydev->mii_ts) with a PHC of its own. With phy_model=bcm54210e the
  *    register file instead emulates the registers Broadcom's BCM54210E PHY offers its
- *    kernel drivers (broadcom, bcm-phy-lib, bcm-phy-ptp), and those real drivers bind
- *    (see "Emulated PHY models" below for what is and is not emulated).
+ *    kernel drivers (broadcom, bcm-phy-lib, bcm-phy-ptp), and with phy_model=lan8841
+ *    those of Microchip's LAN8841 (micrel): the real drivers bind (see "Emulated PHY
+ *    models" below for what is and is not emulated).
  *
  * Transmit timestamps are real: they come from whichever clock is enabled, and each
  * PHC runs at its own large offset from CLOCK_MONOTONIC, so the timestamp names the
@@ -149,7 +150,7 @@ MODULE_PARM_DESC(phy_refuse_rx, "rx filter (HWTSTAMP_FILTER_*) the PHY refuses w
 
 static char *phy_model = "";
 module_param(phy_model, charp, 0444);
-MODULE_PARM_DESC(phy_model, "emulate a real PHY's registers so that its own kernel driver binds instead of this module's: bcm54210e (6.1+)");
+MODULE_PARM_DESC(phy_model, "emulate a real PHY's registers so that its own kernel driver binds instead of this module's: bcm54210e or lan8841 (6.1+)");
 
 static bool mac_onestep;
 module_param(mac_onestep, bool, 0444);
@@ -340,6 +341,7 @@ struct tdev {
 	struct phy_device *phydev;
 	u16 regs[32];
 	struct tbcm *bcm;		/* phy_model=bcm54210e: the emulated register set */
+	struct tlan *lan;		/* phy_model=lan8841 */
 	atomic64_t tx_pkts, tx_lost;	/* get_ts_stats: stamps delivered, stamps lost */
 };
 
@@ -796,6 +798,153 @@ static struct tbcm *tbcm_create(int id)
 	b->offset = (500000000LL + tdev_base_sec(0, id)) * NSEC_PER_SEC;
 	return b;
 }
+
+/* phy_model=lan8841: the register file answers as Microchip's LAN8841 (PHY ID
+ * 0x00221650), so that the kernel's micrel driver binds, registers the PHY's PHC
+ * ("lan8841 ptp", 6.3+) and is its mii_timestamper. The driver reaches the 1588 unit
+ * through MMD 2, which a clause-22 PHY offers through the MMD access registers 0x0d and
+ * 0x0e: those are emulated for every MMD, each register keeping the value written,
+ * and in MMD 2 the local time counter (LTC) behind the PHC is a free-running counter
+ * (CLOCK_MONOTONIC plus an offset) that the driver's commands read, load and step.
+ *
+ * Not emulated: transmit and receive timestamps. The driver reads transmit timestamps
+ * from its PHY interrupt handler, and this bus gives the PHY no interrupt line (the
+ * PHY is polled), so a frame the driver queues for a transmit timestamp never gets
+ * one: the application's wait times out. Rate adjustment (adjfine's LTC_RATE_ADJ) is
+ * kept and has no effect; the GPIO events (perout, extts) are not emulated.
+ */
+#define LAN8841_PHY_ID		0x00221650
+
+#define TLAN_MMD_REGS		1024	/* per MMD; the driver's highest is 506 */
+
+/* LAN8841 MMD 2 registers (the driver's names) that do something here. */
+#define LAN_PTP_CMD_CTL		256	/* commands: LTC_READ latches, LTC_LOAD sets, STEP_* step */
+#define  LAN_CMD_LTC_READ	BIT(3)
+#define  LAN_CMD_LTC_LOAD	BIT(4)
+#define  LAN_CMD_STEP_SECONDS	BIT(5)
+#define  LAN_CMD_STEP_NANOSECONDS BIT(6)
+#define LAN_PTP_LTC_SET_SEC_HI	262	/* settime: seconds 47:32, 31:16, 15:0, ns 29:16, 15:0 (262-266) */
+#define LAN_PTP_LTC_SET_SEC_MID	263
+#define LAN_PTP_LTC_SET_SEC_LO	264
+#define LAN_PTP_LTC_SET_NS_HI	265
+#define LAN_PTP_LTC_SET_NS_LO	266
+#define LAN_PTP_LTC_STEP_ADJ_HI	275	/* adjtime: BIT(15) adds (seconds step), else ns 29:16 */
+#define LAN_PTP_LTC_STEP_ADJ_LO	276	/* adjtime: seconds, or ns 15:0 */
+#define  LAN_STEP_ADJ_DIR	BIT(15)
+#define LAN_PTP_LTC_RD_SEC_HI	358	/* gettime: the latched time, as the SET registers (358-362) */
+#define LAN_PTP_LTC_RD_SEC_MID	359
+#define LAN_PTP_LTC_RD_SEC_LO	360
+#define LAN_PTP_LTC_RD_NS_HI	361
+#define LAN_PTP_LTC_RD_NS_LO	362
+/* Every other register the driver touches (config_init's PTP reset, parser and
+ * version setup, the analog errata in MMD 28, hwtstamp set's RX/TX parse, timestamp
+ * enable and interrupt enable registers, the GPIO and target registers) keeps the
+ * value written; the interrupt status (259) reads 0: nothing was stamped. */
+
+struct tlan {
+	spinlock_t lock;
+	u16 mmd_ctrl, mmd_addr;	/* MII_MMD_CTRL (devad, function), the address set */
+	u16 *mmd;		/* [32][TLAN_MMD_REGS] */
+	s64 offset;		/* the LTC: CLOCK_MONOTONIC + offset */
+};
+
+static u16 *tlan_reg(struct tlan *l, int devad, int reg)
+{
+	return &l->mmd[devad * TLAN_MMD_REGS + reg % TLAN_MMD_REGS];
+}
+
+/* A write to an MMD 2 register; l->lock held. */
+static void tlan_mmd2_write(struct tlan *l, int reg, u16 val)
+{
+	u16 *r = tlan_reg(l, 2, 0);
+	u64 ns, sec;
+	u32 nsec;
+
+	if (reg != LAN_PTP_CMD_CTL) {
+		r[reg] = val;
+		return;
+	}
+	r[reg] = val & ~(LAN_CMD_LTC_READ | LAN_CMD_LTC_LOAD | LAN_CMD_STEP_SECONDS |
+			 LAN_CMD_STEP_NANOSECONDS);	/* commands clear themselves */
+	if (val & LAN_CMD_LTC_READ) {
+		ns = ktime_get_ns() + l->offset;
+		sec = div_u64_rem(ns, NSEC_PER_SEC, &nsec);
+		r[LAN_PTP_LTC_RD_SEC_HI] = (sec >> 32) & 0xffff;
+		r[LAN_PTP_LTC_RD_SEC_MID] = (sec >> 16) & 0xffff;
+		r[LAN_PTP_LTC_RD_SEC_LO] = sec & 0xffff;
+		r[LAN_PTP_LTC_RD_NS_HI] = (nsec >> 16) & 0x3fff;
+		r[LAN_PTP_LTC_RD_NS_LO] = nsec & 0xffff;
+	}
+	if (val & LAN_CMD_LTC_LOAD) {
+		sec = (u64)r[LAN_PTP_LTC_SET_SEC_HI] << 32 | (u64)r[LAN_PTP_LTC_SET_SEC_MID] << 16 |
+		      r[LAN_PTP_LTC_SET_SEC_LO];
+		nsec = (u32)(r[LAN_PTP_LTC_SET_NS_HI] & 0x3fff) << 16 | r[LAN_PTP_LTC_SET_NS_LO];
+		l->offset = sec * NSEC_PER_SEC + nsec - ktime_get_ns();
+	}
+	if (val & LAN_CMD_STEP_SECONDS) {
+		s64 step = (s64)r[LAN_PTP_LTC_STEP_ADJ_LO] * NSEC_PER_SEC;
+
+		l->offset += (r[LAN_PTP_LTC_STEP_ADJ_HI] & LAN_STEP_ADJ_DIR) ? step : -step;
+	}
+	if (val & LAN_CMD_STEP_NANOSECONDS)
+		l->offset += (u32)(r[LAN_PTP_LTC_STEP_ADJ_HI] & 0x3fff) << 16 |
+			     r[LAN_PTP_LTC_STEP_ADJ_LO];
+}
+
+/* The clause-22 MMD access registers; false for every other register. */
+static bool tlan_access(struct tlan *l, int regnum, u16 *val, bool write)
+{
+	unsigned long flags;
+	int devad;
+
+	if (regnum != MII_MMD_CTRL && regnum != MII_MMD_DATA)
+		return false;
+	spin_lock_irqsave(&l->lock, flags);
+	devad = l->mmd_ctrl & MII_MMD_CTRL_DEVAD_MASK;
+	if (regnum == MII_MMD_CTRL) {
+		if (write)
+			l->mmd_ctrl = *val;
+		else
+			*val = l->mmd_ctrl;
+	} else if (!(l->mmd_ctrl & ~MII_MMD_CTRL_DEVAD_MASK)) {	/* address function */
+		if (write)
+			l->mmd_addr = *val;
+		else
+			*val = l->mmd_addr;
+	} else if (write) {
+		if (devad == 2 && l->mmd_addr < TLAN_MMD_REGS)
+			tlan_mmd2_write(l, l->mmd_addr, *val);
+		else
+			*tlan_reg(l, devad, l->mmd_addr) = *val;
+	} else {
+		*val = *tlan_reg(l, devad, l->mmd_addr);
+	}
+	spin_unlock_irqrestore(&l->lock, flags);
+	return true;
+}
+
+static struct tlan *tlan_create(int id)
+{
+	struct tlan *l = kzalloc(sizeof(*l), GFP_KERNEL);
+
+	if (!l)
+		return NULL;
+	l->mmd = kvcalloc(32 * TLAN_MMD_REGS, sizeof(u16), GFP_KERNEL);
+	if (!l->mmd) {
+		kfree(l);
+		return NULL;
+	}
+	spin_lock_init(&l->lock);
+	l->offset = tdev_base_sec(3, id) * NSEC_PER_SEC;
+	return l;
+}
+
+static void tlan_destroy(struct tlan *l)
+{
+	if (l)
+		kvfree(l->mmd);
+	kfree(l);
+}
 #endif /* HAVE_PHY_MODELS */
 
 /* --- MDIO bus: a RAM register file ------------------------------------------------ */
@@ -807,10 +956,12 @@ static int tmdio_read(struct mii_bus *bus, int addr, int regnum)
 	if (addr != 1 || regnum < 0 || regnum >= 32)
 		return 0xffff;
 #if HAVE_PHY_MODELS
-	if (td->bcm) {
+	{
 		u16 val;
 
-		if (tbcm_read(td->bcm, regnum, &val))
+		if (td->bcm && tbcm_read(td->bcm, regnum, &val))
+			return val;
+		if (td->lan && tlan_access(td->lan, regnum, &val, false))
 			return val;
 	}
 #endif
@@ -825,6 +976,8 @@ static int tmdio_write(struct mii_bus *bus, int addr, int regnum, u16 val)
 		return 0;
 #if HAVE_PHY_MODELS
 	if (td->bcm && tbcm_write(td->bcm, regnum, val))
+		return 0;
+	if (td->lan && tlan_access(td->lan, regnum, &val, true))
 		return 0;
 #endif
 	if (regnum == MII_BMCR)
@@ -1076,8 +1229,12 @@ static void tdev_teardown(struct tdev *td, bool registered)
 		mdiobus_free(td->bus);
 		td->bus = NULL;
 	}
+#if HAVE_PHY_MODELS
 	kfree(td->bcm);
 	td->bcm = NULL;
+	tlan_destroy(td->lan);
+	td->lan = NULL;
+#endif
 	tclk_unregister(&td->mac[Q_APPROX]);
 	tclk_unregister(&td->mac[Q_PRECISE]);
 }
@@ -1138,12 +1295,13 @@ static int tdev_probe(struct platform_device *pdev)
 
 	if (phy) {
 #if HAVE_PHY_MODELS
-		if (!strcmp(phy_model, "bcm54210e")) {
+		if (!strcmp(phy_model, "bcm54210e"))
 			td->bcm = tbcm_create(id);
-			if (!td->bcm) {
-				err = -ENOMEM;
-				goto err_clocks;
-			}
+		else if (!strcmp(phy_model, "lan8841"))
+			td->lan = tlan_create(id);
+		if (*phy_model && !td->bcm && !td->lan) {
+			err = -ENOMEM;
+			goto err_clocks;
 		}
 #endif
 		tmdio_init_regs(td);
@@ -1239,12 +1397,18 @@ static int __init tdev_init(void)
 	if (*phy_model) {
 #if HAVE_PHY_MODELS
 		/* The real driver binds; load it first (modprobe broadcom). */
-		if (strcmp(phy_model, "bcm54210e")) {
+		uint model_id;
+
+		if (!strcmp(phy_model, "bcm54210e")) {
+			model_id = BCM54210E_PHY_ID;
+		} else if (!strcmp(phy_model, "lan8841")) {
+			model_id = LAN8841_PHY_ID;
+		} else {
 			pr_err(DRV_NAME ": unknown phy_model %s\n", phy_model);
 			return -EINVAL;
 		}
 		if (phy_id == TDEV_PHY_ID)
-			phy_id = BCM54210E_PHY_ID;
+			phy_id = model_id;
 #else
 		pr_err(DRV_NAME ": phy_model needs 6.1 or later\n");
 		return -EINVAL;
