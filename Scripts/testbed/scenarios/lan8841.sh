@@ -24,6 +24,11 @@ tb_set cfg eth0 on ptpv2-l2-event
 tb_tx cfg eth0
 tb_inspect cfg eth0
 tb_step cfg check - tsctl check eth0
+# The MAC's counters (get_ts_stats) say nothing about the PHY's timestamps; only a
+# frame sent shows that none comes back.
+tb_step cfg probe-check - tsctl check --probe eth0
+# ptp4l as a lone master on the PHY's clock: its first Sync's transmit timestamp times
+# out and the port goes FAULTY.
 ptp4l -i eth0 -2 -m --tx_timestamp_timeout=100 --logAnnounceInterval=-3 --announceReceiptTimeout=2 \
 	--logSyncInterval=-3 >/tmp/ptp4l.log 2>&1 &
 PTP4L=$!
@@ -50,6 +55,55 @@ GUEST
 
 expectations() {
 	cat <<'EXPECT'
-base eth0.tsctl.driver = tsctl_testdev
+# The real driver bound: micrel's name for the PHY, its PHC owned by the MDIO device.
+base ptp[clock_name=tsctl_testdev MAC].index = 0
+base ptp[clock_name=lan8841 ptp].index = 1
+base eth0.tsctl.phcs[clock_name=lan8841 ptp].owner_bus = mdio_bus
+base eth0.phys[0].driver = "Microchip LAN8841 Gigabit PHY"
+base eth0.tsctl.phys[0].driver = "Microchip LAN8841 Gigabit PHY"
+# default_timestamp: the PHY is the default provider; what micrel's ts_info says.
+base eth0.advertised.layer = phy
+base eth0.advertised.phc_index = 1
+base eth0.ioctl.phc_index = 1
+base eth0.tsctl.advertised.phy_index = 1
+base eth0.advertised.tx_types = ["off", "on", "onestep-sync"]
+base eth0.advertised.rx_filters = ["none", "ptpv2-l4-event", "ptpv2-l2-event", "ptpv2-event"]
+base eth0.tsctl.advertised.tx_types = ["off", "on", "onestep-sync"]
+base eth0.tsctl.advertised.rx_filters = ["none", "ptpv2-l4-event", "ptpv2-l2-event", "ptpv2-event"]
+@sid @bpo-7 base eth0.providers# = 2
+@sid @bpo-7 base eth0.providers[1].layer = phy
+@trixie base eth0.providers# = 1
+base eth0.tsctl.providers# = 2
+# Read-back: micrel's hwtstamp_get from 7.0 on; phy-readback-unsupported on 6.12.
+@sid @bpo-7 base eth0.active.state = configured
+@sid @bpo-7 base eth0.tsctl.active.layer = phy
+@trixie base eth0.tsctl.active.state = unavailable
+@trixie base eth0.tsctl.active.reason = phy-readback-unsupported
+base step:check.rc = 0
+@trixie base step:check.out ~ "id": "readback-unavailable"
+# No provider named: the PHY takes ptpv2-l2-event as asked (micrel does not widen).
+cfg step:set.rc = 0
+@trixie cfg step:set.out ~ tx=1 rx=9
+@sid @bpo-7 cfg eth0.active.tx_type = on
+@sid @bpo-7 cfg eth0.active.rx_filter = ptpv2-l2-event
+@sid @bpo-7 cfg eth0.tsctl.active.rx_filter = ptpv2-l2-event
+# No transmit timestamp: the driver waits for a PHY interrupt that never comes.
+cfg eth0.tx = none
+cfg eth0.probe.verdict ~ no hardware transmit timestamp came back
+cfg step:probe-check.out ~ probe: no hardware transmit timestamp came back
+ptp4l step:log.out ~ selected /dev/ptp1 as PTP clock
+ptp4l step:log.out ~ timed out while polling for tx timestamp
+ptp4l step:log.out ~ MASTER to FAULTY
+# 7.x: to the MAC (its clock stamps) and back to the PHY, verified by read-back.
+@sid @bpo-7 to-mac step:set.rc = 0
+@sid @bpo-7 to-mac step:set.out ~ verified by read back; now mac ptp0, tx on, rx all
+@sid @bpo-7 to-mac eth0.tx = mac
+@sid @bpo-7 to-mac eth0.active.phc_index = 0
+@sid @bpo-7 to-phy step:set.rc = 0
+@sid @bpo-7 to-phy step:set.out ~ verified by read back; now phy:1 ptp1, tx on, rx ptpv2-l2-event
+@sid @bpo-7 to-phy eth0.active.phc_index = 1
+@sid @bpo-7 to-phy eth0.tx = none
+@trixie to-phy step:set.rc = 0
+@trixie to-phy step:set.out ~ applied, unverified: the configuration cannot be read back \(phy-readback-unsupported\)
 EXPECT
 }
