@@ -597,7 +597,9 @@ static struct phy_driver tphy_driver = {
 #define  TIME_SYNC_EN		BIT(0)
 /* Every other expansion register (config_init's TIMECODE_CTRL, SYNC_IN_DIVIDER, the
  * NCO_* and SYNC_OUT_* of adjfine and perout, broadcom's LED and MII-lite setup) keeps
- * the value written. */
+ * the value written. So do the plain MII registers broadcom uses beyond the standard
+ * ones: 0x10 (ECR: config_init masks interrupts), 0x1a (ISR: read to acknowledge) and
+ * 0x1b (IMR: config_init's interrupt mask); the PHY has no interrupt line anyway. */
 
 #define TBCM_FIFO 8
 
@@ -839,7 +841,10 @@ static struct tbcm *tbcm_create(int id)
 /* Every other register the driver touches (config_init's PTP reset, parser and
  * version setup, the analog errata in MMD 28, hwtstamp set's RX/TX parse, timestamp
  * enable and interrupt enable registers, the GPIO and target registers) keeps the
- * value written; the interrupt status (259) reads 0: nothing was stamped. */
+ * value written; the interrupt status (259) reads 0: nothing was stamped. The plain
+ * MII registers micrel uses beyond the standard ones (its interrupt status and
+ * control) are RAM too: the PHY has no interrupt line, so nothing reads them for a
+ * timestamp. */
 
 struct tlan {
 	spinlock_t lock;
