@@ -29,7 +29,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     public var meaning: String {
         switch self {
         case .ok: return "success (show printed; set/apply changed what was asked)"
-        case .checkFailed: return "check found a problem (an error; with --strict also a warning)"
+        case .checkFailed: return "check found a problem (an error; with --strict also a warning); probe: no timestamp came back"
         case .usage: return "usage error: unknown option, bad value, malformed interface name"
         case .badInputFile: return "an input file cannot be read, is not a regular file, is over 16 MiB or is invalid"
         case .noSuchDevice: return "no such interface, network namespace, provider or PHC"

@@ -50,6 +50,7 @@ public struct Tsctl: ParsableCommand {
     /// Runs the command line and exits with a code from ExitStatus.
     public static func runMain() -> Never {
         Sys.checkStandardDescriptors()
+        Sys.retryStandardOutputWrites()
         do {
             let args = arguments()
             if let fast = Show.fastPath(args[...]) ?? CheckCommand.fastPath(args[...]) {

@@ -266,3 +266,22 @@ extension SourceSpec {
         return .success(p)
     }
 }
+
+extension DesiredState {
+    /// The file with each plain name that names none of `interfaces` replaced
+    /// by what `primaryName` says it is: an altname (`ip link property add ...
+    /// altname`, which systemd gives NICs) becomes its interface's name, as the
+    /// kernel, `show` and `set` take it. Globs, drivers and names that are
+    /// neither stay as they are.
+    public func resolvingAltnames(in interfaces: [InterfaceSnapshot], primaryName: (String) -> String?) -> DesiredState {
+        var out = self
+        for i in out.interfaces.indices {
+            guard let n = out.interfaces[i].name, !out.interfaces[i].isGlob,
+                !interfaces.contains(where: { sameName($0.name, n) }),
+                let primary = primaryName(n), !sameName(primary, n)
+            else { continue }
+            out.interfaces[i].name = primary
+        }
+        return out
+    }
+}

@@ -13,7 +13,7 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
         self.call = call
         self.errno = errno
     }
-    public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+    public var description: String { "\(call): \(Errno.text(errno))" }
 
     /// As the layers above the kernel see it: its meaning from the one errno table.
     public var failure: KernelFailure { KernelFailure(errno: errno, message: description) }
