@@ -1,12 +1,12 @@
-# A MAC with its own clock (the test module's) and a Microchip LAN8841 PHY under
-# Debian's own micrel driver, bound to the test module's emulated registers
+# Two ports, each a MAC with its own clock (the test module's) and a Microchip LAN8841
+# PHY under Debian's own micrel driver, bound to the test module's emulated registers
 # (phy_model=lan8841): the driver registers the PHY's clock ("lan8841 ptp", 6.3+) and
 # sets default_timestamp, so the PHY is the default provider. The driver reads transmit
-# timestamps in its PHY interrupt handler, and the emulated PHY has no interrupt line:
-# every transmit timestamp it is asked for times out, as on a board whose PHY interrupt
-# is not wired. Read-back of the PHY's configuration from 7.0 on. Debian's 6.1 and 5.10
-# micrel have no LAN8841 PTP.
-DESCRIPTION="MAC clock + Microchip LAN8841 PHY clock (real micrel), the PHY the default; its transmit timestamps never come (no PHY interrupt)"
+# timestamps in its PHY interrupt handler: eth0's PHY has no interrupt line, so every
+# transmit timestamp it is asked for times out, as on a board whose PHY interrupt is not
+# wired; eth1's has one (phy_irq=2), and its timestamps come. Read-back of the PHY's
+# configuration from 7.0 on. Debian's 6.1 and 5.10 micrel have no LAN8841 PTP.
+DESCRIPTION="MAC clock + Microchip LAN8841 PHY clock (real micrel), the PHY the default; no transmit timestamp without the PHY interrupt, timestamps with it"
 KERNELS="sid bpo-7 trixie bookworm bullseye"
 NEEDS_MODULES="micrel/lan8841-ptp"
 QEMU_ARGS=""
@@ -16,8 +16,12 @@ guest_script() {
 	cat <<'GUEST'
 mkdir -p /var/run
 tb_modprobe micrel
-tb_load_testdev phy_model=lan8841
+# eth0's PHY is polled (no interrupt line), eth1's has its interrupt wired (phy_irq).
+# One load: micrel does not unregister the LAN8841's PHC when the PHY goes away, so a
+# reload would leave a clock behind whose driver memory is freed.
+tb_load_testdev phy_model=lan8841 ndevs=2 phy_irq=2
 tb_up eth0
+tb_up eth1
 tb_inspect base eth0
 tb_step base check - tsctl check --json eth0
 tb_set cfg eth0 on ptpv2-l2-event
@@ -48,7 +52,21 @@ else
 	tb_step to-phy set - tsctl set eth0 --tx on --rx ptpv2-l2-event
 	tb_inspect to-phy eth0
 fi
+# eth1: the driver's interrupt handler reads the egress capture and delivers the
+# transmit timestamp; ptp4l runs as master without a timeout.
+tb_set irq eth1 on ptpv2-l2-event
+tb_tx irq eth1
+tb_inspect irq eth1
+tb_step irq probe-check - tsctl check --probe eth1
+ptp4l -i eth1 -2 -m --tx_timestamp_timeout=100 --logAnnounceInterval=-3 --announceReceiptTimeout=2 \
+	--logSyncInterval=-3 >/tmp/ptp4l.log 2>&1 &
+PTP4L=$!
+sleep 3
+kill "$PTP4L" 2>/dev/null
+wait "$PTP4L" 2>/dev/null
+tb_step irq ptp4l - cat /tmp/ptp4l.log
 tb_down eth0
+tb_down eth1
 tb_unload_testdev
 GUEST
 }
@@ -105,5 +123,20 @@ ptp4l step:log.out ~ MASTER to FAULTY
 @sid @bpo-7 to-phy eth0.tx = none
 @trixie to-phy step:set.rc = 0
 @trixie to-phy step:set.out ~ applied, unverified: the configuration cannot be read back \(phy-readback-unsupported\)
+# eth1, its PHY interrupt wired: the driver's handler delivers the timestamp, ptp4l
+# runs as master without a timeout.
+irq step:set.rc = 0
+irq eth1.advertised.phc_index = 3
+irq eth1.tx = phy
+irq eth1.tx_phc = 3
+irq eth1.probe.layer = phy
+irq eth1.probe.phc_index = 3
+@sid @bpo-7 irq eth1.active.phc_index = 3
+@sid @bpo-7 irq eth1.active.rx_filter = ptpv2-l2-event
+irq step:probe-check.rc = 0
+irq step:probe-check.out ~ ^(?![\s\S]*no hardware transmit timestamp)
+irq step:ptp4l.out ~ selected /dev/ptp3 as PTP clock
+irq step:ptp4l.out ~ assuming the grand master role
+irq step:ptp4l.out ~ ^(?![\s\S]*(timed out|FAULTY))
 EXPECT
 }

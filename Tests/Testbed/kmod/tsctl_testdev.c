@@ -37,6 +37,8 @@
  */
 
 #include <linux/etherdevice.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
 #include <linux/ethtool.h>
 #include <linux/mii.h>
 #include <linux/mii_timestamper.h>
@@ -151,6 +153,10 @@ MODULE_PARM_DESC(phy_refuse_rx, "rx filter (HWTSTAMP_FILTER_*) the PHY refuses w
 static char *phy_model = "";
 module_param(phy_model, charp, 0444);
 MODULE_PARM_DESC(phy_model, "emulate a real PHY's registers so that its own kernel driver binds instead of this module's: bcm54210e or lan8841 (6.1+)");
+
+static uint phy_irq;
+module_param(phy_irq, uint, 0444);
+MODULE_PARM_DESC(phy_irq, "phy_model=lan8841: the devices (bit N: ethN) whose PHY has an interrupt line (its driver reads transmit timestamps in its interrupt handler)");
 
 static bool mac_onestep;
 module_param(mac_onestep, bool, 0444);
@@ -809,11 +815,17 @@ static struct tbcm *tbcm_create(int id)
  * and in MMD 2 the local time counter (LTC) behind the PHC is a free-running counter
  * (CLOCK_MONOTONIC plus an offset) that the driver's commands read, load and step.
  *
- * Not emulated: transmit and receive timestamps. The driver reads transmit timestamps
- * from its PHY interrupt handler, and this bus gives the PHY no interrupt line (the
- * PHY is polled), so a frame the driver queues for a transmit timestamp never gets
- * one: the application's wait times out. Rate adjustment (adjfine's LTC_RATE_ADJ) is
- * kept and has no effect; the GPIO events (perout, extts) are not emulated.
+ * Transmit timestamps: the driver reads them in its PHY interrupt handler. Without
+ * its bit in phy_irq the PHY has no interrupt line (it is polled, as when a board does
+ * not wire it), so a frame the driver queues for a transmit timestamp never gets one:
+ * the application's wait times out. With it, the PHY gets an interrupt line of this
+ * module's own (an irq domain whose chip does nothing): a PTP event frame the MAC sends
+ * while the driver has transmit timestamping on (TX parse and TX timestamp enables) is
+ * captured into the egress FIFO, and the PTP interrupt is raised when the driver has
+ * enabled it; the driver's handler reads the FIFO and matches the capture to the frame
+ * it queued by sequence id. Not emulated: receive timestamps (these devices receive
+ * nothing), rate adjustment (LTC_RATE_ADJ kept, no effect), the GPIO events (perout,
+ * extts), and the link interrupt (the link never changes).
  */
 #define LAN8841_PHY_ID		0x00221650
 
@@ -838,6 +850,22 @@ static struct tbcm *tbcm_create(int id)
 #define LAN_PTP_LTC_RD_SEC_LO	360
 #define LAN_PTP_LTC_RD_NS_HI	361
 #define LAN_PTP_LTC_RD_NS_LO	362
+#define LAN_PTP_INT_STS		259	/* interrupt handler: TX_TS_INT while the egress FIFO has a capture */
+#define  LAN_INT_TX_TS		BIT(12)
+#define LAN_PTP_INT_EN		260	/* hwtstamp set: TX_TS_EN lets a capture raise the interrupt */
+#define LAN_PTP_TX_PARSE_CONFIG	432	/* hwtstamp set: which frames (L2, IPv4/6) are parsed for capture */
+#define LAN_PTP_TX_TIMESTAMP_EN	443	/* hwtstamp set: BIT(message type) of the event messages captured */
+#define LAN_PTP_TX_EGRESS_NS_HI	450	/* interrupt handler: the oldest capture, BIT(15) valid, ns 29:16 */
+#define  LAN_EGRESS_VALID	BIT(15)
+#define LAN_PTP_TX_EGRESS_NS_LO	451	/* ns 15:0 */
+#define LAN_PTP_TX_EGRESS_SEC_HI 452	/* seconds 31:16 */
+#define LAN_PTP_TX_EGRESS_SEC_LO 453	/* seconds 15:0 */
+#define LAN_PTP_TX_MSG_HEADER2	455	/* interrupt handler, FIFO flush: its sequence id; reading drops it */
+/* Clause-22 registers of the PHY's interrupt (micrel's LAN8814_* names). */
+#define LAN_INTC		0x18	/* config_intr: BIT(9) enables the PTP interrupt */
+#define LAN_INTS		0x1b	/* interrupt handler: BIT(9) PTP; cleared when read */
+#define  LAN_INT_PTP		BIT(9)
+#define TLAN_FIFO		8
 /* Every other register the driver touches (config_init's PTP reset, parser and
  * version setup, the analog errata in MMD 28, hwtstamp set's RX/TX parse, timestamp
  * enable and interrupt enable registers, the GPIO and target registers) keeps the
@@ -851,6 +879,10 @@ struct tlan {
 	u16 mmd_ctrl, mmd_addr;	/* MII_MMD_CTRL (devad, function), the address set */
 	u16 *mmd;		/* [32][TLAN_MMD_REGS] */
 	s64 offset;		/* the LTC: CLOCK_MONOTONIC + offset */
+	u16 intc, ints;		/* LAN_INTC, LAN_INTS */
+	struct { u64 ns; u16 seq_id; } fifo[TLAN_FIFO];	/* egress captures */
+	int fifo_n;
+	unsigned int virq;	/* the PHY's interrupt (phy_irq), 0 without */
 };
 
 static u16 *tlan_reg(struct tlan *l, int devad, int reg)
@@ -896,17 +928,69 @@ static void tlan_mmd2_write(struct tlan *l, int reg, u16 val)
 			     r[LAN_PTP_LTC_STEP_ADJ_LO];
 }
 
-/* The clause-22 MMD access registers; false for every other register. */
+/* A read of an MMD 2 register; l->lock held. */
+static u16 tlan_mmd2_read(struct tlan *l, int reg)
+{
+	u16 *r = tlan_reg(l, 2, 0);
+	u64 sec;
+	u32 nsec;
+
+	if (reg >= TLAN_MMD_REGS)
+		return 0;
+	switch (reg) {
+	case LAN_PTP_INT_STS:
+		return l->fifo_n ? LAN_INT_TX_TS : 0;
+	case LAN_PTP_TX_EGRESS_NS_HI:
+	case LAN_PTP_TX_EGRESS_NS_LO:
+	case LAN_PTP_TX_EGRESS_SEC_HI:
+	case LAN_PTP_TX_EGRESS_SEC_LO:
+		if (!l->fifo_n)
+			return 0;
+		sec = div_u64_rem(l->fifo[0].ns, NSEC_PER_SEC, &nsec);
+		if (reg == LAN_PTP_TX_EGRESS_NS_HI)
+			return LAN_EGRESS_VALID | ((nsec >> 16) & 0x3fff);
+		if (reg == LAN_PTP_TX_EGRESS_NS_LO)
+			return nsec & 0xffff;
+		if (reg == LAN_PTP_TX_EGRESS_SEC_HI)
+			return (sec >> 16) & 0xffff;
+		return sec & 0xffff;
+	case LAN_PTP_TX_MSG_HEADER2: {
+		u16 seq_id;
+
+		if (!l->fifo_n)
+			return 0;
+		seq_id = l->fifo[0].seq_id;
+		l->fifo_n--;
+		memmove(&l->fifo[0], &l->fifo[1], l->fifo_n * sizeof(l->fifo[0]));
+		return seq_id;
+	}
+	}
+	return r[reg];
+}
+
+/* The clause-22 MMD access registers and the interrupt registers; false for every
+ * other register. */
 static bool tlan_access(struct tlan *l, int regnum, u16 *val, bool write)
 {
 	unsigned long flags;
 	int devad;
 
-	if (regnum != MII_MMD_CTRL && regnum != MII_MMD_DATA)
+	if (regnum != MII_MMD_CTRL && regnum != MII_MMD_DATA && regnum != LAN_INTC &&
+	    regnum != LAN_INTS)
 		return false;
 	spin_lock_irqsave(&l->lock, flags);
 	devad = l->mmd_ctrl & MII_MMD_CTRL_DEVAD_MASK;
-	if (regnum == MII_MMD_CTRL) {
+	if (regnum == LAN_INTC) {
+		if (write)
+			l->intc = *val;
+		else
+			*val = l->intc;
+	} else if (regnum == LAN_INTS) {
+		if (!write) {
+			*val = l->ints;
+			l->ints = 0;
+		}
+	} else if (regnum == MII_MMD_CTRL) {
 		if (write)
 			l->mmd_ctrl = *val;
 		else
@@ -921,11 +1005,105 @@ static bool tlan_access(struct tlan *l, int regnum, u16 *val, bool write)
 			tlan_mmd2_write(l, l->mmd_addr, *val);
 		else
 			*tlan_reg(l, devad, l->mmd_addr) = *val;
+	} else if (devad == 2) {
+		*val = tlan_mmd2_read(l, l->mmd_addr);
 	} else {
 		*val = *tlan_reg(l, devad, l->mmd_addr);
 	}
 	spin_unlock_irqrestore(&l->lock, flags);
 	return true;
+}
+
+/* The MAC hands a frame to the PHY (after the driver's txtstamp queued it): a PTP event
+ * message is captured when the driver has TX parsing and its message type enabled,
+ * and the PTP interrupt is raised when the driver has it enabled. */
+static void tlan_tx(struct tlan *l, struct sk_buff *skb)
+{
+	unsigned int type = ptp_classify_raw(skb);
+	struct ptp_header *hdr;
+	unsigned long flags;
+	bool fire = false;
+	u16 *r;
+	u8 msgtype;
+
+	if (type == PTP_CLASS_NONE)
+		return;
+	hdr = ptp_parse_header(skb, type);
+	if (!hdr)
+		return;
+	msgtype = ptp_get_msgtype(hdr, type);
+	if (msgtype > PTP_MSGTYPE_PDELAY_RESP)
+		return;
+	spin_lock_irqsave(&l->lock, flags);
+	r = tlan_reg(l, 2, 0);
+	if (r[LAN_PTP_TX_PARSE_CONFIG] && (r[LAN_PTP_TX_TIMESTAMP_EN] & BIT(msgtype)) &&
+	    !((skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP) && tdev_lose_one())) {
+		if (l->fifo_n == TLAN_FIFO) {
+			l->fifo_n--;
+			memmove(&l->fifo[0], &l->fifo[1], l->fifo_n * sizeof(l->fifo[0]));
+		}
+		l->fifo[l->fifo_n].ns = ktime_get_ns() + l->offset;
+		l->fifo[l->fifo_n].seq_id = be16_to_cpu(hdr->sequence_id);
+		l->fifo_n++;
+		if ((r[LAN_PTP_INT_EN] & LAN_INT_TX_TS) && (l->intc & LAN_INT_PTP)) {
+			l->ints |= LAN_INT_PTP;
+			fire = l->virq;
+		}
+	}
+	spin_unlock_irqrestore(&l->lock, flags);
+	if (fire)
+		generic_handle_irq_safe(l->virq);
+}
+
+/* phy_irq: one interrupt line per device, from an irq domain of this module's whose
+ * chip does nothing; a capture raises it with generic_handle_irq_safe(). */
+static struct irq_domain *tirq_domain;
+static struct fwnode_handle *tirq_fwnode;
+
+static void tirq_noop(struct irq_data *d)
+{
+}
+
+static struct irq_chip tirq_chip = {
+	.name = DRV_NAME,
+	.irq_mask = tirq_noop,
+	.irq_unmask = tirq_noop,
+};
+
+static int tirq_map(struct irq_domain *d, unsigned int virq, irq_hw_number_t hw)
+{
+	irq_set_chip_and_handler(virq, &tirq_chip, handle_simple_irq);
+	irq_set_noprobe(virq);
+	return 0;
+}
+
+static const struct irq_domain_ops tirq_ops = {
+	.map = tirq_map,
+	.xlate = irq_domain_xlate_onecell,
+};
+
+static int tirq_init(void)
+{
+	tirq_fwnode = irq_domain_alloc_named_fwnode(DRV_NAME);
+	if (!tirq_fwnode)
+		return -ENOMEM;
+	tirq_domain = irq_domain_create_linear(tirq_fwnode, TDEV_MAX, &tirq_ops, NULL);
+	if (!tirq_domain) {
+		irq_domain_free_fwnode(tirq_fwnode);
+		tirq_fwnode = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void tirq_exit(void)
+{
+	if (tirq_domain)
+		irq_domain_remove(tirq_domain);
+	if (tirq_fwnode)
+		irq_domain_free_fwnode(tirq_fwnode);
+	tirq_domain = NULL;
+	tirq_fwnode = NULL;
 }
 
 static struct tlan *tlan_create(int id)
@@ -941,13 +1119,25 @@ static struct tlan *tlan_create(int id)
 	}
 	spin_lock_init(&l->lock);
 	l->offset = tdev_base_sec(3, id) * NSEC_PER_SEC;
+	if (tirq_domain && (phy_irq & BIT(id))) {
+		l->virq = irq_create_mapping(tirq_domain, id);
+		if (!l->virq) {
+			kvfree(l->mmd);
+			kfree(l);
+			return NULL;
+		}
+	}
 	return l;
 }
 
+/* After the MDIO bus is gone (the PHY freed its interrupt when it detached). */
 static void tlan_destroy(struct tlan *l)
 {
-	if (l)
-		kvfree(l->mmd);
+	if (!l)
+		return;
+	if (l->virq)
+		irq_dispose_mapping(l->virq);
+	kvfree(l->mmd);
 	kfree(l);
 }
 #endif /* HAVE_PHY_MODELS */
@@ -1087,6 +1277,12 @@ static netdev_tx_t tdev_xmit(struct sk_buff *skb, struct net_device *ndev)
 #endif
 	/* Software timestamp, and the PHY's chance to stamp (mii_ts->txtstamp). */
 	skb_tx_timestamp(skb);
+#if HAVE_PHY_MODELS
+	/* The LAN8841's capture raises its interrupt at once: its driver must have queued
+	 * the frame already. */
+	if (td->lan && td->phydev)
+		tlan_tx(td->lan, skb);
+#endif
 
 	ndev->stats.tx_packets++;
 	ndev->stats.tx_bytes += skb->len;
@@ -1322,6 +1518,10 @@ static int tdev_probe(struct platform_device *pdev)
 		td->bus->priv = td;
 		td->bus->parent = &pdev->dev;
 		td->bus->phy_mask = ~(u32)BIT(1);
+#if HAVE_PHY_MODELS
+		if (td->lan && td->lan->virq)
+			td->bus->irq[1] = td->lan->virq;
+#endif
 		err = mdiobus_register(td->bus);
 		if (err) {
 			mdiobus_free(td->bus);
@@ -1414,6 +1614,11 @@ static int __init tdev_init(void)
 		}
 		if (phy_id == TDEV_PHY_ID)
 			phy_id = model_id;
+		if (phy_irq && model_id == LAN8841_PHY_ID) {
+			err = tirq_init();
+			if (err)
+				return err;
+		}
 #else
 		pr_err(DRV_NAME ": phy_model needs 6.1 or later\n");
 		return -EINVAL;
@@ -1451,6 +1656,9 @@ err_devs:
 err_phy:
 	if (tphy_registered)
 		phy_drivers_unregister(&tphy_driver, 1);
+#if HAVE_PHY_MODELS
+	tirq_exit();
+#endif
 	return err;
 }
 
@@ -1460,6 +1668,9 @@ static void __exit tdev_exit(void)
 	platform_driver_unregister(&tdev_driver);
 	if (tphy_registered)
 		phy_drivers_unregister(&tphy_driver, 1);
+#if HAVE_PHY_MODELS
+	tirq_exit();
+#endif
 }
 
 module_init(tdev_init);
