@@ -31,6 +31,7 @@ struct ApplyCommand: ParsableCommand {
     var file: String
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).",
             valueName: "seconds"))
@@ -42,7 +43,8 @@ struct ApplyCommand: ParsableCommand {
     )
     var keep = false
 
-    @Option(help: ArgumentHelp("With --keep: also re-check every so many seconds.", valueName: "seconds"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("With --keep: also re-check every so many seconds.", valueName: "seconds"))
     var interval: Double = 30
 
     @OptionGroup var options: ChangeOptions
@@ -154,7 +156,11 @@ struct ApplyCommand: ParsableCommand {
             let ordered =
                 errors.filter { $0.kind != .conflict && $0.kind != .noMatch }
                 + errors.filter { $0.kind == .conflict || $0.kind == .noMatch }
-            for e in ordered.dropLast() { Sys.printError("tsctl: \(e.message)") }
+            // Every problem at once, up to a screenful: a fleet file on the wrong host
+            // would otherwise print a line per entry.
+            let shown = 20
+            for e in ordered.dropLast().prefix(shown) { Sys.printError("tsctl: \(e.message)") }
+            if ordered.count - 1 > shown { Sys.printError("tsctl: ... and \(ordered.count - 1 - shown) more problems like these") }
             let last = ordered.last!
             if missing && wait > 0 {
                 throw TsctlFailure(.timedOut, "\(last.message) (still missing after --wait \(wait)); nothing was changed")

@@ -68,6 +68,7 @@ struct CheckCommand: ParsableCommand {
     var probe = false
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.",
             valueName: "seconds"))
@@ -183,9 +184,7 @@ struct CheckCommand: ParsableCommand {
             ioctl[itf.key] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
         }
         let scan = daemonScan.wait()
-        let expectations = file.map { e in
-            e.resolvingAltnames(in: snap.interfaces) { n in try? kernel.snapshot(names: [n]).interfaces.first?.name }
-        }
+        let expectations = file.map { $0.resolvingAltnames(in: snap.interfaces, primaryNames: kernel.primaryNames) }
         let scope = interfaces.isEmpty ? nil : Set(interfaces.map { NameKey($0) })
         // A file that gives one interface two entries means two things: apply refuses
         // it, and so does check (exit 3), naming both.
@@ -258,29 +257,36 @@ struct TsctlExit: Error {
     init(_ s: ExitStatus) { status = s }
 }
 
-/// The most an input file (apply FILE, --expect, --baseline) may hold: a
-/// `show --json` of 10,000 interfaces is about 8 MiB.
+/// The most a baseline (--baseline) may hold: a `show --json` of 10,000
+/// interfaces is about 8 MiB.
 let inputFileLimit = 16 << 20
+
+/// The most a desired-state file (apply FILE, --expect) may hold: about 20,000
+/// [[interface]] entries, far beyond a host's NICs, read in a few tens of MiB
+/// (a 16 MiB file of small entries took about 300 MiB to parse).
+let desiredStateFileLimit = 1 << 20
 
 /// A regular file, read whole without blocking (a FIFO or device is refused,
 /// not waited on), refused beyond `inputFileLimit` rather than cut short, and
 /// only when it is UTF-8 text.
-func readInputFile(_ path: String) throws -> String {
-    switch Sys.readRegularFile(path, limit: inputFileLimit) {
+func readInputFile(_ path: String, limit: Int = inputFileLimit) throws -> String {
+    switch Sys.readRegularFile(path, limit: limit) {
     case .success(let bytes):
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw TsctlFailure(.badInputFile, "cannot read \(path): it is not UTF-8 text")
         }
         return text
     case .failure(.tooLarge(let limit)):
-        throw TsctlFailure(.badInputFile, "cannot read \(path): it is larger than tsctl's limit of \(limit >> 20) MiB for input files")
+        let what = limit == desiredStateFileLimit ? "desired-state files" : "input files"
+        throw TsctlFailure(.badInputFile, "cannot read \(path): it is larger than tsctl's limit of \(limit >> 20) MiB for \(what)")
     case .failure(let e):
         throw TsctlFailure(.badInputFile, "cannot read \(path): \(e)")
     }
 }
 
 func loadDesiredState(_ path: String) throws -> DesiredState {
-    do { return try DesiredState.parse(try readInputFile(path), file: path) } catch let e as DesiredStateError {
+    do { return try DesiredState.parse(try readInputFile(path, limit: desiredStateFileLimit), file: path) } catch let e as DesiredStateError
+    {
         throw TsctlFailure(.badInputFile, e.description)
     }
 }

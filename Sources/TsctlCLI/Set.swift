@@ -213,7 +213,7 @@ final class ChangeSession {
     /// The desired state with its altnames resolved (DesiredState.resolvingAltnames):
     /// the kernel names the interface an altname belongs to.
     func resolvingAltnames(_ state: DesiredState, _ snap: Snapshot) -> DesiredState {
-        state.resolvingAltnames(in: snap.interfaces) { n in try? kernel.snapshot(names: [n]).interfaces.first?.name }
+        state.resolvingAltnames(in: snap.interfaces, primaryNames: kernel.primaryNames)
     }
 
     func refuseIfDaemons(_ itfs: [InterfaceSnapshot], force: Bool) throws {

@@ -203,11 +203,15 @@ public enum Planner {
                 }
             }
         }
+        // A value carried over from the current configuration is said to be one:
+        // the user did not ask for it.
+        let txSaid = desired.txType == nil ? " (carried over from the current configuration; give --tx)" : ""
+        let rxSaid = desired.rxFilter == nil ? " (carried over from the current configuration; give --rx)" : ""
         if let caps = targetProvider?.capabilities {
             if let t = tx, !caps.txTypes.contains(t) {
                 return fail(
                     .notSupported,
-                    "\(itf.displayName): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))"
+                    "\(itf.displayName): tx \(t)\(txSaid) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))"
                 )
             }
             if let r = rx, !caps.rxFilters.contains(r), let wider = caps.rxFilters.first(where: { rxCovers($0, r) }) {
@@ -215,7 +219,7 @@ public enum Planner {
             } else if let r = rx, !caps.rxFilters.contains(r) {
                 return fail(
                     .notSupported,
-                    "\(itf.displayName): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))"
+                    "\(itf.displayName): rx \(r)\(rxSaid) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))"
                 )
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {

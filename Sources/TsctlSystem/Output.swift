@@ -20,6 +20,17 @@ extension Sys {
         tsctl_retry_stdout_writes()
     }
 
+    /// Whether a write to standard output has failed (its stream's error flag).
+    public static func standardOutputFailed() -> Bool { ferror(stdout) != 0 }
+
+    /// Whether standard output is a pipe or socket whose reader has gone
+    /// (poll reports POLLERR or POLLHUP on the writing end); false for a
+    /// terminal or a file, which have no reader to lose.
+    public static func standardOutputReaderGone() -> Bool {
+        var p = pollfd(fd: 1, events: 0, revents: 0)
+        return poll(&p, 1, 0) == 1 && p.revents & Int16(POLLERR | POLLHUP) != 0
+    }
+
     /// Flushes stdout and ends the process with `code`, or, when the output
     /// could not be written (a full disk, /dev/full, a closed descriptor),
     /// says so and ends with 11: a lost `show --json` must not look like a

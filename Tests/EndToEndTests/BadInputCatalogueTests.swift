@@ -150,6 +150,23 @@ extension BadInputEndToEndTests {
         ])
     }
 
+    /// One line a problem, of a bounded length, with the exit code the README gives.
+    @Test func repeatedOptionsNegativeNumbersAndHugeValues() throws {
+        try run([
+            Case(args: ["set", "veth0", "--tx", "on", "--tx=off"], status: 2, says: "--tx is given twice (on, then off); give it once"),
+            Case(args: ["check", "--sample", "-5"], status: 2, says: "--sample takes seconds between 0 and 3600"),
+            Case(args: ["watch", "--interval", "-1"], status: 2, says: "--interval takes seconds between 0.1 and 3600"),
+            Case(
+                args: [], status: 2, says: "characters left out",
+                shell: "\"$T\" show \"$(head -c 100000 /dev/zero | tr '\\0' a)\" 2>DIR/err; r=$?; cat DIR/err >&2; "
+                    + "test $(wc -c < DIR/err) -lt 2200 && exit $r"),
+            // Its reader gone, watch ends at once instead of running on.
+            Case(
+                args: [], status: 0, says: "",
+                shell: "s=$(date +%s); timeout 20 \"$T\" watch | head -1 >/dev/null; test $(( $(date +%s) - s )) -lt 5")
+        ])
+    }
+
     /// A fleet file may name a NIC by an altname (systemd gives them), as show,
     /// set and probe take it: apply and check --expect resolve it to the device.
     @Test func aDesiredStateFileMayNameAnAltname() throws {

@@ -17,10 +17,29 @@ import Testing
         #expect(p.changeDescription.contains("one TSCONFIG_SET: provider {phc 2, precise}, tx on, rx all"))
     }
 
+    /// phc:N of an approximate clock without --qualifier: the refusal names the option.
+    @Test func anApproxClockByNumberSuggestsItsQualifier() throws {
+        var itf = Board.igb(name: "eth0", phc: 1)
+        itf.providers.append(
+            Provider(
+                layer: .mac, phcIndex: 3, qualifier: .approx, capabilities: Board.macCaps, reportedBy: .tsinfoDump,
+                advertised: false, active: false))
+        guard case .failure(let e) = plan(itf, Desired(source: .phc(3), txType: "on", rxFilter: "all")) else {
+            Issue.record("phc:3 is approx only")
+            return
+        }
+        #expect(e.message.contains("ptp3 is the approx mac provider: add --qualifier approx"))
+        #expect((try? plan(itf, Desired(source: .phc(3), qualifier: .approx, txType: "on", rxFilter: "all")).get()) != nil)
+    }
+
     @Test func switchingWithoutTxRxCarriesTheCurrentOnesOrRefuses() throws {
         // MAC active with rx all; the PHY offers only none/some: the user must say.
         if case .failure(let e) = plan(Board.macchiatobin(active: .mac), Desired(source: .phy(nil))) {
-            #expect(e.kind == .notSupported && e.message.contains("rx all is not supported by phy:1 ptp0 (it supports none, some)"))
+            #expect(
+                e.kind == .notSupported
+                    && e.message.contains(
+                        "rx all (carried over from the current configuration; give --rx) is not supported by phy:1 ptp0 (it supports none, some)"
+                    ))
         } else {
             Issue.record("rx all is not a PHY filter here")
         }
