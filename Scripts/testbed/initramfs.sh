@@ -6,6 +6,15 @@
 # shellcheck shell=bash
 
 TB_GUEST_MODULES=(igb e1000e virtio_net virtio_pci 8021q macvlan bonding)
+# Real PHY drivers the test module's emulated PHYs bind to, with what they pull in
+# (broadcom: bcm-phy-lib and, where the kernel has it, bcm-phy-ptp). Not every kernel
+# has them: what a kernel's initramfs got is listed in base-SUITE.modules, and a
+# scenario that needs a module the list lacks is not run there (NEEDS_MODULES).
+TB_GUEST_OPTIONAL_MODULES=(broadcom micrel)
+# What a module can do that its name does not say, as "MODULE/FEATURE STRING": the
+# list gets MODULE/FEATURE when the module's binary contains STRING (a PHC's
+# clock_name: the driver registers that clock). micrel has LAN8841 PTP from 6.3.
+TB_GUEST_MODULE_FEATURES=("micrel/lan8841-ptp lan8841 ptp")
 
 # Copies FILE into ROOT's /usr/bin (or BINDIR), plus every shared library ldd lists
 # for it (none for a static executable).
@@ -44,7 +53,8 @@ tb_cpio() { # ROOT OUT [include-root]
 tb_base_cpio() { # SUITE
 	local suite=$1 dir=$TB_CACHE/initramfs hash
 	hash=$( (echo "$KVER"; md5sum ${TB_KMOD:+"$TB_KMOD"} "$TB_TSTOOL" "$TB_ETHTOOL" "$TB_BUSYBOX" "$TB_PTP4L" "$(command -v strace)" | cut -d' ' -f1;
-		declare -f tb_base_cpio tb_copy_with_libs tb_cpio; echo "${TB_GUEST_MODULES[*]}") | md5sum | cut -d' ' -f1)
+		declare -f tb_base_cpio tb_copy_with_libs tb_cpio
+		echo "${TB_GUEST_MODULES[*]} ${TB_GUEST_OPTIONAL_MODULES[*]} ${TB_GUEST_MODULE_FEATURES[*]}") | md5sum | cut -d' ' -f1)
 	TB_BASE_CPIO=$dir/base-$suite.cpio
 	if [ -f "$TB_BASE_CPIO" ] && [ "$(cat "$TB_BASE_CPIO.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
 	mkdir -p "$dir"
@@ -64,9 +74,12 @@ tb_base_cpio() { # SUITE
 	printf 'root:x:0:\n' >"$root/etc/group"
 
 	# Modules: the closure of what the scenarios load, decompressed (busybox modprobe).
-	local mroot=$root/lib/modules/$KVER m line path rel
+	local mroot=$root/lib/modules/$KVER m line path rel optional=()
 	mkdir -p "$mroot/extra"
-	for m in "${TB_GUEST_MODULES[@]}" $([ -z "$TB_KMOD" ] || modinfo -F depends "$TB_KMOD" | tr ',' ' '); do
+	for m in "${TB_GUEST_OPTIONAL_MODULES[@]}"; do
+		modprobe -d "$KMODBASE" -S "$KVER" --show-depends "$m" >/dev/null 2>&1 && optional+=("$m")
+	done
+	for m in "${TB_GUEST_MODULES[@]}" "${optional[@]}" $([ -z "$TB_KMOD" ] || modinfo -F depends "$TB_KMOD" | tr ',' ' '); do
 		while read -r line; do
 			case $line in insmod\ *) ;; *) continue ;; esac
 			path=$(printf '%s\n' "$line" | awk '{ print $2 }')
@@ -84,6 +97,14 @@ tb_base_cpio() { # SUITE
 		[ -f "$KMODDIR/$m" ] && cp "$KMODDIR/$m" "$mroot/"
 	done
 	depmod -b "$root" "$KVER" || tb_die "depmod failed for the $suite initramfs"
+	# Every module the guest can load, by name (as modprobe spells it: '-' for '_'),
+	# and the features found in them.
+	local list=${TB_BASE_CPIO%.cpio}.modules f ko
+	find "$mroot" -name '*.ko' -printf '%f\n' | sed 's/\.ko$//; s/_/-/g' | LC_ALL=C sort >"$list"
+	for f in "${TB_GUEST_MODULE_FEATURES[@]}"; do
+		ko=$(find "$mroot" -name "${f%%/*}.ko" | head -n1)
+		[ -n "$ko" ] && grep -aqF -- "${f#* }" "$ko" && echo "${f%% *}" >>"$list"
+	done
 	tb_cpio "$root" "$TB_BASE_CPIO" include-root
 	rm -rf "$root"
 	printf '%s\n' "$hash" >"$TB_BASE_CPIO.hash"
