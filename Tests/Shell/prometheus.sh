@@ -64,7 +64,7 @@ err=$(ip netns exec "$ns" "$bin" check --format prometheus --output "$work/missi
 rc=$?
 set -e
 [ "$rc" -eq 11 ] || fail "--output into a missing directory exited $rc, not 11"
-case $err in *"cannot write $work/missing/tsctl.prom"*"the file was not changed"*) ;; *) fail "--output error says: $err" ;; esac
+case $err in *"cannot write the report to $work/missing/tsctl.prom"*"the file was not changed"*) ;; *) fail "--output error says: $err" ;; esac
 ip netns exec "$ns" "${cmd[@]}" || fail "the metrics unit's command failed: ${cmd[*]}"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -8,6 +8,38 @@
 
 tb_begin() {
 	echo "@@TB START suite=$TB_SUITE scenario=$TB_SCENARIO kernel=$(uname -r)" >&3
+	[ "$TB_MODE" = shell ] || tb_watchdog &
+}
+
+# Every guest's watchdog: a tsctl that runs for 20 s is stalled (no command tsctl
+# runs in the bed takes a second). Its state, wait channel and kernel stacks (every
+# thread's), and those of every task in uninterruptible sleep, go to the console
+# (ttyS0) once per stalled process, between @@WATCHDOG lines, and the kernel's own
+# list of blocked tasks (sysrq w) goes to dmesg, which tb_finish records: enough to
+# tell a tsctl waiting in the kernel (D, a lock) from one spinning in itself.
+tb_watchdog() {
+	_seen=" "
+	while sleep 5; do
+		for _p in $(pidof tsctl); do
+			_age=$(($(cut -d' ' -f1 /proc/uptime | cut -d. -f1) - $(cut -d' ' -f22 "/proc/$_p/stat" 2>/dev/null || echo 0) / 100))
+			[ "$_age" -ge 20 ] || continue
+			case $_seen in *" $_p "*) continue ;; esac
+			_seen="$_seen$_p "
+			{
+				echo "@@WATCHDOG tsctl[$_p] has run ${_age} s: $(tr '\0' ' ' <"/proc/$_p/cmdline")"
+				grep -E '^(State|Threads):' "/proc/$_p/status"
+				echo "wchan: $(cat "/proc/$_p/wchan" 2>/dev/null)"
+				for _t in /proc/"$_p"/task/*; do echo "thread ${_t##*/}:"; cat "$_t/stack" 2>/dev/null; done
+				for _d in /proc/[0-9]*; do
+					grep -q '^State:.*D' "$_d/status" 2>/dev/null || continue
+					echo "D-state task ${_d##*/} ($(cat "$_d/comm")):"
+					cat "$_d/stack" 2>/dev/null
+				done
+				echo "@@WATCHDOG end"
+			} >/dev/console 2>&1
+			echo w >/proc/sysrq-trigger 2>/dev/null
+		done
+	done
 }
 
 tb_finish() {
