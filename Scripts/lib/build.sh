@@ -75,3 +75,57 @@ build_tsctl() {
 
 # The older name, kept for scripts that use it.
 build_release() { build_tsctl; }
+
+# build_tsctl_arch ARCH: the release binary for ARCH (Debian's name: amd64, the host's,
+# or arm64), printed the same way as build_tsctl prints it.
+build_tsctl_arch() {
+    case $1 in
+        amd64) build_tsctl ;;
+        arm64) build_tsctl_arm64 ;;
+        *) say "unknown architecture '$1' (amd64 or arm64)"; return 1 ;;
+    esac
+}
+
+# build_tsctl_arm64: the same static release binary for aarch64, cross-built with
+# Debian's swiftlang in a sid chroot against an arm64 sysroot (Scripts/lib/arm64.sh),
+# in its own scratch path (.build-arm64). Debian's compiler is another version than the
+# host's: a warning it prints about tsctl's sources fails the build as an error would.
+build_tsctl_arm64() {
+    ensure_packages binutils util-linux
+    write_build_commit
+    (
+        # shellcheck source=Scripts/lib/arm64.sh
+        . "$TSCTL_ROOT/Scripts/lib/arm64.sh"
+        # One arm64 build at a time per cache (the toolchain is made in place).
+        mkdir -p "$TSCTL_CACHE/arm64"
+        exec 8>"$TSCTL_CACHE/arm64/build.lock"
+        flock -n 8 || { say "waiting for another arm64 build to finish"; flock 8; }
+        arm64_toolchain
+        # Dependencies are fetched by the host's SwiftPM (with this machine's git setup);
+        # the chroot's only builds what is already checked out.
+        (cd "$TSCTL_ROOT" && swift package resolve --scratch-path .build-arm64 >/dev/null) ||
+            { say "swift package resolve failed for the arm64 build"; exit 1; }
+        local log status
+        log=$(mktemp "${TMPDIR:-/tmp}/tsctl-build-arm64.XXXXXX")
+        [ -x "$TSCTL_ROOT/.build-arm64/$ARM64_TRIPLE/release/tsctl" ] ||
+            say "building tsctl for arm64 (the first build takes a few minutes)"
+        arm64_in_chroot swift build --package-path "$TSCTL_ROOT" --scratch-path "$TSCTL_ROOT/.build-arm64" --swift-sdks-path "/${ARM64_BUNDLE%/*}" \
+            --swift-sdk "$ARM64_TRIPLE" --disable-automatic-resolution --static-swift-stdlib "${TSCTL_BUILD_FLAGS[@]}" >"$log" 2>&1 && status=0 || status=$?
+        if [ "$status" -ne 0 ]; then
+            _filter_static_link_warnings <"$log" >&2
+            rm -f "$log"
+            say "the arm64 release build failed (exit $status)"
+            exit 1
+        fi
+        if _filter_static_link_warnings <"$log" | grep -E "^$TSCTL_ROOT/(Sources|Package.swift).*warning:" >&2; then
+            rm -f "$log"
+            say "the arm64 build (Debian's swiftlang) warns about tsctl's sources (above)"
+            exit 1
+        fi
+        rm -f "$log"
+        local bin=$TSCTL_ROOT/.build-arm64/$ARM64_TRIPLE/release/tsctl
+        readelf -hW "$bin" 2>/dev/null | grep -q 'Machine: *AArch64' || { say "$bin is not an aarch64 executable"; exit 1; }
+        if readelf -lW "$bin" 2>/dev/null | grep -q 'INTERP'; then say "$bin is not a static executable"; exit 1; fi
+        echo "$bin"
+    )
+}

@@ -100,8 +100,14 @@ tb_mirror() {
 
 # --- Private apt state, one per suite, so that "which version is in suite X" is never
 # ambiguous and the system's apt state is never touched. ---------------------------
+# A name SUITE-arm64 is SUITE's arm64 packages (the arm64 guests' kernels and userland,
+# the sysroot tsctl is cross-built against), with its own private state beside SUITE's.
+tb_apt_suite() { echo "${1%-arm64}"; }
+tb_apt_arch() { case $1 in *-arm64) echo arm64 ;; *) echo amd64 ;; esac; }
 tb_apt_opts() { # SUITE
-	local d=$TB_CACHE/apt/$1
+	local d=$TB_CACHE/apt/$1 arch
+	arch=$(tb_apt_arch "$1")
+	printf '%s\n' -o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
 	printf '%s\n' -o "Dir::Etc::sourcelist=$d/sources.list" -o "Dir::Etc::sourceparts=-" \
 		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache" \
 		-o "Dir::Cache::pkgcache=$d/cache/pkgcache.bin" -o "Dir::Cache::srcpkgcache=$d/cache/srcpkgcache.bin" \
@@ -122,8 +128,8 @@ tb_apt_update() { # SUITE
 	local suite=$1 d=$TB_CACHE/apt/$1 mirror
 	mirror=$(tb_mirror)
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/empty.d"
-	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
-		"$mirror" "$suite" >"$d/sources.list.new"
+	printf 'deb [arch=%s signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+		"$(tb_apt_arch "$suite")" "$mirror" "$(tb_apt_suite "$suite")" >"$d/sources.list.new"
 	if [ -f "$d/stamp" ] && cmp -s "$d/sources.list.new" "$d/sources.list" &&
 		[ "${TB_REFRESH:-0}" != 1 ] && [ -z "$(find "$d/stamp" -mmin +1440)" ]; then
 		rm -f "$d/sources.list.new"

@@ -1,0 +1,139 @@
+# Cross-building tsctl for arm64 (aarch64): sourced by Scripts/lib/build.sh, not run.
+# shellcheck shell=bash
+#
+# The host's Swift has no aarch64 standard library; Debian's swiftlang has one for each
+# architecture. So the build runs Debian sid's (amd64) swiftlang in a sid chroot against
+# a Swift SDK bundle: an arm64 sysroot (glibc, libstdc++, libgcc, libnl, kernel headers,
+# all from sid's arm64 packages) and the aarch64 standard library and Foundation of sid's
+# arm64 swiftlang. Everything lives in $TSCTL_CACHE/arm64 and is made once:
+#   arm64/chroot                       debootstrap minbase of sid with swiftlang
+#   arm64/chroot/opt/tsctl-sdk/...     the SDK bundle (sysroot and aarch64 runtime inside)
+# The apt state, downloads and debootstrap are the test bed's helpers
+# (Scripts/testbed/lib.sh) pointed at that folder. Every mount (debootstrap's /proc, the
+# build's /proc, /dev and the checkout) is made in a private mount namespace: it goes
+# away with the process, even when a run is interrupted.
+
+ARM64_TRIPLE=aarch64-unknown-linux-gnu
+ARM64_BUNDLE=opt/tsctl-sdk/tsctl-aarch64.artifactbundle
+
+# Sets ARM64_CHROOT: the toolchain chroot with the SDK bundle, made or reused.
+arm64_toolchain() {
+    # The test bed's apt, download and unpack helpers, with their own cache folder and
+    # errors said as a build's.
+    # shellcheck source=Scripts/testbed/lib.sh
+    . "$TSCTL_ROOT/Scripts/testbed/lib.sh"
+    TB_CACHE=$TSCTL_CACHE/arm64
+    tb_die() { die "arm64 build: $*"; }
+    tb_log() { say "arm64: $*"; }
+    mkdir -p "$TB_CACHE"
+    tb_apt_update sid
+    tb_apt_update sid-arm64
+    _arm64_chroot
+    _arm64_sdk
+}
+
+# The sid chroot with Debian's swiftlang (amd64; it needs a newer glibc than bookworm's).
+_arm64_chroot() {
+    local dir=$TB_CACHE/chroot ver
+    ARM64_CHROOT=$dir
+    ver=$(tb_apt sid apt-cache show --no-all-versions swiftlang 2>/dev/null | sed -n 's/^Version: //p')
+    [ -n "$ver" ] || tb_die "sid has no swiftlang package"
+    if [ -f "$dir/.ready" ] && [ "$(cat "$dir/.ready")" = "$ver" ]; then return 0; fi
+    tb_fetch_debootstrap
+    tb_rmtree "$dir"
+    tb_log "debootstrap a sid chroot with swiftlang $ver (a few minutes, about 1.5 GB)"
+    local ds=$TB_CACHE/debootstrap
+    if ! DEBOOTSTRAP_DIR=$ds/usr/share/debootstrap unshare -m --propagation private \
+        "$ds/usr/sbin/debootstrap" --variant=minbase \
+        --keyring="$ds/usr/share/keyrings/debian-archive-keyring.gpg" \
+        --include=swiftlang,libc6-dev,pkg-config,git,ca-certificates \
+        sid "$dir" "$(tb_mirror)" >"$TB_CACHE/chroot.log" 2>&1; then
+        tail -n 30 "$TB_CACHE/chroot.log" >&2
+        [ -f "$dir/debootstrap/debootstrap.log" ] && tail -n 30 "$dir/debootstrap/debootstrap.log" >&2
+        tb_die "debootstrap of the sid swiftlang chroot failed"
+    fi
+    rm -rf "$dir/var/cache/apt/archives/"*.deb
+    [ -x "$dir/usr/libexec/swift/bin/swift-build" ] || tb_die "swiftlang in the chroot has no usr/libexec/swift/bin/swift-build"
+    printf '%s\n' "$ver" >"$dir/.ready"
+}
+
+# The SDK bundle inside the chroot: sysroot from sid's arm64 packages, the aarch64
+# runtime from sid's arm64 swiftlang (the same version as the chroot's compiler).
+_arm64_sdk() {
+    local gcc debs=() want bundle=$ARM64_CHROOT/$ARM64_BUNDLE
+    # libgcc-N-dev and libstdc++-N-dev of the default gcc (16 when written).
+    gcc=$(tb_apt sid-arm64 apt-cache depends gcc 2>/dev/null | sed -n 's/^ *Depends: gcc-\([0-9][0-9]*\)$/\1/p' | head -n1)
+    [ -n "$gcc" ] || tb_die "cannot tell sid's default gcc version for arm64"
+    mapfile -t debs < <(tb_download sid-arm64 libc6 libc6-dev libgcc-s1 "libgcc-$gcc-dev" libstdc++6 "libstdc++-$gcc-dev" \
+        linux-libc-dev libnl-3-200 libnl-3-dev libnl-genl-3-200 libnl-genl-3-dev swiftlang)
+    want=$( (printf '%s\n' "${debs[@]}" | xargs -n1 basename; declare -f _arm64_sdk _arm64_sdk_json) | md5sum | cut -d' ' -f1)
+    if [ -f "$bundle/.ready" ] && [ "$(cat "$bundle/.ready")" = "$want" ]; then return 0; fi
+    tb_log "unpacking the arm64 sysroot and the aarch64 Swift runtime"
+    local v=$bundle/aarch64 swift_deb=${debs[-1]}
+    tb_rmtree "$bundle"
+    # The runtime is a separate tree; the sysroot gets the libraries.
+    tb_unpack "$v/runtime" "$swift_deb"
+    unset 'debs[-1]'
+    tb_unpack "$v/sysroot" "${debs[@]}"
+    [ -d "$v/runtime/usr/libexec/swift/lib/swift_static/linux/aarch64" ] ||
+        tb_die "the arm64 swiftlang package has no usr/libexec/swift/lib/swift_static/linux/aarch64"
+    # The driver looks for swiftrt.o and the static runtime under the sysroot's usr/lib.
+    ln -sfn ../../../runtime/usr/libexec/swift/lib/swift "$v/sysroot/usr/lib/swift"
+    ln -sfn ../../../runtime/usr/libexec/swift/lib/swift_static "$v/sysroot/usr/lib/swift_static"
+    _arm64_sdk_json "$bundle"
+    printf '%s\n' "$want" >"$bundle/.ready"
+}
+
+_arm64_sdk_json() { # BUNDLE
+    cat >"$1/info.json" <<JSON
+{
+  "schemaVersion": "1.0",
+  "artifacts": {
+    "tsctl-aarch64": {
+      "type": "swiftSDK",
+      "version": "1",
+      "variants": [{ "path": "aarch64", "supportedTriples": ["x86_64-unknown-linux-gnu", "x86_64-pc-linux-gnu"] }]
+    }
+  }
+}
+JSON
+    cat >"$1/aarch64/swift-sdk.json" <<JSON
+{
+  "schemaVersion": "4.0",
+  "targetTriples": {
+    "$ARM64_TRIPLE": {
+      "sdkRootPath": "sysroot",
+      "swiftResourcesPath": "runtime/usr/libexec/swift/lib/swift",
+      "swiftStaticResourcesPath": "runtime/usr/libexec/swift/lib/swift_static",
+      "toolsetPaths": ["toolset.json"]
+    }
+  }
+}
+JSON
+    cat >"$1/aarch64/toolset.json" <<JSON
+{
+  "schemaVersion": "1.0",
+  "rootPath": "/usr/libexec/swift/bin",
+  "linker": { "path": "ld.lld" }
+}
+JSON
+}
+
+# Runs a command in the chroot with the checkout bound at its own path, /proc and /dev;
+# all three mounts die with the private namespace. The command runs in /tmp, not in the
+# checkout: a git worktree's .git names a folder outside the chroot, and git (which
+# SwiftPM runs to fetch dependencies) refuses to work below it.
+arm64_in_chroot() { # COMMAND...
+    mkdir -p "$ARM64_CHROOT$TSCTL_ROOT"
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    unshare -m --propagation private sh -c '
+        c=$1 src=$2 b=$3; shift 3
+        mount -t proc proc "$c/proc" && mount --bind /dev "$c/dev" && mount --bind "$src" "$c$src" &&
+            cp /etc/resolv.conf "$c/etc/resolv.conf" &&
+            exec chroot "$c" env -i HOME=/root PATH=/usr/bin:/bin LANG=C.UTF-8 \
+                PKG_CONFIG_SYSROOT_DIR="/$b/aarch64/sysroot" \
+                PKG_CONFIG_LIBDIR="/$b/aarch64/sysroot/usr/lib/aarch64-linux-gnu/pkgconfig:/$b/aarch64/sysroot/usr/share/pkgconfig" \
+                PKG_CONFIG_PATH="/$b/aarch64/sysroot/usr/lib/aarch64-linux-gnu/pkgconfig" \
+                sh -c "cd /tmp && exec \"\$@\"" sh "$@"
+    ' sh "$ARM64_CHROOT" "$TSCTL_ROOT" "$ARM64_BUNDLE" "$@"
+}
