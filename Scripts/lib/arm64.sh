@@ -15,17 +15,24 @@
 
 ARM64_TRIPLE=aarch64-unknown-linux-gnu
 ARM64_BUNDLE=opt/tsctl-sdk/tsctl-aarch64.artifactbundle
+ARM64_CHROOT=$TSCTL_CACHE/arm64/chroot
+
+# The test bed's apt, download and unpack helpers, with their own cache folder and
+# errors said as a script's, not the bed's.
+_arm64_helpers() {
+    # shellcheck source=/dev/null # checked on its own (Scripts/lint)
+    . "$TSCTL_ROOT/Scripts/testbed/lib.sh"
+    TB_CACHE=$TSCTL_CACHE/arm64
+    # shellcheck disable=SC2317 # called by the bed's helpers
+    tb_die() { die "arm64: $*"; }
+    # shellcheck disable=SC2317
+    tb_log() { say "arm64: $*"; }
+    mkdir -p "$TB_CACHE"
+}
 
 # Sets ARM64_CHROOT: the toolchain chroot with the SDK bundle, made or reused.
 arm64_toolchain() {
-    # The test bed's apt, download and unpack helpers, with their own cache folder and
-    # errors said as a build's.
-    # shellcheck source=Scripts/testbed/lib.sh
-    . "$TSCTL_ROOT/Scripts/testbed/lib.sh"
-    TB_CACHE=$TSCTL_CACHE/arm64
-    tb_die() { die "arm64 build: $*"; }
-    tb_log() { say "arm64: $*"; }
-    mkdir -p "$TB_CACHE"
+    _arm64_helpers
     tb_apt_update sid
     tb_apt_update sid-arm64
     _arm64_chroot
@@ -81,6 +88,17 @@ _arm64_sdk() {
     ln -sfn ../../../runtime/usr/libexec/swift/lib/swift "$v/sysroot/usr/lib/swift"
     ln -sfn ../../../runtime/usr/libexec/swift/lib/swift_static "$v/sysroot/usr/lib/swift_static"
     _arm64_sdk_json "$bundle"
+    # The Debian sources whose code a static tsctl carries (the package's Built-Using).
+    local deb src
+    for deb in "${debs[@]}" "$swift_deb"; do
+        case $(basename "$deb") in libc6-dev_* | libnl-3-dev_* | swiftlang_*) ;; *) continue ;; esac
+        src=$(dpkg-deb -f "$deb" Source)
+        src=${src:-$(dpkg-deb -f "$deb" Package)}
+        case $src in
+            *"("*) local v=${src#*(}; printf '%s (= %s)\n' "${src%% *}" "${v%)*}" ;;
+            *) printf '%s (= %s)\n' "$src" "$(dpkg-deb -f "$deb" Version)" ;;
+        esac
+    done >"$bundle/built-using"
     printf '%s\n' "$want" >"$bundle/.ready"
 }
 
@@ -136,4 +154,19 @@ arm64_in_chroot() { # COMMAND...
                 PKG_CONFIG_PATH="/$b/aarch64/sysroot/usr/lib/aarch64-linux-gnu/pkgconfig" \
                 sh -c "cd /tmp && exec \"\$@\"" sh "$@"
     ' sh "$ARM64_CHROOT" "$TSCTL_ROOT" "$ARM64_BUNDLE" "$@"
+}
+
+# Sets ARM64_QEMU_USER: QEMU's aarch64 user-mode emulator (bookworm-backports' qemu-user,
+# statically linked, unpacked into the cache, not installed), which runs the aarch64
+# binary on this machine for what needs no kernel feature QEMU lacks: --version, the
+# manual and completions the package carries, the unit tests that open no
+# NETLINK_GENERIC socket (QEMU's user mode refuses those).
+arm64_qemu_user() {
+    _arm64_helpers
+    tb_apt_update bookworm-backports
+    local debs
+    mapfile -t debs < <(tb_download bookworm-backports qemu-user)
+    tb_unpack "$TB_CACHE/qemu-user" "${debs[@]}"
+    ARM64_QEMU_USER=$TB_CACHE/qemu-user/usr/bin/qemu-aarch64
+    [ -x "$ARM64_QEMU_USER" ] || tb_die "no usr/bin/qemu-aarch64 in bookworm-backports' qemu-user"
 }

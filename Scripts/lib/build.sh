@@ -94,7 +94,7 @@ build_tsctl_arm64() {
     ensure_packages binutils util-linux
     write_build_commit
     (
-        # shellcheck source=Scripts/lib/arm64.sh
+        # shellcheck source=/dev/null # checked on its own (Scripts/lint)
         . "$TSCTL_ROOT/Scripts/lib/arm64.sh"
         # One arm64 build at a time per cache (the toolchain is made in place).
         mkdir -p "$TSCTL_CACHE/arm64"

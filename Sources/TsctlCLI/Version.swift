@@ -12,11 +12,11 @@ enum BuildInfo {
     /// The machine name `uname -m` prints on the architecture this binary runs on.
     static var architecture: String {
         #if arch(x86_64)
-            return "x86_64"
+        return "x86_64"
         #elseif arch(arm64)
-            return "aarch64"
+        return "aarch64"
         #else
-            return "unknown architecture"
+        return "unknown architecture"
         #endif
     }
 

@@ -14,9 +14,9 @@ struct VersionEndToEndTests {
         #expect(line.wholeMatch(of: shape) != nil, "\(line)")
         // The architecture the test itself was built for: the same as the binary's.
         #if arch(x86_64)
-            #expect(line.hasSuffix(", x86_64)"), "\(line)")
+        #expect(line.hasSuffix(", x86_64)"), "\(line)")
         #elseif arch(arm64)
-            #expect(line.hasSuffix(", aarch64)"), "\(line)")
+        #expect(line.hasSuffix(", aarch64)"), "\(line)")
         #endif
         // Scripts/test builds the binary it names in TSCTL_BIN from this checkout:
         // the commit must be this checkout's HEAD.
