@@ -32,7 +32,6 @@ tb_build_kmod() { # KERNEL KVER
 		# The cross compiler's banner names itself aarch64-linux-gnu-gcc-N where the
 		# kernel's says gcc-N; the version (checked when the chroot was made) is the same.
 		sed -i '/warning: the compiler differs from the one used to build the kernel/,/^ *You are using: /d' "$log"
-		tb_build_tstool_arm64
 		;;
 	bookworm)
 		# The host is bookworm: its gcc-12 built this kernel.

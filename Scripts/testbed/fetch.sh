@@ -194,7 +194,7 @@ tb_fetch_chroot_arm64() { # NAME SUITE KVER
 	[ -f "$dir/usr/src/linux-headers-$ver/Makefile" ] || tb_die "no /usr/src/linux-headers-$ver/Makefile after unpacking ${hdrs[*]}"
 	# The same gcc release as the kernel's (the banner's last word, e.g. 16.2.0).
 	local want got
-	want=$(sed -n 's/^CONFIG_CC_VERSION_TEXT=".* \([0-9][0-9.]*\)"$/\1/p' "$dir/usr/src/linux-headers-$ver/include/config/auto.conf")
+	want=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}.* \([0-9][0-9.]*\)"\{0,1\}$/\1/p' "$dir/usr/src/linux-headers-$ver/include/config/auto.conf")
 	got=$(chroot "$dir" "$TB_CROSS_CC" -dumpfullversion 2>/dev/null)
 	[ -n "$want" ] && [ "$want" = "$got" ] || tb_die "the $suite cross gcc is $got, the arm64 kernel $ver was built with gcc $want"
 	printf '%s\n' "$ver" >"$dir/.ready"

@@ -121,7 +121,7 @@ tb_base_cpio() { # SUITE
 tb_tsctl_cpio() { # [arm64]
 	local bin=$TSCTL_BIN var=TB_TSCTL_CPIO name=tsctl strip=strip
 	if [ "${1:-}" = arm64 ]; then
-		bin=$TSCTL_BIN_ARM64 var=TB_TSCTL_CPIO_ARM64 name=tsctl-arm64 strip=aarch64-linux-gnu-strip
+		bin=$TSCTL_BIN_ARM64 var=TB_TSCTL_CPIO_ARM64 name=tsctl_arm64 strip=aarch64-linux-gnu-strip
 	fi
 	[ -x "$bin" ] || { printf -v "$var" ''; return 1; }
 	local dir=$TB_CACHE/initramfs hash out

@@ -274,6 +274,11 @@ tb_prepare_kernel() { # KERNEL
 	case $1 in *-arm64) tb_apt_update "$(tb_kernel_suite "$1")" ;; esac
 	tb_fetch_kernel "$1"
 	if tb_apt "$(tb_kernel_suite "$1")" apt-cache show --no-all-versions "linux-headers-$KVER" >/dev/null 2>&1; then
+		if [ "$(tb_kernel_arch "$1")" = arm64 ]; then
+			# The cross-build chroot also builds the arm64 guests' tstool.
+			tb_fetch_chroot_arm64 "$1" "$(tb_kernel_chroot_suite "$1")" "$KVER"
+			tb_build_tstool_arm64
+		fi
 		tb_build_kmod "$1" "$KVER"
 	else
 		# The mirror keeps images of older backported series but not their headers:
