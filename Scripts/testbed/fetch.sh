@@ -112,7 +112,7 @@ tb_fetch_userland_arm64() {
 	[ -x "$TB_BUSYBOX_ARM64" ] || tb_die "no busybox in sid's arm64 busybox-static"
 	TB_ETHTOOL_ARM64=$u/usr/sbin/ethtool
 	TB_PTP4L_ARM64=$u/usr/sbin/ptp4l
-	[ -x "$TB_ETHTOOL_ARM64" ] && [ -x "$TB_PTP4L_ARM64" ] || tb_die "no usr/sbin/ethtool or usr/sbin/ptp4l in sid's arm64 packages"
+	{ [ -x "$TB_ETHTOOL_ARM64" ] && [ -x "$TB_PTP4L_ARM64" ]; } || tb_die "no usr/sbin/ethtool or usr/sbin/ptp4l in sid's arm64 packages"
 }
 
 # ptp4l for the guests, from bookworm's linuxptp: the guests' glibc is the host's
@@ -169,7 +169,7 @@ tb_fetch_chroot_arm64() { # NAME SUITE KVER
 	deps=$(tb_apt "$suite-arm64" apt-cache depends "linux-headers-$ver" 2>/dev/null | sed -n 's/^ *Depends: //p')
 	gcc=$(sed -n 's/^\(linux-compiler-\)\{0,1\}gcc-\([0-9][0-9]*\).*/\2/p' <<<"$deps" | head -n1)
 	kbuild=$(grep -m1 '^linux-kbuild-' <<<"$deps") || true
-	[ -n "$gcc" ] && [ -n "$kbuild" ] || tb_die "cannot tell the compiler or kbuild of linux-headers-$ver ($suite arm64)"
+	{ [ -n "$gcc" ] && [ -n "$kbuild" ]; } || tb_die "cannot tell the compiler or kbuild of linux-headers-$ver ($suite arm64)"
 	hdrs=("linux-headers-$ver")
 	mapfile -t -O 1 hdrs < <(grep '^linux-headers-' <<<"$deps")
 	CHROOT=$dir TB_CROSS_CC=aarch64-linux-gnu-gcc-$gcc
@@ -196,7 +196,7 @@ tb_fetch_chroot_arm64() { # NAME SUITE KVER
 	local want got
 	want=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}.* \([0-9][0-9.]*\)"\{0,1\}$/\1/p' "$dir/usr/src/linux-headers-$ver/include/config/auto.conf")
 	got=$(chroot "$dir" "$TB_CROSS_CC" -dumpfullversion 2>/dev/null)
-	[ -n "$want" ] && [ "$want" = "$got" ] || tb_die "the $suite cross gcc is $got, the arm64 kernel $ver was built with gcc $want"
+	{ [ -n "$want" ] && [ "$want" = "$got" ]; } || tb_die "the $suite cross gcc is $got, the arm64 kernel $ver was built with gcc $want"
 	printf '%s\n' "$ver" >"$dir/.ready"
 }
 
