@@ -190,7 +190,12 @@ tb_fetch_chroot_arm64() { # NAME SUITE KVER
 	fi
 	rm -rf "$dir/var/cache/apt/archives/"*.deb
 	local d
-	for d in "${debs[@]}"; do dpkg-deb -x "$d" "$dir"; done
+	# Through the chroot's /lib -> usr/lib (older headers packages ship lib/modules/...):
+	# a plain dpkg-deb -x would replace that link with a directory.
+	for d in "${debs[@]}"; do
+		dpkg-deb --fsys-tarfile "$d" | tar -x --keep-directory-symlink -C "$dir" ||
+			tb_die "cannot unpack $(basename "$d") into the $suite chroot"
+	done
 	[ -f "$dir/usr/src/linux-headers-$ver/Makefile" ] || tb_die "no /usr/src/linux-headers-$ver/Makefile after unpacking ${hdrs[*]}"
 	# The same gcc release as the kernel's (the banner's last word, e.g. 16.2.0).
 	local want got
