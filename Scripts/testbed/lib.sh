@@ -14,7 +14,7 @@ TSCTL_BIN=${TSCTL_BIN:-}
 # NAME-arm64 is the same suite's arm64 kernel, booted under qemu-system-aarch64 with the
 # aarch64 tsctl (Scripts/build --arch arm64) and an arm64 userland.
 TB_KNOWN_KERNELS=(sid bpo-7 bpo-6.19 bpo-6.16 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64)
-TB_ALL_KERNELS=(sid bpo-7 bpo-6.16 trixie bookworm bullseye sid-arm64)
+TB_ALL_KERNELS=(sid bpo-7 bpo-6.16 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64)
 
 # The suite a kernel comes from, and the series it is pinned to (empty: the suite's own).
 # bpo-7 is the newest 7.x series trixie-backports carries (newer than sid's when the
