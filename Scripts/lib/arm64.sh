@@ -72,25 +72,30 @@ _arm64_sdk() {
     gcc=$(tb_apt sid-arm64 apt-cache depends gcc 2>/dev/null | sed -n 's/^ *Depends: gcc-\([0-9][0-9]*\)$/\1/p' | head -n1)
     [ -n "$gcc" ] || tb_die "cannot tell sid's default gcc version for arm64"
     mapfile -t debs < <(tb_download sid-arm64 libc6 libc6-dev libgcc-s1 "libgcc-$gcc-dev" libstdc++6 "libstdc++-$gcc-dev" \
-        linux-libc-dev libnl-3-200 libnl-3-dev libnl-genl-3-200 libnl-genl-3-dev swiftlang)
-    want=$( (printf '%s\n' "${debs[@]}" | xargs -n1 basename; declare -f _arm64_sdk _arm64_sdk_json) | md5sum | cut -d' ' -f1)
+        linux-libc-dev libnl-3-200 libnl-3-dev libnl-genl-3-200 libnl-genl-3-dev)
+    # swiftlang: the static runtime tsctl links; libswiftlang: the shared one (and Swift
+    # Testing) the unit tests link.
+    local swift_debs=()
+    mapfile -t swift_debs < <(tb_download sid-arm64 swiftlang libswiftlang)
+    want=$( (printf '%s\n' "${debs[@]}" "${swift_debs[@]}" | xargs -n1 basename; declare -f _arm64_sdk _arm64_sdk_json) | md5sum | cut -d' ' -f1)
     if [ -f "$bundle/.ready" ] && [ "$(cat "$bundle/.ready")" = "$want" ]; then return 0; fi
     tb_log "unpacking the arm64 sysroot and the aarch64 Swift runtime"
-    local v=$bundle/aarch64 swift_deb=${debs[-1]}
+    local v=$bundle/aarch64
     tb_rmtree "$bundle"
     # The runtime is a separate tree; the sysroot gets the libraries.
-    tb_unpack "$v/runtime" "$swift_deb"
-    unset 'debs[-1]'
+    tb_unpack "$v/runtime" "${swift_debs[@]}"
     tb_unpack "$v/sysroot" "${debs[@]}"
     [ -d "$v/runtime/usr/libexec/swift/lib/swift_static/linux/aarch64" ] ||
         tb_die "the arm64 swiftlang package has no usr/libexec/swift/lib/swift_static/linux/aarch64"
+    # Merged /usr, as on an installed system: libc.so names /lib/ld-linux-aarch64.so.1.
+    [ -e "$v/sysroot/lib" ] || ln -s usr/lib "$v/sysroot/lib"
     # The driver looks for swiftrt.o and the static runtime under the sysroot's usr/lib.
     ln -sfn ../../../runtime/usr/libexec/swift/lib/swift "$v/sysroot/usr/lib/swift"
     ln -sfn ../../../runtime/usr/libexec/swift/lib/swift_static "$v/sysroot/usr/lib/swift_static"
     _arm64_sdk_json "$bundle"
     # The Debian sources whose code a static tsctl carries (the package's Built-Using).
     local deb src
-    for deb in "${debs[@]}" "$swift_deb"; do
+    for deb in "${debs[@]}" "${swift_debs[0]}"; do
         case $(basename "$deb") in libc6-dev_* | libnl-3-dev_* | swiftlang_*) ;; *) continue ;; esac
         src=$(dpkg-deb -f "$deb" Source)
         src=${src:-$(dpkg-deb -f "$deb" Package)}

@@ -28,7 +28,12 @@ ALLOWED = {
                     "run 1e9 s apart)",
     "offset_ns": "one clock read against another: another moment in each boot; must be the same "
                  "clock pair (the same multiple of 1e8 s)",
+    "offset_to_realtime_ns": "a clock's health: it read against CLOCK_REALTIME, at another moment in "
+                             "each boot; must be the same multiple of 1e8 s",
+    "interval_ns": "a clock's health: the time between its two reads, as the guest was scheduled; "
+                   "must be the same multiple of 1e8 s (both short)",
 }
+TIMED = ("timestamp_ns", "offset_ns", "offset_to_realtime_ns", "interval_ns")
 # Measured numbers inside tsctl's sentences (a verdict, a finding's evidence), and why:
 # replaced by N before the sentences are compared.
 MEASURED = [
@@ -36,6 +41,8 @@ MEASURED = [
      "how far a timestamp was from its clock when read: timing of the boot"),
     (re.compile(r"= -?\d+ ns"), "= N ns",
      "a clock's offset to CLOCK_REALTIME when read: timing of the boot"),
+    (re.compile(r"\b(ptp4l|phc2sys|ts2phc)\[\d+\]"), r"\1[PID]",
+     "a PTP daemon's process id: the guests start other processes before it"),
 ]
 
 
@@ -87,7 +94,7 @@ def diff(x, y, path, releases, out):
             diff(p, q, f"{path}[{i}]", releases, out)
         return
     key = re.sub(r"\[\d+\]$", "", path).rsplit(".", 1)[-1]
-    if key in ("timestamp_ns", "offset_ns") and as_int(x) is not None and as_int(y) is not None:
+    if key in TIMED and as_int(x) is not None and as_int(y) is not None:
         # tsctl writes 64-bit nanoseconds as strings (JSON numbers lose them in doubles).
         if type(x) is not type(y) or band(as_int(x)) != band(as_int(y)):
             out.append(f"{path}: {x} on x86_64, {y} on arm64 (another clock, not another moment)")
