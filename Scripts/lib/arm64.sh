@@ -175,3 +175,16 @@ arm64_qemu_user() {
     ARM64_QEMU_USER=$TB_CACHE/qemu-user/usr/bin/qemu-aarch64
     [ -x "$ARM64_QEMU_USER" ] || tb_die "no usr/bin/qemu-aarch64 in bookworm-backports' qemu-user"
 }
+
+# arm64_run BINARY ARGS...: runs a dynamically linked aarch64 BINARY (the test bundle)
+# under qemu-aarch64 with the SDK's sysroot as its root for the loader, Debian's shared
+# Swift runtime, and what Foundation's XML part needs besides (libxml2, zlib: sid's arm64).
+arm64_run() {
+    arm64_qemu_user
+    local debs libs=$TB_CACHE/test-libs b=$ARM64_CHROOT/$ARM64_BUNDLE/aarch64
+    mapfile -t debs < <(tb_download sid-arm64 libxml2-16 zlib1g)
+    tb_unpack "$libs" "${debs[@]}"
+    [ -f "$ARM64_CHROOT/$ARM64_BUNDLE/.ready" ] || tb_die "no arm64 SDK (build first)"
+    "$ARM64_QEMU_USER" -L "$b/sysroot" \
+        -E "LD_LIBRARY_PATH=$b/runtime/usr/libexec/swift/lib/swift/linux:$libs/usr/lib/aarch64-linux-gnu" "$@"
+}
