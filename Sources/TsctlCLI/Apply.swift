@@ -31,6 +31,7 @@ struct ApplyCommand: ParsableCommand {
     var file: String
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Wait up to this many seconds for the interfaces and providers to appear (a PHY's clock appears when the PHY attaches).",
             valueName: "seconds"))
@@ -42,7 +43,8 @@ struct ApplyCommand: ParsableCommand {
     )
     var keep = false
 
-    @Option(help: ArgumentHelp("With --keep: also re-check every so many seconds.", valueName: "seconds"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("With --keep: also re-check every so many seconds.", valueName: "seconds"))
     var interval: Double = 30
 
     @OptionGroup var options: ChangeOptions
@@ -66,21 +68,23 @@ struct ApplyCommand: ParsableCommand {
         // A signal from here on is noted and acted on where nothing is half
         // done: while waiting, between interfaces, after a verification.
         if !options.dryRun || wait > 0 { Signals.deferTermination() }
-        var (snap, planned) = try planOrWait(state, session)
+        var (snap, planned, resolved) = try planOrWait(state, session)
         if !options.dryRun {
             // Locked, then planned again from what no other tsctl can now change.
-            let mine = snap.interfaces.filter { i in planned.contains { $0.interface == i.name } }
+            let mine = snap.interfaces.filter { i in planned.contains { sameName($0.interface, i.name) } }
             try session.lock(mine, purpose: "apply\(keep ? " --keep" : "") \(OSString.escaped(file))", keep: keep)
-            (snap, planned) = try planOrWait(state, session)
+            (snap, planned, resolved) = try planOrWait(state, session)
         }
         let report = ChangeReport(command: "apply", kernel: snap.kernel, file: file, options: options)
         var plans = planned
-        var leftToDaemons: [String: String] = [:]
-        var daemonConfig: [String: Config] = [:]
+        var leftToDaemons: [NameKey: String] = [:]
+        var daemonConfig: [NameKey: Config] = [:]
         if keep && !options.force {
-            let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, state, snap)
+            let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons).plans(plans, resolved, snap)
             plans = shared.plans
-            for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) { report.text(["\(InterfaceName.display(name)): \(msg)"]) }
+            for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) {
+                report.text(["\(InterfaceName.display(name.description)): \(msg)"])
+            }
             leftToDaemons = shared.left
             daemonConfig = shared.daemonConfig
         }
@@ -104,11 +108,12 @@ struct ApplyCommand: ParsableCommand {
         }
         var records = plans.map { ChangeRecord(plan: $0, outcome: .unchanged) }
         if !changes.isEmpty {
-            try session.refuseIfDaemons(snap.interfaces.filter { i in changes.contains { $0.interface == i.name } }, force: options.force)
+            try session.refuseIfDaemons(
+                snap.interfaces.filter { i in changes.contains { sameName($0.interface, i.name) } }, force: options.force)
             let outcome = session.applyAll(changes)
             report.text([outcome.report], terminator: "")
             for r in outcome.records {
-                if let i = records.firstIndex(where: { $0.plan.interface == r.plan.interface }) { records[i] = r }
+                if let i = records.firstIndex(where: { sameName($0.plan.interface, r.plan.interface) }) { records[i] = r }
             }
             if let f = outcome.failure {
                 report.json(records, f.status, f.message)
@@ -126,12 +131,14 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// Plans, and with --wait retries while interfaces or providers are missing.
-    func planOrWait(_ state: DesiredState, _ session: ChangeSession) throws -> (Snapshot, [InterfacePlan]) {
+    /// Also hands back the file with its altnames resolved against that snapshot.
+    func planOrWait(_ state: DesiredState, _ session: ChangeSession) throws -> (Snapshot, [InterfacePlan], DesiredState) {
         let deadline = now() + wait
         while true {
             let snap = try session.snapshot(nil)
-            let (plans, errors) = Planner.plan(state, snap)
-            if errors.isEmpty { return (snap, plans) }
+            let resolved = session.resolvingAltnames(state, snap)
+            let (plans, errors) = Planner.plan(resolved, snap)
+            if errors.isEmpty { return (snap, plans, resolved) }
             // Globs and drivers are waited for as names are: a driver may bind late.
             let missing = errors.allSatisfy { [.noSuchInterface, .noSuchProvider, .noMatch].contains($0.kind) }
             if Signals.pending != 0 {
@@ -149,7 +156,11 @@ struct ApplyCommand: ParsableCommand {
             let ordered =
                 errors.filter { $0.kind != .conflict && $0.kind != .noMatch }
                 + errors.filter { $0.kind == .conflict || $0.kind == .noMatch }
-            for e in ordered.dropLast() { Sys.printError("tsctl: \(e.message)") }
+            // Every problem at once, up to a screenful: a fleet file on the wrong host
+            // would otherwise print a line per entry.
+            let shown = 20
+            for e in ordered.dropLast().prefix(shown) { Sys.printError("tsctl: \(e.message)") }
+            if ordered.count - 1 > shown { Sys.printError("tsctl: ... and \(ordered.count - 1 - shown) more problems like these") }
             let last = ordered.last!
             if missing && wait > 0 {
                 throw TsctlFailure(.timedOut, "\(last.message) (still missing after --wait \(wait)); nothing was changed")
@@ -164,8 +175,8 @@ struct ApplyCommand: ParsableCommand {
     /// Beside a daemon only the provider is kept (see DaemonShare); `reported`
     /// is what was already said about that.
     func keepApplied(
-        _ state: DesiredState, _ session: ChangeSession, reported: [String: String],
-        daemonConfig: [String: Config]
+        _ state: DesiredState, _ session: ChangeSession, reported: [NameKey: String],
+        daemonConfig: [NameKey: Config]
     ) throws {
         var reported = reported, daemonConfig = daemonConfig
         let monitor: LinkEvents
@@ -179,25 +190,30 @@ struct ApplyCommand: ParsableCommand {
                     .stopped(by: Signals.pending),
                     "stopped by \(Signals.name(Signals.pending)); no change was under way")
             }
-            let event: [String]?
+            var event: [String]?
             do { event = try monitor.next(timeoutMilliseconds: Int32(interval * 1000)) } catch {
+                // Events were lost (ENOBUFS) or the read failed: re-check now.
                 log("link events: \(error); re-checking")
-                continue
+                event = nil
             }
             if let names = event, !names.isEmpty { log("link up: \(names.joined(separator: ", "))") }
             // A PHY attaches around link-up; give its clock a moment to register.
             if event != nil { usleep(300_000) }
             let snap: Snapshot
             do { snap = try session.snapshot(nil) } catch { log("\(error)"); continue }
-            var (plans, errors) = Planner.plan(state, snap)
+            let resolved = session.resolvingAltnames(state, snap)
+            var (plans, errors) = Planner.plan(resolved, snap)
             for e in errors { log("not yet: \(e.message)") }
+            // A device renamed away from the file (or gone) is no longer kept: its lock goes.
+            session.releaseLocks(
+                except: Set(snap.interfaces.filter { i in plans.contains { sameName($0.interface, i.name) } }.map(\.ifindex)))
             if !options.force {
                 // A daemon's tx/rx are its own; its interface's provider is kept.
                 let shared = DaemonShare(snap.interfaces, daemons: PTPDaemons.scan().daemons)
-                    .plans(plans, state, snap, remembered: daemonConfig)
+                    .plans(plans, resolved, snap, remembered: daemonConfig)
                 plans = shared.plans
                 for (name, msg) in shared.left.sorted(by: { $0.key < $1.key }) where reported[name] != msg {
-                    log("\(InterfaceName.display(name)): \(msg)")
+                    log("\(InterfaceName.display(name.description)): \(msg)")
                 }
                 reported = shared.left
                 daemonConfig.merge(shared.daemonConfig) { $1 }
@@ -207,14 +223,15 @@ struct ApplyCommand: ParsableCommand {
             do {
                 // An interface that came back has a new ifindex, so a new lock.
                 try session.lock(
-                    snap.interfaces.filter { i in drifted.contains { $0.interface == i.name } },
+                    snap.interfaces.filter { i in drifted.contains { sameName($0.interface, i.name) } },
                     purpose: "apply --keep \(OSString.escaped(file))", keep: true)
             } catch let f as TsctlFailure {
                 log("not re-applying: \(f.message)")
                 continue
             }
             let outcome = session.applyAll(drifted)
-            for line in outcome.report.split(separator: "\n") { log("re-applied: \(line)") }
+            let what = outcome.failure == nil ? "re-applied" : "re-applying failed"
+            for line in outcome.report.split(separator: "\n") { log("\(what): \(line)") }
             if let f = outcome.failure {
                 log(f.message)
                 if Signals.pending != 0 { throw f }

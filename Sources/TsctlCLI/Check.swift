@@ -21,12 +21,13 @@ struct CheckCommand: ParsableCommand {
         abstract: "Flag every mismatch between the advertised, active, expected and observed timestamping.",
         discussion: """
             Exit status 1 when a finding is an error (or, with --strict, a warning or a \
-            check that could not run); 0 otherwise. With --output the report replaces FILE \
-            atomically (a temporary file beside it, then a rename) and the exit status is 0 \
-            once it is written, whatever the findings: the verdict is in the file \
+            check that could not run); 0 otherwise. With --output the report replaces a \
+            regular FILE atomically (a temporary file beside it, then a rename); a device, \
+            FIFO or symbolic link is written in place, never renamed over. The exit status \
+            is then 0 once it is written, whatever the findings: the verdict is in the file \
             (tsctl_check_exit_status, exit_status, failures), so a textfile job or a report \
-            step never stops on a finding; 11 when FILE cannot be written (it is then left \
-            as it was). Finding ids are stable: see the README.
+            step never stops on a finding; 11 when FILE cannot be written. A check that \
+            could not run writes a report saying so. Finding ids are stable: see the README.
             """
     )
 
@@ -54,7 +55,7 @@ struct CheckCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Write the report to this file, atomically, instead of standard output; exit 0 once written whatever the findings.",
+            "Write the report to this file instead of standard output (a regular file is replaced atomically); exit 0 once written whatever the findings.",
             valueName: "file"), completion: .file())
     var output: String?
 
@@ -67,6 +68,7 @@ struct CheckCommand: ParsableCommand {
     var probe = false
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.",
             valueName: "seconds"))
@@ -89,28 +91,72 @@ struct CheckCommand: ParsableCommand {
             format: json ? .json : format, strict: strict, probe: probe, sample: sample, output: output)
     }
 
-    /// Prints the report, or with `output` replaces that file with it.
-    static func emit(_ text: String, output: String?) throws {
+    /// Prints the report, or with `output` writes it there (Sys.writeOutput:
+    /// a regular file is replaced atomically, a device or FIFO written in place).
+    static func emit(_ text: String, output: String?) throws(ReportNotWritten) {
         guard let output else { return print(text, terminator: "") }
-        do { try Sys.writeAtomically(text, to: output) } catch {
-            throw TsctlFailure(.kernelError, "cannot write \(OSString.escaped(output)): \(error); the file was not changed")
+        do { try Sys.writeOutput(text, to: output) } catch {
+            let left = error.unchanged ? "the file was not changed" : "part of the report may have been written"
+            throw ReportNotWritten(
+                failure: TsctlFailure(.kernelError, "cannot write the report to \(OSString.escaped(output)): \(error.problem); \(left)"))
         }
+    }
+
+    /// The report itself could not be written: no second report is tried.
+    struct ReportNotWritten: Error {
+        var failure: TsctlFailure
     }
 
     static func check(
         interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
         strict: Bool, probe: Bool, sample: Double? = nil, output: String? = nil
     ) throws {
-        let started = monotonicSeconds()
-        let expectations: DesiredState?, base: Snapshot?
         do {
-            expectations = try expect.map { path in try loadDesiredState(path) }
-            base = try baseline.map(loadBaseline)
-        } catch let f as TsctlFailure where format == .junit {
-            // A CI server must see a failing case, not an empty (passing) report.
-            try emit(CheckRender.junitError(f.message, exitStatus: f.status.rawValue), output: output)
+            try checkAndReport(
+                interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer, format: format,
+                strict: strict, probe: probe, sample: sample, output: output)
+        } catch let e as ReportNotWritten {
+            throw e.failure
+        } catch let f as TsctlFailure {
+            reportCouldNotRun(f, format: format, output: output)
             throw f
         }
+    }
+
+    /// A check that could not run still leaves a report that says so, in its
+    /// format, where the report would have gone: a file (so the last report
+    /// does not go on saying "passed"), or standard output for the formats a
+    /// CI step or scraper reads there. Text on standard output needs nothing
+    /// but the error line on standard error.
+    static func reportCouldNotRun(_ f: TsctlFailure, format: CheckFormat, output: String?) {
+        let status = f.status.rawValue
+        let text: String
+        switch format {
+        case .text:
+            guard output != nil else { return }
+            text = CheckRender.textError(f.message, exitStatus: status)
+        case .json:
+            guard output != nil else { return }
+            text = JSONMode.errorDocument(command: "check", status: f.status, message: f.message).serialized() + "\n"
+            JSONMode.printed = true
+        case .junit: text = CheckRender.junitError(f.message, exitStatus: status)
+        case .tap: text = CheckRender.tapError(f.message, exitStatus: status)
+        case .prometheus: text = CheckRender.prometheusError(exitStatus: status, now: Int(time(nil)))
+        }
+        do { try emit(text, output: output) } catch {
+            // Both failed: the user sees why the check could not run, and that
+            // the report could not say so either.
+            Sys.printError("tsctl: \(error.failure.message)")
+        }
+    }
+
+    static func checkAndReport(
+        interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
+        strict: Bool, probe: Bool, sample: Double?, output: String?
+    ) throws {
+        let started = monotonicSeconds()
+        let file = try expect.map { path in try loadDesiredState(path) }
+        let base = try baseline.map(loadBaseline)
         let kernel: KernelSession
         var snap: Snapshot
         let daemonScan = PTPDaemons.scanBeside()
@@ -118,9 +164,14 @@ struct CheckCommand: ParsableCommand {
             kernel = try KernelSession.open()
             snap = try kernel.snapshot(names: interfaces.isEmpty ? nil : interfaces)
             // Stacked devices are judged by the device below: bring it in.
-            let missing = Set(snap.interfaces.compactMap(\.lower)).subtracting(snap.interfaces.map(\.name))
+            // By bytes: a lower device named like one listed only to Unicode is another device.
+            let listed = Set(snap.interfaces.map(\.key))
+            var missing: [String] = []
+            for lower in snap.interfaces.compactMap(\.lower) where !listed.contains(NameKey(lower)) {
+                if !missing.contains(where: { NameKey($0) == NameKey(lower) }) { missing.append(lower) }
+            }
             if !missing.isEmpty {
-                snap.interfaces += try kernel.snapshot(names: missing.sorted()).interfaces
+                snap.interfaces += try kernel.snapshot(names: missing).interfaces
             }
         } catch {
             _ = daemonScan.wait()
@@ -128,12 +179,13 @@ struct CheckCommand: ParsableCommand {
         }
         Inventory.attachClockHealth(&snap.interfaces)
         let samples = sample.map { takeSample(kernel.inventory, snap.interfaces, seconds: $0) } ?? [:]
-        var ioctl: [String: Result<IoctlView, IoctlFailure>] = [:]
+        var ioctl: [NameKey: Result<IoctlView, IoctlFailure>] = [:]
         for itf in snap.interfaces where itf.hasHardwareProvider {
-            ioctl[itf.name] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
+            ioctl[itf.key] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
         }
         let scan = daemonScan.wait()
-        let scope = interfaces.isEmpty ? nil : Set(interfaces)
+        let expectations = file.map { $0.resolvingAltnames(in: snap.interfaces, primaryNames: kernel.primaryNames) }
+        let scope = interfaces.isEmpty ? nil : Set(interfaces.map { NameKey($0) })
         // A file that gives one interface two entries means two things: apply refuses
         // it, and so does check (exit 3), naming both.
         if let expectations, let c = expectations.assign(snap.interfaces, scope: scope).conflicts.first {
@@ -146,7 +198,7 @@ struct CheckCommand: ParsableCommand {
         input.statsSamples = samples
         input.ignoredDaemons = scan.ignored
         if probe {
-            for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.name] = Prober.probe(itf) }
+            for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.key] = Prober.probe(itf) }
         }
         let report = Diagnosis.run(input)
         let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
@@ -205,29 +257,36 @@ struct TsctlExit: Error {
     init(_ s: ExitStatus) { status = s }
 }
 
-/// The most an input file (apply FILE, --expect, --baseline) may hold: a
-/// `show --json` of 10,000 interfaces is about 8 MiB.
+/// The most a baseline (--baseline) may hold: a `show --json` of 10,000
+/// interfaces is about 8 MiB.
 let inputFileLimit = 16 << 20
+
+/// The most a desired-state file (apply FILE, --expect) may hold: about 20,000
+/// [[interface]] entries, far beyond a host's NICs, read in a few tens of MiB
+/// (a 16 MiB file of small entries took about 300 MiB to parse).
+let desiredStateFileLimit = 1 << 20
 
 /// A regular file, read whole without blocking (a FIFO or device is refused,
 /// not waited on), refused beyond `inputFileLimit` rather than cut short, and
 /// only when it is UTF-8 text.
-func readInputFile(_ path: String) throws -> String {
-    switch Sys.readRegularFile(path, limit: inputFileLimit) {
+func readInputFile(_ path: String, limit: Int = inputFileLimit) throws -> String {
+    switch Sys.readRegularFile(path, limit: limit) {
     case .success(let bytes):
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw TsctlFailure(.badInputFile, "cannot read \(path): it is not UTF-8 text")
         }
         return text
     case .failure(.tooLarge(let limit)):
-        throw TsctlFailure(.badInputFile, "cannot read \(path): it is larger than tsctl's limit of \(limit >> 20) MiB for input files")
+        let what = limit == desiredStateFileLimit ? "desired-state files" : "input files"
+        throw TsctlFailure(.badInputFile, "cannot read \(path): it is larger than tsctl's limit of \(limit >> 20) MiB for \(what)")
     case .failure(let e):
         throw TsctlFailure(.badInputFile, "cannot read \(path): \(e)")
     }
 }
 
 func loadDesiredState(_ path: String) throws -> DesiredState {
-    do { return try DesiredState.parse(try readInputFile(path), file: path) } catch let e as DesiredStateError {
+    do { return try DesiredState.parse(try readInputFile(path, limit: desiredStateFileLimit), file: path) } catch let e as DesiredStateError
+    {
         throw TsctlFailure(.badInputFile, e.description)
     }
 }

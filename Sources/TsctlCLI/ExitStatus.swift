@@ -29,9 +29,11 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     public var meaning: String {
         switch self {
         case .ok: return "success (show printed; set/apply changed what was asked)"
-        case .checkFailed: return "check found a problem (an error; with --strict also a warning)"
+        case .checkFailed: return "check found a problem (an error; with --strict also a warning); probe: no timestamp came back"
         case .usage: return "usage error: unknown option, bad value, malformed interface name"
-        case .badInputFile: return "an input file cannot be read, is not a regular file, is over 16 MiB or is invalid"
+        case .badInputFile:
+            return
+                "an input file cannot be read, is not a regular file, is over its size limit (1 MiB for a desired-state file, 16 MiB for a baseline) or is invalid"
         case .noSuchDevice: return "no such interface, network namespace, provider or PHC"
         case .notSupported: return "not supported by this kernel or driver"
         case .permissionDenied: return "permission denied (set/apply need CAP_NET_ADMIN, probe needs root)"

@@ -13,28 +13,28 @@ import TsctlPlan
 /// brings back the tx/rx the daemon had there (remembered from the last check,
 /// else carried over, else the file's). --force restores the plain behaviour.
 struct DaemonShare {
-    /// Interface name -> the daemon that uses it.
-    var users: [String: PTPDaemon] = [:]
+    /// Interface name (its bytes) -> the daemon that uses it.
+    var users: [NameKey: PTPDaemon] = [:]
 
     init(_ itfs: [InterfaceSnapshot], daemons: [PTPDaemon]) {
         for itf in itfs {
-            if let d = ChangeSession.daemon(using: itf, among: daemons) { users[itf.name] = d }
+            if let d = ChangeSession.daemon(using: itf, among: daemons) { users[itf.key] = d }
         }
     }
 
     struct Result {
         var plans: [InterfacePlan]
         /// What was left to a daemon, per interface (only where the file differs).
-        var left: [String: String] = [:]
+        var left: [NameKey: String] = [:]
         /// The tx/rx a daemon has on the provider the file wants, per interface.
-        var daemonConfig: [String: Config] = [:]
+        var daemonConfig: [NameKey: Config] = [:]
     }
 
-    func plans(_ plans: [InterfacePlan], _ state: DesiredState, _ snap: Snapshot, remembered: [String: Config] = [:]) -> Result {
+    func plans(_ plans: [InterfacePlan], _ state: DesiredState, _ snap: Snapshot, remembered: [NameKey: Config] = [:]) -> Result {
         var r = Result(plans: [])
         for plan in plans {
-            guard let d = users[plan.interface],
-                let itf = snap.interfaces.first(where: { $0.name == plan.interface }),
+            guard let d = users[NameKey(plan.interface)],
+                let itf = snap.interfaces.first(where: { sameName($0.name, plan.interface) }),
                 let entry = state.interfaces.first(where: { $0.matches(itf) })
             else {
                 r.plans.append(plan)
@@ -44,12 +44,12 @@ struct DaemonShare {
             want.txType = nil
             want.rxFilter = nil
             want.flags = nil
-            let providerOnly = Planner.plan(itf, want, features: snap.kernel.features)
+            let providerOnly = Planner.plan(itf, want, kernel: snap.kernel)
             if case .success(let p) = providerOnly, p.change?.provider == nil {
                 // The provider is as the file says: tx/rx are the daemon's.
-                r.daemonConfig[plan.interface] = p.current
+                r.daemonConfig[NameKey(plan.interface)] = p.current
                 if !plan.isNoOp {
-                    r.left[plan.interface] =
+                    r.left[NameKey(plan.interface)] =
                         "tx/rx left to \(d.label), which uses it (\(state.file) says tx \(plan.target.txType ?? "?"), rx \(plan.target.rxFilter ?? "?"); it is tx \(p.current.txType ?? "?"), rx \(p.current.rxFilter ?? "?"))"
                 }
                 r.plans.append(p)
@@ -58,10 +58,10 @@ struct DaemonShare {
             // Selecting the provider again: with the daemon's tx/rx from before,
             // else the current ones carried over, else (the new provider cannot
             // take those, e.g. the MAC's "all") the file's.
-            if let had = remembered[plan.interface] {
+            if let had = remembered[NameKey(plan.interface)] {
                 want.txType = had.txType
                 want.rxFilter = had.rxFilter
-                if case .success(let q) = Planner.plan(itf, want, features: snap.kernel.features) {
+                if case .success(let q) = Planner.plan(itf, want, kernel: snap.kernel) {
                     r.plans.append(q)
                     continue
                 }

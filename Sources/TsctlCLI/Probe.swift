@@ -46,7 +46,9 @@ struct ProbeCommand: ParsableCommand {
             for o in obs { print("\(InterfaceName.display(o.interface)): \(o.verdict)") }
         }
         if obs.contains(where: \.permissionDenied) {
-            throw TsctlFailure(.permissionDenied, "probe needs root (CAP_NET_RAW for a packet socket, and /dev/ptpN); nothing was sent")
+            let why = obs.first(where: \.permissionDenied).map { ": \($0.verdict)" } ?? ""
+            throw TsctlFailure(
+                .permissionDenied, "probe needs root (CAP_NET_RAW for a packet socket, and /dev/ptpN); nothing was sent\(why)")
         }
         if obs.contains(where: { !$0.conclusive }) { throw TsctlExit(.checkFailed) }
     }

@@ -129,7 +129,7 @@ struct SetCommand: ParsableCommand {
             throw TsctlFailure(.noSuchDevice, "no such interface: \(InterfaceName.display(interface))")
         }
         let plan: InterfacePlan
-        switch Planner.plan(itf, desired, features: snap.kernel.features) {
+        switch Planner.plan(itf, desired, kernel: snap.kernel) {
         case .success(let p): plan = p
         case .failure(let e): throw TsctlFailure(e)
         }
@@ -210,6 +210,12 @@ final class ChangeSession {
         do { return try kernel.snapshot(names: names) } catch { throw TsctlFailure(error) }
     }
 
+    /// The desired state with its altnames resolved (DesiredState.resolvingAltnames):
+    /// the kernel names the interface an altname belongs to.
+    func resolvingAltnames(_ state: DesiredState, _ snap: Snapshot) -> DesiredState {
+        state.resolvingAltnames(in: snap.interfaces, primaryNames: kernel.primaryNames)
+    }
+
     func refuseIfDaemons(_ itfs: [InterfaceSnapshot], force: Bool) throws {
         guard !force else { return }
         let daemons = PTPDaemons.scan().daemons
@@ -225,7 +231,7 @@ final class ChangeSession {
     static func daemon(using itf: InterfaceSnapshot, among daemons: [PTPDaemon]) -> PTPDaemon? {
         let clocks = Set(itf.phcs.map(\.index))
         return daemons.first { d in
-            d.interfaces.contains(itf.name) || d.interfaces.contains("*")
+            d.interfaces.contains { sameName($0, itf.name) } || d.interfaces.contains("*")
                 || !clocks.isDisjoint(with: d.namedPHCs + (d.openPHCs ?? []))
         }
     }
@@ -252,6 +258,13 @@ final class ChangeSession {
 
     /// The locks this session holds, by ifindex (kept until the process ends).
     private var locks: [UInt32: InterfaceLock] = [:]
+
+    /// Lets go of the locks of interfaces not in `ifindexes`: the --keep loop
+    /// holds only what its file still names (a renamed device is another
+    /// user's to change).
+    func releaseLocks(except ifindexes: Set<Int>) {
+        for k in locks.keys where !ifindexes.contains(Int(k)) { locks[k] = nil }
+    }
 
     /// Takes the lock of each interface before it is changed (see
     /// InterfaceLock): a one-off writer waits up to 10 s for another, a

@@ -50,8 +50,14 @@ public struct Tsctl: ParsableCommand {
     /// Runs the command line and exits with a code from ExitStatus.
     public static func runMain() -> Never {
         Sys.checkStandardDescriptors()
+        Sys.retryStandardOutputWrites()
         do {
             let args = arguments()
+            if let twice = givenTwice(args[...]) {
+                JSONMode.fail(args[...], .usage, twice)
+                Sys.printError("tsctl: \(twice)")
+                Sys.exitProcess(ExitStatus.usage.rawValue)
+            }
             if let fast = Show.fastPath(args[...]) ?? CheckCommand.fastPath(args[...]) {
                 try fast()
                 Sys.exitProcess(ExitStatus.ok.rawValue)
@@ -77,4 +83,35 @@ public struct Tsctl: ParsableCommand {
             Sys.exitProcess(ExitStatus.usage.rawValue)
         }
     }
+}
+
+/// Options that take one value: given twice, the second would silently win.
+let singleValueOptions: Set<String> = [
+    "--source", "--qualifier", "--tx", "--rx", "--format", "--output", "--expect", "--baseline", "--prefer", "--sample",
+    "--interval", "--wait", "--netns"
+]
+
+/// "--tx is given twice (on, then off); give it once", or nil.
+func givenTwice(_ args: ArraySlice<String>) -> String? {
+    var seen: [String: String] = [:]
+    var i = args.startIndex
+    while i < args.endIndex {
+        let a = args[i]
+        if a == "--" { return nil }
+        let parts = a.split(separator: "=", maxSplits: 1).map(String.init)
+        if let name = parts.first, singleValueOptions.contains(name) {
+            var value = parts.count == 2 ? parts[1] : ""
+            if parts.count == 1, i + 1 < args.endIndex {
+                value = args[i + 1]
+                i += 1
+            }
+            if let first = seen[name] {
+                let shown = [first, value].map { $0.count > 40 ? String($0.prefix(40)) + "..." : $0 }
+                return "\(name) is given twice (\(shown[0]), then \(shown[1])); give it once (see `tsctl --help`)"
+            }
+            seen[name] = value
+        }
+        i += 1
+    }
+    return nil
 }

@@ -29,7 +29,8 @@ struct WatchCommand: ParsableCommand {
         completion: Completion.interfaces)
     var interfaces: [String] = []
 
-    @Option(help: ArgumentHelp("Seconds between re-reads when no link event comes.", valueName: "seconds"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Seconds between re-reads when no link event comes.", valueName: "seconds"))
     var interval: Double = 1
 
     @Flag(help: "One JSON object per line.")
@@ -53,7 +54,7 @@ struct WatchCommand: ParsableCommand {
         // A parent may have left them blocked (or ignored, for a background job): take them over.
         var set = sigset_t()
         sigemptyset(&set)
-        for sig in [SIGINT, SIGTERM] {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             var sa = sigaction()
             sa.__sigaction_handler.sa_handler = { _ in stopRequested = 1 }
             sigaction(sig, &sa, nil)
@@ -70,6 +71,8 @@ struct WatchCommand: ParsableCommand {
                 let slice = min(0.1, interval - waited)
                 event = (try? monitor.next(timeoutMilliseconds: Int32(slice * 1000))) != nil
                 waited += slice
+                // Its reader gone (`watch | head -1`), nothing would ever read on: stop.
+                if Sys.standardOutputReaderGone() { return }
             }
             if stopRequested != 0 { break }
             let now = try current(kernel)
@@ -94,6 +97,7 @@ struct WatchCommand: ParsableCommand {
         let t = Self.timestamp()
         for e in events { print(json ? e.json(time: t).serialized(pretty: false) : e.text(time: t)) }
         fflush(nil)
+        if Sys.standardOutputFailed() { stopRequested = 1 }
     }
 
     /// UTC, milliseconds: 2026-11-25T15:47:18.123Z.

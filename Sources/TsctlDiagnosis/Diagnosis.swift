@@ -11,7 +11,7 @@ public struct IoctlView: Equatable, Sendable {
 public struct DiagnosisInput: Sendable {
     public var snapshot: Snapshot
     /// Per interface: what the legacy ioctl reports, or why it could not be read.
-    public var ioctl: [String: Result<IoctlView, IoctlFailure>]
+    public var ioctl: [NameKey: Result<IoctlView, IoctlFailure>]
     /// nil when /proc could not be scanned.
     public var daemons: [PTPDaemon]?
     /// Processes named like PTP daemons that were not believed, and config files not read.
@@ -21,15 +21,16 @@ public struct DiagnosisInput: Sendable {
     /// The user's layer policy (--prefer), over the built-in table.
     public var prefer: Layer?
     /// Probe results (check --probe): which clock really stamped a frame.
-    public var observations: [String: Observation] = [:]
+    public var observations: [NameKey: Observation] = [:]
     /// The interfaces the user named (nil: all): expectations and the baseline
     /// are judged on these only; the snapshot may also hold the devices below.
-    public var scope: Set<String>?
+    /// Keyed by bytes (NameKey), as every interface-name key.
+    public var scope: Set<NameKey>?
     /// Timestamping counters read twice (check --sample), by interface.
-    public var statsSamples: [String: TsStatsSample] = [:]
+    public var statsSamples: [NameKey: TsStatsSample] = [:]
 
     public init(
-        snapshot: Snapshot, ioctl: [String: Result<IoctlView, IoctlFailure>] = [:], daemons: [PTPDaemon]? = [],
+        snapshot: Snapshot, ioctl: [NameKey: Result<IoctlView, IoctlFailure>] = [:], daemons: [PTPDaemon]? = [],
         expectations: DesiredState? = nil, baseline: Snapshot? = nil, prefer: Layer? = nil
     ) {
         self.snapshot = snapshot
@@ -44,13 +45,6 @@ public struct DiagnosisInput: Sendable {
 public struct IoctlFailure: Error, Equatable, Sendable {
     public var message: String
     public init(_ m: String) { message = m }
-}
-
-/// Kernel major.minor from `uname -r` ("6.1.0-27-amd64" -> (6, 1)). Used only
-/// for behaviour no op or attribute reveals (PHY-first reporting before 6.11).
-public func kernelVersion(_ release: String) -> (Int, Int)? {
-    let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-    return parts.count == 2 ? (parts[0], parts[1]) : nil
 }
 
 public enum Diagnosis {
@@ -129,7 +123,7 @@ struct Rules {
     // 7. stacked devices
     mutating func stacked(_ itf: InterfaceSnapshot) {
         if let lower = itf.lower {
-            let l = input.snapshot.interfaces.first { $0.name == lower }
+            let l = input.snapshot.interfaces.first { sameName($0.name, lower) }
             // What the kernel answered for the stacked device itself names the layer that
             // stamps its frames (a PHY below included); else what the device below advertises.
             let a = itf.advertised?.phcIndex != nil ? itf.advertised : l?.advertised
@@ -171,7 +165,7 @@ struct Rules {
                 ],
                 remedy: setCommand(itf, to: itf.providers.first { $0.phcIndex == aPHC }))
         }
-        switch input.ioctl[itf.name] {
+        switch input.ioctl[itf.key] {
         case .success(let v)?:
             if let adv, v.phcIndex != adv.phcIndex {
                 add(
@@ -186,7 +180,7 @@ struct Rules {
             notRun.append(NotRun(Check.advertisedNotActive.rawValue, itf.name, "ETHTOOL_GET_TS_INFO failed: \(f.message)"))
         case nil: break
         }
-        if let o = input.observations[itf.name] {
+        if let o = input.observations[itf.key] {
             if let seen = o.phcIndex {
                 let said = [(View.advertised, adv?.phcIndex), (View.active, itf.active.phcIndex)]
                 for (view, phc) in said where phc != nil && phc != seen {
@@ -215,18 +209,32 @@ struct Rules {
             let phy = itf.providers.first(where: { $0.layer == .phy })
         else { return }
         // A probe proves which layer stamps: a mismatch is reported as advertised-not-active.
-        if input.observations[itf.name]?.conclusive == true { return }
+        if input.observations[itf.key]?.conclusive == true { return }
         let users = daemons(using: itf)
+        // The MAC driver answered SIOCGHWTSTAMP (no PHY can before 6.19): it keeps
+        // the configuration ioctls, as set and apply judge it (Planner).
+        let act = itf.active
+        let kept =
+            act.readVia == .ioctl && act.isConfigured
+            && LayerAttribution.ioctlAnswerer(release: kernel.release, providers: itf.providers) == mac
+        let statement =
+            kept
+            ? "on this kernel \(itf.displayName) reports the PHY clock ptp\(phy.phcIndex) while the MAC driver \(itf.driver ?? "?") keeps SIOCSHWTSTAMP "
+                + "(it answered SIOCGHWTSTAMP, which no PHY driver can before Linux 6.19): the MAC clock ptp\(mac.phcIndex) stamps packets while ptp4l steers the PHY clock"
+            : "on this kernel \(itf.displayName) reports the PHY clock ptp\(phy.phcIndex) while SIOCSHWTSTAMP reaches the MAC driver \(itf.driver ?? "?") first, which has its own clock ptp\(mac.phcIndex): "
+                + "if the driver keeps the request, the MAC stamps packets while ptp4l steers the PHY clock; the kernel cannot say which one is active"
+        var evidence = [
+            EvidenceItem(.kernel, "release \(kernel.release): PHY-first reporting, MAC-first configuration"),
+            EvidenceItem(.advertised, "TSINFO/ETHTOOL_GET_TS_INFO: phy ptp\(phy.phcIndex) \(clockName(phy.phcIndex, itf))"),
+            EvidenceItem(.sysfs, "MAC clock ptp\(mac.phcIndex) \(clockName(mac.phcIndex, itf)) owned by \(itf.device ?? "the MAC")")
+        ]
+        if kept {
+            evidence.append(
+                EvidenceItem(.active, "SIOCGHWTSTAMP answered by the MAC driver: tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")"))
+        }
         add(
-            .reportingConfigurationSplit, users.isEmpty ? .warning : .error, itf.name,
-            "on this kernel \(itf.displayName) reports the PHY clock ptp\(phy.phcIndex) while SIOCSHWTSTAMP reaches the MAC driver \(itf.driver ?? "?") first, which has its own clock ptp\(mac.phcIndex): "
-                + "if the driver keeps the request, the MAC stamps packets while ptp4l steers the PHY clock; the kernel cannot say which one is active",
-            [
-                EvidenceItem(.kernel, "release \(kernel.release): PHY-first reporting, MAC-first configuration"),
-                EvidenceItem(.advertised, "TSINFO/ETHTOOL_GET_TS_INFO: phy ptp\(phy.phcIndex) \(clockName(phy.phcIndex, itf))"),
-                EvidenceItem(.sysfs, "MAC clock ptp\(mac.phcIndex) \(clockName(mac.phcIndex, itf)) owned by \(itf.device ?? "the MAC")")
-            ]
-                + users.map { EvidenceItem(.observed, "\($0.label) uses \(itf.displayName)") },
+            .reportingConfigurationSplit, users.isEmpty ? .warning : .error, itf.name, statement,
+            evidence + users.map { EvidenceItem(.observed, "\($0.label) uses \(itf.displayName)") },
             remedy: nil)
     }
 
@@ -376,7 +384,7 @@ struct Rules {
     mutating func expectation(_ entry: DesiredInterface, _ itf: InterfaceSnapshot, _ at: String) {
         let d = entry.desired
         let act = itf.active
-        let planned = Planner.plan(itf, d, features: kernel.features)
+        let planned = Planner.plan(itf, d, kernel: kernel)
         // An unreadable configuration that apply would need to know (needsConfig) is
         // "cannot be verified" below; any other refusal is the file not being met.
         if case .failure(let e) = planned, act.isConfigured || e.kind != .needsConfig {
@@ -396,7 +404,11 @@ struct Rules {
             }
             return
         }
-        if d.source != nil, act.phcIndex == nil {
+        // An ioctl answer before 6.19 is the MAC driver's (LayerAttribution.ioctlAnswerer):
+        // the planner judged the source by it.
+        if d.source != nil, act.phcIndex == nil,
+            act.readVia != .ioctl || LayerAttribution.ioctlAnswerer(release: kernel.release, providers: itf.providers) == nil
+        {
             notRun.append(
                 NotRun(
                     Check.expectationNotMet.rawValue, itf.name,
@@ -449,7 +461,7 @@ struct Rules {
     mutating func drift() {
         guard let base = input.baseline else { return }
         let now = Dictionary(input.snapshot.interfaces.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        for old in base.interfaces where old.hasHardwareProvider && input.scope.map({ $0.contains(old.name) }) ?? true {
+        for old in base.interfaces where old.hasHardwareProvider && input.scope.map({ $0.contains(old.key) }) ?? true {
             guard let cur = now[old.name] else {
                 add(
                     .drift, .error, old.name, "\(old.name) is in the baseline but no longer exists",

@@ -18,7 +18,7 @@ extension Rules {
             EvidenceItem(.observed, "TSINFO statistics: " + t.counters.map { "\($0.name) \($0.value)" }.joined(separator: ", "))
         ]
         let why = "ptp4l then times out waiting for a transmit timestamp (\"timed out while polling for tx timestamp\")"
-        if let s = input.statsSamples[itf.name] {
+        if let s = input.statsSamples[itf.key] {
             let gl = s.growth(\.txLost) ?? 0, ge = s.growth(\.txErr) ?? 0, gp = s.growth(\.txPkts)
             let window = Self.seconds(s.seconds)
             evidence.append(EvidenceItem(.observed, "in \(window): tx_lost +\(gl), tx_err +\(ge)" + (gp.map { ", tx_pkts +\($0)" } ?? "")))

@@ -43,11 +43,11 @@ extension Inventory {
 
 extension Inventory {
     /// Reads the counters again for interfaces that had them, one batch.
-    public func rereadTsStats(_ interfaces: [InterfaceSnapshot]) -> [String: TsStats] {
+    public func rereadTsStats(_ interfaces: [InterfaceSnapshot]) -> [NameKey: TsStats] {
         var copy = interfaces.filter { $0.tsStats?.state == .read }
         attachTsStats(&copy)
-        var out: [String: TsStats] = [:]
-        for i in copy { out[i.name] = i.tsStats }
+        var out: [NameKey: TsStats] = [:]
+        for i in copy { out[i.key] = i.tsStats }
         return out
     }
 }

@@ -109,6 +109,12 @@ public final class LinkEvents {
 
 extension KernelSession {
     /// Each link's state in one line ("up, carrier", ...), by name (`watch`).
+    /// The name of the interface each of `names` (a name or an altname) is,
+    /// nil where none is: one batch of RTM_GETLINK requests.
+    public func primaryNames(_ names: [String]) -> [String?] {
+        inventory.rtnl.links(named: names).map { try? $0.get().name }
+    }
+
     public func linkStates() throws(KernelFailure) -> [String: String] {
         do {
             let states = try inventory.rtnl.linkStates()

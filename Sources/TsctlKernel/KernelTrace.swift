@@ -27,11 +27,9 @@ public final class KernelTrace {
     init(file: UnsafeMutablePointer<FILE>) { self.file = file }
     deinit { fclose(file) }
 
-    /// The trace TSCTL_TRACE names, appended to; nil when it is not set or cannot be opened.
+    /// The trace TSCTL_TRACE names, appended to; nil when it is not set or cannot be opened (TraceFile says why).
     public static func fromEnvironment() -> KernelTrace? {
-        guard let path = getenv("TSCTL_TRACE").map({ String(cString: $0) }), !path.isEmpty,
-            let f = OSString.withCString(path, { fopen($0, "a") })
-        else { return nil }
+        guard let f = TraceFile.open(variable: "TSCTL_TRACE") else { return nil }
         let t = KernelTrace(file: f)
         t.line("# tsctl trace (TSCTL_TRACE) on Linux \(Sys.kernelRelease())")
         return t

@@ -33,6 +33,7 @@ public enum PTPDaemons {
     /// Only processes a local user cannot fake are believed (see `distrust`).
     public static func scan(procRoot: String = "/proc", programs: Set<String> = programs) -> Scan {
         var result = Scan(daemons: [], ignored: [])
+        let netns = Sys.ownNetworkNamespace()
         for (p, dir) in Sys.processes(named: programs, procRoot: procRoot) {
             if let why = distrust(p) {
                 result.ignored.append(IgnoredDaemon(pid: p.pid, program: p.comm, reason: why))
@@ -52,7 +53,7 @@ public enum PTPDaemons {
                     result.ignored.append(IgnoredDaemon(pid: p.pid, program: p.comm, reason: "config file \(path) not read: \(e)"))
                 }
             }
-            if let d = interpret(p, configs: texts) { result.daemons.append(d) }
+            if let d = interpret(p, configs: texts, netns: netns) { result.daemons.append(d) }
         }
         return result
     }
@@ -99,7 +100,10 @@ public enum PTPDaemons {
     }
 
     /// What a daemon's command line and config say it uses. Pure: tested on argv.
-    public static func interpret(_ p: ProcessInfoRecord, configs: [String: String]) -> PTPDaemon? {
+    /// `netns`: the network namespace tsctl works in. The interfaces a daemon in
+    /// another one names are that namespace's (a container's eth0 is not the
+    /// host's eth0): only its clocks, which are global, are kept.
+    public static func interpret(_ p: ProcessInfoRecord, configs: [String: String], netns: FileID? = nil) -> PTPDaemon? {
         var ifs: [String] = []
         var phcs: [Int] = []
         func clock(_ v: String) {
@@ -141,6 +145,7 @@ public enum PTPDaemons {
         }
         var seen = Set<String>()
         ifs = ifs.filter { seen.insert($0).inserted }
+        if let theirs = p.netns, let netns, theirs != netns { ifs = [] }
         return PTPDaemon(
             pid: p.pid, program: p.comm, interfaces: ifs, namedPHCs: phcs, openPHCs: p.openPHCs,
             commandLine: a.joined(separator: " "))

@@ -139,8 +139,15 @@ public enum SnapshotAssembly {
         if let i = snap.active.phcIndex { named.append(i) }
         for (k, idx) in named.enumerated() where !named[..<k].contains(idx) {
             var c = ptp.info(idx)
-            let owned = ptp.clocksOwned(by: snap.name).filter { $0.0 == idx }.map(\.1)
-            c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)?.layer
+            // A provider's clock has its provider's layer: one answer for both lists
+            // (a stacked device has no device of its own for sysfs to place its
+            // lower device's MAC clock by).
+            if let p = snap.providers.first(where: { $0.phcIndex == idx }) {
+                c.layer = p.layer
+            } else {
+                let owned = ptp.clocksOwned(by: snap.name).filter { $0.0 == idx }.map(\.1)
+                c.layer = LayerAttribution.owner(of: c, device: snap.device, phys: snap.phys + below, sysfsLayers: owned)?.layer
+            }
             snap.phcs.append(c)
         }
     }

@@ -33,28 +33,30 @@ extension DesiredState {
     /// Matches every entry against `interfaces`. `scope`, when given, limits the
     /// judgement to those interface names (a check of some interfaces only):
     /// entries matching none of them are then out of scope, not unmatched.
-    public func assign(_ interfaces: [InterfaceSnapshot], scope: Set<String>? = nil) -> Assignment {
+    /// `scope`: the interfaces named on the command line (by their bytes).
+    public func assign(_ interfaces: [InterfaceSnapshot], scope: Set<NameKey>? = nil) -> Assignment {
         var a = Assignment()
-        var owner: [String: Int] = [:]
-        var conflictAt: [String: Int] = [:]
-        let inScope = interfaces.filter { scope?.contains($0.name) ?? true }
+        // By ifindex: two names equal to Unicode but not in bytes are two interfaces.
+        var owner: [Int: Int] = [:]
+        var conflictAt: [Int: Int] = [:]
+        let inScope = interfaces.filter { scope?.contains($0.key) ?? true }
         for entry in self.interfaces {
             let matched = inScope.filter(entry.matches)
             if matched.isEmpty && !entry.optional && scope == nil { a.unmatched.append(entry) }
-            if matched.isEmpty && !entry.optional && !entry.isGlob, let scope, let n = entry.name, scope.contains(n) {
+            if matched.isEmpty && !entry.optional && !entry.isGlob, let scope, let n = entry.name, scope.contains(NameKey(n)) {
                 a.unmatched.append(entry)
             }
             for itf in matched {
-                if let first = owner[itf.name] {
-                    if let c = conflictAt[itf.name] {
+                if let first = owner[itf.ifindex] {
+                    if let c = conflictAt[itf.ifindex] {
                         a.conflicts[c].entries.append(entry)
                     } else {
-                        conflictAt[itf.name] = a.conflicts.count
+                        conflictAt[itf.ifindex] = a.conflicts.count
                         a.conflicts.append(.init(interface: itf.name, entries: [a.pairs[first].entry, entry], file: file))
                     }
                     continue
                 }
-                owner[itf.name] = a.pairs.count
+                owner[itf.ifindex] = a.pairs.count
                 a.pairs.append((entry, itf))
             }
         }

@@ -261,8 +261,36 @@ extension SourceSpec {
         }
         guard let p = found.first else {
             let what = q == .precise ? description : "\(description) \(q.name)"
-            return .failure(.noSuchProvider("\(itf.displayName) has no \(what) timestamp provider; \(listing)"))
+            // The same provider with the other qualifier: name the option that reaches it.
+            var hint = ""
+            if qualifier == nil, case .phc(let n) = self, let other = itf.providers.first(where: { $0.phcIndex == n }) {
+                hint = "; ptp\(n) is the \(other.qualifier.name) \(other.layer.rawValue) provider: add --qualifier \(other.qualifier.name)"
+            }
+            return .failure(.noSuchProvider("\(itf.displayName) has no \(what) timestamp provider; \(listing)\(hint)"))
         }
         return .success(p)
+    }
+}
+
+extension DesiredState {
+    /// The file with each plain name that names none of `interfaces` replaced
+    /// by what `primaryName` says it is: an altname (`ip link property add ...
+    /// altname`, which systemd gives NICs) becomes its interface's name, as the
+    /// kernel, `show` and `set` take it. Globs, drivers and names that are
+    /// neither stay as they are.
+    public func resolvingAltnames(in interfaces: [InterfaceSnapshot], primaryNames: ([String]) -> [String?]) -> DesiredState {
+        var out = self
+        let known = Set(interfaces.map(\.key))
+        let ask = out.interfaces.indices.filter { i in
+            guard let n = out.interfaces[i].name, !out.interfaces[i].isGlob else { return false }
+            return !known.contains(NameKey(n)) && InterfaceName.problem(n) == nil
+        }
+        guard !ask.isEmpty else { return out }
+        // One batch of look-ups for them all.
+        let answers = primaryNames(ask.map { out.interfaces[$0].name! })
+        for (i, primary) in zip(ask, answers) {
+            if let primary, !sameName(primary, out.interfaces[i].name) { out.interfaces[i].name = primary }
+        }
+        return out
     }
 }

@@ -39,7 +39,29 @@ public enum Errno {
         Entry(errno: EINTR, symbol: "EINTR", kind: .other),
         Entry(errno: EBUSY, symbol: "EBUSY", kind: .other),
         Entry(errno: EINVAL, symbol: "EINVAL", kind: .other),
-        Entry(errno: ENOBUFS, symbol: "ENOBUFS", kind: .other)
+        Entry(errno: ENOBUFS, symbol: "ENOBUFS", kind: .other),
+        // A kernel built without AF_NETLINK or a sandbox that forbids it.
+        Entry(errno: EAFNOSUPPORT, symbol: "EAFNOSUPPORT", kind: .notSupported),
+        Entry(errno: ENOPROTOOPT, symbol: "ENOPROTOOPT", kind: .other),
+        Entry(errno: EMFILE, symbol: "EMFILE", kind: .other),
+        Entry(errno: ENFILE, symbol: "ENFILE", kind: .other),
+        Entry(errno: ENOMEM, symbol: "ENOMEM", kind: .other),
+        Entry(errno: ENOSPC, symbol: "ENOSPC", kind: .other),
+        Entry(errno: EIO, symbol: "EIO", kind: .other),
+        Entry(errno: EAGAIN, symbol: "EAGAIN", kind: .other),
+        Entry(errno: ENXIO, symbol: "ENXIO", kind: .other),
+        Entry(errno: EPIPE, symbol: "EPIPE", kind: .other),
+        Entry(errno: EROFS, symbol: "EROFS", kind: .other),
+        Entry(errno: EISDIR, symbol: "EISDIR", kind: .other),
+        Entry(errno: ENOTDIR, symbol: "ENOTDIR", kind: .other),
+        Entry(errno: ELOOP, symbol: "ELOOP", kind: .other),
+        Entry(errno: EEXIST, symbol: "EEXIST", kind: .other),
+        Entry(errno: EADDRINUSE, symbol: "EADDRINUSE", kind: .other),
+        Entry(errno: EMSGSIZE, symbol: "EMSGSIZE", kind: .other),
+        Entry(errno: ECONNRESET, symbol: "ECONNRESET", kind: .other),
+        Entry(errno: ESRCH, symbol: "ESRCH", kind: .other),
+        Entry(errno: EFAULT, symbol: "EFAULT", kind: .other),
+        Entry(errno: ETIMEDOUT, symbol: "ETIMEDOUT", kind: .other)
     ]
 
     public static func entry(_ e: Int32) -> Entry? { table.first { $0.errno == e } }

@@ -64,3 +64,25 @@ extension InterfaceSnapshot {
     /// a bond's active slave; nil for a device that is not stacked.
     public var timestampingFrom: String? { lower ?? (kind == "bond" ? bondActiveSlave : nil) }
 }
+
+/// An interface name as a dictionary or set key: its bytes. A String compares
+/// and hashes by Unicode canonical equivalence, so `caf\xc3\xa9` and
+/// `cafe\xcc\x81`, two interfaces to the kernel, would be one key.
+public struct NameKey: Hashable, Comparable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public let bytes: [UInt8]
+    public static func < (a: NameKey, b: NameKey) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    public init(_ name: String) { bytes = Array(name.utf8) }
+    public init(stringLiteral value: String) { self.init(value) }
+    public var description: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+extension InterfaceSnapshot {
+    public var key: NameKey { NameKey(name) }
+}
+
+/// Whether two names are the same bytes (String's == is Unicode canonical
+/// equivalence: two interfaces to the kernel can be one name to it).
+public func sameName(_ a: String?, _ b: String?) -> Bool {
+    guard let a, let b else { return a == nil && b == nil }
+    return a.utf8.elementsEqual(b.utf8)
+}

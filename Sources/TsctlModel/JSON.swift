@@ -134,7 +134,9 @@ public enum JSON: Equatable, Sendable {
                     guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
                     pos += 1
                     skipSpace()
-                    kv.append((k, try value(depth: depth + 1)))
+                    let v = try value(depth: depth + 1)
+                    // A key given twice: the last value counts, as jq and Python read it.
+                    if let j = kv.firstIndex(where: { $0.0.utf8.elementsEqual(k.utf8) }) { kv[j].1 = v } else { kv.append((k, v)) }
                     skipSpace()
                     guard pos < bytes.count else { throw error("unterminated object") }
                     if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
@@ -144,10 +146,12 @@ public enum JSON: Equatable, Sendable {
             default:
                 let start = pos
                 if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+                let digits = pos
                 while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
-                guard pos > start, let i = Int(String(decoding: bytes[start..<pos], as: UTF8.self)) else {
-                    throw error("unexpected character")
+                guard pos > digits, let i = Int(String(decoding: bytes[start..<pos], as: UTF8.self)) else {
+                    throw error(pos > digits ? "number out of range" : "unexpected character")
                 }
+                if bytes[digits] == 0x30 && pos - digits > 1 { throw error("a number with a leading zero") }
                 if pos < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[pos]) {
                     throw error("only integers are expected here")
                 }
@@ -173,13 +177,25 @@ public enum JSON: Equatable, Sendable {
                     case UInt8(ascii: "r"): out.append(0x0d)
                     case UInt8(ascii: "b"): out.append(0x08)
                     case UInt8(ascii: "f"): out.append(0x0c)
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
                     case UInt8(ascii: "u"):
-                        guard pos + 4 <= bytes.count,
-                            let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16)
-                        else { throw error("bad \\u escape") }
-                        pos += 4
+                        var v = try hex4()
+                        // A UTF-16 surrogate pair is one scalar; a lone surrogate is U+FFFD.
+                        if (0xd800...0xdbff).contains(v), pos + 6 <= bytes.count, bytes[pos] == UInt8(ascii: "\\"),
+                            bytes[pos + 1] == UInt8(ascii: "u")
+                        {
+                            let save = pos
+                            pos += 2
+                            let low = try hex4()
+                            if (0xdc00...0xdfff).contains(low) {
+                                v = 0x10000 + ((v - 0xd800) << 10) + (low - 0xdc00)
+                            } else {
+                                pos = save
+                            }
+                        }
                         out += Array(String(Unicode.Scalar(v).map(Character.init) ?? "\u{fffd}").utf8)
-                    default: out.append(e)
+                    default:
+                        throw error("invalid escape \\\(Character(Unicode.Scalar(e < 0x80 ? e : 0x3f)))")
                     }
                 default:
                     if b < 0x20 { throw error("control character in string") }
@@ -187,6 +203,16 @@ public enum JSON: Equatable, Sendable {
                 }
             }
             throw error("unterminated string")
+        }
+
+        /// Four hex digits after \u.
+        mutating func hex4() throws(ParseError) -> UInt32 {
+            guard pos + 4 <= bytes.count,
+                bytes[pos..<pos + 4].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }),
+                let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16)
+            else { throw error("bad \\u escape: four hex digits expected") }
+            pos += 4
+            return v
         }
     }
 }

@@ -39,4 +39,27 @@ public enum LayerAttribution {
         guard let phc else { return (.mac, nil) }
         return owner(of: phc, device: device, phys: phys, sysfsLayers: sysfsLayers) ?? (.mac, nil)
     }
+
+    /// The provider that answered SIOCGHWTSTAMP, when the answer names none
+    /// (the ioctl carries no PHC). The ioctl reaches the MAC driver (always up to
+    /// 6.5; for a driver without ndo_hwtstamp_get/set until 7.0), which answers
+    /// it itself or hands it to phylib, and before 6.19 no PHY driver can answer
+    /// it (phylib has no hwtstamp read-back). So on such a kernel an answer is
+    /// the MAC's: its driver keeps the configuration ioctls, and SIOCSHWTSTAMP
+    /// configures the MAC, whatever TSINFO advertises (mvpp2 up to 6.15 over a
+    /// Marvell PHY). nil when the kernel is 6.19 or later, the release cannot be
+    /// read, or the interface has no MAC provider.
+    public static func ioctlAnswerer(release: String, providers: [Provider]) -> Provider? {
+        guard let v = kernelVersion(release), v < (6, 19) else { return nil }
+        let macs = providers.filter { $0.layer == .mac }
+        return macs.first { $0.qualifier == .precise } ?? macs.first
+    }
+}
+
+/// Kernel major.minor from `uname -r` ("6.1.0-27-amd64" -> (6, 1)). Used only
+/// for behaviour no op or attribute reveals (PHY-first reporting before 6.11,
+/// no PHY read-back before 6.19).
+public func kernelVersion(_ release: String) -> (Int, Int)? {
+    let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+    return parts.count == 2 ? (parts[0], parts[1]) : nil
 }

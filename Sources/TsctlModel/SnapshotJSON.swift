@@ -69,11 +69,7 @@ private func same<T: Equatable>(_ a: T?, _ b: T?) -> Bool {
 }
 
 /// The same bytes (or both nil).
-private func sameBytes(_ a: String?, _ b: String?) -> Bool {
-    guard let x = a else { return b == nil }
-    guard let y = b else { return false }
-    return x.utf8.elementsEqual(y.utf8)
-}
+private func sameBytes(_ a: String?, _ b: String?) -> Bool { sameName(a, b) }
 
 extension InterfaceSnapshot: JSONEmitting {
     public func emit<S: JSONSink>(into s: inout S) { emit(into: &s, previous: nil) }

@@ -108,7 +108,10 @@ public enum TOML {
     public static let maxDepth = 16
 
     public static func parse(_ text: String) throws(TOMLError) -> TOMLTable {
-        var p = TOMLParser(Array(text.utf8))
+        var bytes = Array(text.utf8)
+        // A UTF-8 byte-order mark may open a TOML document (Windows editors write one).
+        if bytes.starts(with: [0xef, 0xbb, 0xbf]) { bytes.removeFirst(3) }
+        var p = TOMLParser(bytes)
         return try p.document()
     }
 }
@@ -134,17 +137,41 @@ struct TOMLParser {
 
     mutating func skipBlanks() { while !atEnd, c == 0x20 || c == 0x09 { advance() } }
 
-    mutating func skipComment() {
-        if !atEnd, c == UInt8(ascii: "#") { while !atEnd, c != 0x0a { advance() } }
+    /// TOML allows no control character but tab in a comment or string (a
+    /// CR only before its LF): each one is named, NUL, BOM and DEL included.
+    func controlProblem(_ b: UInt8, in what: String) -> String? {
+        if b == 0x0d, i + 1 < s.count, s[i + 1] == 0x0a { return nil }
+        guard (b < 0x20 && b != 0x09) || b == 0x7f else { return nil }
+        let name: String
+        switch b {
+        case 0x00: name = "a NUL byte"
+        case 0x0d: name = "a carriage return without a line feed (CR-only line ends: save the file with LF or CRLF ends)"
+        case 0x7f: name = "the control character DEL (U+007F)"
+        default:
+            let hex = String(b, radix: 16, uppercase: true)
+            name = "the control character U+" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        return "\(name) is not allowed in \(what)"
+    }
+
+    mutating func skipComment() throws(TOMLError) {
+        guard !atEnd, c == UInt8(ascii: "#") else { return }
+        while !atEnd, c != 0x0a {
+            if let p = controlProblem(c, in: "a comment") { throw fail(p) }
+            advance()
+        }
     }
 
     /// Whitespace, newlines and comments (inside arrays, between lines).
-    mutating func skipAll() {
+    mutating func skipAll() throws(TOMLError) {
         while !atEnd {
-            if c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d {
+            if c == 0x20 || c == 0x09 || c == 0x0a {
+                advance()
+            } else if c == 0x0d {
+                if let p = controlProblem(c, in: "a TOML file outside a string") { throw fail(p) }
                 advance()
             } else if c == UInt8(ascii: "#") {
-                skipComment()
+                try skipComment()
             } else {
                 return
             }
@@ -153,9 +180,12 @@ struct TOMLParser {
 
     mutating func endOfLine() throws(TOMLError) {
         skipBlanks()
-        skipComment()
-        if !atEnd, c == 0x0d { advance() }
-        guard atEnd || c == 0x0a else { throw fail("unexpected text after the value; one key = value per line") }
+        try skipComment()
+        if !atEnd, c == 0x0d, i + 1 < s.count, s[i + 1] == 0x0a { advance() }
+        guard atEnd || c == 0x0a else {
+            if let p = controlProblem(c, in: "a TOML file outside a string") { throw fail(p) }
+            throw fail("unexpected text after the value; one key = value per line")
+        }
         if !atEnd { advance() }
     }
 
@@ -163,8 +193,11 @@ struct TOMLParser {
         var root = TOMLTable(position: SourcePosition(line: 1, column: 1))
         // Path of the table being filled: (key, index in array-of-tables or nil).
         var current: [(String, Int?)] = []
+        // Tables a [header] has defined; the others were made on the way to one
+        // ([x.y] makes x), and may still get a [header] of their own once.
+        var defined = Set<[String]>()
         while true {
-            skipAll()
+            try skipAll()
             if atEnd { return root }
             let start = pos
             if c == UInt8(ascii: "[") {
@@ -184,7 +217,7 @@ struct TOMLParser {
                     advance()
                 }
                 try endOfLine()
-                current = try Self.open(&root, keys, array: isArray, at: start)
+                current = try Self.open(&root, keys, array: isArray, at: start, defined: &defined)
             } else {
                 let key = try bareOrQuotedKey()
                 skipBlanks()
@@ -233,12 +266,12 @@ struct TOMLParser {
             advance()
             var items: [TOMLItem] = []
             while true {
-                skipAll()
+                try skipAll()
                 guard !atEnd else { throw fail("unterminated array") }
                 if c == UInt8(ascii: "]") { advance(); return .array(items) }
                 let p = pos
                 items.append(TOMLItem(value: try value(depth: depth + 1), position: p))
-                skipAll()
+                try skipAll()
                 guard !atEnd else { throw fail("unterminated array") }
                 if c == UInt8(ascii: ",") { advance(); continue }
                 guard c == UInt8(ascii: "]") else { throw fail("expected ',' or ']' in the array") }
@@ -253,10 +286,14 @@ struct TOMLParser {
             let word = String(decoding: s[start..<i], as: UTF8.self)
             if word == "true" { return .boolean(true) }
             if word == "false" { return .boolean(false) }
-            let digits = word.filter { $0 != "_" }
-            if let n = Int(digits), !word.hasPrefix("_"), !word.hasSuffix("_") { return .integer(n) }
-            if !digits.isEmpty, digits.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isNumber) {
-                throw fail("\(word) is out of range", at: SourcePosition(line: line, column: start - lineStart + 1))
+            let at = SourcePosition(line: line, column: start - lineStart + 1)
+            if let problem = Self.integerProblem(s[start..<i]) {
+                if problem.isEmpty {
+                    let digits = word.filter { $0 != "_" }
+                    if let n = Int(digits) { return .integer(n) }
+                    throw fail("\(word) is out of range", at: at)
+                }
+                throw fail("\(word) is not a TOML integer: \(problem)", at: at)
             }
             throw fail(
                 "\"\(word)\" is not a value tsctl reads: strings need quotes (\"\(word)\"); numbers are whole",
@@ -264,15 +301,40 @@ struct TOMLParser {
         }
     }
 
+    /// A decimal integer as TOML writes one: an optional sign, then 0 or a
+    /// digit 1-9 followed by digits, each underscore between two digits.
+    /// nil: not a number at all; "": a valid integer; else what is wrong.
+    static func integerProblem(_ w: ArraySlice<UInt8>) -> String? {
+        var d = w
+        if let f = d.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { d = d.dropFirst() }
+        func digit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        guard let first = d.first, digit(first) else { return nil }
+        guard d.allSatisfy({ digit($0) || $0 == UInt8(ascii: "_") }) else {
+            return d.contains(UInt8(ascii: ".")) || d.contains(UInt8(ascii: "e")) || d.contains(UInt8(ascii: "E"))
+                ? "numbers are whole" : "only digits and '_' between digits"
+        }
+        if first == 0x30 && d.count > 1 { return "leading zeros are not allowed" }
+        let b = Array(d)
+        for (k, x) in b.enumerated() where x == UInt8(ascii: "_") {
+            if k == 0 || k == b.count - 1 || !digit(b[k - 1]) || !digit(b[k + 1]) {
+                return "'_' must stand between two digits"
+            }
+        }
+        return ""
+    }
+
     mutating func string() throws(TOMLError) -> String {
         let quote = c
         advance()
-        if quote == UInt8(ascii: "\""), i + 1 < s.count, s[i] == quote, s[i + 1] == quote {
-            throw fail("multi-line strings are not supported here")
+        if i + 1 < s.count, s[i] == quote, s[i + 1] == quote {
+            throw fail(
+                "multi-line strings (\(quote == UInt8(ascii: "'") ? "\'\'\'" : "\"\"\"")) are not supported here; write the string on one line"
+            )
         }
         var out: [UInt8] = []
         while true {
             guard !atEnd, c != 0x0a else { throw fail("unterminated string") }
+            if let p = controlProblem(c, in: "a string") { throw fail(p) }
             let b = c
             advance()
             if b == quote { return String(decoding: out, as: UTF8.self) }
@@ -281,9 +343,20 @@ struct TOMLParser {
                 let e = c
                 advance()
                 switch e {
-                case UInt8(ascii: "n"): out.append(0x0a)
+                case UInt8(ascii: "b"): out.append(0x08)
                 case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "n"): out.append(0x0a)
+                case UInt8(ascii: "f"): out.append(0x0c)
+                case UInt8(ascii: "r"): out.append(0x0d)
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(e)
+                case UInt8(ascii: "u"), UInt8(ascii: "U"):
+                    let n = e == UInt8(ascii: "u") ? 4 : 8
+                    guard i + n <= s.count, let v = UInt32(String(decoding: s[i..<i + n], as: UTF8.self), radix: 16),
+                        s[i..<i + n].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }),
+                        let scalar = Unicode.Scalar(v)
+                    else { throw fail("\\\(Character(Unicode.Scalar(e))) needs \(n) hex digits of a Unicode scalar value") }
+                    for _ in 0..<n { advance() }
+                    out += Array(String(Character(scalar)).utf8)
                 default: throw fail("unsupported escape \\\(Character(Unicode.Scalar(e)))")
                 }
             } else {
@@ -298,7 +371,7 @@ struct TOMLParser {
     /// copied: a file of n entries parses in O(n), not O(n²).
     static func open(
         _ root: inout TOMLTable, _ keys: [String], array: Bool,
-        at pos: SourcePosition
+        at pos: SourcePosition, defined: inout Set<[String]>
     ) throws(TOMLError) -> [(String, Int?)] {
         var path: [(String, Int?)] = []
         var k = 0
@@ -317,9 +390,19 @@ struct TOMLParser {
                     t.append(key, TOMLItem(value: .tables([TOMLTable(position: pos)]), position: pos))
                     path.append((key, 0))
                 } else {
-                    if idx != nil { throw TOMLError(position: pos, message: "table [\(keys.joined(separator: "."))] is defined twice") }
-                    t.append(key, TOMLItem(value: .table(TOMLTable(position: pos)), position: pos))
                     path.append((key, nil))
+                    let id = path.map { $0.0 + ($0.1.map { "\u{0}\($0)" } ?? "") }
+                    if let idx {
+                        guard case .table = t.entries[idx].item.value else {
+                            throw TOMLError(position: pos, message: "\"\(key)\" is already \(t.entries[idx].item.value.typeName)")
+                        }
+                        guard !defined.contains(id) else {
+                            throw TOMLError(position: pos, message: "table [\(keys.joined(separator: "."))] is defined twice")
+                        }
+                    } else {
+                        t.append(key, TOMLItem(value: .table(TOMLTable(position: pos)), position: pos))
+                    }
+                    defined.insert(id)
                 }
                 return
             }

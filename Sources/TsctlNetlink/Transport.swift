@@ -22,27 +22,48 @@ public final class LibnlSocket: NetlinkTransport {
     private let trace: UnsafeMutablePointer<FILE>?
 
     /// `netlinkProtocol`: NETLINK_GENERIC (ethtool) or NETLINK_ROUTE (links).
+    ///
+    /// The socket is made, bound and checked here, one system call at a time,
+    /// so a failure names its call and errno; libnl takes the finished socket
+    /// (nl_socket_set_fd). nl_connect's own failure paths leave the nl_sock in
+    /// states in which freeing it can trip libnl's assertions.
     public init(netlinkProtocol: Int32 = NETLINK_GENERIC, receiveBuffer: Int32 = 4 << 20) throws(NetlinkError) {
-        guard let sk = nl_socket_alloc() else { throw .system(call: "nl_socket_alloc", errno: ENOMEM) }
-        self.sk = sk
-        if netlinkProtocol == NETLINK_GENERIC, let path = getenv("TSCTL_NETLINK_TRACE") {
-            trace = fopen(path, "a")
-        } else {
-            trace = nil
-        }
-        if nl_connect(sk, netlinkProtocol) < 0 {
-            let e = errno
-            nl_socket_free(sk)
-            throw .system(call: "socket(AF_NETLINK, \(netlinkProtocol == NETLINK_GENERIC ? "NETLINK_GENERIC" : "NETLINK_ROUTE"))", errno: e)
-        }
-        let fd = nl_socket_get_fd(sk)
+        let family = netlinkProtocol == NETLINK_GENERIC ? "NETLINK_GENERIC" : "NETLINK_ROUTE"
+        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)
+        guard fd >= 0 else { throw .system(call: "socket(AF_NETLINK, \(family))", errno: errno) }
         var one: Int32 = 1
+        var size = receiveBuffer
         // Extended ACKs carry the kernel's reason text; CAP_ACK keeps error
-        // messages small (the echoed request is cut to its header).
-        _ = setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_EXT_ACK, &one, socklen_t(MemoryLayout<Int32>.size))
-        _ = setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_CAP_ACK, &one, socklen_t(MemoryLayout<Int32>.size))
-        // Large buffers so a batch of replies does not overflow (ENOBUFS).
-        _ = nl_socket_set_buffer_size(sk, receiveBuffer, 0)
+        // messages small (the echoed request is cut to its header); a large
+        // receive buffer keeps a batch of replies from overflowing (ENOBUFS).
+        // tsctl works without each of them, so a refusal is not a failure.
+        let int = socklen_t(MemoryLayout<Int32>.size)
+        _ = setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_EXT_ACK, &one, int)
+        _ = setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_CAP_ACK, &one, int)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, int)
+        var local = sockaddr_nl()
+        local.nl_family = sa_family_t(AF_NETLINK)
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_nl>.size)) }
+        }
+        guard bound == 0 else {
+            let e = errno
+            close(fd)
+            throw .system(call: "bind(AF_NETLINK, \(family))", errno: e)
+        }
+        guard let sk = nl_socket_alloc() else {
+            close(fd)
+            throw .system(call: "nl_socket_alloc", errno: ENOMEM)
+        }
+        // getsockname, then getsockopt(SO_TYPE) and (SO_PROTOCOL).
+        if nl_socket_set_fd(sk, netlinkProtocol, fd) < 0 {
+            let e = errno == 0 ? EINVAL : errno
+            nl_socket_free(sk)
+            close(fd)
+            throw .system(call: "getsockname/getsockopt(AF_NETLINK, \(family))", errno: e)
+        }
+        self.sk = sk
+        trace = netlinkProtocol == NETLINK_GENERIC ? TraceFile.open(variable: "TSCTL_NETLINK_TRACE") : nil
     }
 
     /// Joins a multicast group (e.g. RTNLGRP_LINK for link events).
@@ -70,10 +91,16 @@ public final class LibnlSocket: NetlinkTransport {
 
     public func send(_ bytes: [UInt8]) throws(NetlinkError) {
         writeTrace(">", bytes)
-        let n = bytes.withUnsafeBytes { raw in
-            nl_sendto(sk, UnsafeMutableRawPointer(mutating: raw.baseAddress), raw.count)
-        }
-        if n < 0 { throw .system(call: "sendmsg(netlink)", errno: errno) }
+        // A signal (tsctl's handlers do not restart calls) may interrupt the
+        // send before anything went out: send again.
+        var n: Int32
+        repeat {
+            errno = 0
+            n = bytes.withUnsafeBytes { raw in
+                nl_sendto(sk, UnsafeMutableRawPointer(mutating: raw.baseAddress), raw.count)
+            }
+        } while n < 0 && errno == EINTR
+        if n < 0 { throw .system(call: "sendto(netlink)", errno: errno == 0 ? EIO : errno) }
     }
 
     /// Datagrams received by one recvmmsg and not yet handed out.

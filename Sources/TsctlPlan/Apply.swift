@@ -98,7 +98,10 @@ public final class Applier {
         }
         // The caller says "applied"; this says how it was proven.
         var msg = plan.viaIoctl ? "through SIOCSHWTSTAMP, verified by \(source) (SIOCGHWTSTAMP)" : "verified by \(source)"
-        if let r = plan.target.rxFilter, got.rx != r { msg += "; the driver chose rx \(got.rx!) for \(r)" }
+        // Only a filter that was sent was chosen by the driver (one already covered was not sent).
+        if plan.change?.rxFilter != nil, let r = plan.target.rxFilter, got.rx != r {
+            msg += "; the driver chose rx \(got.rx ?? "?") for \(r)"
+        }
         let final = Config(
             provider: now.providers.first { $0.phcIndex == got.phc && $0.qualifier == got.q },
             txType: got.tx, rxFilter: got.rx, flags: got.flags)

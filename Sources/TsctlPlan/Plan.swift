@@ -98,12 +98,21 @@ public func rxCovers(_ actual: String?, _ wanted: String) -> Bool {
 public enum Planner {
     /// One interface: resolve the provider, carry what the kernel would reset,
     /// refuse what the provider cannot do, and leave a no-op untouched.
-    public static func plan(_ itf: InterfaceSnapshot, _ desired: Desired, features: KernelFeatures) -> Result<InterfacePlan, PlanError> {
+    /// `kernel`: the running kernel's features and release (the release says
+    /// whose answer an ioctl read is: LayerAttribution.ioctlAnswerer).
+    public static func plan(_ itf: InterfaceSnapshot, _ desired: Desired, kernel: KernelInfo) -> Result<InterfacePlan, PlanError> {
+        let features = kernel.features
         func fail(_ k: PlanError.Kind, _ m: String) -> Result<InterfacePlan, PlanError> {
             .failure(PlanError(kind: k, interface: itf.name, message: m))
         }
         let act = itf.active
-        let currentProvider = itf.providers.first { $0.active }
+        // A configuration read through SIOCGHWTSTAMP names no clock; before 6.19
+        // only a MAC driver answers it, and that driver is the one SIOCSHWTSTAMP
+        // configures, whatever TSINFO advertises (6.1: the PHY).
+        let ioctlTaker =
+            act.readVia == .ioctl && act.isConfigured && act.phcIndex == nil
+            ? LayerAttribution.ioctlAnswerer(release: kernel.release, providers: itf.providers) : nil
+        let currentProvider = itf.providers.first { $0.active } ?? ioctlTaker
         let known = act.isConfigured
         let current = Config(
             provider: currentProvider, txType: known ? act.txType : nil,
@@ -135,7 +144,16 @@ public enum Planner {
         // 6.19) is set the way it was read, through the ioctl: tx/rx only.
         let legacyDriver = features.tsconfig && act.readVia == .ioctl && known
         let viaIoctl = !features.tsconfig || legacyDriver
-        if legacyDriver, let w = wanted {
+        if viaIoctl, let w = wanted, let taker = ioctlTaker, w != taker {
+            let driver = itf.driver.map { " (\($0))" } ?? ""
+            return fail(
+                .notSupported,
+                "\(itf.displayName): on this kernel SIOCSHWTSTAMP configures the MAC: its driver\(driver) answered "
+                    + "SIOCGHWTSTAMP, which no PHY driver can before Linux 6.19, so it keeps the configuration for its own clock "
+                    + "ptp\(taker.phcIndex); \(w.label) ptp\(w.phcIndex) cannot be configured here (`tsctl probe` shows which clock "
+                    + "stamps); give --source \(taker.label), or leave out --source, to set tx/rx")
+        }
+        if legacyDriver, let w = wanted, w != ioctlTaker {
             let driver = itf.driver.map { " (\($0))" } ?? ""
             return fail(
                 .notSupported,
@@ -143,7 +161,7 @@ public enum Planner {
                     + "SIOCSHWTSTAMP, so the timestamp provider cannot be chosen (\(w.label) ptp\(w.phcIndex) asked); "
                     + "leave out --source and --qualifier to set tx/rx")
         }
-        if viaIoctl, let w = wanted, !w.advertised {
+        if viaIoctl, let w = wanted, !w.advertised, w != ioctlTaker {
             return fail(
                 .notSupported,
                 "\(itf.displayName): this kernel cannot select the timestamp provider: its ethtool netlink family has no TSCONFIG_SET (Linux 6.14 added it); \(w.label) ptp\(w.phcIndex) cannot be chosen here"
@@ -185,11 +203,15 @@ public enum Planner {
                 }
             }
         }
+        // A value carried over from the current configuration is said to be one:
+        // the user did not ask for it.
+        let txSaid = desired.txType == nil ? " (carried over from the current configuration; give --tx)" : ""
+        let rxSaid = desired.rxFilter == nil ? " (carried over from the current configuration; give --rx)" : ""
         if let caps = targetProvider?.capabilities {
             if let t = tx, !caps.txTypes.contains(t) {
                 return fail(
                     .notSupported,
-                    "\(itf.displayName): tx \(t) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))"
+                    "\(itf.displayName): tx \(t)\(txSaid) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.txTypes.joined(separator: ", ")))"
                 )
             }
             if let r = rx, !caps.rxFilters.contains(r), let wider = caps.rxFilters.first(where: { rxCovers($0, r) }) {
@@ -197,7 +219,7 @@ public enum Planner {
             } else if let r = rx, !caps.rxFilters.contains(r) {
                 return fail(
                     .notSupported,
-                    "\(itf.displayName): rx \(r) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))"
+                    "\(itf.displayName): rx \(r)\(rxSaid) is not supported by \(targetProvider!.label) ptp\(targetProvider!.phcIndex) (it supports \(caps.rxFilters.joined(separator: ", ")))"
                 )
             }
         } else if targetProvider == nil && (tx != nil || rx != nil) && !itf.hasHardwareProvider {
@@ -282,7 +304,7 @@ public enum Planner {
         }
         let conflicted = Set(a.conflicts.map(\.interface))
         for (entry, itf) in a.pairs where !conflicted.contains(itf.name) {
-            switch plan(itf, entry.desired, features: snap.kernel.features) {
+            switch plan(itf, entry.desired, kernel: snap.kernel) {
             case .success(let p): plans.append(p)
             case .failure(var e):
                 e.message = "\(state.file):\(entry.position.line): \(e.message)"

@@ -36,10 +36,10 @@ extension CheckRender {
         var notRun: [([(String, String)], String)] = []
         for (itf, check) in listed {
             for sev in Severity.allCases.reversed() {
-                let n = r.findings.filter { $0.interface == itf && $0.id == check && $0.severity == sev }.count
+                let n = r.findings.filter { sameName($0.interface, itf) && $0.id == check && $0.severity == sev }.count
                 findings.append((device(itf) + [("check", check), ("severity", sev.name)], String(n)))
             }
-            let missed = r.notRun.contains { $0.interface == itf && $0.check == check }
+            let missed = r.notRun.contains { sameName($0.interface, itf) && $0.check == check }
             notRun.append((device(itf) + [("check", check)], missed ? "1" : "0"))
         }
         family(

@@ -134,8 +134,8 @@ public enum CheckRender {
             var cases: [String] = []
             var failures = 0, skipped = 0
             for c in checks {
-                let found = r.findings.filter { $0.interface == name && $0.id == c.rawValue }
-                let notRun = r.notRun.filter { $0.interface == name && $0.check == c.rawValue }
+                let found = r.findings.filter { sameName($0.interface, name) && $0.id == c.rawValue }
+                let notRun = r.notRun.filter { sameName($0.interface, name) && $0.check == c.rawValue }
                 let failing = found.filter { $0.severity == .error || ($0.severity == .warning && strict) }
                 var body = ""
                 if !failing.isEmpty {
@@ -205,6 +205,31 @@ public enum CheckRender {
         out += "    <testcase classname=\"tsctl.check\" name=\"tsctl check could run\" time=\"0\">"
         out += "<error type=\"exit-\(exitStatus)\" message=\"\(xml(message))\">\(xml(message))</error></testcase>\n"
         return out + "  </testsuite>\n</testsuites>\n"
+    }
+
+    /// `check --output FILE` (text) when the check could not run.
+    public static func textError(_ message: String, exitStatus: Int32) -> String {
+        "tsctl check could not run: \(message)\nexit status: \(exitStatus)\n"
+    }
+
+    /// TAP when the check could not run: one failing point, so a harness
+    /// (prove, LAVA) fails the run instead of reading an empty plan.
+    public static func tapError(_ message: String, exitStatus: Int32) -> String {
+        "TAP version 13\n1..1\nnot ok 1 tsctl check could run\n#   \(tapText(message))\n#   exit status \(exitStatus)\n"
+    }
+
+    /// The textfile when the check could not run: the exit status it ended
+    /// with and when, so `tsctl_check_exit_status` does not stay at a passing 0.
+    public static func prometheusError(exitStatus: Int32, now: Int) -> String {
+        """
+        # HELP tsctl_check_exit_status Exit status tsctl check would end with (0 passed, 1 failed; README: Exit status).
+        # TYPE tsctl_check_exit_status gauge
+        tsctl_check_exit_status \(exitStatus)
+        # HELP tsctl_check_timestamp_seconds When the last tsctl check ran (Unix time).
+        # TYPE tsctl_check_timestamp_seconds gauge
+        tsctl_check_timestamp_seconds \(now)
+
+        """
     }
 
     /// Seconds with three decimals, the form junit-10.xsd's SUREFIRE_TIME takes.

@@ -23,8 +23,8 @@ extension CheckRender {
         var out = "TAP version 13\n1..\(points.count)\n"
         out += "# tsctl check: \(r.interfaces.count) interface(s)\(strict ? ", --strict" : "")\n"
         for (n, (name, c)) in points.enumerated() {
-            let found = r.findings.filter { $0.interface == name && $0.id == c.rawValue }
-            let skipped = r.notRun.filter { $0.interface == name && $0.check == c.rawValue }
+            let found = r.findings.filter { sameName($0.interface, name) && $0.id == c.rawValue }
+            let skipped = r.notRun.filter { sameName($0.interface, name) && $0.check == c.rawValue }
             let failing = found.filter { $0.severity == .error || ($0.severity == .warning && strict) }
             let label = tapText("\(name.map(InterfaceName.display) ?? "kernel"): \(c.rawValue)")
             if !failing.isEmpty {

@@ -11,7 +11,9 @@ public struct TextStyle: Sendable {
     /// Colour only when stdout is a terminal and NO_COLOR is unset or empty.
     public static func forStdout() -> TextStyle {
         let noColor = getenv("NO_COLOR").map { String(cString: $0).isEmpty == false } ?? false
-        return TextStyle(color: isatty(STDOUT_FILENO) == 1 && !noColor)
+        // A terminal that says it is dumb does not read escape sequences.
+        let dumb = getenv("TERM").map { String(cString: $0) == "dumb" } ?? false
+        return TextStyle(color: isatty(STDOUT_FILENO) == 1 && !noColor && !dumb)
     }
 
     public static let plain = TextStyle(color: false)

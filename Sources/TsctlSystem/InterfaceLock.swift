@@ -52,8 +52,7 @@ public final class InterfaceLock {
                 close(fd)
                 throw .system(SystemError("flock(\(directory)/\(name))", e))
             }
-            let holder = readHolder(fd)
-            let holderKeeps = holder.contains(" --keep")
+            let (holder, holderKeeps) = readHolder(fd)
             if holderKeeps || keep || monotonic() - start >= waitSeconds {
                 close(fd)
                 throw .busy(holder: holder, keeps: holderKeeps)
@@ -68,7 +67,9 @@ public final class InterfaceLock {
             }
             usleep(100_000)
         }
-        let line = Array("pid \(getpid()): tsctl \(purpose)\n".utf8)
+        // Whether the holder keeps the interface applied is a field of its own,
+        // not read from the command line (a file may be named "x --keep.toml").
+        let line = Array("\(keep ? "keep" : "once")\tpid \(getpid()): tsctl \(purpose)\n".utf8)
         _ = ftruncate(fd, 0)
         _ = line.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         return InterfaceLock(fd: fd)
@@ -98,11 +99,15 @@ public final class InterfaceLock {
         return fd
     }
 
-    static func readHolder(_ fd: Int32) -> String {
+    /// Who holds the lock, as it wrote it, and whether it keeps the interface applied.
+    static func readHolder(_ fd: Int32) -> (holder: String, keeps: Bool) {
         var buf = [UInt8](repeating: 0, count: 256)
         let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         let s = String(decoding: buf.prefix(max(n, 0)), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
-        return s.isEmpty ? "another tsctl" : s
+        let fields = s.split(separator: "\t", maxSplits: 1).map(String.init)
+        if fields.count == 2, fields[0] == "keep" || fields[0] == "once" { return (fields[1], fields[0] == "keep") }
+        // A lock written by a tsctl from before the field.
+        return (s.isEmpty ? "another tsctl" : s, s.contains(": tsctl apply --keep "))
     }
 
     static func monotonic() -> Double {

@@ -26,12 +26,15 @@ public struct ProcessInfoRecord: Equatable, Sendable {
     public var exeDirectories: [FileOwnership]?
     /// PHC indexes of the /dev/ptpN files it holds open; nil when its fds cannot be read.
     public var openPHCs: [Int]?
+    /// Its network namespace (/proc/PID/ns/net); nil when it cannot be read (not root).
+    public var netns: FileID?
 
     public init(
         pid: Int, comm: String, argv: [String], uids: [UInt32] = [0, 0, 0, 0], exePath: String? = nil,
         exeOwner: UInt32? = nil, exeMode: UInt32? = nil, exeDirectories: [FileOwnership]? = nil,
-        openPHCs: [Int]?
+        openPHCs: [Int]?, netns: FileID? = nil
     ) {
+        self.netns = netns
         self.pid = pid
         self.comm = comm
         self.argv = argv
@@ -41,6 +44,16 @@ public struct ProcessInfoRecord: Equatable, Sendable {
         self.exeMode = exeMode
         self.exeDirectories = exeDirectories
         self.openPHCs = openPHCs
+    }
+}
+
+/// What makes a file (or a namespace) itself: its device and inode.
+public struct FileID: Equatable, Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
     }
 }
 
@@ -71,6 +84,12 @@ public final class ProcessDirectory {
         return nil
     }
 
+    /// The device and inode `name` (below the process's directory) leads to.
+    func fileID(_ name: String) -> FileID? {
+        var st = Glibc.stat()
+        return fstatat(fd, name, &st, 0) == 0 ? FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) : nil
+    }
+
     func stat(_ name: String) -> (owner: UInt32, mode: UInt32)? {
         var st = Glibc.stat()
         return fstatat(fd, name, &st, 0) == 0 ? (st.st_uid, st.st_mode) : nil
@@ -97,6 +116,13 @@ public final class ProcessDirectory {
 }
 
 extension Sys {
+    /// The network namespace the calling thread works in (tsctl's, after --netns).
+    public static func ownNetworkNamespace() -> FileID? {
+        var st = Glibc.stat()
+        return fstatat(AT_FDCWD, "/proc/thread-self/ns/net", &st, 0) == 0
+            ? FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) : nil
+    }
+
     /// Processes whose command name is one of `names` (one /proc walk).
     public static func processes(named names: Set<String>, procRoot: String = "/proc") -> [(ProcessInfoRecord, ProcessDirectory)] {
         var out: [(ProcessInfoRecord, ProcessDirectory)] = []
@@ -142,7 +168,7 @@ extension Sys {
             let record = ProcessInfoRecord(
                 pid: pid, comm: comm, argv: argv, uids: uids, exePath: exe,
                 exeOwner: exeStat?.owner, exeMode: exeStat?.mode, exeDirectories: dirs,
-                openPHCs: phcs)
+                openPHCs: phcs, netns: dir.fileID("ns/net"))
             out.append((record, dir))
         }
         return out.sorted { $0.0.pid < $1.0.pid }

@@ -13,7 +13,7 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
         self.call = call
         self.errno = errno
     }
-    public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+    public var description: String { "\(call): \(Errno.text(errno))" }
 
     /// As the layers above the kernel see it: its meaning from the one errno table.
     public var failure: KernelFailure { KernelFailure(errno: errno, message: description) }
@@ -124,6 +124,9 @@ public enum Sys {
 }
 
 extension Sys {
+    /// The most characters one error line shows.
+    public static let errorLineLimit = 2000
+
     /// One line to standard error, unbuffered.
     public static func printError(_ line: String) {
         // A name that slipped through unescaped still cannot put raw control
@@ -135,6 +138,14 @@ extension Sys {
         if line.unicodeScalars.contains(where: raw) {
             safe = ""
             for u in line.unicodeScalars { if raw(u) { safe += OSString.escaped(String(u)) } else { safe.unicodeScalars.append(u) } }
+        }
+        // An echoed value can be megabytes (an 8 MiB name, 500,000 flags): the
+        // line keeps its start and end and says how much it left out.
+        let scalars = safe.unicodeScalars
+        if scalars.count > Self.errorLineLimit {
+            let head = String(String.UnicodeScalarView(scalars.prefix(Self.errorLineLimit - 200)))
+            let tail = String(String.UnicodeScalarView(scalars.suffix(200)))
+            safe = head + " ... (\(scalars.count - Self.errorLineLimit) characters left out) ... " + tail
         }
         let s = safe.hasSuffix("\n") ? safe : safe + "\n"
         var bytes = Array(s.utf8)

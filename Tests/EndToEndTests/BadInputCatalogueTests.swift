@@ -122,4 +122,87 @@ extension BadInputEndToEndTests {
             Case(args: ["check", "--output", "DIR/"], status: 2, says: "--output takes a file name")
         ])
     }
+
+    /// `--output` replaces only a regular file (or makes a new one); a device,
+    /// FIFO or link is written in place, never renamed over: after a CI step's
+    /// `--output /dev/stdout`, /dev/null must still be the null device.
+    @Test func outputsThatAreNotRegularFilesAreWrittenInPlace() throws {
+        try run([
+            Case(args: [], status: 0, says: "", shell: "\"$T\" check --output /dev/null && test -c /dev/null"),
+            Case(
+                args: [], status: 0, says: "",
+                shell: "\"$T\" check --format junit --output /dev/stdout | grep -q '<testsuites' && test -c /dev/null"),
+            Case(
+                args: [], status: 0, says: "",
+                shell: "rm -f DIR/fifo; mkfifo DIR/fifo; cat DIR/fifo > DIR/got & \"$T\" check --format tap --output DIR/fifo; r=$?; wait; "
+                    + "test -p DIR/fifo && grep -q '^TAP version' DIR/got && exit $r"),
+            Case(
+                args: [], status: 11, says: "a FIFO no process reads (ENXIO); the file was not changed",
+                shell: "rm -f DIR/lonely; mkfifo DIR/lonely; \"$T\" check --output DIR/lonely; r=$?; test -p DIR/lonely && exit $r"),
+            Case(
+                args: [], status: 0, says: "",
+                shell: "printf 'an old and much longer report\\n%.0s' 1 2 3 4 > DIR/real; ln -sf DIR/real DIR/link; "
+                    + "\"$T\" check --output DIR/link && test -L DIR/link && ! grep -q old DIR/real && grep -q 'interface' DIR/real"),
+            Case(
+                args: [], status: 11, says: "cannot write the report to /dev/full: write: No space left on device (ENOSPC)",
+                shell: "\"$T\" check --output /dev/full; r=$?; test -c /dev/full && exit $r"),
+            Case(args: ["check", "--output", "DIR"], status: 11, says: "it is a directory")
+        ])
+    }
+
+    /// One line a problem, of a bounded length, with the exit code the README gives.
+    @Test func repeatedOptionsNegativeNumbersAndHugeValues() throws {
+        try run([
+            Case(args: ["set", "veth0", "--tx", "on", "--tx=off"], status: 2, says: "--tx is given twice (on, then off); give it once"),
+            Case(args: ["check", "--sample", "-5"], status: 2, says: "--sample takes seconds between 0 and 3600"),
+            Case(args: ["watch", "--interval", "-1"], status: 2, says: "--interval takes seconds between 0.1 and 3600"),
+            Case(
+                args: [], status: 2, says: "characters left out",
+                shell: "\"$T\" show \"$(head -c 100000 /dev/zero | tr '\\0' a)\" 2>DIR/err; r=$?; cat DIR/err >&2; "
+                    + "test $(wc -c < DIR/err) -lt 2200 && exit $r"),
+            // Its reader gone, watch ends at once instead of running on.
+            Case(
+                args: [], status: 0, says: "",
+                shell: "s=$(date +%s); timeout 20 \"$T\" watch | head -1 >/dev/null; test $(( $(date +%s) - s )) -lt 5")
+        ])
+    }
+
+    /// A fleet file may name a NIC by an altname (systemd gives them), as show,
+    /// set and probe take it: apply and check --expect resolve it to the device.
+    @Test func aDesiredStateFileMayNameAnAltname() throws {
+        try ns.execMust("ip link property add dev veth0 altname altveth0")
+        let setup =
+            "printf '[[interface]]\\nname = \"altveth0\"\\ntx = \"on\"\\nrx = \"all\"\\n' > DIR/alt.toml; "
+        try run([
+            Case(
+                args: [], status: 4, says: "DIR/alt.toml:1: veth0 has no hardware timestamp provider",
+                shell: setup + "\"$T\" apply --dry-run DIR/alt.toml"),
+            Case(
+                args: [], status: 1, says: "",
+                shell: setup + "\"$T\" check --expect DIR/alt.toml > DIR/out; r=$?; grep -q 'veth0 has no hardware' DIR/out && exit $r")
+        ])
+    }
+
+    /// A check that could not run writes a report that says so in every format,
+    /// so the file does not go on saying "passed".
+    @Test func aCheckThatCouldNotRunSaysSoInTheFile() throws {
+        try run([
+            Case(
+                args: [], status: 3, says: "cannot read DIR/missing.toml",
+                shell: "echo 'tsctl_check_exit_status 0' > DIR/p.prom; \"$T\" check --expect DIR/missing.toml --format prometheus "
+                    + "--output DIR/p.prom; r=$?; grep -qx 'tsctl_check_exit_status 3' DIR/p.prom && exit $r"),
+            Case(
+                args: [], status: 3, says: "cannot read DIR/missing.toml",
+                shell: "echo 'ok 1' > DIR/p.tap; \"$T\" check --expect DIR/missing.toml --format tap --output DIR/p.tap; r=$?; "
+                    + "grep -q '^not ok 1 tsctl check could run' DIR/p.tap && exit $r"),
+            Case(
+                args: [], status: 3, says: "cannot read DIR/missing.toml",
+                shell: "\"$T\" check --expect DIR/missing.toml --json --output DIR/p.json > DIR/stdout; r=$?; "
+                    + "grep -q '\"exit_status\": 3' DIR/p.json && test ! -s DIR/stdout && exit $r"),
+            Case(
+                args: [], status: 3, says: "cannot read DIR/missing.toml",
+                shell: "\"$T\" check --expect DIR/missing.toml --output DIR/p.txt; r=$?; "
+                    + "grep -q '^tsctl check could not run: cannot read' DIR/p.txt && exit $r")
+        ])
+    }
 }

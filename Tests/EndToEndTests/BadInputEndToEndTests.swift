@@ -75,7 +75,7 @@ struct BadInputEndToEndTests {
             Case(args: ["check", "--baseline", "/dev/null"], status: 3, says: "/dev/null: it is a character device"),
             Case(args: ["apply", "DIR/loop1"], status: 3, says: "cannot read DIR/loop1: Too many levels of symbolic links"),
             Case(args: ["apply", "DIR/missing.toml"], status: 3, says: "cannot read DIR/missing.toml: No such file or directory"),
-            Case(args: ["apply", "DIR/huge.toml"], status: 3, says: "larger than tsctl's limit of 16 MiB for input files"),
+            Case(args: ["apply", "DIR/huge.toml"], status: 3, says: "larger than tsctl's limit of 1 MiB for desired-state files"),
             Case(args: ["check", "--baseline", "DIR/huge.toml"], status: 3, says: "limit of 16 MiB"),
             Case(args: ["apply", "DIR/empty.toml"], status: 3, says: "DIR/empty.toml: no [[interface]] entries"),
             Case(args: ["apply", "DIR/latin1.toml"], status: 3, says: "DIR/latin1.toml: it is not UTF-8 text"),

@@ -64,7 +64,7 @@ extension BadInputEndToEndTests {
         // Waits (up to 10 s) until the keeper ($k) has written itself into veth0's lock,
         // not a fixed time: a loaded machine may take longer than a second to start it.
         // Only reads the file: taking the lock to test it would make the keeper refuse.
-        let untilHeld = "i=0; until grep -qs \"^pid $k:\" \(lockFile) || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; "
+        let untilHeld = "i=0; until grep -qsE \"^keep.pid $k:\" \(lockFile) || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; "
         let keeper = "\"$T\" apply --keep DIR/keep.toml >/dev/null 2>&1 & k=$!; " + untilHeld
         try run([
             Case(

@@ -80,21 +80,38 @@ struct ForgedDaemonEndToEndTests {
         #expect(!r.stderr.contains("ptp4l"))
 
         // The control: root running a root-owned binary called ptp4l from a
-        // root-owned directory is believed, and set refuses naming it.
+        // root-owned directory is believed, where it runs.
         let sbin = "/run/tsctl-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(
             atPath: sbin, withIntermediateDirectories: false,
             attributes: [.posixPermissions: 0o755])
         defer { try? FileManager.default.removeItem(atPath: sbin) }
         try FileManager.default.copyItem(atPath: "/bin/dash", toPath: "\(sbin)/ptp4l")
+        // In the host's network namespace, its veth0 is not the test namespace's
+        // veth0 (a container's eth0 is not the host's): set is not refused.
+        let host = Process()
+        host.executableURL = URL(fileURLWithPath: "\(sbin)/ptp4l")
+        host.arguments = ["-c", "while :; do sleep 1; done", "-i", "veth0"]
+        try host.run()
+        defer { kill(host.processIdentifier, SIGKILL); host.waitUntilExit() }
+        usleep(200_000)
+        let elsewhere = try ns.exec(["timeout", "20", E2E.tsctl, "set", "veth0", "--no-flags"])
+        #expect(elsewhere.status == 5, "\(elsewhere.stderr)")
+        #expect(!elsewhere.stderr.contains("ptp4l"))
+        // In the same namespace as tsctl: believed, and set refuses naming it.
         let real = Process()
-        real.executableURL = URL(fileURLWithPath: "\(sbin)/ptp4l")
-        real.arguments = ["-c", "while :; do sleep 1; done", "-i", "veth0"]
+        real.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        real.arguments = ["ip", "netns", "exec", ns.name, "\(sbin)/ptp4l", "-c", "while :; do sleep 1; done", "-i", "veth0"]
         try real.run()
         defer { kill(real.processIdentifier, SIGKILL); real.waitUntilExit() }
-        usleep(200_000)
+        var pid: Int32 = 0
+        for _ in 0..<100 where pid == 0 {
+            usleep(50_000)
+            let comm = try? String(contentsOfFile: "/proc/\(real.processIdentifier)/comm", encoding: .utf8)
+            if comm == "ptp4l\n" { pid = real.processIdentifier }
+        }
         let refused = try ns.exec(["timeout", "20", E2E.tsctl, "set", "veth0", "--no-flags"])
         #expect(refused.status == 12, "\(refused.stderr)")
-        #expect(refused.stderr.contains("ptp4l[\(real.processIdentifier)] uses veth0"))
+        #expect(refused.stderr.contains("ptp4l[\(pid)] uses veth0"))
     }
 }

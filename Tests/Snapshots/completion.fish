@@ -134,7 +134,7 @@ complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "t
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" prefer' -l 'prefer' -d 'Your layer policy: warn when the other layer is active while this one is available.' -rfka 'mac phy'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" format' -l 'format' -d 'Output format.' -rfka 'text json junit tap prometheus'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" json' -l 'json' -d 'Same as --format json.'
-complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" output' -l 'output' -d 'Write the report to this file, atomically, instead of standard output; exit 0 once written whatever the findings.' -rF
+complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" output' -l 'output' -d 'Write the report to this file instead of standard output (a regular file is replaced atomically); exit 0 once written whatever the findings.' -rF
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" strict' -l 'strict' -d 'Warnings and checks that could not run also fail (exit 1).'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" probe' -l 'probe' -d 'Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" sample' -l 'sample' -d 'Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.' -rfka ''

@@ -142,7 +142,7 @@ _tsctl_check() {
         '--prefer[Your layer policy\: warn when the other layer is active while this one is available.]:prefer:{__tsctl_complete "${___prefer[@]}"}'
         '--format[Output format.]:format:{__tsctl_complete "${___format[@]}"}'
         '--json[Same as --format json.]'
-        '--output[Write the report to this file, atomically, instead of standard output; exit 0 once written whatever the findings.]:file:_files'
+        '--output[Write the report to this file instead of standard output (a regular file is replaced atomically); exit 0 once written whatever the findings.]:file:_files'
         '--strict[Warnings and checks that could not run also fail (exit 1).]'
         '--probe[Also send one PTP frame per interface with a hardware clock and check which clock stamped it (needs root; see `tsctl probe`).]'
         '--sample[Read the timestamping counters twice, this many seconds apart, and report lost transmit timestamps in between.]:seconds:'

@@ -1,3 +1,5 @@
+import TsctlPlan
+
 @testable import TsctlModel
 
 /// Snapshot values for rule tests: what the inventory builds from a kernel,
@@ -73,5 +75,13 @@ enum Board {
 
     static func snapshot(_ itfs: InterfaceSnapshot..., kernel: KernelInfo = kernel()) -> Snapshot {
         Snapshot(kernel: kernel, interfaces: itfs)
+    }
+}
+
+extension Planner {
+    /// A kernel whose release says nothing (no ioctl inference): the tests that
+    /// are about features alone.
+    static func plan(_ itf: InterfaceSnapshot, _ d: Desired, features: KernelFeatures) -> Result<InterfacePlan, PlanError> {
+        plan(itf, d, kernel: KernelInfo(release: "unknown", ethtoolNetlink: true, features: features))
     }
 }

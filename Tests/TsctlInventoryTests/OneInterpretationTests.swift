@@ -9,7 +9,7 @@ import Testing
 @Suite struct OneInterpretationTests {
     func file(_ text: String) throws -> DesiredState { try DesiredState.parse(text, file: "board.toml") }
 
-    func check(_ state: DesiredState, _ snap: Snapshot, scope: Set<String>? = nil) -> Report {
+    func check(_ state: DesiredState, _ snap: Snapshot, scope: Set<NameKey>? = nil) -> Report {
         var input = DiagnosisInput(snapshot: snap, expectations: state)
         input.scope = scope
         return Diagnosis.run(input)
@@ -44,6 +44,24 @@ import Testing
         let r = check(state, snap)
         #expect(Set(r.findings.map(\.id)) == ["expectation-not-met", "rx-filter-unsupported"])
         #expect(r.findings.allSatisfy { $0.remedy == nil })
+    }
+
+    /// `caf\xc3\xa9` and `cafe\xcc\x81` are two interfaces to the kernel and one
+    /// name to Swift's String ==: a glob matching both is no conflict, and a
+    /// scope naming one does not take in the other.
+    @Test func namesEqualToUnicodeButNotInBytesAreTwoInterfaces() throws {
+        var nfc = Board.igb(name: "caf\u{e9}", phc: 1)
+        nfc.ifindex = 7
+        var nfd = Board.igb(name: "cafe\u{301}", phc: 2)
+        nfd.ifindex = 8
+        #expect(nfc.name == nfd.name, "String calls them equal")
+        let state = try file("[[interface]]\nname = \"caf*\"\ntx = \"on\"\nrx = \"all\"\n")
+        let a = state.assign([nfc, nfd])
+        #expect(a.conflicts.isEmpty && a.pairs.count == 2)
+        let scoped = state.assign([nfc, nfd], scope: [NameKey(nfd.name)])
+        #expect(scoped.pairs.map(\.1.ifindex) == [8])
+        let snap = Board.snapshot(nfc, nfd)
+        #expect(Planner.plan(state, snap).errors.isEmpty)
     }
 
     @Test func twoEntriesForOneInterfaceNameBothAndStopApply() throws {

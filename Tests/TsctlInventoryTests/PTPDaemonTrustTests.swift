@@ -21,6 +21,24 @@ import TsctlSystem
             exeOwner: 0, exeMode: 0o100755, exeDirectories: Self.rootDirs, openPHCs: [])
     }
 
+    /// A ptp4l in another network namespace (a container's) names that
+    /// namespace's interfaces: its eth0 is not this one's. Its clocks are global.
+    @Test func aDaemonInAnotherNetworkNamespaceUsesOnlyItsClocksHere() {
+        let here = FileID(device: 4, inode: 4_026_531_840)
+        var p = genuine()
+        p.argv = ["ptp4l", "-i", "eth0", "-p", "/dev/ptp1"]
+        p.openPHCs = [1]
+        p.netns = here
+        #expect(PTPDaemons.interpret(p, configs: [:], netns: here)?.interfaces == ["eth0"])
+        p.netns = FileID(device: 4, inode: 4_026_532_999)
+        let other = PTPDaemons.interpret(p, configs: [:], netns: here)
+        #expect(other?.interfaces == [])
+        #expect(other?.namedPHCs == [1] && other?.openPHCs == [1])
+        // Its namespace unreadable (not root): taken as this one, as before.
+        p.netns = nil
+        #expect(PTPDaemons.interpret(p, configs: [:], netns: here)?.interfaces == ["eth0"])
+    }
+
     @Test func rootRunningTheRootOwnedBinaryIsBelieved() {
         #expect(PTPDaemons.distrust(genuine()) == nil)
         // chronyd drops to its system account (_chrony) after start.

@@ -17,10 +17,29 @@ import Testing
         #expect(p.changeDescription.contains("one TSCONFIG_SET: provider {phc 2, precise}, tx on, rx all"))
     }
 
+    /// phc:N of an approximate clock without --qualifier: the refusal names the option.
+    @Test func anApproxClockByNumberSuggestsItsQualifier() throws {
+        var itf = Board.igb(name: "eth0", phc: 1)
+        itf.providers.append(
+            Provider(
+                layer: .mac, phcIndex: 3, qualifier: .approx, capabilities: Board.macCaps, reportedBy: .tsinfoDump,
+                advertised: false, active: false))
+        guard case .failure(let e) = plan(itf, Desired(source: .phc(3), txType: "on", rxFilter: "all")) else {
+            Issue.record("phc:3 is approx only")
+            return
+        }
+        #expect(e.message.contains("ptp3 is the approx mac provider: add --qualifier approx"))
+        #expect((try? plan(itf, Desired(source: .phc(3), qualifier: .approx, txType: "on", rxFilter: "all")).get()) != nil)
+    }
+
     @Test func switchingWithoutTxRxCarriesTheCurrentOnesOrRefuses() throws {
         // MAC active with rx all; the PHY offers only none/some: the user must say.
         if case .failure(let e) = plan(Board.macchiatobin(active: .mac), Desired(source: .phy(nil))) {
-            #expect(e.kind == .notSupported && e.message.contains("rx all is not supported by phy:1 ptp0 (it supports none, some)"))
+            #expect(
+                e.kind == .notSupported
+                    && e.message.contains(
+                        "rx all (carried over from the current configuration; give --rx) is not supported by phy:1 ptp0 (it supports none, some)"
+                    ))
         } else {
             Issue.record("rx all is not a PHY filter here")
         }
@@ -79,6 +98,53 @@ import Testing
         } else {
             Issue.record("6.1 cannot select a provider")
         }
+    }
+
+    /// 6.1 with mvpp2 over a Marvell PHY (the MAC keeps SIOC[GS]HWTSTAMP): TSINFO
+    /// advertises the PHY, yet the MAC driver answered SIOCGHWTSTAMP, which no
+    /// PHY can before 6.19. set/apply judge the MAC as the layer configured, as
+    /// probe proves: --source phy is refused instead of "nothing to change".
+    @Test func onTheSplitThe61IoctlConfiguresTheMACThatAnswered() throws {
+        let k61 = KernelInfo(
+            release: "6.1.0-41-arm64", ethtoolNetlink: true,
+            features: KernelFeatures(tsinfo: true, phyGet: false, tsconfig: false, hwtstampSource: nil))
+        var mp = Board.macchiatobin(active: .phy)
+        for i in mp.providers.indices { mp.providers[i].active = false }
+        mp.active = ActiveConfig(readVia: .ioctl, txType: "on", rxFilter: "all")
+        guard case .failure(let e) = Planner.plan(mp, Desired(source: .phy(nil), txType: "on", rxFilter: "ptpv2-event"), kernel: k61)
+        else {
+            Issue.record("--source phy must not be a no-op: the MAC takes the ioctl")
+            return
+        }
+        #expect(e.kind == .notSupported && e.message.contains("SIOCSHWTSTAMP configures the MAC"))
+        #expect(e.message.contains("give --source mac"))
+        // The PHY's clock named by number: the same answer.
+        guard case .failure = Planner.plan(mp, Desired(source: .phc(0), txType: "on", rxFilter: "ptpv2-event"), kernel: k61) else {
+            Issue.record("--source phc:0 (the PHY's clock) must be refused too")
+            return
+        }
+        // The MAC, which is what the ioctl configures: already on, and said so with its clock.
+        let same = try Planner.plan(mp, Desired(source: .mac, txType: "on", rxFilter: "ptpv2-event"), kernel: k61).get()
+        #expect(same.isNoOp && same.current.provider?.layer == .mac)
+        #expect(same.changeDescription.contains("mac ptp2"))
+        let off = try Planner.plan(mp, Desired(source: .mac, txType: "off", rxFilter: "none"), kernel: k61).get()
+        #expect(off.viaIoctl && off.change == ConfigChange(txType: 0, rxFilter: 0, flags: 0))
+        // Without --source, tx/rx go to the MAC as before.
+        #expect(try Planner.plan(mp, Desired(txType: "on", rxFilter: "all"), kernel: k61).get().isNoOp)
+
+        // When SIOCGHWTSTAMP is refused, the MAC driver handed it to phylib: the PHY
+        // takes the ioctl, and naming it is fine.
+        var fwd = mp
+        fwd.active = .unavailable(.driverUnsupported, errno: 95, message: "Operation not supported", via: .ioctl)
+        #expect((try? Planner.plan(fwd, Desired(source: .phy(nil), txType: "on", rxFilter: "some"), kernel: k61).get()) != nil)
+        // From 6.19 a PHY answers SIOCGHWTSTAMP too: an answer no longer says whose it is.
+        var k619 = k61
+        k619.release = "6.19.3"
+        guard case .failure(let late) = Planner.plan(mp, Desired(source: .mac, txType: "on", rxFilter: "all"), kernel: k619) else {
+            Issue.record("an unselectable MAC stays refused when the answer cannot be placed")
+            return
+        }
+        #expect(late.message.contains("has no TSCONFIG_SET"))
     }
 
     @Test func aFileIsValidatedWholeAndConflictsAreRefused() throws {

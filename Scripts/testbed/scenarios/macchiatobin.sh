@@ -42,6 +42,20 @@ if tb_kernel_ge 6 14; then
 	tb_inspect off eth0
 	tb_step off expect-after - tsctl check --expect /tmp/widen.toml eth0
 	tb_step off dry-after - tsctl apply --dry-run /tmp/widen.toml
+else
+	# The split: the MAC driver keeps SIOC[GS]HWTSTAMP, which the probe above proved.
+	# set, apply and check --expect judge the MAC as the layer configured: naming the
+	# PHY (or its clock) is refused, never "nothing to change"; the MAC is already on.
+	printf '[[interface]]\nname = "eth0"\nsource = "phy"\ntx = "on"\nrx = "ptpv2-event"\n' >/tmp/phy.toml
+	printf '[[interface]]\nname = "eth0"\nsource = "mac"\ntx = "on"\nrx = "ptpv2-event"\n' >/tmp/mac.toml
+	tb_step split set-phy - tsctl set eth0 --source phy --tx on --rx ptpv2-event
+	tb_step split set-phc - tsctl set eth0 --source "phc:$(tb_phc 'Marvell 88E151x PTP')" --tx on --rx ptpv2-event
+	tb_step split apply-phy - tsctl apply /tmp/phy.toml
+	tb_step split expect-phy - tsctl check --expect /tmp/phy.toml eth0
+	tb_step split set-mac - tsctl set eth0 --source mac --tx on --rx ptpv2-event
+	tb_step split expect-mac - tsctl check --expect /tmp/mac.toml eth0
+	tb_step split mac-off - tsctl set eth0 --source mac --tx off --rx none
+	tb_inspect split eth0
 fi
 tb_down eth0
 tb_unload_testdev
@@ -130,5 +144,17 @@ ioctl step:set.rc = 0
 # With the frame as evidence the split is an error: ptp4l would steer the wrong clock.
 @bookworm @bullseye ioctl step:check.rc = 1
 @bookworm @bullseye ioctl step:check.out ~ advertised-not-active
+@bookworm @bullseye split step:set-phy.rc = 5
+@bookworm @bullseye split step:set-phy.out ~ SIOCSHWTSTAMP configures the MAC
+@bookworm @bullseye split step:set-phc.rc = 5
+@bookworm @bullseye split step:apply-phy.rc = 5
+@bookworm @bullseye split step:expect-phy.rc = 1
+@bookworm @bullseye split step:set-mac.rc = 10
+@bookworm @bullseye split step:set-mac.out ~ nothing to change \(mac ptp0, tx on, rx all\)
+@bookworm @bullseye split step:expect-mac.rc = 0
+@bookworm @bullseye split step:expect-mac.out ~ 0 errors, 1 warning, \d+ info on 1 interface; 1 checks? could not run
+@bookworm @bullseye split step:mac-off.rc = 0
+@bookworm @bullseye split eth0.ioctl.tx_type = off
+@bookworm @bullseye split eth0.ioctl.rx_filter = none
 EXPECT
 }

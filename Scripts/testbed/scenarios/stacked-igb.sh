@@ -91,6 +91,8 @@ base step:show-all.out ~ mv0
 # A stacked device says what it sits on.
 base step:show-all.out ~ eth0\.7 \(vlan on eth0, ifindex \d+\)
 base step:show-all.out ~ mv0 \(macvlan on eth0, ifindex \d+\)
+# The lower device's MAC clock has the layer its provider has (not null).
+base step:vlan.out ~ "present": true,\s+"layer": "mac"
 base step:bond.out ~ bond0 \(bond, active slave eth1, ifindex \d+\)
 @bpo-6.16 igb step:stacked.out ~ eth0\.7 is a vlan on eth0: on this kernel
 base step:vlan.rc = 0
