@@ -230,8 +230,19 @@ RX_FILTERS = ["none", "all", "some", "ptpv1-l4-event", "ptpv1-l4-sync", "ptpv1-l
               "ptpv2-l4-event", "ptpv2-l4-sync", "ptpv2-l4-delay-req", "ptpv2-l2-event",
               "ptpv2-l2-sync", "ptpv2-l2-delay-req", "ptpv2-event", "ptpv2-sync",
               "ptpv2-delay-req", "ntp-all"]
-# The test module's clocks run at 1e9 s (MAC), 2e9 s (MAC approx), 3e9 s (PHY).
+# The test module's clocks run at 1e9 s (MAC), 2e9 s (MAC approx), 3e9 s (PHY), and an
+# emulated Broadcom PHY's (bcm-phy-ptp's) at 5e8 s: below 2^31 s, which the driver's
+# reads need.
 TX_CLOCKS = {"1": "mac", "2": "approx", "3": "phy"}
+BCM_PHY_CLOCK_DIGITS = 9  # 5xxxxxxxx s
+
+
+def clock_of(hw):
+    """The test module's clock that took the timestamp hw ("SECONDS.NANOSECONDS")."""
+    sec = hw.partition(".")[0]
+    if len(sec) == BCM_PHY_CLOCK_DIGITS and sec.startswith("5"):
+        return "phy"
+    return TX_CLOCKS.get(hw[0], "other:" + hw)
 
 
 # --- The kernel's view of one interface, from ethtool and the ioctls ------------------
@@ -613,7 +624,7 @@ def tx_clock(boot, phase, iface):
         return "error"
     if hw == "none":
         return "none"
-    return TX_CLOCKS.get(hw[0], "other:" + hw)
+    return clock_of(hw)
 
 
 def tx_phc(boot, phase, iface):

@@ -101,15 +101,17 @@ tb_fetch_userland() {
 }
 
 # The arm64 guests' userland, all from sid's arm64 packages with sid's glibc beside them
-# (the arm64 tsctl is static; ethtool and ptp4l are Debian's own, unchanged).
+# (the arm64 tsctl is static; ethtool, ptp4l and strace are Debian's own, unchanged).
 tb_fetch_userland_arm64() {
 	local debs
-	mapfile -t debs < <(tb_download sid-arm64 busybox-static ethtool libmnl0 linuxptp libnettle8t64 libc6)
+	mapfile -t debs < <(tb_download sid-arm64 busybox-static ethtool libmnl0 linuxptp libnettle8t64 strace libc6)
 	tb_unpack "$TB_CACHE/userland-arm64" "${debs[@]}"
 	local u=$TB_CACHE/userland-arm64
 	TB_BUSYBOX_ARM64=$u/usr/bin/busybox
 	[ -x "$TB_BUSYBOX_ARM64" ] || TB_BUSYBOX_ARM64=$u/bin/busybox
 	[ -x "$TB_BUSYBOX_ARM64" ] || tb_die "no busybox in sid's arm64 busybox-static"
+	TB_STRACE_ARM64=$u/usr/bin/strace
+	[ -x "$TB_STRACE_ARM64" ] || tb_die "no usr/bin/strace in sid's arm64 strace"
 	TB_ETHTOOL_ARM64=$u/usr/sbin/ethtool
 	TB_PTP4L_ARM64=$u/usr/sbin/ptp4l
 	{ [ -x "$TB_ETHTOOL_ARM64" ] && [ -x "$TB_PTP4L_ARM64" ]; } || tb_die "no usr/sbin/ethtool or usr/sbin/ptp4l in sid's arm64 packages"

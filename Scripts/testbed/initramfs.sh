@@ -6,6 +6,15 @@
 # shellcheck shell=bash
 
 TB_GUEST_MODULES=(igb e1000e virtio_net virtio_pci 8021q macvlan bonding)
+# Real PHY drivers the test module's emulated PHYs bind to, with what they pull in
+# (broadcom: bcm-phy-lib and, where the kernel has it, bcm-phy-ptp). Not every kernel
+# has them: what a kernel's initramfs got is listed in base-SUITE.modules, and a
+# scenario that needs a module the list lacks is not run there (NEEDS_MODULES).
+TB_GUEST_OPTIONAL_MODULES=(broadcom micrel)
+# What a module can do that its name does not say, as "MODULE/FEATURE STRING": the
+# list gets MODULE/FEATURE when the module's binary contains STRING (a PHC's
+# clock_name: the driver registers that clock). micrel has LAN8841 PTP from 6.3.
+TB_GUEST_MODULE_FEATURES=("micrel/lan8841-ptp lan8841 ptp")
 
 # Copies FILE into ROOT's /usr/bin (or BINDIR), plus every shared library ldd lists
 # for it (none for a static executable).
@@ -64,12 +73,15 @@ tb_cpio() { # ROOT OUT [include-root]
 tb_base_cpio() { # SUITE
 	local suite=$1 dir=$TB_CACHE/initramfs hash
 	# An arm64 kernel's guests get the arm64 userland.
-	local busybox=$TB_BUSYBOX ethtool=$TB_ETHTOOL tstool=$TB_TSTOOL ptp4l=$TB_PTP4L
+	local busybox=$TB_BUSYBOX ethtool=$TB_ETHTOOL tstool=$TB_TSTOOL ptp4l=$TB_PTP4L strace
+	strace=$(command -v strace)
 	if [ "$(tb_kernel_arch "$suite")" = arm64 ]; then
 		busybox=$TB_BUSYBOX_ARM64 ethtool=$TB_ETHTOOL_ARM64 tstool=$TB_TSTOOL_ARM64 ptp4l=$TB_PTP4L_ARM64
+		strace=$TB_STRACE_ARM64
 	fi
-	hash=$( (echo "$KVER"; md5sum ${TB_KMOD:+"$TB_KMOD"} "$tstool" "$ethtool" "$busybox" "$ptp4l" | cut -d' ' -f1;
-		declare -f tb_base_cpio tb_copy_with_libs tb_copy_with_libs_arm64 tb_cpio; echo "${TB_GUEST_MODULES[*]}") | md5sum | cut -d' ' -f1)
+	hash=$( (echo "$KVER"; md5sum ${TB_KMOD:+"$TB_KMOD"} "$tstool" "$ethtool" "$busybox" "$ptp4l" "$strace" | cut -d' ' -f1;
+		declare -f tb_base_cpio tb_copy_with_libs tb_copy_with_libs_arm64 tb_cpio
+		echo "${TB_GUEST_MODULES[*]} ${TB_GUEST_OPTIONAL_MODULES[*]} ${TB_GUEST_MODULE_FEATURES[*]}") | md5sum | cut -d' ' -f1)
 	TB_BASE_CPIO=$dir/base-$suite.cpio
 	if [ -f "$TB_BASE_CPIO" ] && [ "$(cat "$TB_BASE_CPIO.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
 	mkdir -p "$dir"
@@ -80,20 +92,27 @@ tb_base_cpio() { # SUITE
 	install -m 0755 "$tstool" "$root/usr/bin/tstool"
 	# ptp4l where Debian installs it, root's like every entry (tsctl trusts a daemon
 	# only when its executable is root's, in directories only root can write to).
+	# strace: the faults scenario fails tsctl's system calls with it, tsctl-set holds a
+	# request with it (the host's for x86_64 guests, sid's arm64 one for arm64 guests).
 	if [ "$(tb_kernel_arch "$suite")" = arm64 ]; then
 		tb_copy_with_libs_arm64 "$root" "$ethtool" "$TB_CACHE/userland-arm64/usr/lib/aarch64-linux-gnu"
 		tb_copy_with_libs_arm64 "$root" "$ptp4l" "$TB_CACHE/userland-arm64/usr/lib/aarch64-linux-gnu" usr/sbin
+		tb_copy_with_libs_arm64 "$root" "$strace" "$TB_CACHE/userland-arm64/usr/lib/aarch64-linux-gnu"
 	else
 		tb_copy_with_libs "$root" "$ethtool" "$TB_CACHE/userland/usr/lib/x86_64-linux-gnu"
 		tb_copy_with_libs "$root" "$ptp4l" "" usr/sbin
+		tb_copy_with_libs "$root" "$strace"
 	fi
 	printf 'root:x:0:0:root:/:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\n' >"$root/etc/group"
 
 	# Modules: the closure of what the scenarios load, decompressed (busybox modprobe).
-	local mroot=$root/lib/modules/$KVER m line path rel
+	local mroot=$root/lib/modules/$KVER m line path rel optional=()
 	mkdir -p "$mroot/extra"
-	for m in "${TB_GUEST_MODULES[@]}" $([ -z "$TB_KMOD" ] || modinfo -F depends "$TB_KMOD" | tr ',' ' '); do
+	for m in "${TB_GUEST_OPTIONAL_MODULES[@]}"; do
+		modprobe -d "$KMODBASE" -S "$KVER" --show-depends "$m" >/dev/null 2>&1 && optional+=("$m")
+	done
+	for m in "${TB_GUEST_MODULES[@]}" "${optional[@]}" $([ -z "$TB_KMOD" ] || modinfo -F depends "$TB_KMOD" | tr ',' ' '); do
 		while read -r line; do
 			case $line in insmod\ *) ;; *) continue ;; esac
 			path=$(printf '%s\n' "$line" | awk '{ print $2 }')
@@ -111,6 +130,14 @@ tb_base_cpio() { # SUITE
 		[ -f "$KMODDIR/$m" ] && cp "$KMODDIR/$m" "$mroot/"
 	done
 	depmod -b "$root" "$KVER" || tb_die "depmod failed for the $suite initramfs"
+	# Every module the guest can load, by name (as modprobe spells it: '-' for '_'),
+	# and the features found in them.
+	local list=${TB_BASE_CPIO%.cpio}.modules f ko
+	find "$mroot" -name '*.ko' -printf '%f\n' | sed 's/\.ko$//; s/_/-/g' | LC_ALL=C sort >"$list"
+	for f in "${TB_GUEST_MODULE_FEATURES[@]}"; do
+		ko=$(find "$mroot" -name "${f%%/*}.ko" | head -n1)
+		[ -n "$ko" ] && grep -aqF -- "${f#* }" "$ko" && echo "${f%% *}" >>"$list"
+	done
 	tb_cpio "$root" "$TB_BASE_CPIO" include-root
 	rm -rf "$root"
 	printf '%s\n' "$hash" >"$TB_BASE_CPIO.hash"

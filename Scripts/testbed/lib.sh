@@ -255,7 +255,8 @@ tb_unpack() { # DIR DEB...
 # Host tools the bed needs; installs the missing ones with apt-get.
 tb_host_tools() {
 	local missing=() t pkg
-	for t in depmod:kmod cpio:cpio; do
+	# strace goes into the x86_64 guests: fault injection and a held request (tsctl-set, faults).
+	for t in depmod:kmod cpio:cpio strace:strace; do
 		command -v "${t%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${t%%:*}" ] || [ -x "/sbin/${t%%:*}" ] || missing+=("${t#*:}")
 	done
 	[ ${#missing[@]} -eq 0 ] || tb_ensure_packages "${missing[@]}"

@@ -117,7 +117,9 @@ public final class Inventory {
             features: KernelFeatures(tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig, hwtstampSource: nil))
         do {
             if perProvider {
-                for d in try dumpEach(filtered, targets, client.tsinfoDump) { r.tsinfoDump[d.device.ifindex, default: []].append(d) }
+                // Where one unfiltered dump of many devices can crash the kernel, one per device.
+                let each = filtered || TsinfoDumpTrap.affected(release: r.release)
+                for d in try dumpEach(each, targets, client.tsinfoDump) { r.tsinfoDump[d.device.ifindex, default: []].append(d) }
             }
             if client.hasPhyGet {
                 for d in try dumpEach(filtered, targets, client.phyDump) { r.phys[d.device.ifindex, default: []].append(d) }

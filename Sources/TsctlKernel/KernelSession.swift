@@ -36,8 +36,15 @@ public final class KernelSession: KernelReader, KernelWriter {
         do { return try inventory.snapshot(names: names) } catch { throw error.failure }
     }
 
-    public func reread(_ interface: String) -> InterfaceSnapshot? {
-        try? inventory.snapshot(names: [interface]).interfaces.first
+    public func reread(_ interface: String) -> Result<InterfaceSnapshot, KernelFailure> {
+        do {
+            guard let itf = try inventory.snapshot(names: [interface]).interfaces.first else {
+                return .failure(KernelFailure(kind: .noSuchDevice, errno: ENODEV, message: "\(interface): no such device"))
+            }
+            return .success(itf)
+        } catch {
+            return .failure(error.failure)
+        }
     }
 
     public func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
@@ -53,17 +60,7 @@ public final class KernelSession: KernelReader, KernelWriter {
                 return .failure(error.failure)
             }
         }
-        Self.testPause()
         return .success(reply)
-    }
-
-    /// Test hook: TSCTL_TEST_PAUSE_AFTER_SEND=SECONDS waits that long between
-    /// a request and its verification (signals or not), so a test can send a
-    /// signal into that window; a real kernel change is too quick to hit.
-    static func testPause() {
-        guard let v = getenv("TSCTL_TEST_PAUSE_AFTER_SEND"), let s = Double(String(cString: v)), s > 0, s <= 60 else { return }
-        Sys.printError("tsctl: test hook: pausing \(s) s between the request and its verification")
-        Signals.sleepThrough(s)
     }
 
     /// SIOCSHWTSTAMP carries all three; the planner gives all three for it.

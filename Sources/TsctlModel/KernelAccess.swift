@@ -47,6 +47,7 @@ public protocol KernelWriter: AnyObject {
     /// Sends one change. On success, the configuration the kernel says it set
     /// when it says so (the TSCONFIG_SET reply, 6.18+), else nil.
     func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure>
-    /// The interface as it is now; nil when it is gone.
-    func reread(_ interface: String) -> InterfaceSnapshot?
+    /// The interface as it is now, or why it could not be read (noSuchDevice:
+    /// it is gone; anything else: the read itself failed).
+    func reread(_ interface: String) -> Result<InterfaceSnapshot, KernelFailure>
 }

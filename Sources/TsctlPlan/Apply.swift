@@ -56,8 +56,15 @@ public final class Applier {
     }
 
     func verify(_ plan: InterfacePlan, reply: ActiveConfig?) -> Result<ApplyOutcome, Failure> {
-        guard let now = kernel.reread(plan.interface) else {
+        let now: InterfaceSnapshot
+        switch kernel.reread(plan.interface) {
+        case .success(let s): now = s
+        case .failure(let e) where e.kind == .noSuchDevice:
             return .failure(.verification("\(InterfaceName.display(plan.interface)) disappeared while it was being configured"))
+        case .failure(let e):
+            // Not verified: the read failed (ENOBUFS, EPERM, ...), not the change.
+            return .failure(
+                .verification("\(InterfaceName.display(plan.interface)): the read that verifies the change failed: \(e.message)"))
         }
         let act = now.active
         var got: (phc: Int?, q: Qualifier?, tx: String?, rx: String?, flags: [String]?)
@@ -112,7 +119,7 @@ public final class Applier {
     /// that failed: the kernel switches the provider before the driver refuses
     /// the config (7.2), leaving the new one selected with timestamping off.
     public func changed(since plan: InterfacePlan) -> Bool {
-        guard let now = kernel.reread(plan.interface) else { return true }
+        guard case .success(let now) = kernel.reread(plan.interface) else { return true }
         if plan.currentKnown, now.active.isConfigured {
             let p = plan.current.provider
             return (p != nil && (now.active.phcIndex != p!.phcIndex || now.active.qualifier != p!.qualifier))

@@ -96,7 +96,7 @@ public struct Transaction {
             }
             t.records[i].message = why
             let complete = t.rollBack(done, plans, failed: (i, why), applier)
-            t.decide(failure: failure, changed: done.count, rollbackComplete: complete)
+            t.decide(failure: failure, on: plan.interface, changed: done.count, rollbackComplete: complete)
             return t
         }
         if let s = stop() {
@@ -132,14 +132,16 @@ public struct Transaction {
         return complete
     }
 
-    /// After a failure: what it means (result) and the line that says so.
-    mutating func decide(failure: Applier.Failure, changed: Int, rollbackComplete: Bool) {
+    /// After a failure: what it means (result) and the line that says so, which
+    /// names the failure (the call and its errno, or the kernel's answer).
+    mutating func decide(failure: Applier.Failure, on interface: String, changed: Int, rollbackComplete: Bool) {
+        let cause = "\(InterfaceName.display(interface)): \(failure.text)"
         if !rollbackComplete {
             result = .rollbackIncomplete
-            summary = "the change failed and the rollback is incomplete; see above"
+            summary = "the change failed (\(cause)) and the rollback is incomplete; see above"
         } else if changed > 0 {
             result = .rolledBack(interfaces: changed)
-            summary = "the change failed; \(changed) interface(s) rolled back"
+            summary = "the change failed (\(cause)); \(changed) interface(s) rolled back"
         } else if let kind = failure.kind, kind == .permission {
             result = .failedUnchanged(kind)
             summary = "permission denied: setting timestamping needs CAP_NET_ADMIN; nothing was changed"
@@ -149,7 +151,7 @@ public struct Transaction {
         } else {
             // Any other refusal changed nothing either; it is reported as rolled back (7).
             result = .rolledBack(interfaces: 0)
-            summary = "the change failed; nothing was changed"
+            summary = "the change failed (\(cause)); nothing was changed"
         }
     }
 

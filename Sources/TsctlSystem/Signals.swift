@@ -38,11 +38,4 @@ public enum Signals {
             sigaction(sig, &action, nil)
         }
     }
-
-    /// Sleeps `seconds` in full, signals or not (a test hook's pause).
-    public static func sleepThrough(_ seconds: Double) {
-        var left = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
-        var rest = timespec()
-        while nanosleep(&left, &rest) != 0 && errno == EINTR { left = rest }
-    }
 }

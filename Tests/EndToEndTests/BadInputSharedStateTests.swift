@@ -11,11 +11,6 @@ extension BadInputEndToEndTests {
             Case(args: ["--help"], status: 0, says: "", env: ["COLUMNS": "99999999999999999999"]),
             Case(args: ["check"], status: 0, says: "", env: ["TERM": "", "NO_COLOR": "1", "LANG": "C", "LC_ALL": "C"]),
             Case(args: ["show", "--all"], status: 0, says: "", env: ["LANG": "xx_YY.NOPE", "LC_ALL": "xx_YY.NOPE", "TERM": "dumb"]),
-            // The test hook only acts on a number of seconds in (0, 60].
-            Case(
-                args: ["set", "veth0", "--tx", "on", "--rx", "all", "--dry-run"], status: 4,
-                says: "veth0 has no hardware timestamp provider",
-                env: ["TSCTL_TEST_PAUSE_AFTER_SEND": "nan"]),
             Case(args: [], status: 0, says: "", shell: "env -i \"$T\" show --all")
         ])
         // No colour without a terminal, whatever TERM says.

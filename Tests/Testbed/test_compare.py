@@ -1,7 +1,7 @@
 """Tests of the test bed's comparator (Scripts/testbed/compare.py) on results captured
 from real guests (fixtures/*.log: 7.2 with MACCHIATObin-like names, 6.1 with the MAC
 keeping SIOCSHWTSTAMP, 6.12 with a default PHY, 7.2 with a VLAN over an active
-PHY), unchanged and with one thing broken
+PHY, 7.2 with the real bcm-phy-ptp on the emulated BCM54210E), unchanged and with one thing broken
 at a time. The comparator is what makes the bed fail, so each way it must fail is
 checked here.
 
@@ -261,3 +261,46 @@ class EthtoolText(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TxClocks(unittest.TestCase):
+    """Which of the test module's clocks a transmit timestamp names."""
+
+    def test_clocks(self):
+        self.assertEqual(compare.clock_of("1000000012.5"), "mac")
+        self.assertEqual(compare.clock_of("2010000012.5"), "approx")
+        self.assertEqual(compare.clock_of("3000000012.5"), "phy")
+        # bcm-phy-ptp's clock on the emulated BCM54210E (5e8 s, below 2^31 s).
+        self.assertEqual(compare.clock_of("500000012.5"), "phy")
+        self.assertEqual(compare.clock_of("5000000012.5"), "other:5000000012.5")
+        self.assertEqual(compare.clock_of("50000012.5"), "other:50000012.5")
+
+
+class RealPhyDriver(unittest.TestCase):
+    """7.2 with Debian's broadcom and bcm-phy-ptp bound to the emulated BCM54210E (the
+    cm5 scenario's base, cfg, lost and next phases)."""
+
+    log = read("cm5-sid.log")
+    expect = read("cm5-sid.expect")
+
+    def test_captured_boot_passes(self):
+        self.assertEqual(problems_for(self.log, self.expect, "sid"), [])
+
+    def test_tx_types_of_the_phy(self):
+        # tsctl dropping bcm-phy-ptp's onestep-p2p would be caught.
+        def edit(itf):
+            itf["advertised"]["tx_types"].remove("onestep-p2p")
+        problems = problems_for(edit_tsctl_json(self.log, "base", "eth0", edit), "", "sid")
+        self.assertTrue(any("tx_types" in p for p in problems), problems)
+
+    def test_widened_filter(self):
+        # The driver widened ptpv2-l2-event to ptpv2-event: tsctl must say what the kernel says.
+        def edit(itf):
+            itf["active"]["rx_filter"] = "ptpv2-l2-event"
+        problems = problems_for(edit_tsctl_json(self.log, "cfg", "eth0", edit), "", "sid")
+        self.assertTrue(any("rx_filter" in p for p in problems), problems)
+
+    def test_lost_capture_expectation_fails_when_stamped(self):
+        stamped = self.log.replace("tstool tx eth0 hw=none", "tstool tx eth0 hw=500000009.000000001 phc=1", 1)
+        problems = problems_for(stamped, "lost eth0.tx = none\n", "sid")
+        self.assertTrue(any("lost eth0.tx" in p for p in problems), problems)

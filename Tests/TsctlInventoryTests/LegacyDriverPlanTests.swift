@@ -110,7 +110,9 @@ enum Legacy {
             return .success(nil)
         }
 
-        func reread(_ name: String) -> InterfaceSnapshot? { read(name) }
+        func reread(_ name: String) -> Result<InterfaceSnapshot, KernelFailure> {
+            read(name).map { .success($0) } ?? .failure(KernelFailure(kind: .noSuchDevice, errno: ENODEV, message: "no device"))
+        }
 
         func read(_ name: String) -> InterfaceSnapshot? {
             if gone { return nil }

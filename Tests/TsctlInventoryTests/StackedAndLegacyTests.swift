@@ -125,3 +125,15 @@ import Testing
         #expect(below(loop[0], loop) == .failure(NoDeviceBelow(why: "a is stacked more than 8 levels deep")))
     }
 }
+
+/// Which kernels list every device's providers one device at a time (TsinfoDumpTrap).
+@Suite struct TsinfoDumpTrapTests {
+    @Test func theSeriesWithoutTheFixAreAffected() {
+        for r in ["6.14.0", "6.15.11", "6.16.12+deb13-amd64", "6.17.13", "6.19.4", "not-a-release"] {
+            #expect(TsinfoDumpTrap.affected(release: r), "\(r)")
+        }
+        for r in ["6.12.48+deb13-amd64", "6.1.0-41-amd64", "6.18.44-fc-v1300", "7.0.9", "7.1.0", "7.2.13+deb14-amd64", "7.3.4"] {
+            #expect(!TsinfoDumpTrap.affected(release: r), "\(r)")
+        }
+    }
+}

@@ -22,7 +22,18 @@ final class FakeKernel: KernelWriter {
         self.ports = Dictionary(uniqueKeysWithValues: ports.map { ($0.name, $0) })
     }
 
-    func reread(_ interface: String) -> InterfaceSnapshot? { ports[interface] }
+    /// The nth re-read (1-based) fails with this errno.
+    var rereadFailsAt: (n: Int, errno: Int32)?
+    private(set) var rereads = 0
+
+    func reread(_ interface: String) -> Result<InterfaceSnapshot, KernelFailure> {
+        rereads += 1
+        if let f = rereadFailsAt, rereads == f.n {
+            return .failure(KernelFailure(errno: f.errno, message: "recvmmsg(netlink): errno \(f.errno)"))
+        }
+        guard let p = ports[interface] else { return .failure(KernelFailure(kind: .noSuchDevice, errno: 19, message: "no device")) }
+        return .success(p)
+    }
 
     func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
         sent.append((interface, change))
@@ -122,7 +133,9 @@ final class FakeKernel: KernelWriter {
         let t = Transaction.run(try plans(k, Desired(txType: "off"), "eth0", "eth1"), kernel: k)
         #expect(t.result == .rollbackIncomplete)
         #expect(t.report.contains("eth0: ROLLBACK FAILED: TSCONFIG_SET eth0: busy"))
-        #expect(t.summary == "the change failed and the rollback is incomplete; see above")
+        #expect(
+            t.summary?.hasPrefix("the change failed (") == true
+                && t.summary?.hasSuffix(") and the rollback is incomplete; see above") == true)
     }
 
     @Test func anInterfaceThatVanishesCannotBeVerifiedNorRestored() throws {
@@ -131,6 +144,19 @@ final class FakeKernel: KernelWriter {
         let t = Transaction.run(try plans(k, Desired(txType: "off"), "eth0"), kernel: k)
         #expect(t.report.first == "eth0: failed: eth0 disappeared while it was being configured")
         #expect(t.result == .rollbackIncomplete, "the rollback has no interface to send to")
+    }
+
+    /// The read that verifies a change fails (ENOBUFS): never "verified", never
+    /// "disappeared"; the change is rolled back and the rollback verified.
+    @Test func aFailedVerifyingReadIsSaidAndRolledBack() throws {
+        let k = FakeKernel(port("eth0"))
+        k.rereadFailsAt = (1, 105)
+        let t = Transaction.run(try plans(k, Desired(txType: "off"), "eth0"), kernel: k)
+        #expect(t.result == .rolledBack(interfaces: 1))
+        #expect(t.summary?.contains("the read that verifies the change failed: recvmmsg(netlink): errno 105") == true)
+        #expect(!(t.summary ?? "").contains("disappeared"))
+        #expect(t.records.first?.verified == false && t.records.first?.rolledBack == true)
+        #expect(k.ports["eth0"]?.active.txType == "on", "rolled back to what it was")
     }
 
     @Test func nothingToDoSendsNothing() throws {

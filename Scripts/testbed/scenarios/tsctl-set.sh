@@ -34,12 +34,19 @@ if tb_kernel_ge 6 14; then
 	tb_step carry set - tsctl set eth0 --source phc:1 --rx ptpv2-l2-event
 	tb_tx carry eth0
 	tb_inspect carry eth0
-	# SIGTERM between the request and its verification (the test hook holds tsctl
-	# there for 3 s and says so): the change is verified and reported, then tsctl
-	# exits 143.
-	tb_step sigterm set - sh -c 'TSCTL_TEST_PAUSE_AFTER_SEND=3 tsctl set eth0 --source mac --tx on --rx all >/tmp/sig.out 2>&1 & p=$!
-		i=0; until grep -q "test hook: pausing" /tmp/sig.out || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -TERM $p; wait $p; r=$?; cat /tmp/sig.out; exit $r'
+	# SIGTERM between the request and its verification: strace holds tsctl for 5 s
+	# after the sendto that carries TSCONFIG_SET (genl command 47, "\x2f\x01"; which
+	# sendto that is, a first run of the same change says), and the signal is sent
+	# once the kernel shows the change. The change is verified and reported, then
+	# tsctl exits 143. The release binary has no test hook for this.
+	tb_step sigterm record - strace -f -qq -e trace=sendto -o /tmp/sends tsctl set eth0 --source mac --tx on --rx all
+	tsctl set eth0 --source phc:1 --tx on --rx ptpv2-l2-event >/dev/null 2>&1
+	k=$(grep 'sendto(' /tmp/sends | grep -n '"\\x2f\\x01' | head -1 | cut -d: -f1)
+	tb_step sigterm set - sh -c "strace -f -qq -o /dev/null -e trace=sendto -e inject=sendto:delay_exit=5000000:when=${k:-0} \
+		tsctl set eth0 --source mac --tx on --rx all >/tmp/sig.out 2>&1 & p=\$!
+		i=0; until ethtool --get-hwtimestamp-cfg eth0 | grep -q 'provider index: 0' || [ \$i -ge 100 ]; do
+			sleep 0.1; i=\$((i + 1)); done
+		kill -TERM \$(pidof tsctl); wait \$p; r=\$?; cat /tmp/sig.out; exit \$r"
 	tb_inspect sigterm eth0
 else
 	# 6.12 advertises and configures the MAC. 6.1 reports the PHY first, and this MAC
@@ -83,6 +90,7 @@ expectations() {
 @sid @bpo-7 to-mac eth0.active.rx_filter = all
 @sid @bpo-7 to-mac eth0.tx = mac
 @sid @bpo-7 again step:set.rc = 10
+@sid sigterm step:record.rc = 0
 @sid sigterm step:set.rc = 143
 @sid sigterm step:set.out ~ applied, verified
 @sid sigterm step:set.out ~ stopped by SIGTERM after the change above was made and verified

@@ -9,7 +9,11 @@
  *    (kernels with provider qualifiers, 6.14+);
  *  - an emulated MDIO bus (a RAM register file: link up, 1000 full) with one PHY at
  *    address 1. This module's own PHY driver binds to it and, optionally, makes it a
- *    timestamper (phydev->mii_ts) with a PHC of its own.
+ *    timestamper (phydev->mii_ts) with a PHC of its own. With phy_model=bcm54210e the
+ *    register file instead emulates the registers Broadcom's BCM54210E PHY offers its
+ *    kernel drivers (broadcom, bcm-phy-lib, bcm-phy-ptp), and with phy_model=lan8841
+ *    those of Microchip's LAN8841 (micrel): the real drivers bind (see "Emulated PHY
+ *    models" below for what is and is not emulated).
  *
  * Transmit timestamps are real: they come from whichever clock is enabled, and each
  * PHC runs at its own large offset from CLOCK_MONOTONIC, so the timestamp names the
@@ -33,6 +37,8 @@
  */
 
 #include <linux/etherdevice.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
 #include <linux/ethtool.h>
 #include <linux/mii.h>
 #include <linux/mii_timestamper.h>
@@ -41,6 +47,7 @@
 #include <linux/netdevice.h>
 #include <linux/phy.h>
 #include <linux/platform_device.h>
+#include <linux/ptp_classify.h>
 #include <linux/ptp_clock_kernel.h>
 #include <linux/slab.h>
 #include <linux/version.h>
@@ -55,6 +62,8 @@
 #define HAVE_QUALIFIER		(LINUX_VERSION_CODE >= KV(6, 14))
 #define HAVE_PHY_HWTSTAMP_GET	(LINUX_VERSION_CODE >= KV(6, 19))
 #define HAVE_TS_STATS		(LINUX_VERSION_CODE >= KV(6, 10))	/* ethtool_ops.get_ts_stats */
+/* The PHY drivers emulated here: bcm-phy-ptp is in Debian's kernels from 6.1 on. */
+#define HAVE_PHY_MODELS		(LINUX_VERSION_CODE >= KV(6, 1))
 
 #if HAVE_KERNEL_TS_INFO
 typedef struct kernel_ethtool_ts_info tdev_ts_info;
@@ -96,7 +105,8 @@ static bool phy_default;
 module_param(phy_default, bool, 0444);
 MODULE_PARM_DESC(phy_default, "set phydev->default_timestamp (6.11+): the PHY is the default provider");
 
-static uint phy_id = 0x7e5c0001;
+#define TDEV_PHY_ID 0x7e5c0001
+static uint phy_id = TDEV_PHY_ID;
 module_param(phy_id, uint, 0444);
 MODULE_PARM_DESC(phy_id, "PHY identifier the emulated PHY reports (registers 2 and 3)");
 
@@ -140,6 +150,22 @@ module_param(stop_clocks, bool, 0644);
 MODULE_PARM_DESC(stop_clocks, "every clock returns the time it had when stopped; settime/adjtime/adjfine do nothing");
 MODULE_PARM_DESC(phy_refuse_rx, "rx filter (HWTSTAMP_FILTER_*) the PHY refuses with -ERANGE, -1 for none");
 
+static char *phy_model = "";
+module_param(phy_model, charp, 0444);
+MODULE_PARM_DESC(phy_model, "emulate a real PHY's registers so that its own kernel driver binds instead of this module's: bcm54210e or lan8841 (6.1+)");
+
+static uint phy_irq;
+module_param(phy_irq, uint, 0444);
+MODULE_PARM_DESC(phy_irq, "phy_model=lan8841: the devices (bit N: ethN) whose PHY has an interrupt line (its driver reads transmit timestamps in its interrupt handler)");
+
+static bool mac_onestep;
+module_param(mac_onestep, bool, 0444);
+MODULE_PARM_DESC(mac_onestep, "the MAC also offers (and accepts) tx onestep-sync, as macb does");
+
+static bool mac_ts_stats = true;
+module_param(mac_ts_stats, bool, 0444);
+MODULE_PARM_DESC(mac_ts_stats, "the MAC reports timestamping counters (get_ts_stats, 6.10+); macb, for one, does not");
+
 /* --- Clocks ------------------------------------------------------------------------ */
 
 struct tdev_clock {
@@ -150,6 +176,7 @@ struct tdev_clock {
 	u32 rx_filters;		/* supported HWTSTAMP_FILTER_* bits */
 	bool widen_rx;		/* unknown PTP filters become "all" (MAC style) */
 	const int *refuse_rx;	/* module parameter */
+	bool onestep;		/* also offers (and accepts) tx onestep-sync */
 	int tx_type, rx_filter;	/* current configuration */
 	bool stopped;		/* stop_clocks seen: frozen holds the time */
 	u64 frozen;
@@ -261,7 +288,8 @@ static int tclk_configure(struct tdev_clock *c, int tx_type, int *rx_filter,
 {
 	int rx = *rx_filter;
 
-	if (tx_type != HWTSTAMP_TX_OFF && tx_type != HWTSTAMP_TX_ON) {
+	if (tx_type != HWTSTAMP_TX_OFF && tx_type != HWTSTAMP_TX_ON &&
+	    !(c->onestep && tx_type == HWTSTAMP_TX_ONESTEP_SYNC)) {
 		NL_SET_ERR_MSG_MOD(extack, "unsupported tx type");
 		return -ERANGE;
 	}
@@ -292,7 +320,8 @@ static void tclk_fill_ts_info(struct tdev_clock *c, tdev_ts_info *info)
 				SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_TX_HARDWARE |
 				SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE;
 	info->phc_index = ptp_clock_index(c->ptp);
-	info->tx_types = BIT(HWTSTAMP_TX_OFF) | BIT(HWTSTAMP_TX_ON);
+	info->tx_types = BIT(HWTSTAMP_TX_OFF) | BIT(HWTSTAMP_TX_ON) |
+			 (c->onestep ? BIT(HWTSTAMP_TX_ONESTEP_SYNC) : 0);
 	info->rx_filters = c->rx_filters;
 }
 
@@ -317,6 +346,8 @@ struct tdev {
 	struct mii_bus *bus;
 	struct phy_device *phydev;
 	u16 regs[32];
+	struct tbcm *bcm;		/* phy_model=bcm54210e: the emulated register set */
+	struct tlan *lan;		/* phy_model=lan8841 */
 	atomic64_t tx_pkts, tx_lost;	/* get_ts_stats: stamps delivered, stamps lost */
 };
 
@@ -337,6 +368,7 @@ static bool tdev_stamp_due(struct net_device *ndev)
 }
 
 static struct platform_device *tdev_pdevs[TDEV_MAX];
+static bool tphy_registered;	/* this module's own PHY driver (not with phy_model) */
 
 static s64 tdev_base_sec(int layer_digit, int id)
 {
@@ -487,6 +519,629 @@ static struct phy_driver tphy_driver = {
 	.remove = tphy_remove,
 };
 
+/* --- Emulated PHY models ----------------------------------------------------------
+ *
+ * phy_model=bcm54210e: the register file answers as Broadcom's BCM54210E (the PHY of the
+ * Raspberry Pi CM4 and CM5 is its BCM54210PE variant), so that the kernel's own drivers
+ * bind to it: broadcom (PHY ID 0x600d84a0), bcm-phy-lib, and bcm-phy-ptp, which registers
+ * the PHY's PHC and is the PHY's mii_timestamper. Only what those drivers touch is
+ * emulated; registers the drivers only write (mode bits, LED and clock setup) keep the
+ * value written and have no effect.
+ *
+ * Emulated: the indirect register spaces (expansion registers through 0x17/0x15, the
+ * 0x1c shadow registers, the 0x18 auxiliary control shadows); a free-running 64-bit
+ * time counter (CLOCK_MONOTONIC plus an offset) behind the PHC: a framesync latches it
+ * into the heartbeat registers (gettime), a framesync with NSE_INIT loads the time code
+ * (settime, adjtime); transmit captures: a PTP event frame the MAC sends while the
+ * 1588 slice's TX side is enabled is time-stamped into a small capture FIFO, read
+ * through TS_READ_CTRL and matched by the driver to the frame it queued, which
+ * delivers the transmit timestamp from its PTP worker.
+ *
+ * Not emulated: frequency adjustment (adjfine's NCO_FREQ load is accepted, the counter
+ * keeps its nominal rate); receive timestamps (the PHY inserts them into received
+ * frames, and these devices receive nothing); one-step sync (the driver accepts it;
+ * the frame is not rewritten); the SYNC_OUT/SYNC_IN pin (perout, extts); interrupts
+ * (the driver polls). lose_tx=N makes the PHY miss the next N captures: the driver
+ * keeps the frame queued, delivers nothing, and counts nothing.
+ *
+ * The clock starts at 5e8 s (plus 1e7 s per further device), not at 3e9 s as this
+ * module's own PHY clock does: bcm-phy-ptp assembles the seconds it reads into an int,
+ * so a time past 2^31 s would read back negative.
+ */
+#if HAVE_PHY_MODELS
+
+#define BCM54210E_PHY_ID	0x600d84a0
+
+/* MDIO registers of the Broadcom PHY (the kernel's brcmphy.h numbers). */
+#define BCM_EXP_DATA		0x15	/* bcm_phy_{read,write}_exp: data of the selected expansion register */
+#define BCM_EXP_SEL		0x17	/* bcm_phy_{read,write}_exp: expansion register selector */
+#define BCM_AUX_CTL		0x18	/* bcm54xx_auxctl_{read,write}: auxiliary control shadows */
+#define  BCM_AUXCTL_SEL		0x0007
+#define  BCM_AUXCTL_MISC	0x0007
+#define  BCM_AUXCTL_WREN	0x8000	/* a write to the MISC shadow; without it, bits 14:12 select what reads return */
+#define BCM_SHD			0x1c	/* bcm_phy_{read,write}_shadow: shadow registers */
+#define  BCM_SHD_WRITE		0x8000
+
+/* IEEE 1588 expansion registers bcm-phy-ptp uses (its names), and what each does here. */
+#define SLICE_CTRL		0x0810	/* hwtstamp set: SLICE_TX_EN enables transmit captures */
+#define  SLICE_TX_EN		BIT(0)
+#define TX_EVENT_MODE		0x0811	/* hwtstamp set: replace timestamps (kept, no effect) */
+#define RX_EVENT_MODE		0x0819	/* hwtstamp set: insert timestamps into rx frames (kept, no effect) */
+#define TX_TS_CAPTURE		0x0821	/* hwtstamp set: TX_TS_CAP_EN enables transmit captures */
+#define  TX_TS_CAP_EN		BIT(0)
+#define RX_TS_CAPTURE		0x0822	/* (kept) */
+#define TIME_CODE_0		0x0854	/* settime: nanoseconds 15:0, 31:16, seconds 15:0, 31:16, 47:32 */
+#define TIME_CODE_4		0x0858
+#define DPLL_SELECT		0x085b	/* config_init: heartbeat mode (kept) */
+#define SHADOW_CTRL		0x085c	/* config_init (kept) */
+#define SHADOW_LOAD		0x085d	/* settime, adjfine: what the next framesync loads */
+#define  TIME_CODE_LOAD		BIT(10)
+#define  NCO_TIME_LOAD		BIT(7)
+#define INTR_MASK		0x085e	/* (kept) */
+#define INTR_STATUS		0x085f	/* gettime polls FSYNC (cleared when read); the PTP worker polls SOP */
+#define  INTC_FSYNC		BIT(0)
+#define  INTC_SOP		BIT(1)
+#define NSE_CTRL		0x087f	/* a 0->1 CPU_FRAMESYNC is a framesync: CAPTURE_EN latches, INIT loads */
+#define  NSE_CAPTURE_EN		BIT(13)
+#define  NSE_INIT		BIT(12)
+#define  NSE_CPU_FRAMESYNC	BIT(5)
+#define TS_READ_CTRL		0x0885	/* PTP worker: START shows the oldest capture, END drops it */
+#define  TS_READ_START		BIT(0)
+#define  TS_READ_END		BIT(1)
+#define HB_REG_0		0x0886	/* gettime: the framesync time, nanoseconds 15:0 */
+#define HB_REG_1		0x0887	/* nanoseconds 31:16 */
+#define HB_REG_2		0x0888	/* seconds 15:0 */
+#define HB_REG_3		0x08ec	/* seconds 31:16 */
+#define HB_REG_4		0x08ed	/* seconds 47:32 */
+#define TS_REG_0		0x0889	/* PTP worker: capture time, nanoseconds 15:0 */
+#define TS_REG_1		0x088a	/* nanoseconds 31:16 */
+#define TS_REG_2		0x088b	/* seconds 15:0 */
+#define TS_REG_3		0x08c4	/* seconds 31:16 */
+#define TS_INFO_0		0x088c	/* PTP worker: the captured frame's sequence id */
+#define TS_INFO_1		0x088d	/* message type in 15:12, BIT(11) transmit */
+#define TIME_SYNC		0x0ff5	/* config_init: TIME_SYNC_EN enables captures at all */
+#define  TIME_SYNC_EN		BIT(0)
+/* Every other expansion register (config_init's TIMECODE_CTRL, SYNC_IN_DIVIDER, the
+ * NCO_* and SYNC_OUT_* of adjfine and perout, broadcom's LED and MII-lite setup) keeps
+ * the value written. So do the plain MII registers broadcom uses beyond the standard
+ * ones: 0x10 (ECR: config_init masks interrupts), 0x1a (ISR: read to acknowledge) and
+ * 0x1b (IMR: config_init's interrupt mask); the PHY has no interrupt line anyway. */
+
+#define TBCM_FIFO 8
+
+struct tbcm_capture {
+	u64 ns;
+	u16 seq_id;
+	u8 msgtype;
+};
+
+struct tbcm {
+	spinlock_t lock;	/* MDIO accesses (process context) vs captures (transmit) */
+	u16 exp[0x1000];
+	u16 exp_sel, shd[32], shd_sel, aux[8], aux_rdsel;
+	s64 offset;		/* the time counter: CLOCK_MONOTONIC + offset */
+	bool fsync;		/* INTR_STATUS.FSYNC */
+	struct tbcm_capture fifo[TBCM_FIFO];
+	int fifo_n;
+};
+
+static u64 tbcm_now(struct tbcm *b)
+{
+	return ktime_get_ns() + b->offset;
+}
+
+static void tbcm_put_ns(struct tbcm *b, u16 reg_ns_lo, u16 reg_ns_hi, u16 reg_s_lo,
+			u16 reg_s_hi, u64 ns)
+{
+	u64 sec = div_u64(ns, NSEC_PER_SEC);
+	u32 nsec = ns - sec * NSEC_PER_SEC;
+
+	b->exp[reg_ns_lo] = nsec & 0xffff;
+	b->exp[reg_ns_hi] = nsec >> 16;
+	b->exp[reg_s_lo] = sec & 0xffff;
+	b->exp[reg_s_hi] = (sec >> 16) & 0xffff;
+}
+
+/* Called with b->lock held. */
+static void tbcm_exp_write(struct tbcm *b, u16 reg, u16 val)
+{
+	u16 old = b->exp[reg];
+
+	b->exp[reg] = val;
+	switch (reg) {
+	case NSE_CTRL:
+		if (!(val & NSE_CPU_FRAMESYNC) || (old & NSE_CPU_FRAMESYNC))
+			break;
+		if ((val & NSE_INIT) && (b->exp[SHADOW_LOAD] & TIME_CODE_LOAD)) {
+			u64 sec = b->exp[TIME_CODE_0 + 2] | (u64)b->exp[TIME_CODE_0 + 3] << 16 |
+				  (u64)b->exp[TIME_CODE_4] << 32;
+			u32 nsec = b->exp[TIME_CODE_0] | (u32)b->exp[TIME_CODE_0 + 1] << 16;
+
+			b->offset = sec * NSEC_PER_SEC + nsec - ktime_get_ns();
+			/* The load clears itself (NSE_INIT). */
+			b->exp[SHADOW_LOAD] &= ~(TIME_CODE_LOAD | NCO_TIME_LOAD);
+		}
+		if (val & NSE_CAPTURE_EN) {
+			u64 ns = tbcm_now(b);
+
+			tbcm_put_ns(b, HB_REG_0, HB_REG_1, HB_REG_2, HB_REG_3, ns);
+			b->exp[HB_REG_4] = div_u64(ns, NSEC_PER_SEC) >> 32;
+			b->fsync = true;
+		}
+		break;
+	case TS_READ_CTRL:
+		if ((val & TS_READ_START) && !(old & TS_READ_START) && b->fifo_n) {
+			struct tbcm_capture *c = &b->fifo[0];
+
+			tbcm_put_ns(b, TS_REG_0, TS_REG_1, TS_REG_2, TS_REG_3, c->ns);
+			b->exp[TS_INFO_0] = c->seq_id;
+			b->exp[TS_INFO_1] = (c->msgtype << 12) | BIT(11);
+		}
+		if ((val & TS_READ_END) && !(old & TS_READ_END) && b->fifo_n) {
+			b->fifo_n--;
+			memmove(&b->fifo[0], &b->fifo[1], b->fifo_n * sizeof(b->fifo[0]));
+		}
+		break;
+	}
+}
+
+static u16 tbcm_exp_read(struct tbcm *b, u16 reg)
+{
+	u16 val = b->exp[reg];
+
+	if (reg == INTR_STATUS) {
+		val = (b->fsync ? INTC_FSYNC : 0) | (b->fifo_n ? INTC_SOP : 0);
+		b->fsync = false;
+	}
+	return val;
+}
+
+/* The indirect registers; false for the plain MII registers (the caller's RAM). */
+static bool tbcm_read(struct tbcm *b, int regnum, u16 *val)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&b->lock, flags);
+	switch (regnum) {
+	case BCM_EXP_DATA:
+		*val = tbcm_exp_read(b, b->exp_sel & 0xfff);
+		break;
+	case BCM_EXP_SEL:
+		*val = b->exp_sel;
+		break;
+	case BCM_AUX_CTL:
+		*val = b->aux[b->aux_rdsel] | b->aux_rdsel;
+		break;
+	case BCM_SHD:
+		*val = b->shd_sel << 10 | b->shd[b->shd_sel];
+		break;
+	default:
+		spin_unlock_irqrestore(&b->lock, flags);
+		return false;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return true;
+}
+
+static bool tbcm_write(struct tbcm *b, int regnum, u16 val)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&b->lock, flags);
+	switch (regnum) {
+	case BCM_EXP_DATA:
+		tbcm_exp_write(b, b->exp_sel & 0xfff, val);
+		break;
+	case BCM_EXP_SEL:
+		b->exp_sel = val;
+		break;
+	case BCM_AUX_CTL:
+		if ((val & BCM_AUXCTL_SEL) == BCM_AUXCTL_MISC && !(val & BCM_AUXCTL_WREN))
+			b->aux_rdsel = (val >> 12) & 7;
+		else
+			b->aux[val & BCM_AUXCTL_SEL] = val & ~(BCM_AUXCTL_SEL | BCM_AUXCTL_WREN);
+		break;
+	case BCM_SHD:
+		if (val & BCM_SHD_WRITE)
+			b->shd[(val >> 10) & 0x1f] = val & 0x3ff;
+		else
+			b->shd_sel = (val >> 10) & 0x1f;
+		break;
+	default:
+		spin_unlock_irqrestore(&b->lock, flags);
+		return false;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return true;
+}
+
+/* Lose the next requested transmit capture (lose_tx): nobody counts it. */
+static bool tdev_lose_one(void)
+{
+	int left = READ_ONCE(lose_tx);
+
+	return left > 0 && cmpxchg(&lose_tx, left, left - 1) == left;
+}
+
+/* The MAC hands a frame to the PHY: a PTP event message is captured when the 1588
+ * slice's TX side is on. */
+static void tbcm_tx(struct tbcm *b, struct sk_buff *skb)
+{
+	unsigned int type = ptp_classify_raw(skb);
+	struct ptp_header *hdr;
+	unsigned long flags;
+	u8 msgtype;
+
+	if (type == PTP_CLASS_NONE)
+		return;
+	hdr = ptp_parse_header(skb, type);
+	if (!hdr)
+		return;
+	msgtype = ptp_get_msgtype(hdr, type);
+	if (msgtype > PTP_MSGTYPE_PDELAY_RESP)
+		return;	/* not an event message */
+	spin_lock_irqsave(&b->lock, flags);
+	if ((b->exp[TIME_SYNC] & TIME_SYNC_EN) && (b->exp[SLICE_CTRL] & SLICE_TX_EN) &&
+	    (b->exp[TX_TS_CAPTURE] & TX_TS_CAP_EN) &&
+	    !((skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP) && tdev_lose_one())) {
+		if (b->fifo_n == TBCM_FIFO) {	/* full: the oldest capture is overwritten */
+			b->fifo_n--;
+			memmove(&b->fifo[0], &b->fifo[1], b->fifo_n * sizeof(b->fifo[0]));
+		}
+		b->fifo[b->fifo_n].ns = tbcm_now(b);
+		b->fifo[b->fifo_n].seq_id = be16_to_cpu(hdr->sequence_id);
+		b->fifo[b->fifo_n].msgtype = msgtype;
+		b->fifo_n++;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+}
+
+static struct tbcm *tbcm_create(int id)
+{
+	struct tbcm *b = kzalloc(sizeof(*b), GFP_KERNEL);
+
+	if (!b)
+		return NULL;
+	spin_lock_init(&b->lock);
+	b->offset = (500000000LL + tdev_base_sec(0, id)) * NSEC_PER_SEC;
+	return b;
+}
+
+/* phy_model=lan8841: the register file answers as Microchip's LAN8841 (PHY ID
+ * 0x00221650), so that the kernel's micrel driver binds, registers the PHY's PHC
+ * ("lan8841 ptp", 6.3+) and is its mii_timestamper. The driver reaches the 1588 unit
+ * through MMD 2, which a clause-22 PHY offers through the MMD access registers 0x0d and
+ * 0x0e: those are emulated for every MMD, each register keeping the value written,
+ * and in MMD 2 the local time counter (LTC) behind the PHC is a free-running counter
+ * (CLOCK_MONOTONIC plus an offset) that the driver's commands read, load and step.
+ *
+ * Transmit timestamps: the driver reads them in its PHY interrupt handler. Without
+ * its bit in phy_irq the PHY has no interrupt line (it is polled, as when a board does
+ * not wire it), so a frame the driver queues for a transmit timestamp never gets one:
+ * the application's wait times out. With it, the PHY gets an interrupt line of this
+ * module's own (an irq domain whose chip does nothing): a PTP event frame the MAC sends
+ * while the driver has transmit timestamping on (TX parse and TX timestamp enables) is
+ * captured into the egress FIFO, and the PTP interrupt is raised when the driver has
+ * enabled it; the driver's handler reads the FIFO and matches the capture to the frame
+ * it queued by sequence id. Not emulated: receive timestamps (these devices receive
+ * nothing), rate adjustment (LTC_RATE_ADJ kept, no effect), the GPIO events (perout,
+ * extts), and the link interrupt (the link never changes).
+ */
+#define LAN8841_PHY_ID		0x00221650
+
+#define TLAN_MMD_REGS		1024	/* per MMD; the driver's highest is 506 */
+
+/* LAN8841 MMD 2 registers (the driver's names) that do something here. */
+#define LAN_PTP_CMD_CTL		256	/* commands: LTC_READ latches, LTC_LOAD sets, STEP_* step */
+#define  LAN_CMD_LTC_READ	BIT(3)
+#define  LAN_CMD_LTC_LOAD	BIT(4)
+#define  LAN_CMD_STEP_SECONDS	BIT(5)
+#define  LAN_CMD_STEP_NANOSECONDS BIT(6)
+#define LAN_PTP_LTC_SET_SEC_HI	262	/* settime: seconds 47:32, 31:16, 15:0, ns 29:16, 15:0 (262-266) */
+#define LAN_PTP_LTC_SET_SEC_MID	263
+#define LAN_PTP_LTC_SET_SEC_LO	264
+#define LAN_PTP_LTC_SET_NS_HI	265
+#define LAN_PTP_LTC_SET_NS_LO	266
+#define LAN_PTP_LTC_STEP_ADJ_HI	275	/* adjtime: BIT(15) adds (seconds step), else ns 29:16 */
+#define LAN_PTP_LTC_STEP_ADJ_LO	276	/* adjtime: seconds, or ns 15:0 */
+#define  LAN_STEP_ADJ_DIR	BIT(15)
+#define LAN_PTP_LTC_RD_SEC_HI	358	/* gettime: the latched time, as the SET registers (358-362) */
+#define LAN_PTP_LTC_RD_SEC_MID	359
+#define LAN_PTP_LTC_RD_SEC_LO	360
+#define LAN_PTP_LTC_RD_NS_HI	361
+#define LAN_PTP_LTC_RD_NS_LO	362
+#define LAN_PTP_INT_STS		259	/* interrupt handler: TX_TS_INT while the egress FIFO has a capture */
+#define  LAN_INT_TX_TS		BIT(12)
+#define LAN_PTP_INT_EN		260	/* hwtstamp set: TX_TS_EN lets a capture raise the interrupt */
+#define LAN_PTP_TX_PARSE_CONFIG	432	/* hwtstamp set: which frames (L2, IPv4/6) are parsed for capture */
+#define LAN_PTP_TX_TIMESTAMP_EN	443	/* hwtstamp set: BIT(message type) of the event messages captured */
+#define LAN_PTP_TX_EGRESS_NS_HI	450	/* interrupt handler: the oldest capture, BIT(15) valid, ns 29:16 */
+#define  LAN_EGRESS_VALID	BIT(15)
+#define LAN_PTP_TX_EGRESS_NS_LO	451	/* ns 15:0 */
+#define LAN_PTP_TX_EGRESS_SEC_HI 452	/* seconds 31:16 */
+#define LAN_PTP_TX_EGRESS_SEC_LO 453	/* seconds 15:0 */
+#define LAN_PTP_TX_MSG_HEADER2	455	/* interrupt handler, FIFO flush: its sequence id; reading drops it */
+/* Clause-22 registers of the PHY's interrupt (micrel's LAN8814_* names). */
+#define LAN_INTC		0x18	/* config_intr: BIT(9) enables the PTP interrupt */
+#define LAN_INTS		0x1b	/* interrupt handler: BIT(9) PTP; cleared when read */
+#define  LAN_INT_PTP		BIT(9)
+#define TLAN_FIFO		8
+/* Every other register the driver touches (config_init's PTP reset, parser and
+ * version setup, the analog errata in MMD 28, hwtstamp set's RX/TX parse, timestamp
+ * enable and interrupt enable registers, the GPIO and target registers) keeps the
+ * value written; the interrupt status (259) reads 0: nothing was stamped. The plain
+ * MII registers micrel uses beyond the standard ones (its interrupt status and
+ * control) are RAM too: the PHY has no interrupt line, so nothing reads them for a
+ * timestamp. */
+
+struct tlan {
+	spinlock_t lock;
+	u16 mmd_ctrl, mmd_addr;	/* MII_MMD_CTRL (devad, function), the address set */
+	u16 *mmd;		/* [32][TLAN_MMD_REGS] */
+	s64 offset;		/* the LTC: CLOCK_MONOTONIC + offset */
+	u16 intc, ints;		/* LAN_INTC, LAN_INTS */
+	struct { u64 ns; u16 seq_id; } fifo[TLAN_FIFO];	/* egress captures */
+	int fifo_n;
+	unsigned int virq;	/* the PHY's interrupt (phy_irq), 0 without */
+};
+
+static u16 *tlan_reg(struct tlan *l, int devad, int reg)
+{
+	return &l->mmd[devad * TLAN_MMD_REGS + reg % TLAN_MMD_REGS];
+}
+
+/* A write to an MMD 2 register; l->lock held. */
+static void tlan_mmd2_write(struct tlan *l, int reg, u16 val)
+{
+	u16 *r = tlan_reg(l, 2, 0);
+	u64 ns, sec;
+	u32 nsec;
+
+	if (reg != LAN_PTP_CMD_CTL) {
+		r[reg] = val;
+		return;
+	}
+	r[reg] = val & ~(LAN_CMD_LTC_READ | LAN_CMD_LTC_LOAD | LAN_CMD_STEP_SECONDS |
+			 LAN_CMD_STEP_NANOSECONDS);	/* commands clear themselves */
+	if (val & LAN_CMD_LTC_READ) {
+		ns = ktime_get_ns() + l->offset;
+		sec = div_u64_rem(ns, NSEC_PER_SEC, &nsec);
+		r[LAN_PTP_LTC_RD_SEC_HI] = (sec >> 32) & 0xffff;
+		r[LAN_PTP_LTC_RD_SEC_MID] = (sec >> 16) & 0xffff;
+		r[LAN_PTP_LTC_RD_SEC_LO] = sec & 0xffff;
+		r[LAN_PTP_LTC_RD_NS_HI] = (nsec >> 16) & 0x3fff;
+		r[LAN_PTP_LTC_RD_NS_LO] = nsec & 0xffff;
+	}
+	if (val & LAN_CMD_LTC_LOAD) {
+		sec = (u64)r[LAN_PTP_LTC_SET_SEC_HI] << 32 | (u64)r[LAN_PTP_LTC_SET_SEC_MID] << 16 |
+		      r[LAN_PTP_LTC_SET_SEC_LO];
+		nsec = (u32)(r[LAN_PTP_LTC_SET_NS_HI] & 0x3fff) << 16 | r[LAN_PTP_LTC_SET_NS_LO];
+		l->offset = sec * NSEC_PER_SEC + nsec - ktime_get_ns();
+	}
+	if (val & LAN_CMD_STEP_SECONDS) {
+		s64 step = (s64)r[LAN_PTP_LTC_STEP_ADJ_LO] * NSEC_PER_SEC;
+
+		l->offset += (r[LAN_PTP_LTC_STEP_ADJ_HI] & LAN_STEP_ADJ_DIR) ? step : -step;
+	}
+	if (val & LAN_CMD_STEP_NANOSECONDS)
+		l->offset += (u32)(r[LAN_PTP_LTC_STEP_ADJ_HI] & 0x3fff) << 16 |
+			     r[LAN_PTP_LTC_STEP_ADJ_LO];
+}
+
+/* A read of an MMD 2 register; l->lock held. */
+static u16 tlan_mmd2_read(struct tlan *l, int reg)
+{
+	u16 *r = tlan_reg(l, 2, 0);
+	u64 sec;
+	u32 nsec;
+
+	if (reg >= TLAN_MMD_REGS)
+		return 0;
+	switch (reg) {
+	case LAN_PTP_INT_STS:
+		return l->fifo_n ? LAN_INT_TX_TS : 0;
+	case LAN_PTP_TX_EGRESS_NS_HI:
+	case LAN_PTP_TX_EGRESS_NS_LO:
+	case LAN_PTP_TX_EGRESS_SEC_HI:
+	case LAN_PTP_TX_EGRESS_SEC_LO:
+		if (!l->fifo_n)
+			return 0;
+		sec = div_u64_rem(l->fifo[0].ns, NSEC_PER_SEC, &nsec);
+		if (reg == LAN_PTP_TX_EGRESS_NS_HI)
+			return LAN_EGRESS_VALID | ((nsec >> 16) & 0x3fff);
+		if (reg == LAN_PTP_TX_EGRESS_NS_LO)
+			return nsec & 0xffff;
+		if (reg == LAN_PTP_TX_EGRESS_SEC_HI)
+			return (sec >> 16) & 0xffff;
+		return sec & 0xffff;
+	case LAN_PTP_TX_MSG_HEADER2: {
+		u16 seq_id;
+
+		if (!l->fifo_n)
+			return 0;
+		seq_id = l->fifo[0].seq_id;
+		l->fifo_n--;
+		memmove(&l->fifo[0], &l->fifo[1], l->fifo_n * sizeof(l->fifo[0]));
+		return seq_id;
+	}
+	}
+	return r[reg];
+}
+
+/* The clause-22 MMD access registers and the interrupt registers; false for every
+ * other register. */
+static bool tlan_access(struct tlan *l, int regnum, u16 *val, bool write)
+{
+	unsigned long flags;
+	int devad;
+
+	if (regnum != MII_MMD_CTRL && regnum != MII_MMD_DATA && regnum != LAN_INTC &&
+	    regnum != LAN_INTS)
+		return false;
+	spin_lock_irqsave(&l->lock, flags);
+	devad = l->mmd_ctrl & MII_MMD_CTRL_DEVAD_MASK;
+	if (regnum == LAN_INTC) {
+		if (write)
+			l->intc = *val;
+		else
+			*val = l->intc;
+	} else if (regnum == LAN_INTS) {
+		if (!write) {
+			*val = l->ints;
+			l->ints = 0;
+		}
+	} else if (regnum == MII_MMD_CTRL) {
+		if (write)
+			l->mmd_ctrl = *val;
+		else
+			*val = l->mmd_ctrl;
+	} else if (!(l->mmd_ctrl & ~MII_MMD_CTRL_DEVAD_MASK)) {	/* address function */
+		if (write)
+			l->mmd_addr = *val;
+		else
+			*val = l->mmd_addr;
+	} else if (write) {
+		if (devad == 2 && l->mmd_addr < TLAN_MMD_REGS)
+			tlan_mmd2_write(l, l->mmd_addr, *val);
+		else
+			*tlan_reg(l, devad, l->mmd_addr) = *val;
+	} else if (devad == 2) {
+		*val = tlan_mmd2_read(l, l->mmd_addr);
+	} else {
+		*val = *tlan_reg(l, devad, l->mmd_addr);
+	}
+	spin_unlock_irqrestore(&l->lock, flags);
+	return true;
+}
+
+/* The MAC hands a frame to the PHY (after the driver's txtstamp queued it): a PTP event
+ * message is captured when the driver has TX parsing and its message type enabled,
+ * and the PTP interrupt is raised when the driver has it enabled. */
+static void tlan_tx(struct tlan *l, struct sk_buff *skb)
+{
+	unsigned int type = ptp_classify_raw(skb);
+	struct ptp_header *hdr;
+	unsigned long flags;
+	bool fire = false;
+	u16 *r;
+	u8 msgtype;
+
+	if (type == PTP_CLASS_NONE)
+		return;
+	hdr = ptp_parse_header(skb, type);
+	if (!hdr)
+		return;
+	msgtype = ptp_get_msgtype(hdr, type);
+	if (msgtype > PTP_MSGTYPE_PDELAY_RESP)
+		return;
+	spin_lock_irqsave(&l->lock, flags);
+	r = tlan_reg(l, 2, 0);
+	if (r[LAN_PTP_TX_PARSE_CONFIG] && (r[LAN_PTP_TX_TIMESTAMP_EN] & BIT(msgtype)) &&
+	    !((skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP) && tdev_lose_one())) {
+		if (l->fifo_n == TLAN_FIFO) {
+			l->fifo_n--;
+			memmove(&l->fifo[0], &l->fifo[1], l->fifo_n * sizeof(l->fifo[0]));
+		}
+		l->fifo[l->fifo_n].ns = ktime_get_ns() + l->offset;
+		l->fifo[l->fifo_n].seq_id = be16_to_cpu(hdr->sequence_id);
+		l->fifo_n++;
+		if ((r[LAN_PTP_INT_EN] & LAN_INT_TX_TS) && (l->intc & LAN_INT_PTP)) {
+			l->ints |= LAN_INT_PTP;
+			fire = l->virq;
+		}
+	}
+	spin_unlock_irqrestore(&l->lock, flags);
+	if (fire)
+		generic_handle_irq_safe(l->virq);
+}
+
+/* phy_irq: one interrupt line per device, from an irq domain of this module's whose
+ * chip does nothing; a capture raises it with generic_handle_irq_safe(). */
+static struct irq_domain *tirq_domain;
+static struct fwnode_handle *tirq_fwnode;
+
+static void tirq_noop(struct irq_data *d)
+{
+}
+
+static struct irq_chip tirq_chip = {
+	.name = DRV_NAME,
+	.irq_mask = tirq_noop,
+	.irq_unmask = tirq_noop,
+};
+
+static int tirq_map(struct irq_domain *d, unsigned int virq, irq_hw_number_t hw)
+{
+	irq_set_chip_and_handler(virq, &tirq_chip, handle_simple_irq);
+	irq_set_noprobe(virq);
+	return 0;
+}
+
+static const struct irq_domain_ops tirq_ops = {
+	.map = tirq_map,
+	.xlate = irq_domain_xlate_onecell,
+};
+
+static int tirq_init(void)
+{
+	tirq_fwnode = irq_domain_alloc_named_fwnode(DRV_NAME);
+	if (!tirq_fwnode)
+		return -ENOMEM;
+	tirq_domain = irq_domain_create_linear(tirq_fwnode, TDEV_MAX, &tirq_ops, NULL);
+	if (!tirq_domain) {
+		irq_domain_free_fwnode(tirq_fwnode);
+		tirq_fwnode = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void tirq_exit(void)
+{
+	if (tirq_domain)
+		irq_domain_remove(tirq_domain);
+	if (tirq_fwnode)
+		irq_domain_free_fwnode(tirq_fwnode);
+	tirq_domain = NULL;
+	tirq_fwnode = NULL;
+}
+
+static struct tlan *tlan_create(int id)
+{
+	struct tlan *l = kzalloc(sizeof(*l), GFP_KERNEL);
+
+	if (!l)
+		return NULL;
+	l->mmd = kvcalloc(32 * TLAN_MMD_REGS, sizeof(u16), GFP_KERNEL);
+	if (!l->mmd) {
+		kfree(l);
+		return NULL;
+	}
+	spin_lock_init(&l->lock);
+	l->offset = tdev_base_sec(3, id) * NSEC_PER_SEC;
+	if (tirq_domain && (phy_irq & BIT(id))) {
+		l->virq = irq_create_mapping(tirq_domain, id);
+		if (!l->virq) {
+			kvfree(l->mmd);
+			kfree(l);
+			return NULL;
+		}
+	}
+	return l;
+}
+
+/* After the MDIO bus is gone (the PHY freed its interrupt when it detached). */
+static void tlan_destroy(struct tlan *l)
+{
+	if (!l)
+		return;
+	if (l->virq)
+		irq_dispose_mapping(l->virq);
+	kvfree(l->mmd);
+	kfree(l);
+}
+#endif /* HAVE_PHY_MODELS */
+
 /* --- MDIO bus: a RAM register file ------------------------------------------------ */
 
 static int tmdio_read(struct mii_bus *bus, int addr, int regnum)
@@ -495,6 +1150,16 @@ static int tmdio_read(struct mii_bus *bus, int addr, int regnum)
 
 	if (addr != 1 || regnum < 0 || regnum >= 32)
 		return 0xffff;
+#if HAVE_PHY_MODELS
+	{
+		u16 val;
+
+		if (td->bcm && tbcm_read(td->bcm, regnum, &val))
+			return val;
+		if (td->lan && tlan_access(td->lan, regnum, &val, false))
+			return val;
+	}
+#endif
 	return td->regs[regnum];
 }
 
@@ -504,6 +1169,12 @@ static int tmdio_write(struct mii_bus *bus, int addr, int regnum, u16 val)
 
 	if (addr != 1 || regnum < 0 || regnum >= 32)
 		return 0;
+#if HAVE_PHY_MODELS
+	if (td->bcm && tbcm_write(td->bcm, regnum, val))
+		return 0;
+	if (td->lan && tlan_access(td->lan, regnum, &val, true))
+		return 0;
+#endif
 	if (regnum == MII_BMCR)
 		val &= ~(BMCR_RESET | BMCR_ANRESTART);
 	td->regs[regnum] = val;
@@ -598,8 +1269,20 @@ static netdev_tx_t tdev_xmit(struct sk_buff *skb, struct net_device *ndev)
 		hwts.hwtstamp = ns_to_ktime(tclk_now(c));
 		skb_tstamp_tx(skb, &hwts);
 	}
+#if HAVE_PHY_MODELS
+	/* An emulated PHY sees the frame on its way out (before the driver's txtstamp
+	 * queues it; its PTP worker then finds the capture at once). */
+	if (td->bcm && td->phydev)
+		tbcm_tx(td->bcm, skb);
+#endif
 	/* Software timestamp, and the PHY's chance to stamp (mii_ts->txtstamp). */
 	skb_tx_timestamp(skb);
+#if HAVE_PHY_MODELS
+	/* The LAN8841's capture raises its interrupt at once: its driver must have queued
+	 * the frame already. */
+	if (td->lan && td->phydev)
+		tlan_tx(td->lan, skb);
+#endif
 
 	ndev->stats.tx_packets++;
 	ndev->stats.tx_bytes += skb->len;
@@ -747,6 +1430,12 @@ static void tdev_teardown(struct tdev *td, bool registered)
 		mdiobus_free(td->bus);
 		td->bus = NULL;
 	}
+#if HAVE_PHY_MODELS
+	kfree(td->bcm);
+	td->bcm = NULL;
+	tlan_destroy(td->lan);
+	td->lan = NULL;
+#endif
 	tclk_unregister(&td->mac[Q_APPROX]);
 	tclk_unregister(&td->mac[Q_PRECISE]);
 }
@@ -776,6 +1465,10 @@ static int tdev_probe(struct platform_device *pdev)
 	if (mac_readback)
 		td->ndo.ndo_hwtstamp_get = tdev_hwtstamp_get;
 #endif
+#if HAVE_TS_STATS
+	if (!mac_ts_stats)
+		td->eto.get_ts_stats = NULL;
+#endif
 	ndev->netdev_ops = &td->ndo;
 	ndev->ethtool_ops = &td->eto;
 
@@ -785,6 +1478,7 @@ static int tdev_probe(struct platform_device *pdev)
 				    &mac_refuse_rx, &pdev->dev);
 		if (err)
 			goto err_free;
+		td->mac[Q_PRECISE].onestep = mac_onestep;
 	}
 	if (mac_phc && mac_approx) {
 #if HAVE_QUALIFIER
@@ -801,6 +1495,16 @@ static int tdev_probe(struct platform_device *pdev)
 	}
 
 	if (phy) {
+#if HAVE_PHY_MODELS
+		if (!strcmp(phy_model, "bcm54210e"))
+			td->bcm = tbcm_create(id);
+		else if (!strcmp(phy_model, "lan8841"))
+			td->lan = tlan_create(id);
+		if (*phy_model && !td->bcm && !td->lan) {
+			err = -ENOMEM;
+			goto err_clocks;
+		}
+#endif
 		tmdio_init_regs(td);
 		td->bus = mdiobus_alloc();
 		if (!td->bus) {
@@ -814,6 +1518,10 @@ static int tdev_probe(struct platform_device *pdev)
 		td->bus->priv = td;
 		td->bus->parent = &pdev->dev;
 		td->bus->phy_mask = ~(u32)BIT(1);
+#if HAVE_PHY_MODELS
+		if (td->lan && td->lan->virq)
+			td->bus->irq[1] = td->lan->virq;
+#endif
 		err = mdiobus_register(td->bus);
 		if (err) {
 			mdiobus_free(td->bus);
@@ -835,7 +1543,8 @@ static int tdev_probe(struct platform_device *pdev)
 	netdev_info(ndev, DRV_NAME ": mac_phc=%d approx_phc=%d phy_phc=%d phy=%s\n",
 		    td->mac[Q_PRECISE].ptp ? ptp_clock_index(td->mac[Q_PRECISE].ptp) : -1,
 		    td->mac[Q_APPROX].ptp ? ptp_clock_index(td->mac[Q_APPROX].ptp) : -1,
-		    td->phydev && td->phydev->priv && ((struct tdev_phy *)td->phydev->priv)->clk.ptp ?
+		    tphy_registered && td->phydev && td->phydev->priv &&
+		    ((struct tdev_phy *)td->phydev->priv)->clk.ptp ?
 			ptp_clock_index(((struct tdev_phy *)td->phydev->priv)->clk.ptp) : -1,
 		    td->phydev ? phydev_name(td->phydev) : "none");
 	return 0;
@@ -890,11 +1599,38 @@ static int __init tdev_init(void)
 	if (ndevs < 1 || ndevs > TDEV_MAX)
 		return -EINVAL;
 	tdev_driver.driver.name = mac_driver;
-	tphy_driver.phy_id = phy_id;
-	tphy_driver.name = phy_name;
-	err = phy_drivers_register(&tphy_driver, 1, NULL);
-	if (err)
-		return err;
+	if (*phy_model) {
+#if HAVE_PHY_MODELS
+		/* The real driver binds; load it first (modprobe broadcom). */
+		uint model_id;
+
+		if (!strcmp(phy_model, "bcm54210e")) {
+			model_id = BCM54210E_PHY_ID;
+		} else if (!strcmp(phy_model, "lan8841")) {
+			model_id = LAN8841_PHY_ID;
+		} else {
+			pr_err(DRV_NAME ": unknown phy_model %s\n", phy_model);
+			return -EINVAL;
+		}
+		if (phy_id == TDEV_PHY_ID)
+			phy_id = model_id;
+		if (phy_irq && model_id == LAN8841_PHY_ID) {
+			err = tirq_init();
+			if (err)
+				return err;
+		}
+#else
+		pr_err(DRV_NAME ": phy_model needs 6.1 or later\n");
+		return -EINVAL;
+#endif
+	} else {
+		tphy_driver.phy_id = phy_id;
+		tphy_driver.name = phy_name;
+		err = phy_drivers_register(&tphy_driver, 1, NULL);
+		if (err)
+			return err;
+		tphy_registered = true;
+	}
 	err = platform_driver_register(&tdev_driver);
 	if (err)
 		goto err_phy;
@@ -918,7 +1654,11 @@ err_devs:
 	tdev_destroy_devices();
 	platform_driver_unregister(&tdev_driver);
 err_phy:
-	phy_drivers_unregister(&tphy_driver, 1);
+	if (tphy_registered)
+		phy_drivers_unregister(&tphy_driver, 1);
+#if HAVE_PHY_MODELS
+	tirq_exit();
+#endif
 	return err;
 }
 
@@ -926,7 +1666,11 @@ static void __exit tdev_exit(void)
 {
 	tdev_destroy_devices();
 	platform_driver_unregister(&tdev_driver);
-	phy_drivers_unregister(&tphy_driver, 1);
+	if (tphy_registered)
+		phy_drivers_unregister(&tphy_driver, 1);
+#if HAVE_PHY_MODELS
+	tirq_exit();
+#endif
 }
 
 module_init(tdev_init);
