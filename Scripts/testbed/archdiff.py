@@ -8,7 +8,8 @@ Both guests ran the same guest script (Scripts/testbed/run, kernels NAME and NAM
 Checked: the two recorded the same sections (phase, name, interface) with the same exit
 codes, and every section that is JSON (tsctl's show, check, probe, set and apply output)
 is equal in every field but those ALLOWED names below, each with why it may differ.
-Prints one line per difference and exits 1 if there is any, 0 otherwise.
+Prints one line per difference and exits 1 if there is any; else prints what was
+compared (sections, JSON documents) and exits 0.
 """
 
 import json
@@ -121,9 +122,11 @@ def compare(x86, arm, problems):
         if key not in x86.sections:
             problems.append(f"{' '.join(key)}: recorded on arm64 only")
     compared = 0
+    common = 0
     for key in x86.order:
         if key not in arm.sections:
             continue
+        common += 1
         (rc_x, text_x), (rc_a, text_a) = x86.sections[key], arm.sections[key]
         where = " ".join(key)
         if rc_x != rc_a:
@@ -140,7 +143,7 @@ def compare(x86, arm, problems):
         out = []
         diff(jx, ja, "", releases, out)
         problems.extend(f"{where} {p}" for p in out)
-    return compared
+    return common, compared
 
 
 def main():
@@ -149,11 +152,14 @@ def main():
         return 2
     x86, arm = Boot(sys.argv[1]), Boot(sys.argv[2])
     problems = []
-    n = compare(x86, arm, problems)
-    if n == 0 and not problems:
-        problems.append("no tsctl JSON to compare in either boot")
+    common, documents = compare(x86, arm, problems)
+    if common == 0 and not problems:
+        problems.append("no section recorded by both boots: nothing was compared")
     for p in problems:
         print(p)
+    if not problems:
+        # What agreed, for the PASS line (a scenario may print no JSON, e.g. faults).
+        print(f"{common} sections with their exit codes, {documents} of them tsctl JSON")
     return 1 if problems else 0
 
 

@@ -37,8 +37,8 @@ def problems(x86_text, arm_text):
             with open(paths[-1], "w", encoding="utf-8") as f:
                 f.write(text)
         out = []
-        n = archdiff.compare(compare.Boot(paths[0]), compare.Boot(paths[1]), out)
-        return n, out
+        _, documents = archdiff.compare(compare.Boot(paths[0]), compare.Boot(paths[1]), out)
+        return documents, out
 
 
 def replace_once(text, old, new, after=""):
