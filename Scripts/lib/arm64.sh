@@ -48,7 +48,7 @@ _arm64_chroot() {
     if [ -f "$dir/.ready" ] && [ "$(cat "$dir/.ready")" = "$ver" ]; then return 0; fi
     tb_fetch_debootstrap
     tb_rmtree "$dir"
-    tb_log "debootstrap a sid chroot with swiftlang $ver (a few minutes, about 1.5 GB)"
+    tb_log "debootstrap a sid chroot with swiftlang $ver (a few minutes; with the SDK about 6 GB)"
     local ds=$TB_CACHE/debootstrap
     if ! DEBOOTSTRAP_DIR=$ds/usr/share/debootstrap unshare -m --propagation private \
         "$ds/usr/sbin/debootstrap" --variant=minbase \
