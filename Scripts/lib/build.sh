@@ -75,3 +75,74 @@ build_tsctl() {
 
 # The older name, kept for scripts that use it.
 build_release() { build_tsctl; }
+
+# build_tsctl_arch ARCH: the release binary for ARCH (Debian's name: amd64, the host's,
+# or arm64), printed the same way as build_tsctl prints it.
+build_tsctl_arch() {
+    case $1 in
+        amd64) build_tsctl ;;
+        arm64) build_tsctl_arm64 ;;
+        *) say "unknown architecture '$1' (amd64 or arm64)"; return 1 ;;
+    esac
+}
+
+# _arm64_swift_build WHAT ARGS...: swift build ARGS for aarch64 in the toolchain chroot
+# (Scripts/lib/arm64.sh), in the scratch path .build-arm64, one at a time per cache (the
+# toolchain is made in place). On failure prints the log and returns 1. Debian's
+# compiler is another version than the host's: a warning it prints about tsctl's
+# sources or tests fails the build as an error would.
+_arm64_swift_build() {
+    local what=$1
+    shift
+    ensure_packages binutils util-linux
+    write_build_commit
+    (
+        # shellcheck source=/dev/null # checked on its own (Scripts/lint)
+        . "$TSCTL_ROOT/Scripts/lib/arm64.sh"
+        mkdir -p "$TSCTL_CACHE/arm64"
+        exec 8>"$TSCTL_CACHE/arm64/build.lock"
+        flock -n 8 || { say "waiting for another arm64 build to finish"; flock 8; }
+        arm64_toolchain
+        # Dependencies are fetched by the host's SwiftPM (with this machine's git setup);
+        # the chroot's only builds what is already checked out.
+        (cd "$TSCTL_ROOT" && swift package resolve --scratch-path .build-arm64 >/dev/null) ||
+            { say "swift package resolve failed for the arm64 build"; exit 1; }
+        local log status
+        log=$(mktemp "${TMPDIR:-/tmp}/tsctl-build-arm64.XXXXXX")
+        arm64_in_chroot swift build --package-path "$TSCTL_ROOT" --scratch-path "$TSCTL_ROOT/.build-arm64" \
+            --swift-sdks-path "/${ARM64_BUNDLE%/*}" --swift-sdk "$ARM64_TRIPLE" --disable-automatic-resolution \
+            "$@" >"$log" 2>&1 && status=0 || status=$?
+        if [ "$status" -ne 0 ]; then
+            _filter_static_link_warnings <"$log" >&2
+            rm -f "$log"
+            say "the arm64 $what build failed (exit $status)"
+            exit 1
+        fi
+        if _filter_static_link_warnings <"$log" | grep -E "^$TSCTL_ROOT/(Sources|Tests|Package.swift).*warning:" >&2; then
+            rm -f "$log"
+            say "the arm64 $what build (Debian's swiftlang) warns about tsctl's code (above)"
+            exit 1
+        fi
+        rm -f "$log"
+    )
+}
+
+# build_tsctl_arm64: the same static release binary for aarch64, cross-built with
+# Debian's swiftlang in a sid chroot against an arm64 sysroot (Scripts/lib/arm64.sh).
+build_tsctl_arm64() {
+    local bin=$TSCTL_ROOT/.build-arm64/aarch64-unknown-linux-gnu/release/tsctl
+    [ -x "$bin" ] || say "building tsctl for arm64 (the first build takes a few minutes)"
+    _arm64_swift_build release --static-swift-stdlib "${TSCTL_BUILD_FLAGS[@]}" || return 1
+    readelf -hW "$bin" 2>/dev/null | grep -q 'Machine: *AArch64' || { say "$bin is not an aarch64 executable"; return 1; }
+    if readelf -lW "$bin" 2>/dev/null | grep -q 'INTERP'; then say "$bin is not a static executable"; return 1; fi
+    echo "$bin"
+}
+
+# build_tests_arm64: the test bundle for aarch64 (debug, as swift test builds it), linked
+# against Debian's shared Swift runtime; prints its path. Debian's libswiftlang has no
+# lib_Testing_Foundation (the overlay a test importing both Testing and Foundation gets),
+# so cross-import overlays are off: the tests use neither's cross-overlay API.
+build_tests_arm64() {
+    _arm64_swift_build test --build-tests -Xswiftc -Xfrontend -Xswiftc -disable-cross-import-overlays || return 1
+    echo "$TSCTL_ROOT/.build-arm64/aarch64-unknown-linux-gnu/debug/tsctlPackageTests.xctest"
+}

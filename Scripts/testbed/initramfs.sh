@@ -38,6 +38,26 @@ tb_copy_with_libs() { # ROOT FILE [LD_LIBRARY_PATH [BINDIR]]
 	fi
 }
 
+# The same for an aarch64 FILE: ldd cannot run it here, so the libraries are its
+# DT_NEEDED entries (and theirs), taken from LIBDIR (the unpacked arm64 packages).
+tb_copy_with_libs_arm64() { # ROOT FILE LIBDIR [BINDIR]
+	local root=$1 file=$2 libdir=$3 bindir=${4:-usr/bin} todo=() seen=" " lib
+	readelf -h "$file" >/dev/null 2>&1 || tb_die "$file is not an ELF executable"
+	install -D -m 0755 "$file" "$root/$bindir/$(basename "$file")"
+	readelf -l "$file" 2>/dev/null | grep -q 'INTERP' || return 0
+	mapfile -t todo < <(readelf -d "$file" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+	while [ ${#todo[@]} -gt 0 ]; do
+		lib=${todo[0]}; todo=("${todo[@]:1}")
+		case $seen in *" $lib "*) continue ;; esac
+		seen+="$lib "
+		[ -e "$libdir/$lib" ] || tb_die "$(basename "$file") needs $lib, which is not in $libdir"
+		install -D -m 0755 "$(readlink -f "$libdir/$lib")" "$root/lib/aarch64-linux-gnu/$lib"
+		mapfile -t -O ${#todo[@]} todo < <(readelf -d "$libdir/$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+	done
+	# The loader where the executable names it.
+	install -D -m 0755 "$(readlink -f "$libdir/ld-linux-aarch64.so.1")" "$root/lib/ld-linux-aarch64.so.1"
+}
+
 # Every entry root's (-R 0:0); the base archive also carries "." at 0755, which sets
 # the mode of the guest's / (else the rootfs root is world-writable, and tsctl rightly
 # distrusts a daemon binary below a directory anyone can write to).
@@ -52,8 +72,15 @@ tb_cpio() { # ROOT OUT [include-root]
 # or none when it is empty).
 tb_base_cpio() { # SUITE
 	local suite=$1 dir=$TB_CACHE/initramfs hash
-	hash=$( (echo "$KVER"; md5sum ${TB_KMOD:+"$TB_KMOD"} "$TB_TSTOOL" "$TB_ETHTOOL" "$TB_BUSYBOX" "$TB_PTP4L" "$(command -v strace)" | cut -d' ' -f1;
-		declare -f tb_base_cpio tb_copy_with_libs tb_cpio
+	# An arm64 kernel's guests get the arm64 userland.
+	local busybox=$TB_BUSYBOX ethtool=$TB_ETHTOOL tstool=$TB_TSTOOL ptp4l=$TB_PTP4L strace
+	strace=$(command -v strace)
+	if [ "$(tb_kernel_arch "$suite")" = arm64 ]; then
+		busybox=$TB_BUSYBOX_ARM64 ethtool=$TB_ETHTOOL_ARM64 tstool=$TB_TSTOOL_ARM64 ptp4l=$TB_PTP4L_ARM64
+		strace=$TB_STRACE_ARM64
+	fi
+	hash=$( (echo "$KVER"; md5sum ${TB_KMOD:+"$TB_KMOD"} "$tstool" "$ethtool" "$busybox" "$ptp4l" "$strace" | cut -d' ' -f1;
+		declare -f tb_base_cpio tb_copy_with_libs tb_copy_with_libs_arm64 tb_cpio
 		echo "${TB_GUEST_MODULES[*]} ${TB_GUEST_OPTIONAL_MODULES[*]} ${TB_GUEST_MODULE_FEATURES[*]}") | md5sum | cut -d' ' -f1)
 	TB_BASE_CPIO=$dir/base-$suite.cpio
 	if [ -f "$TB_BASE_CPIO" ] && [ "$(cat "$TB_BASE_CPIO.hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
@@ -61,15 +88,21 @@ tb_base_cpio() { # SUITE
 	local root=$dir/base-$suite.root
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,lib/modules}
-	install -m 0755 "$TB_BUSYBOX" "$root/bin/busybox"
-	tb_copy_with_libs "$root" "$TB_ETHTOOL" "$TB_CACHE/userland/usr/lib/x86_64-linux-gnu"
-	install -m 0755 "$TB_TSTOOL" "$root/usr/bin/tstool"
+	install -m 0755 "$busybox" "$root/bin/busybox"
+	install -m 0755 "$tstool" "$root/usr/bin/tstool"
 	# ptp4l where Debian installs it, root's like every entry (tsctl trusts a daemon
 	# only when its executable is root's, in directories only root can write to).
-	tb_copy_with_libs "$root" "$TB_PTP4L" "" usr/sbin
-	# The host's strace (x86_64 guests): the faults scenario fails tsctl's system
-	# calls with it, tsctl-set holds a request with it.
-	case $suite in *-arm64) ;; *) tb_copy_with_libs "$root" "$(command -v strace)" ;; esac
+	# strace: the faults scenario fails tsctl's system calls with it, tsctl-set holds a
+	# request with it (the host's for x86_64 guests, sid's arm64 one for arm64 guests).
+	if [ "$(tb_kernel_arch "$suite")" = arm64 ]; then
+		tb_copy_with_libs_arm64 "$root" "$ethtool" "$TB_CACHE/userland-arm64/usr/lib/aarch64-linux-gnu"
+		tb_copy_with_libs_arm64 "$root" "$ptp4l" "$TB_CACHE/userland-arm64/usr/lib/aarch64-linux-gnu" usr/sbin
+		tb_copy_with_libs_arm64 "$root" "$strace" "$TB_CACHE/userland-arm64/usr/lib/aarch64-linux-gnu"
+	else
+		tb_copy_with_libs "$root" "$ethtool" "$TB_CACHE/userland/usr/lib/x86_64-linux-gnu"
+		tb_copy_with_libs "$root" "$ptp4l" "" usr/sbin
+		tb_copy_with_libs "$root" "$strace"
+	fi
 	printf 'root:x:0:0:root:/:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\n' >"$root/etc/group"
 
@@ -110,21 +143,27 @@ tb_base_cpio() { # SUITE
 	printf '%s\n' "$hash" >"$TB_BASE_CPIO.hash"
 }
 
-# Sets TB_TSCTL_CPIO: the tsctl binary (stripped) and its libraries.
-tb_tsctl_cpio() {
-	[ -x "$TSCTL_BIN" ] || { TB_TSCTL_CPIO=; return 1; }
-	local dir=$TB_CACHE/initramfs hash
-	hash=$( (md5sum <"$TSCTL_BIN"; declare -f tb_tsctl_cpio tb_copy_with_libs) | md5sum | cut -d' ' -f1)
-	TB_TSCTL_CPIO=$dir/tsctl-$hash.cpio
-	[ -f "$TB_TSCTL_CPIO" ] && return 0
+# Sets TB_TSCTL_CPIO: the tsctl binary (stripped) and its libraries. With "arm64", the
+# aarch64 tsctl (TSCTL_BIN_ARM64, static) into TB_TSCTL_CPIO_ARM64.
+tb_tsctl_cpio() { # [arm64]
+	local bin=$TSCTL_BIN var=TB_TSCTL_CPIO name=tsctl strip=strip
+	if [ "${1:-}" = arm64 ]; then
+		bin=$TSCTL_BIN_ARM64 var=TB_TSCTL_CPIO_ARM64 name=tsctl_arm64 strip=aarch64-linux-gnu-strip
+	fi
+	[ -x "$bin" ] || { printf -v "$var" ''; return 1; }
+	local dir=$TB_CACHE/initramfs hash out
+	hash=$( (md5sum <"$bin"; declare -f tb_tsctl_cpio tb_copy_with_libs) | md5sum | cut -d' ' -f1)
+	out=$dir/$name-$hash.cpio
+	printf -v "$var" '%s' "$out"
+	[ -f "$out" ] && return 0
 	mkdir -p "$dir"
-	rm -f "$dir"/tsctl-*.cpio
-	local root=$dir/tsctl.root
+	rm -f "$dir/$name"-[0-9a-f]*.cpio
+	local root=$dir/$name.root
 	rm -rf "$root"; mkdir -p "$root/usr/bin"
-	tb_copy_with_libs "$root" "$TSCTL_BIN"
-	strip --strip-unneeded "$root/usr/bin/$(basename "$TSCTL_BIN")" 2>/dev/null || true
-	[ "$(basename "$TSCTL_BIN")" = tsctl ] || mv "$root/usr/bin/$(basename "$TSCTL_BIN")" "$root/usr/bin/tsctl"
-	tb_cpio "$root" "$TB_TSCTL_CPIO"
+	tb_copy_with_libs "$root" "$bin"
+	"$strip" --strip-unneeded "$root/usr/bin/$(basename "$bin")" 2>/dev/null || true
+	[ "$(basename "$bin")" = tsctl ] || mv "$root/usr/bin/$(basename "$bin")" "$root/usr/bin/tsctl"
+	tb_cpio "$root" "$out"
 	rm -rf "$root"
 }
 
@@ -140,11 +179,16 @@ tb_make_initrd() { # SCENARIO_FILE SUITE OUT [shell]
 		source "$scen"
 		guest_script
 	) >"$root/tb/scenario.sh"
-	printf 'TB_SUITE=%s\nTB_MODE=%s\nTB_SCENARIO=%s\n' "$suite" "$mode" "$(basename "$scen" .sh)" >"$root/tb/env"
+	# The results' serial port: the second 16550 on x86_64, the second PL011 on arm64.
+	local tty=ttyS1
+	[ "$(tb_kernel_arch "$suite")" = arm64 ] && tty=ttyAMA1
+	printf 'TB_SUITE=%s\nTB_MODE=%s\nTB_SCENARIO=%s\nTB_DATA_TTY=%s\n' "$suite" "$mode" "$(basename "$scen" .sh)" "$tty" >"$root/tb/env"
 	tb_cpio "$root" "$out.scenario.cpio"
 	rm -rf "$root"
-	if [ -n "${TB_TSCTL_CPIO:-}" ]; then
-		cat "$TB_BASE_CPIO" "$TB_TSCTL_CPIO" "$out.scenario.cpio" >"$out"
+	local tsctl_cpio=${TB_TSCTL_CPIO:-}
+	[ "$(tb_kernel_arch "$suite")" = arm64 ] && tsctl_cpio=${TB_TSCTL_CPIO_ARM64:-}
+	if [ -n "$tsctl_cpio" ]; then
+		cat "$TB_BASE_CPIO" "$tsctl_cpio" "$out.scenario.cpio" >"$out"
 	else
 		cat "$TB_BASE_CPIO" "$out.scenario.cpio" >"$out"
 	fi

@@ -11,16 +11,24 @@ TSCTL_BIN=${TSCTL_BIN:-}
 # kernel its linux-image-amd64 points at) or NAME pinned to one series of a suite.
 # TB_KNOWN_KERNELS can be named with -k; TB_ALL_KERNELS run by default (those whose
 # scenarios all pass).
-TB_KNOWN_KERNELS=(sid bpo-7 bpo-6.19 bpo-6.16 trixie bookworm bullseye)
-TB_ALL_KERNELS=(sid bpo-7 bpo-6.16 trixie bookworm bullseye)
+# NAME-arm64 is the same suite's arm64 kernel, booted under qemu-system-aarch64 with the
+# aarch64 tsctl (Scripts/build --arch arm64) and an arm64 userland.
+TB_KNOWN_KERNELS=(sid bpo-7 bpo-6.19 bpo-6.16 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64)
+TB_ALL_KERNELS=(sid bpo-7 bpo-6.16 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64)
 
 # The suite a kernel comes from, and the series it is pinned to (empty: the suite's own).
 # bpo-7 is the newest 7.x series trixie-backports carries (newer than sid's when the
 # backports run ahead).
+# For NAME-arm64 the suite is the private apt state of the suite's arm64 packages
+# (tb_apt_opts), "sid-arm64".
 tb_kernel_suite() { case $1 in bpo-*) echo trixie-backports ;; *) echo "$1" ;; esac; }
+tb_kernel_arch() { case $1 in *-arm64) echo arm64 ;; *) echo amd64 ;; esac; }
+# The x86_64 kernel whose expectations an arm64 kernel shares (the same suite's).
+tb_kernel_twin() { echo "${1%-arm64}"; }
 tb_kernel_series() { case $1 in bpo-*) echo "${1#bpo-}" ;; *) echo ;; esac; }
 # The suite whose chroot builds the test module, and the suite its headers come from.
-tb_kernel_chroot_suite() { case $1 in bpo-*) echo trixie ;; *) echo "$1" ;; esac; }
+# An arm64 kernel's module is cross-built in an amd64 chroot of its suite.
+tb_kernel_chroot_suite() { case $1 in bpo-*) echo trixie ;; *-arm64) echo "${1%-arm64}" ;; *) echo "$1" ;; esac; }
 
 tb_log() { printf '[testbed] %s\n' "$*" >&2; }
 
@@ -66,6 +74,31 @@ tb_tsctl_build() {
 	TSCTL_BIN=$(build_tsctl) || tb_die "the tsctl build failed (see above)"
 }
 
+# The aarch64 tsctl the arm64 guests run: TSCTL_BIN_ARM64, or Scripts/build --arch arm64's.
+TSCTL_BIN_ARM64=${TSCTL_BIN_ARM64:-}
+tb_tsctl_build_arm64() {
+	[ -z "$TSCTL_BIN_ARM64" ] || return 0
+	# shellcheck source=../lib/common.sh
+	source "$TB_REPO/Scripts/lib/common.sh"
+	TSCTL_BIN_ARM64=$(build_tsctl_arch arm64) || tb_die "the arm64 tsctl build failed (see above)"
+}
+
+# What the arm64 guests need besides their kernels: QEMU for aarch64, the arm64 userland
+# and the aarch64 tsctl (TB_TSCTL_CPIO_ARM64). Nothing when no KERNEL is an arm64 one.
+tb_prepare_arm64() { # KERNEL...
+	local k
+	for k in "$@"; do
+		[ "$(tb_kernel_arch "$k")" = arm64 ] || continue
+		tb_apt_update sid-arm64
+		tb_fetch_qemu_arm64
+		tb_fetch_userland_arm64
+		tb_ensure_packages binutils-aarch64-linux-gnu
+		tb_tsctl_build_arm64
+		tb_tsctl_cpio arm64 || true
+		return 0
+	done
+}
+
 # --- The Debian mirror, read from the machine's own apt configuration -------------
 # Prints the URI of the main Debian archive (the one that serves "bookworm").
 tb_mirror() {
@@ -100,8 +133,14 @@ tb_mirror() {
 
 # --- Private apt state, one per suite, so that "which version is in suite X" is never
 # ambiguous and the system's apt state is never touched. ---------------------------
+# A name SUITE-arm64 is SUITE's arm64 packages (the arm64 guests' kernels and userland,
+# the sysroot tsctl is cross-built against), with its own private state beside SUITE's.
+tb_apt_suite() { echo "${1%-arm64}"; }
+tb_apt_arch() { case $1 in *-arm64) echo arm64 ;; *) echo amd64 ;; esac; }
 tb_apt_opts() { # SUITE
-	local d=$TB_CACHE/apt/$1
+	local d=$TB_CACHE/apt/$1 arch
+	arch=$(tb_apt_arch "$1")
+	printf '%s\n' -o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
 	printf '%s\n' -o "Dir::Etc::sourcelist=$d/sources.list" -o "Dir::Etc::sourceparts=-" \
 		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache" \
 		-o "Dir::Cache::pkgcache=$d/cache/pkgcache.bin" -o "Dir::Cache::srcpkgcache=$d/cache/srcpkgcache.bin" \
@@ -122,8 +161,10 @@ tb_apt_update() { # SUITE
 	local suite=$1 d=$TB_CACHE/apt/$1 mirror
 	mirror=$(tb_mirror)
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/empty.d"
-	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
-		"$mirror" "$suite" >"$d/sources.list.new"
+	local arch=
+	case $suite in *-arm64) arch="arch=arm64 " ;; esac
+	printf 'deb [%ssigned-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+		"$arch" "$mirror" "$(tb_apt_suite "$suite")" >"$d/sources.list.new"
 	if [ -f "$d/stamp" ] && cmp -s "$d/sources.list.new" "$d/sources.list" &&
 		[ "${TB_REFRESH:-0}" != 1 ] && [ -z "$(find "$d/stamp" -mmin +1440)" ]; then
 		rm -f "$d/sources.list.new"
@@ -147,16 +188,16 @@ tb_apt_update() { # SUITE
 # suite's linux-image-amd64 points at, or for a pinned series the newest
 # linux-image-SERIES.N+debNN-amd64 (a signed image package) the suite carries.
 tb_kernel_release() { # KERNEL
-	local suite series dep
-	suite=$(tb_kernel_suite "$1") series=$(tb_kernel_series "$1")
+	local suite series dep arch
+	suite=$(tb_kernel_suite "$1") series=$(tb_kernel_series "$1") arch=$(tb_kernel_arch "$1")
 	if [ -n "$series" ]; then
 		dep=$(tb_apt "$suite" apt-cache pkgnames "linux-image-$series." 2>/dev/null |
-			sed -En "s/^linux-image-(${series//./\\.}(\.[0-9]+)+\+deb[0-9]*-amd64)$/\1/p" | sort -V | tail -n1)
-		[ -n "$dep" ] || tb_die "NOT TESTED: kernel $1: the mirror's $suite no longer carries a $series series (linux-image-$series.*-amd64)"
+			sed -En "s/^linux-image-(${series//./\\.}(\.[0-9]+)+\+deb[0-9]*-$arch)$/\1/p" | sort -V | tail -n1)
+		[ -n "$dep" ] || tb_die "NOT TESTED: kernel $1: the mirror's $suite no longer carries a $series series (linux-image-$series.*-$arch)"
 	else
-		dep=$(tb_apt "$suite" apt-cache depends linux-image-amd64 2>/dev/null |
-			sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -n1)
-		[ -n "$dep" ] || tb_die "cannot resolve linux-image-amd64 in suite $suite"
+		dep=$(tb_apt "$suite" apt-cache depends "linux-image-$arch" 2>/dev/null |
+			sed -n "s/^ *Depends: linux-image-\([0-9].*-$arch\)\$/\1/p" | head -n1)
+		[ -n "$dep" ] || tb_die "cannot resolve linux-image-$arch in suite $suite"
 	fi
 	printf '%s\n' "$dep"
 }
@@ -230,8 +271,15 @@ unset _tb_part
 # for it (when its headers exist) and the shared part of the initramfs. Sets KVER,
 # KVMLINUZ, TB_BASE_CPIO.
 tb_prepare_kernel() { # KERNEL
+	# An arm64 suite's lists are read only when one of its kernels runs.
+	case $1 in *-arm64) tb_apt_update "$(tb_kernel_suite "$1")" ;; esac
 	tb_fetch_kernel "$1"
 	if tb_apt "$(tb_kernel_suite "$1")" apt-cache show --no-all-versions "linux-headers-$KVER" >/dev/null 2>&1; then
+		if [ "$(tb_kernel_arch "$1")" = arm64 ]; then
+			# The cross-build chroot also builds the arm64 guests' tstool.
+			tb_fetch_chroot_arm64 "$1" "$(tb_kernel_chroot_suite "$1")" "$KVER"
+			tb_build_tstool_arm64
+		fi
 		tb_build_kmod "$1" "$KVER"
 	else
 		# The mirror keeps images of older backported series but not their headers:

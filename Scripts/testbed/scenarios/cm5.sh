@@ -8,7 +8,7 @@
 # its configuration back from 6.19 on. A missed capture leaves the frame in the
 # driver's queue: no timestamp, no error, no counter. Debian's 5.10 has no bcm-phy-ptp.
 DESCRIPTION="CM5-like: MAC clock + Broadcom BCM54210E PHY clock (real broadcom/bcm-phy-ptp), the PHY the default"
-KERNELS="sid bpo-7 trixie bookworm bullseye"
+KERNELS="sid bpo-7 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 NEEDS_MODULES="broadcom bcm-phy-ptp"
 QEMU_ARGS=""
 BOOT_TIMEOUT=180

@@ -11,7 +11,7 @@
 # EINTR must be retried: the change goes through. Prints one line per problem and
 # "faults: N runs, P problems".
 DESCRIPTION="set/apply with each system call failed in turn (strace): old state or new, never half"
-KERNELS="sid"
+KERNELS="sid sid-arm64"
 QEMU_ARGS=""
 # About 150 strace'd changes under TCG.
 BOOT_TIMEOUT=400

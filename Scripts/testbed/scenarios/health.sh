@@ -5,7 +5,7 @@
 # Not on 6.1 or 5.10: the counters it is about need get_ts_stats (6.10); there `tsctl
 # show` says the kernel has no timestamping statistics.
 DESCRIPTION="health: TSINFO counters, a lost transmit timestamp, a stopped clock, watch across a PHY detach"
-KERNELS="sid bpo-7 trixie"
+KERNELS="sid bpo-7 trixie sid-arm64 trixie-arm64"
 QEMU_ARGS=""
 
 guest_script() {

@@ -1,6 +1,6 @@
 # Real QEMU NIC models with MAC timestamping and no PHY: igb (82576) and e1000e (82574L).
 DESCRIPTION="igb and e1000e: one MAC provider each, no PHY"
-KERNELS="sid bpo-7 trixie bookworm bpo-6.19 bullseye"
+KERNELS="sid bpo-7 trixie bookworm bpo-6.19 bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 QEMU_ARGS="-netdev user,id=n0 -device igb,netdev=n0,romfile= -netdev user,id=n1 -device e1000e,netdev=n1,romfile="
 
 guest_script() {

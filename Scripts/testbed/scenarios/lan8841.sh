@@ -7,7 +7,7 @@
 # wired; eth1's has one (phy_irq=2), and its timestamps come. Read-back of the PHY's
 # configuration from 7.0 on. Debian's 6.1 and 5.10 micrel have no LAN8841 PTP.
 DESCRIPTION="MAC clock + Microchip LAN8841 PHY clock (real micrel), the PHY the default; no transmit timestamp without the PHY interrupt, timestamps with it"
-KERNELS="sid bpo-7 trixie bookworm bullseye"
+KERNELS="sid bpo-7 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 NEEDS_MODULES="micrel/lan8841-ptp"
 QEMU_ARGS=""
 BOOT_TIMEOUT=180

@@ -1,7 +1,7 @@
 # A MAC with two PHCs: one offered as "precise", the other as "approx" (qualifiers, 6.14+).
 # Only 7.x among the kernels the bed boots with the test module: qualifiers need 6.14.
 DESCRIPTION="MAC precise + MAC approx providers"
-KERNELS="sid bpo-7"
+KERNELS="sid bpo-7 sid-arm64"
 QEMU_ARGS=""
 
 guest_script() {

@@ -1,7 +1,7 @@
 # A MAC that can be configured but cannot read its configuration back (no
 # ndo_hwtstamp_get / SIOCGHWTSTAMP): the active state is unknown, timestamps still flow.
 DESCRIPTION="MAC without config read-back"
-KERNELS="sid bpo-7 trixie bookworm bullseye"
+KERNELS="sid bpo-7 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 QEMU_ARGS=""
 
 guest_script() {

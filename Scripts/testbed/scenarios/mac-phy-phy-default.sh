@@ -1,7 +1,7 @@
 # MAC and PHY both timestamp; the PHY's driver sets default_timestamp, as the PTP PHY
 # drivers that predate provider selection do (dp83640, micrel, mscc, bcm-phy-ptp).
 DESCRIPTION="MAC+PHY, the PHY is the default provider"
-KERNELS="sid bpo-7 trixie bookworm bullseye"
+KERNELS="sid bpo-7 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 QEMU_ARGS=""
 
 guest_script() {

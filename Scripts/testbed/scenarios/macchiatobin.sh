@@ -3,7 +3,7 @@
 # On 6.1 the MAC driver keeps SIOCSHWTSTAMP for itself (as mvpp2 did) while the kernel
 # reports the PHY first: ptp4l is told the PHY's clock and gets the MAC's timestamps.
 DESCRIPTION="MAC+PHY, the MAC is the default (MACCHIATObin names); 6.1: advertised != configured"
-KERNELS="sid bpo-7 trixie bookworm bullseye"
+KERNELS="sid bpo-7 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 QEMU_ARGS=""
 
 guest_script() {

@@ -1,6 +1,6 @@
 # Only the PHY timestamps: the MAC has no PHC (a MAC without PTP behind a PTP PHY).
 DESCRIPTION="PHY only: the MAC has no PHC"
-KERNELS="sid bpo-7 trixie bookworm bullseye"
+KERNELS="sid bpo-7 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 QEMU_ARGS=""
 
 guest_script() {

@@ -5,7 +5,7 @@
 # Not before 6.19: no kernel there can read a PHY's configuration back (the test module
 # has no hwtstamp_get to offer), so bpo-6.16, trixie, bookworm and bullseye are left out.
 DESCRIPTION="PHY configuration read back: set, verify, complete rollback through the PHY"
-KERNELS="sid bpo-7"
+KERNELS="sid bpo-7 sid-arm64"
 QEMU_ARGS=""
 
 guest_script() {

@@ -7,7 +7,7 @@
 # 6.1 and 5.10: the seed's problem with a real ptp4l: it steers the PHY's clock the kernel
 # reports, the MAC's clock stamps, and tsctl check says so as an error.
 DESCRIPTION="ptp4l on the MACCHIATObin-like port: its tx/rx, the daemon guard, daemon-phc-mismatch, --keep beside it; 6.1: the split under ptp4l"
-KERNELS="sid bookworm bullseye"
+KERNELS="sid bookworm bullseye sid-arm64 bookworm-arm64"
 QEMU_ARGS=""
 
 guest_script() {

@@ -7,7 +7,7 @@
 # e1000e through TSCONFIG. On 7.x (fixed, igb converted) the same commands are the guard
 # of the ordinary path. ethtool --get-hwtimestamp-cfg is never run on a stacked device.
 DESCRIPTION="igb + VLAN + macvlan, e1000e + bond: no TSCONFIG to stacked devices where it oopses; igb through the ioctls"
-KERNELS="bpo-6.16 sid bpo-7"
+KERNELS="bpo-6.16 sid bpo-7 sid-arm64"
 QEMU_ARGS="-netdev user,id=n0 -device igb,netdev=n0,romfile= -netdev user,id=n1 -device e1000e,netdev=n1,romfile="
 # About 40 commands and six inspections: 80-105 s under TCG with two guests at a time.
 BOOT_TIMEOUT=240

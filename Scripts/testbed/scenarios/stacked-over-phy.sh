@@ -13,7 +13,7 @@
 # Not on bpo-6.16: the mirror keeps no headers for that series, so the test module
 # cannot be built for it (its igb scenarios run there instead).
 DESCRIPTION="VLAN + macvlan over a device whose PHY timestamps: layer phy, PHY index and clock in show/check/probe"
-KERNELS="sid bpo-7 trixie bookworm bullseye"
+KERNELS="sid bpo-7 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 QEMU_ARGS=""
 BOOT_TIMEOUT=200
 

@@ -11,7 +11,7 @@
 # PHC indexes: ethN's MAC is 2N, its PHY 2N+1 (each device registers its MAC PHC, then
 # its MDIO bus, whose PHY registers its own).
 DESCRIPTION="tsctl apply: four interfaces, no-op, rollback on the 3rd, no CAP_NET_ADMIN, --keep across down/up"
-KERNELS="sid bpo-7 trixie bookworm bullseye"
+KERNELS="sid bpo-7 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 QEMU_ARGS=""
 # Four devices, dozens of commands and two link cycles: 45-120 s under TCG, more when
 # the host is busy; the default 120 s cut it off mid-run on a loaded machine.

@@ -3,7 +3,7 @@
 # previous provider and config back), "already as asked", --dry-run. Before 6.14 only
 # tx/rx can be set; a provider choice is refused as unsupported.
 DESCRIPTION="tsctl set: provider switch, refused config and rollback, dry run"
-KERNELS="sid bpo-7 trixie bookworm bullseye"
+KERNELS="sid bpo-7 trixie bookworm bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 QEMU_ARGS=""
 
 guest_script() {

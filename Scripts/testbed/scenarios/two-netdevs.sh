@@ -1,7 +1,7 @@
 # Two netdevs, each with its own MAC PHC and PHY: PHY indexes are per netdev (both 1).
 # Not on 6.1 or 5.10: PHY indexes come with the link topology (PHY_GET, 6.12).
 DESCRIPTION="two netdevs, each with MAC+PHY; PHY index 1 on both"
-KERNELS="sid bpo-7 trixie"
+KERNELS="sid bpo-7 trixie sid-arm64 trixie-arm64"
 QEMU_ARGS=""
 
 guest_script() {

@@ -1,6 +1,6 @@
 # A NIC without hardware timestamping (virtio-net): software only, no PHC, no provider.
 DESCRIPTION="virtio-net: no hardware timestamping"
-KERNELS="sid bpo-7 trixie bookworm bpo-6.19 bullseye"
+KERNELS="sid bpo-7 trixie bookworm bpo-6.19 bullseye sid-arm64 trixie-arm64 bookworm-arm64"
 QEMU_ARGS="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile="
 
 guest_script() {
