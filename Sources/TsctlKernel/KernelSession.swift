@@ -54,6 +54,7 @@ public final class KernelSession: KernelReader, KernelWriter {
             do { _ = try HwtstampIoctl.setConfig(interface, Self.ioctlConfig(change)) } catch { return .failure(error.failure) }
             reply = nil
         case .tsconfigSet:
+            if let why = dsaConduitRefusal(interface) { return .failure(KernelFailure(kind: .notSupported, errno: EBUSY, message: why)) }
             do {
                 reply = try inventory.client.setTsconfig(.name(interface), Self.tsconfigChange(change)).map(Inventory.activeConfig)
             } catch {
@@ -61,6 +62,26 @@ public final class KernelSession: KernelReader, KernelWriter {
             }
         }
         return .success(reply)
+    }
+
+    /// Why TSCONFIG_SET must not reach `interface` when it is a DSA conduit whose
+    /// switch ports timestamp (DSAConduit); nil otherwise, and for everything
+    /// that is not a conduit (sysfs has no dsa/ directory for it: one access()).
+    func dsaConduitRefusal(_ interface: String) -> String? {
+        let net = "/sys/class/net"
+        guard Sys.exists("\(net)/\(interface)/dsa/tagging"),
+            let index = Sys.readFile("\(net)/\(interface)/ifindex").flatMap({ Int($0.trimmingCharacters(in: " \n")) })
+        else { return nil }
+        // The switch's user ports: their iflink is the conduit, and they carry a switch id.
+        let ports = (Sys.listDirectory(net) ?? []).filter { name in
+            name != interface && Sys.exists("\(net)/\(name)/phys_switch_id")
+                && Sys.readFile("\(net)/\(name)/iflink").flatMap({ Int($0.trimmingCharacters(in: " \n")) }) == index
+        }
+        guard !ports.isEmpty, let snap = try? inventory.snapshot(names: ports) else { return nil }
+        let timestamping = snap.interfaces.filter(\.hasHardwareProvider).map {
+            (name: $0.name, phcIndex: $0.advertised?.phcIndex ?? $0.providers.first?.phcIndex)
+        }
+        return DSAConduit.refusal(conduit: interface, timestampingPorts: timestamping)
     }
 
     /// SIOCSHWTSTAMP carries all three; the planner gives all three for it.

@@ -137,3 +137,14 @@ import Testing
         }
     }
 }
+
+/// A DSA conduit whose switch ports timestamp is not configured (the kernel's
+/// netlink path lacks the ioctl's veto); one whose ports do not may be.
+@Suite struct DSAConduitTests {
+    @Test func aConduitOfATimestampingSwitchIsRefused() {
+        let why = DSAConduit.refusal(conduit: "eth0", timestampingPorts: [("swp0", 3), ("swp1", 3)])
+        #expect(why?.hasPrefix("eth0 is the conduit of a DSA switch whose ports timestamp (swp0 ptp3, swp1 ptp3)") == true)
+        #expect(why?.contains("configure the switch ports instead; nothing was changed") == true)
+        #expect(DSAConduit.refusal(conduit: "eth0", timestampingPorts: []) == nil)
+    }
+}
