@@ -8,7 +8,9 @@
 
 tb_begin() {
 	echo "@@TB START suite=$TB_SUITE scenario=$TB_SCENARIO kernel=$(uname -r)" >&3
-	[ "$TB_MODE" = shell ] || tb_watchdog &
+	# Started from a subshell that exits at once: not a job of the scenario's, whose
+	# `wait` would otherwise wait for it forever.
+	[ "$TB_MODE" = shell ] || (tb_watchdog &)
 }
 
 # Every guest's watchdog: a tsctl that runs for 20 s is stalled (no command tsctl
