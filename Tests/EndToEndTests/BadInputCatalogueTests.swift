@@ -134,7 +134,12 @@ extension BadInputEndToEndTests {
                 shell: "\"$T\" check --format junit --output /dev/stdout | grep -q '<testsuites' && test -c /dev/null"),
             Case(
                 args: [], status: 0, says: "",
-                shell: "rm -f DIR/fifo; mkfifo DIR/fifo; cat DIR/fifo > DIR/got & \"$T\" check --format tap --output DIR/fifo; r=$?; wait; "
+                shell: "rm -f DIR/fifo; mkfifo DIR/fifo; cat DIR/fifo > DIR/got & c=$!; "
+                    // check must find a reader: wait until cat sleeps in its open of the FIFO
+                    // (a reader blocked in open counts as one).
+                    + "i=0; until [ \"$(cat /proc/$c/comm 2>/dev/null)\" = cat ] && grep -q '^State:.*S' /proc/$c/status "
+                    + "|| [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
+                    + "\"$T\" check --format tap --output DIR/fifo; r=$?; wait; "
                     + "test -p DIR/fifo && grep -q '^TAP version' DIR/got && exit $r"),
             Case(
                 args: [], status: 11, says: "a FIFO no process reads (ENXIO); the file was not changed",
