@@ -41,8 +41,30 @@ extension ShowText {
             case false?: parts.append(s.red("NOT ADVANCING"))
             case nil: break
             }
+            if let r = h.read {
+                var read = "read " + (r.method == "precise" ? "precise" : r.method)
+                if let lo = r.windowMinNs, let mid = r.windowMedianNs {
+                    read += " window \(duration(lo)) min, \(duration(mid)) median" + s.dim(" (\(r.samples) samples)")
+                }
+                parts.append(read)
+            }
+            if let res = h.resolutionNs { parts.append("resolution \(duration(res))") }
             return line + parts.joined(separator: ", ")
         }
+    }
+
+    /// A short time: "812 ns", "41.2 µs", "2.31 ms".
+    static func duration(_ ns: Int64) -> String {
+        func fixed(_ v: Int64, _ unit: Int64, _ digits: Int) -> String {
+            var scale: Int64 = 1
+            for _ in 0..<digits { scale *= 10 }
+            let r = (v * scale + unit / 2) / unit
+            let frac = String(r % scale)
+            return "\(r / scale).\(String(repeating: "0", count: digits - frac.count))\(frac)"
+        }
+        if ns < 1000 { return "\(ns) ns" }
+        if ns < 1_000_000 { return fixed(ns, 1000, 1) + " µs" }
+        return fixed(ns, 1_000_000, 2) + " ms"
     }
 
     /// Nanoseconds as seconds with a sign: "+0.000012345 s", "-3.000000001 s".
