@@ -118,6 +118,7 @@ struct Rules {
         readback(itf)
         txTimestamps(itf)
         clockHealth(itf)
+        clockReads(itf)
     }
 
     // 7. stacked devices

@@ -54,18 +54,7 @@ extension ShowText {
     }
 
     /// A short time: "812 ns", "41.2 µs", "2.31 ms".
-    static func duration(_ ns: Int64) -> String {
-        func fixed(_ v: Int64, _ unit: Int64, _ digits: Int) -> String {
-            var scale: Int64 = 1
-            for _ in 0..<digits { scale *= 10 }
-            let r = (v * scale + unit / 2) / unit
-            let frac = String(r % scale)
-            return "\(r / scale).\(String(repeating: "0", count: digits - frac.count))\(frac)"
-        }
-        if ns < 1000 { return "\(ns) ns" }
-        if ns < 1_000_000 { return fixed(ns, 1000, 1) + " µs" }
-        return fixed(ns, 1_000_000, 2) + " ms"
-    }
+    static func duration(_ ns: Int64) -> String { ClockMeasurement.duration(ns) }
 
     /// Nanoseconds as seconds with a sign: "+0.000012345 s", "-3.000000001 s".
     static func signedSeconds(_ ns: Int64) -> String {
