@@ -22,6 +22,17 @@ tb_step phy clocks - tsctl show --clocks eth2
 tb_step phy json - tsctl show --clocks --json eth2
 tb_step phy check - tsctl check eth2
 tb_step phy prom - tsctl check --format prometheus eth2
+# The module's PHY filters PTP only and its MAC stamps everything: fit for ptp4l, not
+# for chrony, and the MAC can. The same from a desired-state file.
+tb_step phy for-ptp - tsctl check --for ptp eth2
+tb_step phy for-ntp - tsctl check --for ntp eth2
+printf '[[interface]]\nname = "eth2"\nfor = ["ntp"]\n' >/tmp/for.toml
+tb_step phy for-file - tsctl check --expect /tmp/for.toml eth2
+if tb_kernel_ge 6 14; then
+	# The fix check gives, then both uses met and the better clock in use.
+	tb_step mac set - tsctl set eth2 --source mac --tx on --rx all
+	tb_step mac for - tsctl check --for ptp --for ntp eth2
+fi
 tb_unload_testdev
 GUEST
 }
@@ -33,8 +44,18 @@ nics step:clocks.out ~ ptp0 .*read (extended|precise|basic) window [0-9.]+ (ns|�
 nics step:clocks.out ~ ptp1 .*read (extended|precise|basic) window [0-9.]+ (ns|µs|ms) min, [0-9.]+ (ns|µs|ms) median
 phy step:clocks.rc = 0
 phy step:json.out ~ (?s)"clock_name": "tsctl_testdev PHY PTP"(?:(?!"clock_name").)*"resolution_ns": 8,
-phy step:check.out ~ warning +eth2 .*\[active-clock-worse\]
+phy step:check.out ~ warning +the (active|advertised) phy clock ptp\d+ reads \d+ times worse than the mac clock ptp\d+ of eth2 .*\[active-clock-worse\]
 phy step:prom.out ~ tsctl_phc_read_window_ns\{device="eth2",phc="ptp\d+",method="extended",stat="min"\} \d+
 phy step:prom.out ~ tsctl_phc_resolution_ns\{device="eth2",phc="ptp\d+"\} 8(\n|$)
+phy step:for-ptp.rc = 0
+phy step:for-ptp.out ~ ^(?![\s\S]*use-unsupported)
+@sid @bpo-7 phy step:for-ntp.out ~ error +chrony's NTP hardware timestamping needs rx all \(or ntp-all\), which the active provider phy:1 ptp\d+ of eth2 cannot do .*; mac ptp\d+ can \(tx on, rx all\) \[use-unsupported\]
+@sid @bpo-7 phy step:for-ntp.out ~ fix: tsctl set eth2 --source mac --tx on --rx all
+phy step:for-ntp.rc = 1
+phy step:for-file.rc = 1
+phy step:for-file.out ~ expected: /tmp/for.toml:1: for = \["ntp"\]
+@sid @bpo-7 mac step:set.rc = 0
+@sid @bpo-7 mac step:for.rc = 0
+@sid @bpo-7 mac step:for.out ~ ^(?![\s\S]*(use-unsupported|active-clock-worse))
 EXPECT
 }
