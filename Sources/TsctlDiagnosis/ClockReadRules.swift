@@ -42,7 +42,8 @@ extension Rules {
 
     static func readEvidence(_ phc: Int, _ r: ClockRead, _ resolution: Int64?) -> String {
         var s = "ptp\(phc): read window min \(r.windowMinNs.map { "\($0) ns" } ?? "unknown"), median "
-        s += "\(r.windowMedianNs.map { "\($0) ns" } ?? "unknown") over \(r.samples) \(r.method == "basic" ? "PTP_SYS_OFFSET" : "PTP_SYS_OFFSET_EXTENDED") samples"
+        s +=
+            "\(r.windowMedianNs.map { "\($0) ns" } ?? "unknown") over \(r.samples) \(r.method == "basic" ? "PTP_SYS_OFFSET" : "PTP_SYS_OFFSET_EXTENDED") samples"
         if r.method == "precise" { s += " (the driver also offers PTP_SYS_OFFSET_PRECISE)" }
         return s + ", resolution " + (resolution.map { "\($0) ns" } ?? "unknown")
     }

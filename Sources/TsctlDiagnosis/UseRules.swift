@@ -57,7 +57,10 @@ extension Rules {
                 statement += "; \(better.label) ptp\(better.phcIndex) can (tx \(tx), rx \(rx))"
                 if remedy == nil { statement += ", but this kernel cannot select it (TSCONFIG needs Linux 6.14)" }
                 evidence.append(
-                    EvidenceItem(.sysfs, "\(better.label) ptp\(better.phcIndex): tx \(bcaps.txTypes.joined(separator: " ")), rx \(bcaps.rxFilters.joined(separator: " "))"))
+                    EvidenceItem(
+                        .sysfs,
+                        "\(better.label) ptp\(better.phcIndex): tx \(bcaps.txTypes.joined(separator: " ")), rx \(bcaps.rxFilters.joined(separator: " "))"
+                    ))
             } else {
                 let unknown = itf.providers.filter { $0.phcIndex != current.phcIndex && capabilities($0, itf) == nil }
                 statement +=

@@ -114,6 +114,7 @@ extension ClockHealth: JSONEmitting {
             method: o["offset_method"]?.stringValue, frequencyPPB: o["frequency_ppb"]?.intValue,
             advances: o["advances"]?.boolValue, advancedNs: o["advanced_ns"]?.intValue.map(Int64.init),
             intervalNs: o["interval_ns"]?.intValue.map(Int64.init), offsetsToPHCs: offsets,
-            read: read, resolutionNs: o["resolution_ns"]?.intValue.map(Int64.init), errno: o["errno"]?.intValue, message: o["message"]?.stringValue)
+            read: read, resolutionNs: o["resolution_ns"]?.intValue.map(Int64.init), errno: o["errno"]?.intValue,
+            message: o["message"]?.stringValue)
     }
 }

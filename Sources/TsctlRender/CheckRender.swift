@@ -183,9 +183,10 @@ public enum CheckRender {
     public static func checksRun(_ r: Report, scope: JUnitScope) -> [(String?, [Check])] {
         let kernelChecks: [Check] = [.kernelNoProviderSelection, .kernelPHYFirstReporting]
         let stacking: [Check] = [.stackedDevice]
-        let hardwareChecks = Check.allCases.filter {
-            !kernelChecks.contains($0) && !stacking.contains($0) && $0 != .drift && $0 != .expectationNotMet && $0 != .useUnsupported
-        } + (scope.uses ? [.useUnsupported] : [])
+        let hardwareChecks =
+            Check.allCases.filter {
+                !kernelChecks.contains($0) && !stacking.contains($0) && $0 != .drift && $0 != .expectationNotMet && $0 != .useUnsupported
+            } + (scope.uses ? [.useUnsupported] : [])
         var asked: [Check] = []
         if scope.expect { asked.append(.expectationNotMet) }
         if scope.baseline { asked.append(.drift) }

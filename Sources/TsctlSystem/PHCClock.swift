@@ -73,7 +73,8 @@ public final class PHCClock {
 
     /// PHC readings between system-time readings, as phc2sys takes them:
     /// PTP_SYS_OFFSET_EXTENDED, or PTP_SYS_OFFSET where the driver lacks it.
-    /// A first call of 5 samples times the clock; further calls (at most 25
+    /// A first call of 10 samples times the clock (enough readings for a
+    /// resolution even when the machine is busy); further calls (at most 25
     /// samples each, `maxSamples` in all) fill what is left of `budgetNs`, so a
     /// clock read over MDIO costs about the budget and a MAC clock far less.
     public func sampleReads(budgetNs: Int64 = 2_000_000, maxSamples: Int = 100) throws(SystemError) -> (
@@ -82,11 +83,13 @@ public final class PHCClock {
         var method = Method.extended
         var all: [ClockSample] = []
         let start = Self.monotonic()
-        var n = 5
+        var n = 10
         while n > 0 {
             let got: [ClockSample]
             if method == .extended {
-                do { got = try extendedSamples(n) } catch where all.isEmpty && (error.errno == EOPNOTSUPP || error.errno == ENOTTY || error.errno == EINVAL) {
+                do { got = try extendedSamples(n) } catch
+                    where all.isEmpty && (error.errno == EOPNOTSUPP || error.errno == ENOTTY || error.errno == EINVAL)
+                {
                     method = .basic
                     continue
                 }

@@ -40,8 +40,12 @@ import Testing
 
     @Test func aCoarseCounterShowsItsGrain() {
         // A PHY counter in 8 ns ticks: every reading is on the grid whatever the read takes.
-        let phy = Self.samples(windows: Array(repeating: 40_500, count: 8), phcSteps: [40_712, 40_704, 40_720, 40_704, 40_696, 40_704, 40_712, 0])
-            .map { s -> ClockSample in var s = s; s.phc -= s.phc % 8; return s }
+        let phy = Self.samples(
+            windows: Array(repeating: 40_500, count: 8), phcSteps: [40_712, 40_704, 40_720, 40_704, 40_696, 40_704, 40_712, 0]
+        )
+        .map { s -> ClockSample in
+            var s = s; s.phc -= s.phc % 8; return s
+        }
         #expect(ClockMeasurement.resolution(phy.map(\.phc)) == 8)
         // A MAC clock whose readings land on any nanosecond.
         let mac = Self.samples(windows: Array(repeating: 900, count: 8), phcSteps: [1_111, 1_104, 1_117, 1_109, 1_098, 1_120, 1_103, 0])
@@ -108,8 +112,12 @@ import Testing
         let one = try #require(f.first)
         #expect(one.statement.hasPrefix("the active phy clock ptp0 reads 49 times worse than the mac clock ptp2 of eth2"))
         #expect(one.statement.contains("(narrowest read window 40.5 µs against 812 ns, a factor of 4 or more counts)"))
-        #expect(one.evidence.map(\.says).contains("ptp0: read window min 40488 ns, median 41230 ns over 20 PTP_SYS_OFFSET_EXTENDED samples, resolution 8 ns"))
-        #expect(one.evidence.map(\.says).contains("ptp2: read window min 812 ns, median 1306 ns over 100 PTP_SYS_OFFSET_EXTENDED samples, resolution 1 ns"))
+        #expect(
+            one.evidence.map(\.says).contains(
+                "ptp0: read window min 40488 ns, median 41230 ns over 20 PTP_SYS_OFFSET_EXTENDED samples, resolution 8 ns"))
+        #expect(
+            one.evidence.map(\.says).contains(
+                "ptp2: read window min 812 ns, median 1306 ns over 100 PTP_SYS_OFFSET_EXTENDED samples, resolution 1 ns"))
         #expect(one.remedy?.hasPrefix("tsctl set eth2 --source mac") == true)
         // The known pair says the same from its table: both are reported.
         let all = Diagnosis.run(DiagnosisInput(snapshot: Board.snapshot(itf))).findings

@@ -19,7 +19,8 @@ import Testing
         return itf
     }
 
-    func run(_ itf: InterfaceSnapshot, _ uses: [TimestampingUse], kernel: KernelInfo = Board.kernel(), file: DesiredState? = nil) -> Report {
+    func run(_ itf: InterfaceSnapshot, _ uses: [TimestampingUse], kernel: KernelInfo = Board.kernel(), file: DesiredState? = nil) -> Report
+    {
         var input = DiagnosisInput(snapshot: Board.snapshot(itf, kernel: kernel), expectations: file)
         input.uses = uses
         return Diagnosis.run(input)
@@ -87,6 +88,7 @@ import Testing
         var itf = Self.board()
         for i in itf.providers.indices { itf.providers[i].capabilities = nil }
         let one = try #require(found(run(itf, [.ntp], kernel: Board.kernel("6.12.57+deb13-amd64", tsconfig: false))).first)
-        #expect(one.statement.hasSuffix("; whether mac ptp2 can is unknown (this kernel lists the advertised provider's capabilities only)"))
+        #expect(
+            one.statement.hasSuffix("; whether mac ptp2 can is unknown (this kernel lists the advertised provider's capabilities only)"))
     }
 }
