@@ -120,9 +120,7 @@ public final class PHCClock {
             do { try call(Self.PTP_SYS_OFFSET_EXTENDED, "PTP_SYS_OFFSET_EXTENDED", w) } catch {
                 failure = error as? SystemError ?? SystemError("ioctl", EIO); return []
             }
-            // The kernel may take fewer samples than asked: it says how many in n_samples.
-            let got = min(Int(w.load(fromByteOffset: 0, as: UInt32.self)), n)
-            return (0..<got).map { i in
+            return (0..<n).map { i in
                 let base = 16 + i * 48
                 return ClockSample(before: Self.ns(w, base), phc: Self.ns(w, base + 16), after: Self.ns(w, base + 32))
             }
