@@ -141,20 +141,6 @@ module_param(stop_clocks, bool, 0644);
 MODULE_PARM_DESC(stop_clocks, "every clock returns the time it had when stopped; settime/adjtime/adjfine do nothing");
 MODULE_PARM_DESC(phy_refuse_rx, "rx filter (HWTSTAMP_FILTER_*) the PHY refuses with -ERANGE, -1 for none");
 
-/*
- * A slow, coarse PHY clock (clocks scenario): reading the PHY PHC busy-waits
- * phy_clock_read_us inside the read, as an MDIO transfer does, and its readings
- * fall on a phy_clock_grain_ns grid, as a coarse counter's do. 0 and 1: as fast
- * and as fine as the MAC clock.
- */
-static uint phy_clock_read_us;
-module_param(phy_clock_read_us, uint, 0644);
-MODULE_PARM_DESC(phy_clock_read_us, "microseconds each read of the PHY PHC takes (MDIO-like), 0 for none");
-
-static uint phy_clock_grain_ns = 1;
-module_param(phy_clock_grain_ns, uint, 0644);
-MODULE_PARM_DESC(phy_clock_grain_ns, "the PHY PHC's readings are multiples of this many nanoseconds");
-
 /* --- Clocks ------------------------------------------------------------------------ */
 
 struct tdev_clock {
@@ -191,6 +177,20 @@ static u64 tclk_now(struct tdev_clock *c)
 	spin_unlock_irqrestore(&c->lock, flags);
 	return ns;
 }
+
+/*
+ * A slow, coarse PHY clock (clocks scenario): reading the PHY PHC busy-waits
+ * phy_clock_read_us inside the read, as an MDIO transfer does, and its readings
+ * fall on a phy_clock_grain_ns grid, as a coarse counter's do. 0 and 1: as fast
+ * and as fine as the MAC clock.
+ */
+static uint phy_clock_read_us;
+module_param(phy_clock_read_us, uint, 0644);
+MODULE_PARM_DESC(phy_clock_read_us, "microseconds each read of the PHY PHC takes (MDIO-like), 0 for none");
+
+static uint phy_clock_grain_ns = 1;
+module_param(phy_clock_grain_ns, uint, 0644);
+MODULE_PARM_DESC(phy_clock_grain_ns, "the PHY PHC's readings are multiples of this many nanoseconds");
 
 static int tclk_gettimex64(struct ptp_clock_info *info, struct timespec64 *ts,
 			   struct ptp_system_timestamp *sts)
