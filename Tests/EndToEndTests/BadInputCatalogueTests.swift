@@ -134,7 +134,10 @@ extension BadInputEndToEndTests {
                 shell: "\"$T\" check --format junit --output /dev/stdout | grep -q '<testsuites' && test -c /dev/null"),
             Case(
                 args: [], status: 0, says: "",
-                shell: "rm -f DIR/fifo; mkfifo DIR/fifo; cat DIR/fifo > DIR/got & \"$T\" check --format tap --output DIR/fifo; r=$?; wait; "
+                // The reader is given time to open the FIFO first: a check that ends within
+                // the millisecond cat takes to start found no reader (ENXIO) and the case hung.
+                shell:
+                    "rm -f DIR/fifo; mkfifo DIR/fifo; cat DIR/fifo > DIR/got & sleep 0.3; \"$T\" check --format tap --output DIR/fifo; r=$?; wait; "
                     + "test -p DIR/fifo && grep -q '^TAP version' DIR/got && exit $r"),
             Case(
                 args: [], status: 11, says: "a FIFO no process reads (ENXIO); the file was not changed",
