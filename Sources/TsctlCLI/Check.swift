@@ -14,6 +14,7 @@ enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension Layer: ExpressibleByArgument {}
+extension TimestampingUse: ExpressibleByArgument {}
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,6 +46,13 @@ struct CheckCommand: ParsableCommand {
 
     @Option(help: "Your layer policy: warn when the other layer is active while this one is available.")
     var prefer: Layer?
+
+    @Option(
+        name: .customLong("for"),
+        help: ArgumentHelp(
+            "What the interfaces' timestamping is for (repeatable): ptp (ptp4l: tx on, a PTP rx filter) or ntp (chrony: rx all); check whether the active provider can do it and which provider can.",
+            valueName: "use"))
+    var uses: [TimestampingUse] = []
 
     @Option(help: "Output format.")
     var format: CheckFormat = .text
@@ -88,7 +96,7 @@ struct CheckCommand: ParsableCommand {
         try namespace.enter()
         try Self.check(
             interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
-            format: json ? .json : format, strict: strict, probe: probe, sample: sample, output: output)
+            format: json ? .json : format, strict: strict, probe: probe, sample: sample, output: output, uses: uses)
     }
 
     /// Prints the report, or with `output` writes it there (Sys.writeOutput:
@@ -109,12 +117,12 @@ struct CheckCommand: ParsableCommand {
 
     static func check(
         interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
-        strict: Bool, probe: Bool, sample: Double? = nil, output: String? = nil
+        strict: Bool, probe: Bool, sample: Double? = nil, output: String? = nil, uses: [TimestampingUse] = []
     ) throws {
         do {
             try checkAndReport(
                 interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer, format: format,
-                strict: strict, probe: probe, sample: sample, output: output)
+                strict: strict, probe: probe, sample: sample, output: output, uses: uses)
         } catch let e as ReportNotWritten {
             throw e.failure
         } catch let f as TsctlFailure {
@@ -152,7 +160,7 @@ struct CheckCommand: ParsableCommand {
 
     static func checkAndReport(
         interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
-        strict: Bool, probe: Bool, sample: Double?, output: String?
+        strict: Bool, probe: Bool, sample: Double?, output: String?, uses: [TimestampingUse]
     ) throws {
         let started = monotonicSeconds()
         let file = try expect.map { path in try loadDesiredState(path) }
@@ -196,6 +204,7 @@ struct CheckCommand: ParsableCommand {
             expectations: expectations, baseline: base, prefer: prefer)
         input.scope = scope
         input.statsSamples = samples
+        for u in uses where !input.uses.contains(u) { input.uses.append(u) }
         input.ignoredDaemons = scan.ignored
         if probe {
             for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.key] = Prober.probe(itf) }
@@ -206,7 +215,8 @@ struct CheckCommand: ParsableCommand {
         let listed = CheckRender.JUnitScope(
             baseline: base != nil, expect: expectations != nil,
             hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
-            seconds: monotonicSeconds() - started)
+            seconds: monotonicSeconds() - started,
+            uses: !input.uses.isEmpty || (expectations?.interfaces.contains { !$0.desired.uses.isEmpty } ?? false))
         let text: String
         switch format {
         case .text: text = CheckRender.text(report, style: output == nil ? .forStdout() : .plain)

@@ -26,6 +26,9 @@ public struct DiagnosisInput: Sendable {
     /// are judged on these only; the snapshot may also hold the devices below.
     /// Keyed by bytes (NameKey), as every interface-name key.
     public var scope: Set<NameKey>?
+    /// What the user needs timestamping for (check --for) on every interface checked;
+    /// a desired-state file's `for` adds to it for its interfaces.
+    public var uses: [TimestampingUse] = []
     /// Timestamping counters read twice (check --sample), by interface.
     public var statsSamples: [NameKey: TsStatsSample] = [:]
 
@@ -118,6 +121,8 @@ struct Rules {
         readback(itf)
         txTimestamps(itf)
         clockHealth(itf)
+        clockReads(itf)
+        uses(itf)
     }
 
     // 7. stacked devices
@@ -569,7 +574,7 @@ struct Rules {
 
     /// `tsctl set` selecting `target` with a working tx/rx: switching providers
     /// zeroes the configuration, so the command always carries both.
-    func setCommand(_ itf: InterfaceSnapshot, to target: Provider?) -> String? {
+    func setCommand(_ itf: InterfaceSnapshot, to target: Provider?, tx txWanted: String? = nil, rx rxWanted: String? = nil) -> String? {
         // Before 6.14 a provider cannot be selected: no command would work. Neither on
         // a driver that takes only SIOCSHWTSTAMP (tx/rx can still be set), nor on a
         // stacked device that this kernel must not be asked about.
@@ -586,10 +591,12 @@ struct Rules {
         if !legacy { cmd += " --source \(source)" }
         if target.qualifier != .precise && !legacy { cmd += " --qualifier \(target.qualifier.name)" }
         let caps = target.capabilities
-        let tx = caps.map { $0.txTypes.contains("on") ? "on" : ($0.txTypes.first { $0 != "off" } ?? "off") } ?? "on"
+        let tx = txWanted ?? caps.map { $0.txTypes.contains("on") ? "on" : ($0.txTypes.first { $0 != "off" } ?? "off") } ?? "on"
         let currentRx = itf.active.rxFilter.flatMap { $0 == "none" ? nil : $0 }
         let rx: String
-        if let caps {
+        if let rxWanted {
+            rx = rxWanted
+        } else if let caps {
             rx =
                 currentRx.flatMap { caps.rxFilters.contains($0) ? $0 : nil }
                 ?? ["ptpv2-event", "all", "some", "ptpv2-l2-event", "ptpv2-l4-event"].first { caps.rxFilters.contains($0) }

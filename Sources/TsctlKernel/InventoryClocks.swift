@@ -33,6 +33,7 @@ extension Inventory {
                 h.errno = Int(error.errno)
             }
             h.frequencyPPB = (try? clock.frequencyPPB()).map { Int($0.rounded()) }
+            measureReads(clock, &h)
             health[i] = h
             if let t = try? clock.now() { open.append((clock, t, monotonicNs())) }
         }
@@ -64,6 +65,19 @@ extension Inventory {
                 interfaces[k].phcs[j].health = h
             }
         }
+    }
+
+    /// The read windows and resolution of one clock, about `budgetNs` of reading.
+    static func measureReads(_ clock: PHCClock, _ h: inout ClockHealth, budgetNs: Int64 = 2_000_000) {
+        let precise = clock.offersPrecise()
+        guard let (samples, m) = try? clock.sampleReads(budgetNs: budgetNs), !samples.isEmpty else {
+            if precise { h.read = ClockRead(method: "precise", windowMinNs: nil, windowMedianNs: nil, samples: 0) }
+            return
+        }
+        let w = ClockMeasurement.windows(samples)
+        h.read = ClockRead(
+            method: precise ? "precise" : m.rawValue, windowMinNs: w?.min, windowMedianNs: w?.median, samples: samples.count)
+        h.resolutionNs = ClockMeasurement.resolution(samples.map(\.phc))
     }
 
     static func monotonicNs() -> Int64 {

@@ -18,6 +18,9 @@ public struct ClockHealth: Equatable, Sendable {
     public var intervalNs: Int64?
     /// This clock minus each other clock of the same interface, nanoseconds.
     public var offsetsToPHCs: [PHCOffset]
+    /// How the clock reads (windows of its readings) and the resolution they show.
+    public var read: ClockRead?
+    public var resolutionNs: Int64?
     public var errno: Int?
     public var message: String?
 
@@ -33,7 +36,7 @@ public struct ClockHealth: Equatable, Sendable {
     public init(
         state: State = .read, offsetToRealtimeNs: Int64? = nil, method: String? = nil, frequencyPPB: Int? = nil,
         advances: Bool? = nil, advancedNs: Int64? = nil, intervalNs: Int64? = nil, offsetsToPHCs: [PHCOffset] = [],
-        errno: Int? = nil, message: String? = nil
+        read: ClockRead? = nil, resolutionNs: Int64? = nil, errno: Int? = nil, message: String? = nil
     ) {
         self.state = state
         self.offsetToRealtimeNs = offsetToRealtimeNs
@@ -43,6 +46,8 @@ public struct ClockHealth: Equatable, Sendable {
         self.advancedNs = advancedNs
         self.intervalNs = intervalNs
         self.offsetsToPHCs = offsetsToPHCs
+        self.read = read
+        self.resolutionNs = resolutionNs
         self.errno = errno
         self.message = message
     }
@@ -67,6 +72,18 @@ extension ClockHealth: JSONEmitting {
             s.endObject()
         }
         s.endArray()
+        s.key("read")
+        if let read {
+            s.beginObject()
+            s.field("method", read.method)
+            s.field("window_min_ns", read.windowMinNs.map { Int($0) })
+            s.field("window_median_ns", read.windowMedianNs.map { Int($0) })
+            s.field("samples", read.samples)
+            s.endObject()
+        } else {
+            s.null()
+        }
+        s.field("resolution_ns", resolutionNs.map { Int($0) })
         s.field("errno", errno)
         s.field("message", message)
         s.endObject()
@@ -83,11 +100,21 @@ extension ClockHealth: JSONEmitting {
             }
             offsets.append(PHCOffset(phcIndex: i, offsetNs: Int64(n)))
         }
+        var read: ClockRead?
+        if let r = o["read"], r != .null {
+            guard let m = r["method"]?.stringValue, let n = r["samples"]?.intValue else {
+                throw SnapshotDecodeError(path: "\(path).read", message: "needs method and samples")
+            }
+            read = ClockRead(
+                method: m, windowMinNs: r["window_min_ns"]?.intValue.map(Int64.init),
+                windowMedianNs: r["window_median_ns"]?.intValue.map(Int64.init), samples: n)
+        }
         self.init(
             state: state, offsetToRealtimeNs: o["offset_to_realtime_ns"]?.intValue.map(Int64.init),
             method: o["offset_method"]?.stringValue, frequencyPPB: o["frequency_ppb"]?.intValue,
             advances: o["advances"]?.boolValue, advancedNs: o["advanced_ns"]?.intValue.map(Int64.init),
             intervalNs: o["interval_ns"]?.intValue.map(Int64.init), offsetsToPHCs: offsets,
-            errno: o["errno"]?.intValue, message: o["message"]?.stringValue)
+            read: read, resolutionNs: o["resolution_ns"]?.intValue.map(Int64.init), errno: o["errno"]?.intValue,
+            message: o["message"]?.stringValue)
     }
 }

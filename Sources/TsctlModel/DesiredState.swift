@@ -43,6 +43,9 @@ public struct Desired: Equatable, Sendable {
     public var flags: [String]?
     /// Fail unless the provider exists.
     public var require: Bool
+    /// What the interface's timestamping is for (`for = ["ptp", "ntp"]`): check
+    /// judges whether the active provider can serve it; apply changes nothing for it.
+    public var uses: [TimestampingUse] = []
 
     public init(
         source: SourceSpec? = nil, qualifier: Qualifier? = nil, txType: String? = nil,
@@ -106,7 +109,7 @@ public struct DesiredStateError: Error, Equatable, Sendable, CustomStringConvert
 }
 
 extension DesiredState {
-    static let settingKeys = ["source", "qualifier", "tx", "rx", "flags", "require"]
+    static let settingKeys = ["source", "qualifier", "tx", "rx", "flags", "require", "for"]
     static let interfaceKeys = ["name", "driver", "optional"] + settingKeys
 
     public static func parse(_ text: String, file: String) throws(DesiredStateError) -> DesiredState {
@@ -200,6 +203,16 @@ extension DesiredState {
             case "require":
                 guard case .boolean(let b) = item.value else { throw fail(item.position, "require must be true or false") }
                 d.require = b
+            case "for":
+                guard case .array(let items) = item.value else {
+                    throw fail(item.position, "for must be an array of strings, e.g. for = [\"ptp\"]")
+                }
+                var uses: [TimestampingUse] = []
+                for u in items {
+                    let name = try oneOf(u, "for", TimestampingUse.allCases.map(\.rawValue), fail)
+                    if let use = TimestampingUse(rawValue: name), !uses.contains(use) { uses.append(use) }
+                }
+                d.uses = uses
             case _ where allowed.contains(key):
                 break  // name/driver/optional: read by the caller
             default:

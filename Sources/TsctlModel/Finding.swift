@@ -121,6 +121,8 @@ public enum Check: String, CaseIterable, Sendable {
     case txTimestampsLost = "tx-timestamps-lost"
     case clockStopped = "clock-stopped"
     case clocksFarApart = "clocks-far-apart"
+    case activeClockWorse = "active-clock-worse"
+    case useUnsupported = "use-unsupported"
 
     public var title: String {
         switch self {
@@ -141,6 +143,8 @@ public enum Check: String, CaseIterable, Sendable {
         case .txTimestampsLost: return "the driver delivers every transmit timestamp asked for"
         case .clockStopped: return "every PTP clock of the interface advances"
         case .clocksFarApart: return "the PTP clocks of one interface agree within a second"
+        case .activeClockWorse: return "the active provider's clock reads no worse than the interface's other clocks"
+        case .useUnsupported: return "the active provider can do what the interface is for (check --for, for = [...])"
         }
     }
 }

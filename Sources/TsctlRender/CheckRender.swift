@@ -111,12 +111,15 @@ public enum CheckRender {
         public var hardware: Set<String>
         /// Seconds the check took, for `time`.
         public var seconds: Double
+        /// --for given, or a desired-state file with `for`: `use-unsupported` ran.
+        public var uses: Bool
 
-        public init(baseline: Bool, expect: Bool, hardware: Set<String>, seconds: Double) {
+        public init(baseline: Bool, expect: Bool, hardware: Set<String>, seconds: Double, uses: Bool = false) {
             self.baseline = baseline
             self.expect = expect
             self.hardware = hardware
             self.seconds = seconds
+            self.uses = uses
         }
     }
 
@@ -180,9 +183,10 @@ public enum CheckRender {
     public static func checksRun(_ r: Report, scope: JUnitScope) -> [(String?, [Check])] {
         let kernelChecks: [Check] = [.kernelNoProviderSelection, .kernelPHYFirstReporting]
         let stacking: [Check] = [.stackedDevice]
-        let hardwareChecks = Check.allCases.filter {
-            !kernelChecks.contains($0) && !stacking.contains($0) && $0 != .drift && $0 != .expectationNotMet
-        }
+        let hardwareChecks =
+            Check.allCases.filter {
+                !kernelChecks.contains($0) && !stacking.contains($0) && $0 != .drift && $0 != .expectationNotMet && $0 != .useUnsupported
+            } + (scope.uses ? [.useUnsupported] : [])
         var asked: [Check] = []
         if scope.expect { asked.append(.expectationNotMet) }
         if scope.baseline { asked.append(.drift) }

@@ -11,7 +11,7 @@ extension CheckRender {
     /// `scope`: the checks that ran or were asked for (as JUnit lists them); nil lists every check.
     public static func tap(_ r: Report, strict: Bool, scope: JUnitScope? = nil) -> String {
         let kernelChecks: [Check] = [.kernelNoProviderSelection, .kernelPHYFirstReporting]
-        let perInterface = Check.allCases.filter { !kernelChecks.contains($0) }
+        let perInterface = Check.allCases.filter { !kernelChecks.contains($0) && $0 != .useUnsupported }
         var points: [(String?, Check)] = []
         if let scope {
             for (name, checks) in checksRun(r, scope: scope) { points += checks.map { (name, $0) } }

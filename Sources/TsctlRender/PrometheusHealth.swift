@@ -28,7 +28,7 @@ extension CheckRender {
                 })
         }
         var offset: [(String, String)] = [], freq: [(String, String)] = [], advancing: [(String, String)] = []
-        var info: [(String, String)] = []
+        var info: [(String, String)] = [], window: [(String, String)] = [], resolution: [(String, String)] = []
         for itf in snapshot.interfaces {
             for c in itf.phcs {
                 let labels = "device=\"\(promEscape(itf.displayName))\",phc=\"ptp\(c.index)\""
@@ -37,6 +37,12 @@ extension CheckRender {
                 if let o = h.offsetToRealtimeNs { offset.append((labels, String(Double(o) / 1e9))) }
                 if let f = h.frequencyPPB { freq.append((labels, String(Double(f) / 1e9))) }
                 if let a = h.advances { advancing.append((labels, a ? "1" : "0")) }
+                if let r = h.read {
+                    let m = ",method=\"\(promEscape(r.method))\""
+                    if let v = r.windowMinNs { window.append((labels + m + ",stat=\"min\"", String(v))) }
+                    if let v = r.windowMedianNs { window.append((labels + m + ",stat=\"median\"", String(v))) }
+                }
+                if let v = h.resolutionNs { resolution.append((labels, String(v))) }
             }
         }
         family("tsctl_phc_info", "gauge", "Each PTP hardware clock of an interface, with its clock_name (value 1).", info)
@@ -45,6 +51,11 @@ extension CheckRender {
             "tsctl_phc_frequency_adjustment_ratio", "gauge",
             "Frequency adjustment of the PTP hardware clock (timex.freq), as a ratio.", freq)
         family("tsctl_phc_advancing", "gauge", "1 when the PTP hardware clock advanced between two reads, 0 when stopped.", advancing)
+        family(
+            "tsctl_phc_read_window_ns", "gauge",
+            "System-time window around one reading of the PTP hardware clock (PTP_SYS_OFFSET_EXTENDED samples), min and median, in ns.",
+            window)
+        family("tsctl_phc_resolution_ns", "gauge", "Resolution the readings of the PTP hardware clock show, in ns.", resolution)
         return out
     }
 }

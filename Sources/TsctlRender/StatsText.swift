@@ -41,9 +41,20 @@ extension ShowText {
             case false?: parts.append(s.red("NOT ADVANCING"))
             case nil: break
             }
+            if let r = h.read {
+                var read = "read " + (r.method == "precise" ? "precise" : r.method)
+                if let lo = r.windowMinNs, let mid = r.windowMedianNs {
+                    read += " window \(duration(lo)) min, \(duration(mid)) median" + s.dim(" (\(r.samples) samples)")
+                }
+                parts.append(read)
+            }
+            if let res = h.resolutionNs { parts.append("resolution \(duration(res))") }
             return line + parts.joined(separator: ", ")
         }
     }
+
+    /// A short time: "812 ns", "41.2 µs", "2.31 ms".
+    static func duration(_ ns: Int64) -> String { ClockMeasurement.duration(ns) }
 
     /// Nanoseconds as seconds with a sign: "+0.000012345 s", "-3.000000001 s".
     static func signedSeconds(_ ns: Int64) -> String {

@@ -1,4 +1,5 @@
 import CNetlink
+public import TsctlModel
 
 #if canImport(Glibc)
 import Glibc
@@ -65,6 +66,84 @@ public final class PHCClock {
         do { return (try extended(), .extended) } catch  where error.errno == EOPNOTSUPP || error.errno == ENOTTY || error.errno == EINVAL {
             return (try basic(), .basic)
         }
+    }
+
+    /// Whether the driver answers PTP_SYS_OFFSET_PRECISE (a device cross-timestamp).
+    public func offersPrecise() -> Bool { precise() != nil }
+
+    /// PHC readings between system-time readings, as phc2sys takes them:
+    /// PTP_SYS_OFFSET_EXTENDED, or PTP_SYS_OFFSET where the driver lacks it.
+    /// A first call of 10 samples times the clock (enough readings for a
+    /// resolution even when the machine is busy); further calls (at most 25
+    /// samples each, `maxSamples` in all) fill what is left of `budgetNs`, so a
+    /// clock read over MDIO costs about the budget and a MAC clock far less.
+    public func sampleReads(budgetNs: Int64 = 2_000_000, maxSamples: Int = 100) throws(SystemError) -> (
+        samples: [ClockSample], method: Method
+    ) {
+        var method = Method.extended
+        var all: [ClockSample] = []
+        let start = Self.monotonic()
+        var n = 10
+        while n > 0 {
+            let got: [ClockSample]
+            if method == .extended {
+                do { got = try extendedSamples(n) } catch
+                    where all.isEmpty && (error.errno == EOPNOTSUPP || error.errno == ENOTTY || error.errno == EINVAL)
+                {
+                    method = .basic
+                    continue
+                }
+            } else {
+                got = try basicSamples(n)
+            }
+            all += got
+            let elapsed = Self.monotonic() - start
+            let left = budgetNs - elapsed
+            guard left > 0, all.count < maxSamples, !got.isEmpty else { break }
+            let perSample = max(elapsed / Int64(all.count), 1)
+            n = Int(min(Int64(25), Int64(maxSamples - all.count), left / perSample))
+        }
+        return (all, method)
+    }
+
+    static func monotonic() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    private func extendedSamples(_ n: Int) throws(SystemError) -> [ClockSample] {
+        var buf = [UInt8](repeating: 0, count: 1216)
+        var failure: SystemError?
+        let r = buf.withUnsafeMutableBytes { w -> [ClockSample] in
+            w.storeBytes(of: UInt32(n), toByteOffset: 0, as: UInt32.self)  // rsv[0] 0: CLOCK_REALTIME
+            do { try call(Self.PTP_SYS_OFFSET_EXTENDED, "PTP_SYS_OFFSET_EXTENDED", w) } catch {
+                failure = error as? SystemError ?? SystemError("ioctl", EIO); return []
+            }
+            return (0..<n).map { i in
+                let base = 16 + i * 48
+                return ClockSample(before: Self.ns(w, base), phc: Self.ns(w, base + 16), after: Self.ns(w, base + 32))
+            }
+        }
+        if let failure { throw failure }
+        return r
+    }
+
+    private func basicSamples(_ n: Int) throws(SystemError) -> [ClockSample] {
+        var buf = [UInt8](repeating: 0, count: 832)
+        var failure: SystemError?
+        let r = buf.withUnsafeMutableBytes { w -> [ClockSample] in
+            w.storeBytes(of: UInt32(n), toByteOffset: 0, as: UInt32.self)
+            do { try call(Self.PTP_SYS_OFFSET, "PTP_SYS_OFFSET", w) } catch {
+                failure = error as? SystemError ?? SystemError("ioctl", EIO); return []
+            }
+            return (0..<n).map { i in  // sys, phc, sys, phc, ..., sys
+                ClockSample(
+                    before: Self.ns(w, 16 + 2 * i * 16), phc: Self.ns(w, 16 + (2 * i + 1) * 16), after: Self.ns(w, 16 + (2 * i + 2) * 16))
+            }
+        }
+        if let failure { throw failure }
+        return r
     }
 
     private static func ns(_ w: UnsafeMutableRawBufferPointer, _ at: Int) -> Int64 {

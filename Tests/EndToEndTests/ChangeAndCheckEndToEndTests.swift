@@ -47,7 +47,7 @@ struct ChangeAndCheckEndToEndTests {
         #expect(r.status == 3)
         #expect(
             oneLine(r)
-                == "tsctl: \(f):3:1: unknown key \"sorce\" (did you mean \"source\"?); known keys: name, driver, optional, source, qualifier, tx, rx, flags, require"
+                == "tsctl: \(f):3:1: unknown key \"sorce\" (did you mean \"source\"?); known keys: name, driver, optional, source, qualifier, tx, rx, flags, require, for"
         )
         let missing = try ns.tsctl(["apply", "/nonexistent/board.toml"])
         #expect(missing.status == 3)

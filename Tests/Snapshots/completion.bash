@@ -285,7 +285,7 @@ _tsctl_apply() {
 _tsctl_check() {
     repeating_flags=()
     non_repeating_flags=(--json --strict --probe --version -h --help)
-    repeating_options=()
+    repeating_options=(--for)
     non_repeating_options=(--expect --baseline --prefer --format --output --sample --netns)
     __tsctl_offer_flags_options -1
 
@@ -301,6 +301,10 @@ _tsctl_check() {
         ;;
     '--prefer')
         __tsctl_add_completions -W 'mac'$'\n''phy'
+        return
+        ;;
+    '--for')
+        __tsctl_add_completions -W 'ptp'$'\n''ntp'
         return
         ;;
     '--format')

@@ -29,7 +29,7 @@ function __tsctl_parse_tokens -S
         case 'apply'
             __tsctl_parse_subcommand 1 'wait=' 'keep' 'interval=' 'dry-run' 'force' 'json' 'netns=' 'version' 'h/help'
         case 'check'
-            __tsctl_parse_subcommand -r 1 'expect=' 'baseline=' 'prefer=' 'format=' 'json' 'output=' 'strict' 'probe' 'sample=' 'netns=' 'version' 'h/help'
+            __tsctl_parse_subcommand -r 1 'expect=' 'baseline=' 'prefer=' 'for=+' 'format=' 'json' 'output=' 'strict' 'probe' 'sample=' 'netns=' 'version' 'h/help'
         case 'probe'
             __tsctl_parse_subcommand -r 1 'json' 'netns=' 'version' 'h/help'
         case 'watch'
@@ -132,6 +132,7 @@ complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_positional "tsctl c
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" expect' -l 'expect' -d 'A desired-state file (the one `tsctl apply` takes) to verify.' -rF
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" baseline' -l 'baseline' -d 'A saved `tsctl show --json` to compare against (drift).' -rF
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" prefer' -l 'prefer' -d 'Your layer policy: warn when the other layer is active while this one is available.' -rfka 'mac phy'
+complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check"' -l 'for' -d 'What the interfaces\' timestamping is for (repeatable): ptp (ptp4l: tx on, a PTP rx filter) or ntp (chrony: rx all); check whether the active provider can do it and which provider can.' -rfka 'ptp ntp'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" format' -l 'format' -d 'Output format.' -rfka 'text json junit tap prometheus'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" json' -l 'json' -d 'Same as --format json.'
 complete -c 'tsctl' -n '__tsctl_should_offer_completions_for_flags_or_options "tsctl check" output' -l 'output' -d 'Write the report to this file instead of standard output (a regular file is replaced atomically); exit 0 once written whatever the findings.' -rF

@@ -134,12 +134,14 @@ _tsctl_apply() {
 _tsctl_check() {
     local -i ret=1
     local -ar ___prefer=('mac' 'phy')
+    local -ar ___for=('ptp' 'ntp')
     local -ar ___format=('text' 'json' 'junit' 'tap' 'prometheus')
     local -ar arg_specs=(
         '*:interfaces:{__tsctl_custom_complete ---completion check -- positional@0 "${current_word_index}" "$(__tsctl_cursor_index_in_current_word)"}'
         '--expect[A desired-state file (the one `tsctl apply` takes) to verify.]:file:_files'
         '--baseline[A saved `tsctl show --json` to compare against (drift).]:file:_files'
         '--prefer[Your layer policy\: warn when the other layer is active while this one is available.]:prefer:{__tsctl_complete "${___prefer[@]}"}'
+        '*--for[What the interfaces'\'' timestamping is for (repeatable)\: ptp (ptp4l\: tx on, a PTP rx filter) or ntp (chrony\: rx all); check whether the active provider can do it and which provider can.]:use:{__tsctl_complete "${___for[@]}"}'
         '--format[Output format.]:format:{__tsctl_complete "${___format[@]}"}'
         '--json[Same as --format json.]'
         '--output[Write the report to this file instead of standard output (a regular file is replaced atomically); exit 0 once written whatever the findings.]:file:_files'

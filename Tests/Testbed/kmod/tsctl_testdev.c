@@ -36,6 +36,7 @@
  * "ip link set down" (phy_detach clears dev->hwprov, 6.14+).
  */
 
+#include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
@@ -180,6 +181,7 @@ struct tdev_clock {
 	int tx_type, rx_filter;	/* current configuration */
 	bool stopped;		/* stop_clocks seen: frozen holds the time */
 	u64 frozen;
+	bool phy;		/* phy_clock_read_us and phy_clock_grain_ns apply */
 };
 
 static u64 tclk_now(struct tdev_clock *c)
@@ -203,6 +205,20 @@ static u64 tclk_now(struct tdev_clock *c)
 	return ns;
 }
 
+/*
+ * A slow, coarse PHY clock (clocks scenario): reading the PHY PHC busy-waits
+ * phy_clock_read_us inside the read, as an MDIO transfer does, and its readings
+ * fall on a phy_clock_grain_ns grid, as a coarse counter's do. 0 and 1: as fast
+ * and as fine as the MAC clock.
+ */
+static uint phy_clock_read_us;
+module_param(phy_clock_read_us, uint, 0644);
+MODULE_PARM_DESC(phy_clock_read_us, "microseconds each read of the PHY PHC takes (MDIO-like), 0 for none");
+
+static uint phy_clock_grain_ns = 1;
+module_param(phy_clock_grain_ns, uint, 0644);
+MODULE_PARM_DESC(phy_clock_grain_ns, "the PHY PHC's readings are multiples of this many nanoseconds");
+
 static int tclk_gettimex64(struct ptp_clock_info *info, struct timespec64 *ts,
 			   struct ptp_system_timestamp *sts)
 {
@@ -210,8 +226,15 @@ static int tclk_gettimex64(struct ptp_clock_info *info, struct timespec64 *ts,
 	u64 ns;
 
 	ptp_read_system_prets(sts);
+	if (c->phy && READ_ONCE(phy_clock_read_us))
+		udelay(min(READ_ONCE(phy_clock_read_us), 10000U));
 	ns = tclk_now(c);
 	ptp_read_system_postts(sts);
+	if (c->phy && READ_ONCE(phy_clock_grain_ns) > 1) {
+		u64 q = ns;
+
+		ns -= do_div(q, READ_ONCE(phy_clock_grain_ns));
+	}
 	*ts = ns_to_timespec64(ns);
 	return 0;
 }
@@ -461,6 +484,7 @@ static int tphy_probe(struct phy_device *phydev)
 	if (!phy_ts)
 		return 0;
 
+	tp->clk.phy = true;
 	err = tclk_register(&tp->clk, phy_clock_name, tdev_base_sec(3, td->pdev->id),
 			    BIT(HWTSTAMP_FILTER_NONE) | BIT(HWTSTAMP_FILTER_PTP_V2_L4_EVENT) |
 			    BIT(HWTSTAMP_FILTER_PTP_V2_L2_EVENT) | BIT(HWTSTAMP_FILTER_PTP_V2_EVENT),
