@@ -13,22 +13,26 @@ tb_begin() {
 	[ "$TB_MODE" = shell ] || (tb_watchdog &)
 }
 
-# Every guest's watchdog: a tsctl that runs for 20 s is stalled (no command tsctl
-# runs in the bed takes a second). Its state, wait channel and kernel stacks (every
-# thread's), and those of every task in uninterruptible sleep, go to the console
-# (ttyS0) once per stalled process, between @@WATCHDOG lines, and the kernel's own
-# list of blocked tasks (sysrq w) goes to dmesg, which tb_finish records: enough to
-# tell a tsctl waiting in the kernel (D, a lock) from one spinning in itself.
+# Every guest's watchdog: a tsctl that runs for 20 s is stalled (no one-off command
+# tsctl runs in the bed takes a second; `watch` and `apply --keep` run until stopped
+# and are left alone). Its state, wait channel and kernel stacks (every thread's),
+# and those of every task in uninterruptible sleep, go to the console (ttyS0) once
+# per stalled process, between @@WATCHDOG lines: enough to tell a tsctl waiting in
+# the kernel (D, a lock) from one spinning in itself. A real stall also fails its
+# scenario (the step never ends); the watchdog only says where it hangs.
 tb_watchdog() {
 	_seen=" "
 	while sleep 5; do
 		for _p in $(pidof tsctl); do
-			_age=$(($(cut -d' ' -f1 /proc/uptime | cut -d. -f1) - $(cut -d' ' -f22 "/proc/$_p/stat" 2>/dev/null || echo 0) / 100))
+			_stat=$(cat "/proc/$_p/stat" 2>/dev/null) || continue
+			_cmd=$(tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null) || continue
+			case $_cmd in *" watch"* | *"--keep"*) continue ;; esac
+			_age=$(($(cut -d' ' -f1 /proc/uptime | cut -d. -f1) - $(echo "$_stat" | cut -d' ' -f22) / 100))
 			[ "$_age" -ge 20 ] || continue
 			case $_seen in *" $_p "*) continue ;; esac
 			_seen="$_seen$_p "
 			{
-				echo "@@WATCHDOG tsctl[$_p] has run ${_age} s: $(tr '\0' ' ' <"/proc/$_p/cmdline")"
+				echo "@@WATCHDOG tsctl[$_p] has run ${_age} s: $_cmd"
 				grep -E '^(State|Threads):' "/proc/$_p/status"
 				echo "wchan: $(cat "/proc/$_p/wchan" 2>/dev/null)"
 				for _t in /proc/"$_p"/task/*; do echo "thread ${_t##*/}:"; cat "$_t/stack" 2>/dev/null; done
@@ -39,14 +43,8 @@ tb_watchdog() {
 				done
 				echo "@@WATCHDOG end"
 			} >/dev/console 2>&1
-			echo w >/proc/sysrq-trigger 2>/dev/null
 		done
 	done
-}
-
-tb_finish() {
-	tb_section final dmesg - dmesg
-	echo "@@TB DONE" >&3
 }
 
 # tb_section PHASE NAME IFACE CMD [ARGS...]
