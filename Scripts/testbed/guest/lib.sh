@@ -47,6 +47,11 @@ tb_watchdog() {
 	done
 }
 
+tb_finish() {
+	tb_section final dmesg - dmesg
+	echo "@@TB DONE" >&3
+}
+
 # tb_section PHASE NAME IFACE CMD [ARGS...]
 tb_section() {
 	_p=$1 _n=$2 _i=$3
