@@ -219,9 +219,7 @@ struct Rules {
         // The MAC driver answered SIOCGHWTSTAMP (no PHY can before 6.19): it keeps
         // the configuration ioctls, as set and apply judge it (Planner).
         let act = itf.active
-        let kept =
-            act.readVia == .ioctl && act.isConfigured
-            && LayerAttribution.ioctlAnswerer(release: kernel.release, providers: itf.providers) == mac
+        let kept = LayerAttribution.ioctlAnswerer(of: itf, release: kernel.release) == mac
         let statement =
             kept
             ? "on this kernel \(itf.displayName) reports the PHY clock ptp\(phy.phcIndex) while the MAC driver \(itf.driver ?? "?") keeps SIOCSHWTSTAMP "
@@ -411,9 +409,7 @@ struct Rules {
         }
         // An ioctl answer before 6.19 is the MAC driver's (LayerAttribution.ioctlAnswerer):
         // the planner judged the source by it.
-        if d.source != nil, act.phcIndex == nil,
-            act.readVia != .ioctl || LayerAttribution.ioctlAnswerer(release: kernel.release, providers: itf.providers) == nil
-        {
+        if d.source != nil, act.phcIndex == nil, LayerAttribution.ioctlAnswerer(of: itf, release: kernel.release) == nil {
             notRun.append(
                 NotRun(
                     Check.expectationNotMet.rawValue, itf.name,

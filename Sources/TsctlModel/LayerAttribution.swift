@@ -49,6 +49,14 @@ public enum LayerAttribution {
     /// configures the MAC, whatever TSINFO advertises (mvpp2 up to 6.15 over a
     /// Marvell PHY). nil when the kernel is 6.19 or later, the release cannot be
     /// read, or the interface has no MAC provider.
+    /// `itf`'s provider that answered SIOCGHWTSTAMP, when its active
+    /// configuration was read that way and names no clock; nil otherwise.
+    public static func ioctlAnswerer(of itf: InterfaceSnapshot, release: String) -> Provider? {
+        let act = itf.active
+        guard act.readVia == .ioctl, act.isConfigured, act.phcIndex == nil else { return nil }
+        return ioctlAnswerer(release: release, providers: itf.providers)
+    }
+
     public static func ioctlAnswerer(release: String, providers: [Provider]) -> Provider? {
         guard let v = kernelVersion(release), v < (6, 19) else { return nil }
         let macs = providers.filter { $0.layer == .mac }

@@ -109,9 +109,7 @@ public enum Planner {
         // A configuration read through SIOCGHWTSTAMP names no clock; before 6.19
         // only a MAC driver answers it, and that driver is the one SIOCSHWTSTAMP
         // configures, whatever TSINFO advertises (6.1: the PHY).
-        let ioctlTaker =
-            act.readVia == .ioctl && act.isConfigured && act.phcIndex == nil
-            ? LayerAttribution.ioctlAnswerer(release: kernel.release, providers: itf.providers) : nil
+        let ioctlTaker = LayerAttribution.ioctlAnswerer(of: itf, release: kernel.release)
         let currentProvider = itf.providers.first { $0.active } ?? ioctlTaker
         let known = act.isConfigured
         let current = Config(
