@@ -31,15 +31,15 @@ let package = Package(
         .target(name: "TsctlNetlink", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
         .target(name: "TsctlSystem", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
         .target(name: "TsctlKernel", dependencies: ["TsctlModel", "TsctlNetlink", "TsctlSystem"], swiftSettings: strict),
-        .target(name: "TsctlPlan", dependencies: ["TsctlModel"], swiftSettings: strict),
+        .target(name: "TsctlChange", dependencies: ["TsctlModel"], swiftSettings: strict),
         // Diagnosis asks the planner whether a desired state is met (check --expect):
         // one reading of a file for apply, apply --dry-run and check.
-        .target(name: "TsctlDiagnosis", dependencies: ["TsctlModel", "TsctlPlan"], swiftSettings: strict),
+        .target(name: "TsctlDiagnosis", dependencies: ["TsctlModel", "TsctlChange"], swiftSettings: strict),
         .target(name: "TsctlRender", dependencies: ["TsctlModel"], swiftSettings: strict),
         .target(
             name: "TsctlCLI",
             dependencies: [
-                "TsctlModel", "TsctlKernel", "TsctlPlan", "TsctlDiagnosis", "TsctlRender", "TsctlSystem", "CBuildInfo",
+                "TsctlModel", "TsctlKernel", "TsctlChange", "TsctlDiagnosis", "TsctlRender", "TsctlSystem", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: strict
@@ -50,7 +50,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TsctlInventoryTests",
-            dependencies: ["TsctlModel", "TsctlKernel", "TsctlNetlink", "TsctlSystem", "TsctlPlan", "TsctlDiagnosis", "TsctlRender"],
+            dependencies: ["TsctlModel", "TsctlKernel", "TsctlNetlink", "TsctlSystem", "TsctlChange", "TsctlDiagnosis", "TsctlRender"],
             resources: [.copy("Traces")]
         ),
         .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"])

@@ -4,7 +4,7 @@
 // against which a parsed file is then planned and checked.
 import TsctlDiagnosis
 import TsctlModel
-import TsctlPlan
+import TsctlChange
 
 /// One input; also replayed by the unit tests (Fuzz/crashes/desired).
 public func fuzzDesired(_ bytes: [UInt8]) {

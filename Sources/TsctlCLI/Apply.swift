@@ -1,7 +1,7 @@
 import ArgumentParser
 import TsctlKernel
 import TsctlModel
-import TsctlPlan
+import TsctlChange
 import TsctlSystem
 
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 public import TsctlModel
-public import TsctlPlan
+public import TsctlChange
 
 #if canImport(Glibc)
 import Glibc
@@ -96,7 +96,7 @@ extension ExitStatus {
         }
     }
 
-    /// How a `set` or `apply` transaction ended (Sources/TsctlPlan/Transaction.swift).
+    /// How a `set` or `apply` transaction ended (Sources/TsctlChange/Transaction.swift).
     public init(_ result: TransactionResult) {
         switch result {
         case .applied: self = .ok

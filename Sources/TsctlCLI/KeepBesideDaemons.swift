@@ -1,6 +1,6 @@
 import TsctlKernel
 import TsctlModel
-import TsctlPlan
+import TsctlChange
 
 /// `apply --keep` beside a PTP daemon. ptp4l sets tx/rx itself when its port
 /// starts and again whenever it re-initialises (link down/up): with its default

@@ -1,7 +1,7 @@
 import ArgumentParser
 import TsctlKernel
 import TsctlModel
-import TsctlPlan
+import TsctlChange
 import TsctlSystem
 
 #if canImport(Glibc)
@@ -244,7 +244,7 @@ final class ChangeSession {
         var failure: TsctlFailure?
     }
 
-    /// Runs the transaction (Sources/TsctlPlan/Transaction.swift) and says how it
+    /// Runs the transaction (Sources/TsctlChange/Transaction.swift) and says how it
     /// ended. SIGINT/SIGTERM/SIGHUP (deferred by Signals) are asked for between
     /// interfaces, never in the middle of a change; exit 128 + the signal number.
     func applyAll(_ plans: [InterfacePlan]) -> Outcome {

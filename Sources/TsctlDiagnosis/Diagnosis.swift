@@ -1,5 +1,5 @@
 public import TsctlModel
-import TsctlPlan
+import TsctlChange
 
 /// ETHTOOL_GET_TS_INFO as ptp4l reads it.
 public struct IoctlView: Equatable, Sendable {

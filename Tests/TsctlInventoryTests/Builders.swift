@@ -1,4 +1,4 @@
-import TsctlPlan
+import TsctlChange
 
 @testable import TsctlModel
 

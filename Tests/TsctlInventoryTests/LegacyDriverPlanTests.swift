@@ -3,7 +3,7 @@ import Testing
 @testable import TsctlKernel
 @testable import TsctlModel
 @testable import TsctlNetlink
-@testable import TsctlPlan
+@testable import TsctlChange
 @testable import TsctlSystem
 
 #if canImport(Glibc)

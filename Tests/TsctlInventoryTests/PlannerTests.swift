@@ -2,7 +2,7 @@ import Testing
 
 @testable import TsctlModel
 @testable import TsctlNetlink
-@testable import TsctlPlan
+@testable import TsctlChange
 
 @Suite struct PlannerTests {
     let features = Board.kernel().features

@@ -4,7 +4,7 @@ import Testing
 
 @testable import TsctlDiagnosis
 @testable import TsctlModel
-@testable import TsctlPlan
+@testable import TsctlChange
 @testable import TsctlRender
 
 @Suite struct SnapshotAndRenderTests {

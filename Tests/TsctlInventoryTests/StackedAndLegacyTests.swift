@@ -3,7 +3,7 @@ import Testing
 @testable import TsctlKernel
 @testable import TsctlModel
 @testable import TsctlNetlink
-@testable import TsctlPlan
+@testable import TsctlChange
 @testable import TsctlSystem
 
 /// Which kernels can oops on TSCONFIG to a stacked device (CVE-2025-40255): the one table.

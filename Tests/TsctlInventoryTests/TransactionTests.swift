@@ -1,7 +1,7 @@
 import Testing
 
 @testable import TsctlModel
-@testable import TsctlPlan
+@testable import TsctlChange
 
 /// A kernel that keeps MACCHIATObin-like ports in memory and does what TSCONFIG_SET
 /// does to them: a provider switch first (it resets tx/rx), then the driver's
