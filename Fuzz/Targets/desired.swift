@@ -1,10 +1,10 @@
+import TsctlChange
 // libFuzzer target: the desired-state parser (Scripts/fuzz desired), as
 // `apply FILE` and `check --expect FILE` use it.
 // Input: the file's bytes; optionally a NUL and a `tsctl show --json` document,
 // against which a parsed file is then planned and checked.
 import TsctlDiagnosis
 import TsctlModel
-import TsctlChange
 
 /// One input; also replayed by the unit tests (Fuzz/crashes/desired).
 public func fuzzDesired(_ bytes: [UInt8]) {
@@ -16,7 +16,8 @@ public func fuzzDesired(_ bytes: [UInt8]) {
         return
     }
     guard let cut, let json = try? JSON.parse(String(decoding: bytes[(cut + 1)...], as: UTF8.self)),
-          let snap = try? Snapshot(json: json) else { return }
+        let snap = try? Snapshot(json: json)
+    else { return }
     _ = Planner.plan(state, snap)
     _ = Diagnosis.run(DiagnosisInput(snapshot: snap, expectations: state))
 }

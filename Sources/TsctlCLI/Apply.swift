@@ -1,7 +1,7 @@
 import ArgumentParser
+import TsctlChange
 import TsctlKernel
 import TsctlModel
-import TsctlChange
 import TsctlSystem
 
 #if canImport(Glibc)

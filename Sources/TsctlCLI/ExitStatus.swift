@@ -1,5 +1,5 @@
-public import TsctlModel
 public import TsctlChange
+public import TsctlModel
 
 #if canImport(Glibc)
 import Glibc

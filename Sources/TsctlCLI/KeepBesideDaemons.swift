@@ -1,6 +1,6 @@
+import TsctlChange
 import TsctlKernel
 import TsctlModel
-import TsctlChange
 
 /// `apply --keep` beside a PTP daemon. ptp4l sets tx/rx itself when its port
 /// starts and again whenever it re-initialises (link down/up): with its default

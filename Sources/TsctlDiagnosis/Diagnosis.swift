@@ -1,5 +1,5 @@
-public import TsctlModel
 import TsctlChange
+public import TsctlModel
 
 /// ETHTOOL_GET_TS_INFO as ptp4l reads it.
 public struct IoctlView: Equatable, Sendable {

@@ -1,9 +1,9 @@
 import Testing
 
+@testable import TsctlChange
 @testable import TsctlKernel
 @testable import TsctlModel
 @testable import TsctlNetlink
-@testable import TsctlChange
 @testable import TsctlSystem
 
 #if canImport(Glibc)

@@ -1,8 +1,8 @@
 import Testing
 
+@testable import TsctlChange
 @testable import TsctlDiagnosis
 @testable import TsctlModel
-@testable import TsctlChange
 
 /// apply, apply --dry-run, check --expect and set read a desired state one way:
 /// what apply would leave alone check accepts, and what check rejects apply changes.

@@ -1,8 +1,8 @@
 import Testing
 
+@testable import TsctlChange
 @testable import TsctlModel
 @testable import TsctlNetlink
-@testable import TsctlChange
 
 @Suite struct PlannerTests {
     let features = Board.kernel().features

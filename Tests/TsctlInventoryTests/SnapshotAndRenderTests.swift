@@ -2,9 +2,9 @@ import Foundation
 import FoundationXML
 import Testing
 
+@testable import TsctlChange
 @testable import TsctlDiagnosis
 @testable import TsctlModel
-@testable import TsctlChange
 @testable import TsctlRender
 
 @Suite struct SnapshotAndRenderTests {

@@ -1,9 +1,9 @@
 import Testing
 
+@testable import TsctlChange
 @testable import TsctlKernel
 @testable import TsctlModel
 @testable import TsctlNetlink
-@testable import TsctlChange
 @testable import TsctlSystem
 
 /// Which kernels can oops on TSCONFIG to a stacked device (CVE-2025-40255): the one table.

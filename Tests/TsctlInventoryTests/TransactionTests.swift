@@ -1,7 +1,7 @@
 import Testing
 
-@testable import TsctlModel
 @testable import TsctlChange
+@testable import TsctlModel
 
 /// A kernel that keeps MACCHIATObin-like ports in memory and does what TSCONFIG_SET
 /// does to them: a provider switch first (it resets tx/rx), then the driver's
