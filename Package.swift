@@ -2,10 +2,15 @@
 import PackageDescription
 
 // The model is the centre: TsctlModel holds the values every layer speaks and
-// depends on nothing. TsctlNetlink and TsctlSystem turn bytes and libc calls
-// into those values; TsctlKernel does every read and write of the kernel
-// behind small protocols. The planner, diagnosis and render see only the model
-// (and the planner's KernelWriter protocol); the CLI wires them together.
+// depends on nothing. TsctlCodec, its neighbour, reads and writes them as
+// JSON (show --json and --baseline) and TOML (desired-state files).
+// TsctlNetlink and TsctlSystem turn bytes and libc calls into those values
+// (TsctlSystem also writes standard output); TsctlKernel does every read and
+// write of the kernel behind small protocols. The change library and diagnosis
+// see only the model (diagnosis also asks the change library); TsctlRender
+// turns reports into every document tsctl prints; the CLI wires them together.
+// TsctlTestSupport (kernel trace replay) is linked by the tests only, so the
+// tsctl binary ships none of it.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility")
@@ -28,6 +33,7 @@ let package = Package(
         // The commit `tsctl --version` names (see Sources/CBuildInfo/build_info.c).
         .target(name: "CBuildInfo"),
         .target(name: "TsctlModel", swiftSettings: strict),
+        .target(name: "TsctlCodec", dependencies: ["TsctlModel"], swiftSettings: strict),
         .target(name: "TsctlNetlink", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
         .target(name: "TsctlSystem", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
         .target(name: "TsctlKernel", dependencies: ["TsctlModel", "TsctlNetlink", "TsctlSystem"], swiftSettings: strict),
@@ -35,11 +41,16 @@ let package = Package(
         // Diagnosis asks the planner whether a desired state is met (check --expect):
         // one reading of a file for apply, apply --dry-run and check.
         .target(name: "TsctlDiagnosis", dependencies: ["TsctlModel", "TsctlChange"], swiftSettings: strict),
-        .target(name: "TsctlRender", dependencies: ["TsctlModel"], swiftSettings: strict),
+        .target(name: "TsctlRender", dependencies: ["TsctlModel", "TsctlCodec", "TsctlChange"], swiftSettings: strict),
+        // Replays recorded kernel traces; only test targets depend on it.
+        .target(
+            name: "TsctlTestSupport", dependencies: ["TsctlModel", "TsctlNetlink", "TsctlSystem", "TsctlKernel"],
+            swiftSettings: strict),
         .target(
             name: "TsctlCLI",
             dependencies: [
-                "TsctlModel", "TsctlKernel", "TsctlChange", "TsctlDiagnosis", "TsctlRender", "TsctlSystem", "CBuildInfo",
+                "TsctlModel", "TsctlCodec", "TsctlKernel", "TsctlChange", "TsctlDiagnosis", "TsctlRender", "TsctlSystem",
+                "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: strict
@@ -50,7 +61,10 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TsctlInventoryTests",
-            dependencies: ["TsctlModel", "TsctlKernel", "TsctlNetlink", "TsctlSystem", "TsctlChange", "TsctlDiagnosis", "TsctlRender"],
+            dependencies: [
+                "TsctlModel", "TsctlCodec", "TsctlKernel", "TsctlNetlink", "TsctlSystem", "TsctlChange", "TsctlDiagnosis",
+                "TsctlRender", "TsctlTestSupport"
+            ],
             resources: [.copy("Traces")]
         ),
         .testTarget(name: "EndToEndTests", exclude: ["kernel_view.py"])

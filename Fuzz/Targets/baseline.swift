@@ -2,6 +2,7 @@
 // `tsctl show --json` reader behind `check --baseline FILE`.
 // Input: the baseline's bytes; optionally a NUL and a second document taken as
 // the current state (else the baseline is compared with itself).
+import TsctlCodec
 import TsctlDiagnosis
 import TsctlModel
 import TsctlRender

@@ -3,6 +3,7 @@ import TsctlChange
 // `apply FILE` and `check --expect FILE` use it.
 // Input: the file's bytes; optionally a NUL and a `tsctl show --json` document,
 // against which a parsed file is then planned and checked.
+import TsctlCodec
 import TsctlDiagnosis
 import TsctlModel
 

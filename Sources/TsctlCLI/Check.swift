@@ -1,4 +1,5 @@
 public import ArgumentParser
+import TsctlCodec
 import TsctlDiagnosis
 import TsctlKernel
 import TsctlModel

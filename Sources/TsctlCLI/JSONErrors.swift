@@ -1,4 +1,5 @@
-import TsctlModel
+import TsctlCodec
+import TsctlRender
 
 /// Under --json a script reads stdout, so a failure must leave a document there
 /// too (Schemas/error.schema.json), not only a line on stderr.
@@ -21,12 +22,7 @@ enum JSONMode {
     }
 
     static func errorDocument(command: String, status: ExitStatus, message: String) -> JSON {
-        .object([
-            ("schema_version", .int(1)),
-            ("command", .string(command)),
-            ("exit_status", .int(Int(status.rawValue))),
-            ("error", .object([("message", .string(message)), ("exit_status", .int(Int(status.rawValue)))]))
-        ])
+        ErrorDocument.json(command: command, exitStatus: status.rawValue, message: message)
     }
 
     /// Prints the error document if one is owed; stderr keeps its one line.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TsctlCodec
 import TsctlKernel
 import TsctlModel
 import TsctlRender
@@ -37,10 +38,7 @@ struct ProbeCommand: ParsableCommand {
             : obs.contains(where: { !$0.conclusive }) ? .checkFailed : .ok
         if json {
             print(
-                JSON.object([
-                    ("schema_version", .int(1)), ("kernel", snap.kernel.json), ("exit_status", .int(Int(status.rawValue))),
-                    ("interfaces", .array(obs.map(\.json)))
-                ]).serialized())
+                ProbeDocument.json(kernel: snap.kernel, exitStatus: status.rawValue, observations: obs).serialized())
             JSONMode.printed = true
         } else {
             for o in obs { print("\(InterfaceName.display(o.interface)): \(o.verdict)") }

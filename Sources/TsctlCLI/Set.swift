@@ -1,7 +1,9 @@
 import ArgumentParser
 import TsctlChange
+import TsctlCodec
 import TsctlKernel
 import TsctlModel
+import TsctlRender
 import TsctlSystem
 
 #if canImport(Glibc)

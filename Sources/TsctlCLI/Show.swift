@@ -1,10 +1,12 @@
 import ArgumentParser
+import TsctlCodec
 import TsctlKernel
 import TsctlModel
 import TsctlRender
 
 #if canImport(Glibc)
 import Glibc
+import TsctlSystem
 #endif
 
 struct Show: ParsableCommand {
@@ -62,8 +64,7 @@ struct Show: ParsableCommand {
         }
         if clocks { Inventory.attachClockHealth(&snap.interfaces) }
         if json {
-            fflush(nil)
-            snap.writeJSON(toFileDescriptor: STDOUT_FILENO)
+            try Sys.writeStandardOutput(snap.writeJSON)
         } else if snap.interfaces.isEmpty {
             print("No interface has a hardware timestamp provider; `tsctl show --all` lists every interface.")
         } else {

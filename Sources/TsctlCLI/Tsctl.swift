@@ -65,6 +65,8 @@ public struct Tsctl: ParsableCommand {
             var command = try parseAsRoot(args)
             try command.run()
             Sys.exitProcess(ExitStatus.ok.rawValue)
+        } catch let lost as StandardOutputLost {
+            Sys.exitProcess(ExitStatus.ok.rawValue, outputError: lost.errno)
         } catch let done as TsctlExit {
             Sys.exitProcess(done.status.rawValue)
         } catch let failure as TsctlFailure {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TsctlCodec
 import TsctlKernel
 import TsctlModel
 import TsctlRender

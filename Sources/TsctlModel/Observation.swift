@@ -65,21 +65,3 @@ public enum Prober {
         return o
     }
 }
-
-extension Observation {
-    public var json: JSON {
-        .object([
-            ("interface", .string(interface)),
-            // Nanoseconds since 1970 exceed 2^53: a string keeps them exact in jq and JavaScript.
-            ("timestamp_ns", timestampNanoseconds.map { .string(String($0)) } ?? .null),
-            ("phc_index", phcIndex.json),
-            ("layer", (layer?.rawValue).json),
-            ("phy_index", phyIndex.json),
-            (
-                "clocks",
-                .array(clocks.map { .object([("phc_index", .int($0.phcIndex)), ("offset_ns", .string(String($0.offsetNanoseconds)))]) })
-            ),
-            ("verdict", .string(verdict))
-        ])
-    }
-}

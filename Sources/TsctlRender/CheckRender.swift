@@ -1,3 +1,4 @@
+public import TsctlCodec
 public import TsctlModel
 
 /// `tsctl check` output: one report model, four forms.

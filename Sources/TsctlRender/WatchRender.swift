@@ -1,3 +1,4 @@
+public import TsctlCodec
 public import TsctlModel
 
 /// What `tsctl watch` follows per interface, each as one comparable line.

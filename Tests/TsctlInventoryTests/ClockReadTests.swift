@@ -1,5 +1,6 @@
 import Testing
 
+@testable import TsctlCodec
 @testable import TsctlDiagnosis
 @testable import TsctlModel
 @testable import TsctlRender

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import TsctlCodec
 @testable import TsctlModel
 
 /// Hostile or huge desired-state files: refused with their position, never a

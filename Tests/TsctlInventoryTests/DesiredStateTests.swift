@@ -1,5 +1,6 @@
 import Testing
 
+@testable import TsctlCodec
 @testable import TsctlModel
 
 @Suite struct DesiredStateTests {

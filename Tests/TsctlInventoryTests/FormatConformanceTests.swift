@@ -1,5 +1,6 @@
 import Testing
 
+@testable import TsctlCodec
 @testable import TsctlModel
 
 /// The parsers against their formats' rules, in the cases toml-test and

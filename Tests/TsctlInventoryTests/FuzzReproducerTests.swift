@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import TsctlCodec
 @testable import TsctlModel
 
 /// Every input that once crashed the desired-state or baseline fuzz target

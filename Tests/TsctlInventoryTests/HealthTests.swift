@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import TsctlCodec
 @testable import TsctlDiagnosis
 @testable import TsctlKernel
 @testable import TsctlModel

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import TsctlSystem
 
+@testable import TsctlCodec
 @testable import TsctlModel
 
 /// `JSON.serialized()` goes through the same byte writer as `show --json`.
@@ -78,7 +80,9 @@ import Testing
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         try #require(fd >= 0)
         defer { unlink(path) }
-        snap.writeJSON(toFileDescriptor: fd)
+        var out = DescriptorWriter(fd: fd)
+        snap.writeJSON { out.write($0) }
+        #expect(out.failure == nil)
         close(fd)
         let written = try String(contentsOfFile: path, encoding: .utf8)
         #expect(written.utf8.count > 2 * 65536)

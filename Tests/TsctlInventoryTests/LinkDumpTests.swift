@@ -4,6 +4,7 @@ import Testing
 @testable import TsctlKernel
 @testable import TsctlModel
 @testable import TsctlNetlink
+@testable import TsctlTestSupport
 
 /// The link dump comes first (Inventory.gather) and its messages are decoded in
 /// one pass over their attribute headers. These replay the committed traces

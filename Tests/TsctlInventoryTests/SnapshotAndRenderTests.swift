@@ -1,8 +1,10 @@
 import Foundation
 import FoundationXML
 import Testing
+import TsctlSystem
 
 @testable import TsctlChange
+@testable import TsctlCodec
 @testable import TsctlDiagnosis
 @testable import TsctlModel
 @testable import TsctlRender
@@ -38,7 +40,9 @@ import Testing
         for snap in [Board.snapshot(Board.macchiatobin(), Board.igb(), vlan), Board.snapshot()] {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-stream-\(getpid()).json").path
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            snap.writeJSON(toFileDescriptor: fd)
+            var out = DescriptorWriter(fd: fd)
+            snap.writeJSON { out.write($0) }
+            #expect(out.failure == nil)
             close(fd)
             defer { unlink(path) }
             #expect(try String(contentsOfFile: path, encoding: .utf8) == snap.json.serialized() + "\n")

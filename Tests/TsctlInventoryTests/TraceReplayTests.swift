@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import TsctlCodec
 import TsctlKernel
 import TsctlModel
+import TsctlTestSupport
 
 /// Snapshots assembled again from real kernels' answers: each trace in Traces/
 /// was recorded with TSCTL_TRACE while `tsctl show --json` ran (on this

@@ -1,3 +1,4 @@
+public import TsctlKernel
 import TsctlModel
 public import TsctlNetlink
 import TsctlSystem

@@ -1,16 +1,18 @@
+public import TsctlModel
+
 // Snapshot <-> JSON (schema_version 1, Schemas/show.schema.json). One name per
 // concept, the kernel's words, snake_case.
 
 extension Optional where Wrapped == Int {
-    var json: JSON { map { .int($0) } ?? .null }
+    package var json: JSON { map { .int($0) } ?? .null }
 }
 
 extension Optional where Wrapped == String {
-    var json: JSON { map { .string($0) } ?? .null }
+    package var json: JSON { map { .string($0) } ?? .null }
 }
 
 extension Optional where Wrapped == Bool {
-    var json: JSON { map { .bool($0) } ?? .null }
+    package var json: JSON { map { .bool($0) } ?? .null }
 }
 
 extension Capabilities {
@@ -22,12 +24,14 @@ extension Capabilities {
 }
 
 extension Snapshot: JSONEmitting {
-    /// Writes the pretty-printed document and a newline to `fd` as it goes:
-    /// the bytes `json.serialized()` gives, without building them whole.
-    public func writeJSON(toFileDescriptor fd: Int32) {
-        var w = JSONByteWriter(fd: fd)
-        emit(into: &w)
-        w.finish()
+    /// Gives `output` the pretty-printed document and a newline in pieces as it
+    /// goes: the bytes `json.serialized()` gives, without building them whole.
+    public func writeJSON(_ output: (UnsafeRawBufferPointer) -> Void) {
+        withoutActuallyEscaping(output) { output in
+            var w = JSONByteWriter(output: output)
+            emit(into: &w)
+            w.finish()
+        }
     }
 
     public func emit<S: JSONSink>(into s: inout S) {
@@ -249,7 +253,7 @@ extension Snapshot {
         }
         let k = try r.object(json["kernel"], "kernel")
         let f = try r.object(k["features"], "kernel.features")
-        kernel = KernelInfo(
+        let kernel = KernelInfo(
             release: try r.string(k["release"], "kernel.release"),
             ethtoolNetlink: try r.bool(k["ethtool_netlink"], "kernel.ethtool_netlink"),
             features: KernelFeatures(
@@ -261,119 +265,152 @@ extension Snapshot {
         for (i, item) in try r.array(json["interfaces"], "interfaces").enumerated() {
             ifs.append(try InterfaceSnapshot(json: item, path: "interfaces[\(i)]"))
         }
-        interfaces = ifs
+        self.init(kernel: kernel, interfaces: ifs)
     }
 }
 
 extension InterfaceSnapshot {
     init(json o: JSON, path: String) throws(SnapshotDecodeError) {
         let r = Reader(path: "$." + path)
-        name = try r.string(o["name"], "name")
-        if let hex = try r.optString(o["name_bytes"], "name_bytes") {
-            guard let n = OSString.fromHex(hex), OSString.text(n) == name else {
-                throw r.fail("name_bytes", "expected the hex bytes of \"name\", got \"\(hex)\"")
-            }
-            name = n
+        // Read in the document's order, so the first error is the first in the file.
+        let name = try r.interfaceName(o)
+        let ifindex = try r.int(o["ifindex"], "ifindex")
+        let driver = try r.optString(o["driver"], "driver")
+        let device = try r.optString(o["device"], "device")
+        let kind = try r.optString(o["kind"], "kind")
+        let lower = try r.optString(o["lower"], "lower")
+        let master = try r.optString(o["master"], "master")
+        let bondActiveSlave = try r.optString(o["bond_active_slave"], "bond_active_slave")
+        let advertised = try r.advertised(o["advertised"])
+        let providers = try r.providers(o["providers"])
+        let phys = try r.phys(o["phys"])
+        let phcs = try r.phcs(o["phcs"])
+        let active = try r.active(o["active"])
+        self.init(
+            name: name, ifindex: ifindex, driver: driver, advertised: advertised, providers: providers, phys: phys,
+            phcs: phcs, active: active)
+        self.device = device
+        self.kind = kind
+        self.lower = lower
+        self.master = master
+        self.bondActiveSlave = bondActiveSlave
+        // Added after schema_version 1 first shipped: older documents lack it.
+        if let t = o["ts_stats"], !t.isNull { tsStats = try TsStats(json: t, path: "\(r.path).ts_stats") }
+    }
+}
+
+/// The parts of an interface object (`r.path` is the interface's).
+extension Reader {
+    func interfaceName(_ o: JSON) throws(SnapshotDecodeError) -> String {
+        let name = try string(o["name"], "name")
+        guard let hex = try optString(o["name_bytes"], "name_bytes") else { return name }
+        guard let n = OSString.fromHex(hex), OSString.text(n) == name else {
+            throw fail("name_bytes", "expected the hex bytes of \"name\", got \"\(hex)\"")
         }
-        ifindex = try r.int(o["ifindex"], "ifindex")
-        driver = try r.optString(o["driver"], "driver")
-        device = try r.optString(o["device"], "device")
-        kind = try r.optString(o["kind"], "kind")
-        lower = try r.optString(o["lower"], "lower")
-        master = try r.optString(o["master"], "master")
-        bondActiveSlave = try r.optString(o["bond_active_slave"], "bond_active_slave")
-        if let a = o["advertised"], !a.isNull {
-            guard let caps = try r.caps(a, "advertised") else {
-                throw r.fail("advertised.timestamping", "missing: expected an array of strings")
-            }
-            advertised = Advertised(
-                phcIndex: try r.optInt(a["phc_index"], "advertised.phc_index"),
-                qualifier: try r.optQualifier(a["qualifier"], "advertised.qualifier"),
-                layer: try r.optLayer(a["layer"], "advertised.layer"),
-                phyIndex: try r.optInt(a["phy_index"], "advertised.phy_index"),
-                capabilities: caps)
-        } else {
-            advertised = nil
+        return n
+    }
+
+    func advertised(_ a: JSON?) throws(SnapshotDecodeError) -> Advertised? {
+        guard let a, !a.isNull else { return nil }
+        guard let caps = try caps(a, "advertised") else {
+            throw fail("advertised.timestamping", "missing: expected an array of strings")
         }
+        return Advertised(
+            phcIndex: try optInt(a["phc_index"], "advertised.phc_index"),
+            qualifier: try optQualifier(a["qualifier"], "advertised.qualifier"),
+            layer: try optLayer(a["layer"], "advertised.layer"),
+            phyIndex: try optInt(a["phy_index"], "advertised.phy_index"),
+            capabilities: caps)
+    }
+
+    func providers(_ v: JSON?) throws(SnapshotDecodeError) -> [Provider] {
         var ps: [Provider] = []
-        for (i, p) in try r.array(o["providers"], "providers").enumerated() {
+        for (i, p) in try array(v, "providers").enumerated() {
             let at = "providers[\(i)]"
-            guard let layer = try r.optLayer(p["layer"], at + ".layer"),
-                let q = try r.optQualifier(p["qualifier"], at + ".qualifier"),
-                let rb = ReportedBy(rawValue: try r.string(p["reported_by"], at + ".reported_by"))
-            else { throw SnapshotDecodeError(path: "$.\(path).\(at)", message: "layer, qualifier and reported_by are required") }
+            guard let layer = try optLayer(p["layer"], at + ".layer"),
+                let q = try optQualifier(p["qualifier"], at + ".qualifier"),
+                let rb = ReportedBy(rawValue: try string(p["reported_by"], at + ".reported_by"))
+            else { throw fail(at, "layer, qualifier and reported_by are required") }
             ps.append(
                 Provider(
-                    layer: layer, phcIndex: try r.int(p["phc_index"], at + ".phc_index"), qualifier: q,
-                    phyIndex: try r.optInt(p["phy_index"], at + ".phy_index"),
-                    capabilities: try r.caps(p, at), reportedBy: rb,
-                    advertised: try r.bool(p["advertised"], at + ".advertised"),
-                    active: try r.bool(p["active"], at + ".active")))
+                    layer: layer, phcIndex: try int(p["phc_index"], at + ".phc_index"), qualifier: q,
+                    phyIndex: try optInt(p["phy_index"], at + ".phy_index"),
+                    capabilities: try caps(p, at), reportedBy: rb,
+                    advertised: try bool(p["advertised"], at + ".advertised"),
+                    active: try bool(p["active"], at + ".active")))
         }
-        providers = ps
+        return ps
+    }
+
+    func phys(_ v: JSON?) throws(SnapshotDecodeError) -> [Phy] {
         var ys: [Phy] = []
-        for (i, y) in try r.array(o["phys"], "phys").enumerated() {
+        for (i, y) in try array(v, "phys").enumerated() {
             let at = "phys[\(i)]"
             ys.append(
                 Phy(
-                    phyIndex: try r.int(y["phy_index"], at + ".phy_index"),
-                    driver: try r.optString(y["driver"], at + ".driver"),
-                    name: try r.string(y["name"], at + ".name"),
-                    upstream: try r.optLayer(y["upstream"], at + ".upstream") ?? .mac,
-                    upstreamPhyIndex: try r.optInt(y["upstream_phy_index"], at + ".upstream_phy_index"),
-                    upstreamSFP: try r.optString(y["upstream_sfp"], at + ".upstream_sfp"),
-                    downstreamSFP: try r.optString(y["downstream_sfp"], at + ".downstream_sfp")))
+                    phyIndex: try int(y["phy_index"], at + ".phy_index"),
+                    driver: try optString(y["driver"], at + ".driver"),
+                    name: try string(y["name"], at + ".name"),
+                    upstream: try optLayer(y["upstream"], at + ".upstream") ?? .mac,
+                    upstreamPhyIndex: try optInt(y["upstream_phy_index"], at + ".upstream_phy_index"),
+                    upstreamSFP: try optString(y["upstream_sfp"], at + ".upstream_sfp"),
+                    downstreamSFP: try optString(y["downstream_sfp"], at + ".downstream_sfp")))
         }
-        phys = ys
+        return ys
+    }
+
+    func phcs(_ v: JSON?) throws(SnapshotDecodeError) -> [PHC] {
         var cs: [PHC] = []
-        for (i, c) in try r.array(o["phcs"], "phcs").enumerated() {
+        for (i, c) in try array(v, "phcs").enumerated() {
             let at = "phcs[\(i)]"
-            cs.append(
-                PHC(
-                    index: try r.int(c["index"], at + ".index"),
-                    clockName: try r.optString(c["clock_name"], at + ".clock_name"),
-                    owner: try r.optString(c["owner"], at + ".owner"),
-                    ownerBus: try r.optString(c["owner_bus"], at + ".owner_bus"),
-                    maxAdjustment: try r.optInt(c["max_adjustment"], at + ".max_adjustment"),
-                    nPins: try r.optInt(c["n_pins"], at + ".n_pins"),
-                    nAlarms: try r.optInt(c["n_alarms"], at + ".n_alarms"),
-                    nExternalTimestamps: try r.optInt(c["n_external_timestamps"], at + ".n_external_timestamps"),
-                    nPeriodicOutputs: try r.optInt(c["n_periodic_outputs"], at + ".n_periodic_outputs"),
-                    pps: try r.optBool(c["pps"], at + ".pps"),
-                    present: try r.bool(c["present"], at + ".present"),
-                    layer: try r.optLayer(c["layer"], at + ".layer")))
-            if let h = c["health"], !h.isNull { cs[cs.count - 1].health = try ClockHealth(json: h, path: "$.\(path).\(at).health") }
+            var phc = PHC(
+                index: try int(c["index"], at + ".index"),
+                clockName: try optString(c["clock_name"], at + ".clock_name"),
+                owner: try optString(c["owner"], at + ".owner"),
+                ownerBus: try optString(c["owner_bus"], at + ".owner_bus"),
+                maxAdjustment: try optInt(c["max_adjustment"], at + ".max_adjustment"),
+                nPins: try optInt(c["n_pins"], at + ".n_pins"),
+                nAlarms: try optInt(c["n_alarms"], at + ".n_alarms"),
+                nExternalTimestamps: try optInt(c["n_external_timestamps"], at + ".n_external_timestamps"),
+                nPeriodicOutputs: try optInt(c["n_periodic_outputs"], at + ".n_periodic_outputs"),
+                pps: try optBool(c["pps"], at + ".pps"),
+                present: try bool(c["present"], at + ".present"),
+                layer: try optLayer(c["layer"], at + ".layer"))
+            if let h = c["health"], !h.isNull { phc.health = try ClockHealth(json: h, path: "\(path).\(at).health") }
+            cs.append(phc)
         }
-        phcs = cs
-        let a = try r.object(o["active"], "active")
-        let state = try r.string(a["state"], "active.state")
+        return cs
+    }
+
+    func active(_ v: JSON?) throws(SnapshotDecodeError) -> ActiveConfig {
+        let a = try object(v, "active")
+        let state = try string(a["state"], "active.state")
         var reason: UnavailableReason?
         if state == "unavailable" {
-            guard let rs = try r.optString(a["reason"], "active.reason"), let rr = UnavailableReason(rawValue: rs) else {
-                throw SnapshotDecodeError(path: "$.\(path).active.reason", message: "an unavailable config needs a known reason")
+            guard let rs = try optString(a["reason"], "active.reason"), let rr = UnavailableReason(rawValue: rs) else {
+                throw fail("active.reason", "an unavailable config needs a known reason")
             }
             reason = rr
         }
-        active = ActiveConfig(
-            readVia: (try r.optString(a["read_via"], "active.read_via")).flatMap(ActiveConfig.ReadVia.init(rawValue:)),
-            phcIndex: try r.optInt(a["phc_index"], "active.phc_index"),
-            qualifier: try r.optQualifier(a["qualifier"], "active.qualifier"),
-            layer: try r.optLayer(a["layer"], "active.layer"),
-            phyIndex: try r.optInt(a["phy_index"], "active.phy_index"),
-            txType: try r.optString(a["tx_type"], "active.tx_type"),
-            rxFilter: try r.optString(a["rx_filter"], "active.rx_filter"),
-            flags: try r.stringArray(a["flags"], "active.flags") ?? [],
+        var active = ActiveConfig(
+            readVia: (try optString(a["read_via"], "active.read_via")).flatMap(ActiveConfig.ReadVia.init(rawValue:)),
+            phcIndex: try optInt(a["phc_index"], "active.phc_index"),
+            qualifier: try optQualifier(a["qualifier"], "active.qualifier"),
+            layer: try optLayer(a["layer"], "active.layer"),
+            phyIndex: try optInt(a["phy_index"], "active.phy_index"),
+            txType: try optString(a["tx_type"], "active.tx_type"),
+            rxFilter: try optString(a["rx_filter"], "active.rx_filter"),
+            flags: try stringArray(a["flags"], "active.flags") ?? [],
             unavailable: reason,
-            errno: try r.optInt(a["errno"], "active.errno"),
-            message: try r.optString(a["message"], "active.message"))
-        active.readFrom = try r.optString(a["read_from"], "active.read_from")
-        // Added after schema_version 1 first shipped: older documents lack it.
-        if let t = o["ts_stats"], !t.isNull { tsStats = try TsStats(json: t, path: "$.\(path).ts_stats") }
+            errno: try optInt(a["errno"], "active.errno"),
+            message: try optString(a["message"], "active.message"))
+        active.readFrom = try optString(a["read_from"], "active.read_from")
+        return active
     }
 }
 
 /// Typed reads with the JSON path in every error.
-private struct Reader {
+struct Reader {
     var path: String
 
     func fail(_ key: String, _ what: String) -> SnapshotDecodeError {

@@ -1,14 +1,10 @@
+public import TsctlModel
+
 // The part of TOML 1.0 a desired-state file needs: comments, [tables],
 // [[arrays of tables]], key = value with strings, integers, booleans and
 // arrays. Anything else is refused with its line and column, never guessed at.
 // (The TOML and YAML packages available here link full Foundation, which
 // triples the binary; this stays small.)
-
-public struct SourcePosition: Equatable, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-    public var description: String { "\(line):\(column)" }
-}
 
 public struct TOMLError: Error, Equatable, Sendable {
     public var position: SourcePosition

@@ -1,6 +1,9 @@
+public import TsctlModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
+
 // A small JSON value with a writer and a parser. tsctl's JSON is an API: keys
 // keep a fixed order and absent values are explicit nulls, which the
 // synthesized Codable encoders do not give; and the binary stays free of the

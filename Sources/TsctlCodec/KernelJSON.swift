@@ -1,3 +1,5 @@
+public import TsctlModel
+
 /// The `kernel` object every tsctl JSON document carries (show, check, probe,
 /// set, apply): the same keys everywhere, so a script reads it one way.
 extension KernelInfo {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+public import TsctlModel
 
 /// Where a JSON document goes as it is produced: one layout definition
 /// (`emit(into:)`) serves both the value tree (tests, baselines) and the
@@ -113,9 +111,9 @@ public struct JSONTreeBuilder: JSONSink {
     public mutating func endRun(_ slot: Int) {}
 }
 
-/// Writes JSON to a file descriptor in 64 KiB pieces (`show --json`), or
-/// collects it in memory (`JSON.serialized()`): pretty-printed with two-space
-/// indents, or compact.
+/// Writes JSON in 64 KiB pieces to an output (`show --json`: standard output,
+/// by TsctlSystem's writer), or collects it in memory (`JSON.serialized()`):
+/// pretty-printed with two-space indents, or compact.
 ///
 /// `show --all --json` writes some sixty keys per interface, so the common
 /// pieces (a key with its separator and indent, a plain string, an integer)
@@ -125,7 +123,8 @@ public struct JSONByteWriter: JSONSink {
     private var buf: UnsafeMutablePointer<UInt8>
     private var count = 0
     private let capacity = 1 << 16
-    private let fd: Int32
+    /// Where each full buffer goes; nil: kept in `collected`.
+    private let output: ((UnsafeRawBufferPointer) -> Void)?
     /// How many containers are open.
     private var depth = 0
     /// Has the innermost open container an element yet? The outer ones' answers
@@ -157,8 +156,8 @@ public struct JSONByteWriter: JSONSink {
     private var recording: (slot: Int, start: Int, before: State, flushes: Int)?
     private var flushes = 0
 
-    public init(fd: Int32) {
-        self.fd = fd
+    public init(output: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.output = output
         pretty = true
         buf = .allocate(capacity: capacity)
         outerFilled.reserveCapacity(16)
@@ -166,7 +165,7 @@ public struct JSONByteWriter: JSONSink {
 
     /// In memory, for `text()`.
     init(pretty: Bool) {
-        fd = -1
+        output = nil
         self.pretty = pretty
         buf = .allocate(capacity: capacity)
         outerFilled.reserveCapacity(16)
@@ -213,19 +212,14 @@ public struct JSONByteWriter: JSONSink {
         runs[slot] = Run(before: r.before, after: state, bytes: Array(UnsafeBufferPointer(start: buf + r.start, count: count - r.start)))
     }
 
-    /// Bytes past the buffer: to the descriptor, or to `collected`.
+    /// Bytes past the buffer: to the output, or to `collected`.
     private mutating func writeOut(_ p: UnsafeRawBufferPointer) {
-        guard let base = p.baseAddress, p.count > 0 else { return }
-        if fd < 0 {
+        guard p.baseAddress != nil, p.count > 0 else { return }
+        guard let output else {
             collected.append(contentsOf: p)
             return
         }
-        var off = 0
-        while off < p.count {
-            let n = write(fd, base + off, p.count - off)
-            if n < 0 { if errno == EINTR { continue } else { StandardOutput.note(errno); return } }
-            off += n
-        }
+        output(p)
     }
 
     /// Room for `n` more bytes in the buffer (n <= capacity).
