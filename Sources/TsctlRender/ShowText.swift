@@ -18,10 +18,18 @@ public enum ShowText {
         // A stacked device says what it sits on: that device's timestamping is its own.
         head += s.dim(" (" + [itf.stacking ?? itf.driver, "ifindex \(itf.ifindex)"].compactMap { $0 }.joined(separator: ", ") + ")")
         lines.append(head)
+        lines += providerLines(itf, style: s)
+        if let a = itf.advertised { lines.append(advertisedLine(a, itf, style: s)) }
+        lines.append(activeLine(itf, kernel: kernel, style: s))
+        if let stats = statsLine(itf.tsStats, style: s) { lines.append(stats) }
+        lines += clockLines(itf, style: s)
+        return lines.joined(separator: "\n") + "\n"
+    }
 
-        if itf.providers.isEmpty {
-            lines.append("  no hardware timestamp provider")
-        }
+    /// One branch per provider: its clock, PHY, marks, and capabilities.
+    static func providerLines(_ itf: InterfaceSnapshot, style s: TextStyle) -> [String] {
+        if itf.providers.isEmpty { return ["  no hardware timestamp provider"] }
+        var lines: [String] = []
         for (k, p) in itf.providers.enumerated() {
             let last = k == itf.providers.count - 1
             let branch = last ? "└─ " : "├─ "
@@ -42,20 +50,23 @@ public enum ShowText {
                 lines.append("  " + cont + "   " + s.dim("found in sysfs; this kernel reports one provider only, capabilities unknown"))
             }
         }
+        return lines
+    }
 
-        // Advertised: what ETHTOOL_GET_TS_INFO (ptp4l) and `ethtool -T` see.
-        if let a = itf.advertised {
-            var line = "  " + s.dim("advertised ")
-            if let phc = a.phcIndex {
-                line += layerLabel(a.layer, a.phyIndex, a.qualifier) + " " + clock(phc, itf)
-            } else {
-                let sw = a.capabilities.timestamping
-                line += sw.isEmpty ? "nothing" : "software only: " + sw.joined(separator: " ")
-            }
-            lines.append(line)
+    /// What ETHTOOL_GET_TS_INFO (ptp4l) and `ethtool -T` see.
+    static func advertisedLine(_ a: Advertised, _ itf: InterfaceSnapshot, style s: TextStyle) -> String {
+        var line = "  " + s.dim("advertised ")
+        if let phc = a.phcIndex {
+            line += layerLabel(a.layer, a.phyIndex, a.qualifier) + " " + clock(phc, itf)
+        } else {
+            let sw = a.capabilities.timestamping
+            line += sw.isEmpty ? "nothing" : "software only: " + sw.joined(separator: " ")
         }
+        return line
+    }
 
-        // Active: what is configured, or why it cannot be read.
+    /// What is configured, or why it cannot be read.
+    static func activeLine(_ itf: InterfaceSnapshot, kernel: KernelInfo, style s: TextStyle) -> String {
         let act = itf.active
         var line = "  " + s.dim("active     ")
         if let from = act.readFrom {
@@ -84,10 +95,7 @@ public enum ShowText {
         } else {
             line += s.yellow("cannot be read: ") + reasonText(act)
         }
-        lines.append(line)
-        if let stats = statsLine(itf.tsStats, style: s) { lines.append(stats) }
-        lines += clockLines(itf, style: s)
-        return lines.joined(separator: "\n") + "\n"
+        return line
     }
 
     public static func reasonText(_ a: ActiveConfig) -> String {
