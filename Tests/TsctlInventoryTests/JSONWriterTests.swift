@@ -88,4 +88,25 @@ import TsctlSystem
         #expect(written.utf8.count > 2 * 65536)
         #expect(written == snap.json.serialized() + "\n")
     }
+
+    /// A full disk loses the document: the writer says so (and with which
+    /// errno) as a value the caller turns into exit status 11.
+    @Test func aWriteThatFailsIsReportedWithItsErrno() throws {
+        let snap = Snapshot(
+            kernel: KernelInfo(
+                release: "6.18.0", ethtoolNetlink: true,
+                features: KernelFeatures(tsinfo: true, phyGet: true, tsconfig: true, hwtstampSource: nil)),
+            interfaces: [])
+        let fd = open("/dev/full", O_WRONLY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var out = DescriptorWriter(fd: fd)
+        snap.writeJSON { out.write($0) }
+        #expect(out.failure == ENOSPC)
+
+        var closed = DescriptorWriter(fd: -1)
+        "x".utf8CString.withUnsafeBytes { closed.write($0) }
+        "y".utf8CString.withUnsafeBytes { closed.write($0) }
+        #expect(closed.failure == EBADF, "the first error is kept")
+    }
 }
