@@ -1,21 +1,19 @@
 public import TsctlModel
 
 /// The `kernel` object every tsctl JSON document carries (show, check, probe,
-/// set, apply): the same keys everywhere, so a script reads it one way.
-extension KernelInfo {
-    public var json: JSON {
-        .object([
-            ("release", .string(release)),
-            ("ethtool_netlink", .bool(ethtoolNetlink)),
-            (
-                "features",
-                .object([
-                    ("tsinfo", .bool(features.tsinfo)),
-                    ("phy_get", .bool(features.phyGet)),
-                    ("tsconfig", .bool(features.tsconfig)),
-                    ("hwtstamp_source", features.hwtstampSource.json)
-                ])
-            )
-        ])
+/// set, apply): one layout, so a script reads it one way.
+extension KernelInfo: JSONEmitting {
+    public func emit<S: JSONSink>(into s: inout S) {
+        s.beginObject()
+        s.field("release", release)
+        s.field("ethtool_netlink", ethtoolNetlink)
+        s.key("features")
+        s.beginObject()
+        s.field("tsinfo", features.tsinfo)
+        s.field("phy_get", features.phyGet)
+        s.field("tsconfig", features.tsconfig)
+        s.field("hwtstamp_source", features.hwtstampSource)
+        s.endObject()
+        s.endObject()
     }
 }
