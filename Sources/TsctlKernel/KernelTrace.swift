@@ -10,7 +10,8 @@ import Glibc
 /// datagram sent and received (per socket: genl, route) and every system read
 /// (sysfs, uname, if_indextoname, SIOCGHWTSTAMP) with its answer. TSCTL_TRACE=FILE
 /// writes one; Scripts/fixtures/annotate-trace annotates it into a fixture;
-/// `KernelTrace.Replay` answers the same questions from it, so a snapshot can
+/// `KernelTrace.Replay` (TsctlTestSupport, linked by the tests only) answers the
+/// same questions from it, so a snapshot can
 /// be assembled again from a real kernel's answers without that kernel.
 ///
 ///     > genl 2000000010000100…        a datagram tsctl sent on its genl socket
