@@ -11,8 +11,8 @@ import Glibc
 /// (sysfs, uname, if_indextoname, SIOCGHWTSTAMP) with its answer. TSCTL_TRACE=FILE
 /// writes one; Scripts/fixtures/annotate-trace annotates it into a fixture;
 /// `KernelTrace.Replay` (TsctlTestSupport, linked by the tests only) answers the
-/// same questions from it, so a snapshot can
-/// be assembled again from a real kernel's answers without that kernel.
+/// same questions from it, so a snapshot can be assembled again from a real
+/// kernel's answers without that kernel.
 ///
 ///     > genl 2000000010000100…        a datagram tsctl sent on its genl socket
 ///     < route 3c0400001000…           one the kernel sent on the route socket
