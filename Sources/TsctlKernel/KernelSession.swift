@@ -23,7 +23,7 @@ extension InventoryError {
 
 /// The kernel, for the commands: reads snapshots and writes timestamping
 /// configuration, TSCONFIG_SET over ethtool netlink or SIOCSHWTSTAMP.
-public final class KernelSession: KernelReader, KernelWriter {
+public final class KernelSession: ChangeKernel {
     public let inventory: Inventory
 
     public init(inventory: Inventory) { self.inventory = inventory }

@@ -51,3 +51,9 @@ public protocol KernelWriter: AnyObject {
     /// it is gone; anything else: the read itself failed).
     func reread(_ interface: String) -> Result<InterfaceSnapshot, KernelFailure>
 }
+
+/// The kernel a change reads and writes (set, apply).
+public protocol ChangeKernel: KernelReader, KernelWriter {
+    /// The interface each of `names` (a name or an altname) is, nil where none is.
+    func primaryNames(_ names: [String]) -> [String?]
+}
