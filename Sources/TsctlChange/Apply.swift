@@ -119,7 +119,13 @@ public final class Applier {
     /// that failed: the kernel switches the provider before the driver refuses
     /// the config (7.2), leaving the new one selected with timestamping off.
     public func changed(since plan: InterfacePlan) -> Bool {
-        guard case .success(let now) = kernel.reread(plan.ref) else { return true }
+        let now: InterfaceSnapshot
+        switch kernel.reread(plan.ref) {
+        case .success(let s): now = s
+        // Gone: there is nothing left to put back.
+        case .failure(let e) where e.kind == .noSuchDevice: return false
+        case .failure: return true
+        }
         if plan.currentKnown, now.active.isConfigured {
             let p = plan.current.provider
             return (p != nil && (now.active.phcIndex != p!.phcIndex || now.active.qualifier != p!.qualifier))

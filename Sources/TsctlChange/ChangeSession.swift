@@ -55,7 +55,8 @@ public final class ChangeSession {
         // A dry run ends as the real run would: 0 when it would change, 10 when nothing is to do.
         if plan.isNoOp || settings.dryRun {
             report.text(plan.notes.map { "note: \($0)" })
-            report.text(["\(name): " + (plan.isNoOp ? "\(plan.changeDescription); nothing sent" : "would change \(plan.changeDescription)")])
+            report.text(["\(name): " + (plan.isNoOp ? "\(plan.changeDescription); nothing sent" : "would change \(plan.changeDescription)")]
+            )
             let status: ExitStatus = plan.isNoOp ? .nothingToDo : .ok
             report.json([ChangeRecord(plan: plan, outcome: plan.isNoOp ? .unchanged : .wouldChange)], status, nil)
             if status != .ok { throw TsctlExit(status) }

@@ -18,6 +18,11 @@ final class FakeKernel: KernelWriter {
     /// The interface goes away after the nth request.
     var vanishAfter: Int?
     private(set) var sent: [(String, ConfigChange)] = []
+    /// Called with the request's number (1-based) as it is sent: a signal or a rename at that moment.
+    var onSend: ((Int) -> Void)?
+    /// Snapshots read (ChangeKernel), and a hook called with the number of each.
+    var snapshots = 0
+    var onSnapshot: ((Int) -> Void)?
 
     init(_ ports: InterfaceSnapshot...) {
         self.ports = Dictionary(uniqueKeysWithValues: ports.map { ($0.name, $0) })
@@ -44,6 +49,7 @@ final class FakeKernel: KernelWriter {
     func send(_ change: ConfigChange, to ref: InterfaceRef, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
         let interface = name(of: ref) ?? ref.name
         sent.append((interface, change))
+        onSend?(sent.count)
         defer { if sent.count == vanishAfter { ports[interface] = nil } }
         if let n = refuseFrom, sent.count >= n { return .failure(KernelFailure(errno: 16, message: "TSCONFIG_SET \(interface): busy")) }
         guard name(of: ref) != nil, var itf = ports[interface] else {
