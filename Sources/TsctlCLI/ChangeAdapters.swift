@@ -12,7 +12,7 @@ import Glibc
 extension ChangeEnvironment {
     static var live: ChangeEnvironment {
         ChangeEnvironment(
-            privileged: Sys.hasNetAdmin(), openKernel: { () throws(KernelFailure) in try KernelSession.open() },
+            privileged: Sys.hasNetAdmin(), openKernel: { () throws(KernelFailure) in try KernelSession.open(forChanges: true) },
             locks: SystemLocks(), daemons: ProcDaemons(), stops: SignalStops(), clock: MonotonicClock(),
             linkEvents: { () throws(KernelFailure) in LinkEventAdapter(try LinkEvents()) }, output: StandardChangeOutput())
     }

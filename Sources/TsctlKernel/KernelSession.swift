@@ -25,20 +25,24 @@ extension InventoryError {
 /// configuration, TSCONFIG_SET over ethtool netlink or SIOCSHWTSTAMP.
 public final class KernelSession: ChangeKernel {
     public let inventory: Inventory
-    /// The interfaces of the snapshots read, by ifindex: what a re-read starts
-    /// from (a configuration change leaves providers and their layers as they are).
-    private var seen: [Int: InterfaceSnapshot] = [:]
+    /// For a change (set, apply): the interfaces of the snapshots read, by
+    /// ifindex, what a re-read starts from (a configuration change leaves
+    /// providers and their layers as they are). Nil for the readers (show, check).
+    private var seen: [Int: InterfaceSnapshot]?
 
-    public init(inventory: Inventory) { self.inventory = inventory }
+    public init(inventory: Inventory, forChanges: Bool = false) {
+        self.inventory = inventory
+        if forChanges { seen = [:] }
+    }
 
-    public static func open() throws(KernelFailure) -> KernelSession {
-        do { return KernelSession(inventory: try Inventory.open()) } catch { throw error.failure }
+    public static func open(forChanges: Bool = false) throws(KernelFailure) -> KernelSession {
+        do { return KernelSession(inventory: try Inventory.open(), forChanges: forChanges) } catch { throw error.failure }
     }
 
     public func snapshot(names: [String]?) throws(KernelFailure) -> Snapshot {
         do {
             let snap = try inventory.snapshot(names: names)
-            for itf in snap.interfaces { seen[itf.ifindex] = itf }
+            if seen != nil { for itf in snap.interfaces { seen![itf.ifindex] = itf } }
             return snap
         } catch {
             throw error.failure
@@ -50,7 +54,7 @@ public final class KernelSession: ChangeKernel {
     /// said of its providers. A device read through another (stacked), or a
     /// kernel without TSCONFIG, is read as a snapshot is.
     public func reread(_ interface: InterfaceRef) -> Result<InterfaceSnapshot, KernelFailure> {
-        guard inventory.client.hasTsconfig, var now = seen[interface.ifindex], now.lower == nil, now.active.readFrom == nil else {
+        guard inventory.client.hasTsconfig, var now = seen?[interface.ifindex], Self.readDirectly(now) else {
             return snapshotReread(interface)
         }
         let client = inventory.client
@@ -72,6 +76,13 @@ public final class KernelSession: ChangeKernel {
             now.active.phyIndex = now.providers[k].phyIndex
         }
         return .success(now)
+    }
+
+    /// Whether the interface answers TSCONFIG_GET itself: not a stacked device,
+    /// which is read through the one below it (StackedRead).
+    static func readDirectly(_ itf: InterfaceSnapshot) -> Bool {
+        itf.lower == nil && itf.active.readFrom == nil && itf.active.unavailable != .stackedLowerUnknown
+            && !Inventory.stackedKinds.contains(itf.kind ?? "")
     }
 
     /// The provider a TSINFO reply advertises, among those already known.
