@@ -331,6 +331,26 @@ import TsctlModel
         #expect(!w.output.logged.contains { $0.contains("tx/rx left") }, "said once, not again while it holds")
     }
 
+    @Test func keepSelectsTheProviderAgainWithTheDaemonsTxRx() throws {
+        let w = ChangeWorld(port("eth0", ifindex: 5))
+        w.daemons.daemons = [FakeDaemons.ptp4l(["eth0"])]
+        // The PHY took over (as after a re-attach), with tx/rx reset.
+        let phy = port("eth0", ifindex: 5, active: .phy)
+        w.events = FakeEvents(
+            [
+                (
+                    .up(["eth0"]),
+                    {
+                        w.kernel.ports["eth0"] = phy; w.kernel.ports["eth0"]?.active.txType = "off"
+                    }
+                )
+            ], stops: w.stops)
+        _ = w.failure { try w.session().apply(try request("[[interface]]\nname = \"eth0\"\nsource = \"mac\"\ntx = \"off\"\n", keep: true)) }
+        let now = try #require(w.kernel.ports["eth0"]?.active)
+        #expect(now.phcIndex == 2 && now.txType == "on" && now.rxFilter == "all", "the MAC again, with the tx/rx ptp4l had there")
+        #expect(w.output.logged.contains { $0.hasPrefix("re-applied: eth0: applied") })
+    }
+
     @Test func keepDoesNotReapplyAnInterfaceAnotherTsctlHolds() throws {
         let w = ChangeWorld(port("eth0", ifindex: 5))
         let back = port("eth0", ifindex: 9)
