@@ -7,8 +7,9 @@ import PackageDescription
 // TsctlNetlink and TsctlSystem turn bytes and libc calls into those values
 // (TsctlSystem also writes standard output); TsctlKernel does every read and
 // write of the kernel behind small protocols. The change library and diagnosis
-// see only the model (diagnosis also asks the change library); TsctlRender
-// turns reports into every document tsctl prints; the CLI wires them together.
+// see only the model and its protocols (KernelWriter, ChangeKernel; diagnosis
+// also asks the change library); TsctlRender turns reports into every
+// document tsctl prints; the CLI wires them together.
 // TsctlTestSupport (kernel trace replay) is linked by the tests only, so the
 // tsctl binary ships none of it.
 let strict: [SwiftSetting] = [

@@ -1,4 +1,5 @@
 import TsctlCodec
+import TsctlModel
 import TsctlRender
 
 /// Under --json a script reads stdout, so a failure must leave a document there

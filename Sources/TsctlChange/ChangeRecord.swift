@@ -35,3 +35,30 @@ public struct ChangeRecord: Sendable {
         self.outcome = outcome
     }
 }
+
+/// What `set` and `apply` report under --json, as values: TsctlRender writes
+/// the document (Schemas/change.schema.json) from it.
+public struct ChangeDocument: Sendable {
+    public var command: String
+    public var kernel: KernelInfo
+    /// The desired-state file (apply); nil for set.
+    public var file: String?
+    public var dryRun: Bool
+    public var records: [ChangeRecord]
+    public var exitStatus: Int32
+    /// Why the command failed, when it did.
+    public var error: String?
+
+    public init(
+        command: String, kernel: KernelInfo, file: String?, dryRun: Bool, records: [ChangeRecord], exitStatus: Int32,
+        error: String?
+    ) {
+        self.command = command
+        self.kernel = kernel
+        self.file = file
+        self.dryRun = dryRun
+        self.records = records
+        self.exitStatus = exitStatus
+        self.error = error
+    }
+}

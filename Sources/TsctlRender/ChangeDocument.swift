@@ -59,12 +59,11 @@ extension ChangeRecord {
             ("message", message.map { .string($0) } ?? .null)
         ])
     }
+}
 
+extension ChangeDocument {
     /// The `set`/`apply` document (Schemas/change.schema.json).
-    public static func document(
-        command: String, kernel: KernelInfo, file: String?, dryRun: Bool, records: [ChangeRecord],
-        exitStatus: Int32, error: String?
-    ) -> JSON {
+    public var json: JSON {
         .object([
             ("schema_version", .int(1)),
             ("command", .string(command)),

@@ -132,9 +132,10 @@ struct RenderDocumentTests {
         applied.after = plan.target
         let unchanged = ChangeRecord(
             plan: try Planner.plan(Board.igb(), Desired(source: .mac), kernel: Board.kernel()).get(), outcome: .unchanged)
-        let doc = ChangeRecord.document(
+        let doc = ChangeDocument(
             command: "apply", kernel: Board.kernel(), file: "/etc/tsctl.toml", dryRun: false, records: [applied, unchanged],
-            exitStatus: 0, error: nil)
+            exitStatus: 0, error: nil
+        ).json
         #expect(try Self.printedViolations(doc, schema: "change") == [])
         #expect(doc["file"] == .string("/etc/tsctl.toml") && doc["error"] == .null && doc["dry_run"] == .bool(false))
         let records = try #require(doc["interfaces"]?.arrayValue)
@@ -155,9 +156,10 @@ struct RenderDocumentTests {
         var failed = ChangeRecord(plan: try switchToPHY(), outcome: .rollbackFailed)
         failed.sent = true
         failed.message = "the driver refused: Operation not supported"
-        let doc = ChangeRecord.document(
+        let doc = ChangeDocument(
             command: "set", kernel: Board.kernel(), file: nil, dryRun: true, records: [failed], exitStatus: 4,
-            error: "eth2: rollback failed")
+            error: "eth2: rollback failed"
+        ).json
         #expect(try Self.printedViolations(doc, schema: "change") == [])
         #expect(doc["file"] == .null && doc["dry_run"] == .bool(true))
         #expect(doc["error"]?["message"] == .string("eth2: rollback failed") && doc["error"]?["exit_status"] == .int(4))
