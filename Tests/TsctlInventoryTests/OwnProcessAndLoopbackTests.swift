@@ -1,4 +1,3 @@
-import CNetlink
 import Foundation
 import Testing
 import TsctlModel
@@ -81,3 +80,6 @@ func loopbackUp() -> Bool {
     ifr.ifr_ifru.ifru_flags = Int16(IFF_UP)
     return ioctl(fd, 0x8914, &ifr) == 0  // SIOCSIFFLAGS
 }
+
+/// unshare(2), which Glibc's Swift module leaves out (a _GNU_SOURCE call).
+@_silgen_name("unshare") func unshare(_ flags: Int32) -> Int32

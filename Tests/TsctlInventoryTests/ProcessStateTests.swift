@@ -1,4 +1,3 @@
-import CNetlink
 import Foundation
 import Testing
 import TsctlModel
