@@ -81,7 +81,7 @@ struct InterfaceLockTests {
         let cases: [(line: String, holder: String, keeps: Bool)] = [
             ("pid 42: tsctl apply --keep a.toml\n", "pid 42: tsctl apply --keep a.toml", true),
             ("pid 43: tsctl set eth0 --tx on\n", "pid 43: tsctl set eth0 --tx on", false),
-            ("", "another tsctl", false),
+            ("", "another tsctl", false)
         ]
         for c in cases {
             let ifindex = Self.unusedIfindex()

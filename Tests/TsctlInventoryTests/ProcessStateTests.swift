@@ -73,7 +73,9 @@ import TsctlSystem
         #expect(lines.first == "tsctl: eth0\(OSString.escaped("\u{1b}"))[2J: no such device\(OSString.escaped("\u{7f}"))")
         #expect(!lines[0].contains("\u{1b}"))
         let long = lines.dropFirst().first ?? ""
-        #expect(long == String(repeating: "a", count: 1800) + " ... (1003 characters left out) ... " + String(repeating: "a", count: 197) + "END")
+        #expect(
+            long == String(repeating: "a", count: 1800) + " ... (1003 characters left out) ... " + String(repeating: "a", count: 197)
+                + "END")
         #expect(lines.dropFirst(2).first == "ends with its own newline")
     }
 
@@ -83,7 +85,9 @@ import TsctlSystem
             Sys.checkStandardDescriptors()
             exit(0)
         }
-        #expect(String(decoding: try #require(result).standardErrorContent, as: UTF8.self) == "tsctl: standard output is closed; nothing was done\n")
+        #expect(
+            String(decoding: try #require(result).standardErrorContent, as: UTF8.self)
+                == "tsctl: standard output is closed; nothing was done\n")
     }
 
     @Test func closedStandardInputAndErrorBecomeDevNull() async {
