@@ -41,22 +41,28 @@ import TsctlSystem
             let ifindex = UInt32.random(in: 3_000_000_000...4_000_000_000)
             var st = stat()
             stat("/proc/self/ns/net", &st)
-            defer { unlink("\(InterfaceLock.directory)/\(st.st_ino)-\(ifindex)") }
-            guard let held = try? InterfaceLock.acquire(ifindex: ifindex, purpose: "set", keep: false, waitSeconds: 0, waiting: { _ in })
-            else { exit(2) }
-            var told = 0
-            let start = Date()
-            do throws(InterfaceLock.Failure) {
-                _ = try InterfaceLock.acquire(ifindex: ifindex, purpose: "set", keep: false, waitSeconds: 30) { _ in
-                    told += 1
-                    raise(SIGINT)
+            func waitForAHeldLock() -> Int32 {
+                guard
+                    let held = try? InterfaceLock.acquire(ifindex: ifindex, purpose: "set", keep: false, waitSeconds: 0, waiting: { _ in })
+                else { return 2 }
+                var told = 0
+                let start = Date()
+                do throws(InterfaceLock.Failure) {
+                    _ = try InterfaceLock.acquire(ifindex: ifindex, purpose: "set", keep: false, waitSeconds: 30) { _ in
+                        told += 1
+                        raise(SIGINT)
+                    }
+                    return 3
+                } catch {
+                    if error != .interrupted(SIGINT) { return 4 }
                 }
-                exit(3)
-            } catch {
-                if error != .interrupted(SIGINT) { exit(4) }
+                withExtendedLifetime(held) {}
+                return told == 1 && Date().timeIntervalSince(start) < 10 ? 0 : 5
             }
-            withExtendedLifetime(held) {}
-            exit(told == 1 && Date().timeIntervalSince(start) < 10 ? 0 : 5)
+            let code = waitForAHeldLock()
+            // exit() runs no defer: the lock file is removed first.
+            unlink("\(InterfaceLock.directory)/\(st.st_ino)-\(ifindex)")
+            exit(code)
         }
     }
 

@@ -82,20 +82,24 @@ import Glibc
         let result = await #expect(processExitsWith: .exitCode(0), observing: [\.standardErrorContent]) {
             let path = "/tmp/tsctl-netlink-trace-\(getpid())"
             unlink(path)
-            defer { unlink(path) }
             setenv("TSCTL_NETLINK_TRACE", path, 1)
-            do {
-                let client = try EthtoolClient.open()
-                _ = try client.tsinfoDump(.name("lo"))
-            } catch { exit(2) }
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { exit(3) }
-            let lines = text.split(separator: "\n")
-            // GETFAMILY out, its reply in, the dump out, its replies in.
-            guard lines.count >= 4, lines[0].hasPrefix("> "), lines[1].hasPrefix("< ") else { exit(4) }
-            let hex = lines[0].dropFirst(2)
-            guard hex.count % 2 == 0, let first = UInt8(hex.prefix(2), radix: 16) else { exit(5) }
-            // The first request's nlmsg_len (little endian) is its length in bytes.
-            exit(Int(first) == hex.count / 2 ? 0 : 6)
+            func traceOneDump() -> Int32 {
+                do {
+                    let client = try EthtoolClient.open()
+                    _ = try client.tsinfoDump(.name("lo"))
+                } catch { return 2 }
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 3 }
+                let lines = text.split(separator: "\n")
+                // GETFAMILY out, its reply in, the dump out, its replies in.
+                guard lines.count >= 4, lines[0].hasPrefix("> "), lines[1].hasPrefix("< ") else { return 4 }
+                let hex = lines[0].dropFirst(2)
+                guard hex.count % 2 == 0, let first = UInt8(hex.prefix(2), radix: 16) else { return 5 }
+                // The first request's nlmsg_len (little endian) is its length in bytes.
+                return Int(first) == hex.count / 2 ? 0 : 6
+            }
+            let code = traceOneDump()
+            unlink(path)  // exit() runs no defer
+            exit(code)
         }
         let stderr = String(decoding: try #require(result).standardErrorContent, as: UTF8.self)
         #expect(!stderr.contains("tsctl:"), "a regular file is traced to without a word: \(stderr)")
@@ -105,11 +109,8 @@ import Glibc
         let result = await #expect(processExitsWith: .exitCode(0), observing: [\.standardErrorContent]) {
             let dir = "/tmp/tsctl-trace-refused-\(getpid())"
             mkdir(dir, 0o700)
-            defer { rmdir(dir) }
             symlink("/dev/null", dir + "/link")
-            defer { unlink(dir + "/link") }
             mkfifo(dir + "/fifo", 0o600)
-            defer { unlink(dir + "/fifo") }
             setenv("TSCTL_TRACE_AT_LINK", dir + "/link", 1)
             setenv("TSCTL_TRACE_AT_FIFO", dir + "/fifo", 1)
             setenv("TSCTL_TRACE_AT_DEVICE", "/dev/null", 1)
@@ -119,6 +120,10 @@ import Glibc
             let opened = ["LINK", "FIFO", "DEVICE"].map { TraceFile.open(variable: "TSCTL_TRACE_AT_\($0)") }
             let quiet = ["TSCTL_TRACE_EMPTY", "TSCTL_TRACE_UNSET"].map { TraceFile.open(variable: $0) }
             let missing = TraceFile.open(variable: "TSCTL_TRACE_IN_MISSING_DIR")
+            // exit() runs no defer: the files are removed first.
+            unlink(dir + "/link")
+            unlink(dir + "/fifo")
+            rmdir(dir)
             exit(opened.allSatisfy { $0 == nil } && quiet.allSatisfy { $0 == nil } && missing == nil ? 0 : 2)
         }
         let lines = String(decoding: try #require(result).standardErrorContent, as: UTF8.self).split(separator: "\n")
