@@ -38,7 +38,7 @@ import TsctlSystem
     func aSignalWhileWaitingForTheLockEndsTheWait() async {
         await #expect(processExitsWith: .exitCode(0)) {
             Signals.deferTermination()
-            let ifindex = UInt32.random(in: 3_000_000_000...4_000_000_000)
+            let ifindex = UInt32.random(in: 3_000_000_000...3_900_000_000)
             var st = stat()
             stat("/proc/self/ns/net", &st)
             func waitForAHeldLock() -> Int32 {
