@@ -1,27 +1,14 @@
 import TsctlChange
 public import TsctlModel
 
-/// ETHTOOL_GET_TS_INFO as ptp4l reads it.
-public struct IoctlView: Equatable, Sendable {
-    public var phcIndex: Int?
-    public init(phcIndex: Int?) { self.phcIndex = phcIndex }
-}
-
-/// Everything the rules look at. Plain values: tests build them by hand.
+/// Everything the rules look at: the evidence `check` gathered and what the
+/// user asked. Plain values: tests build them by hand.
 public struct DiagnosisInput: Sendable {
-    public var snapshot: Snapshot
-    /// Per interface: what the legacy ioctl reports, or why it could not be read.
-    public var ioctl: [NameKey: Result<IoctlView, IoctlFailure>]
-    /// nil when /proc could not be scanned.
-    public var daemons: [PTPDaemon]?
-    /// Processes named like PTP daemons that were not believed, and config files not read.
-    public var ignoredDaemons: [IgnoredDaemon] = []
+    public var evidence: Evidence
     public var expectations: DesiredState?
     public var baseline: Snapshot?
     /// The user's layer policy (--prefer), over the built-in table.
     public var prefer: Layer?
-    /// Probe results (check --probe): which clock really stamped a frame.
-    public var observations: [NameKey: Observation] = [:]
     /// The interfaces the user named (nil: all): expectations and the baseline
     /// are judged on these only; the snapshot may also hold the devices below.
     /// Keyed by bytes (NameKey), as every interface-name key.
@@ -29,25 +16,52 @@ public struct DiagnosisInput: Sendable {
     /// What the user needs timestamping for (check --for) on every interface checked;
     /// a desired-state file's `for` adds to it for its interfaces.
     public var uses: [TimestampingUse] = []
-    /// Timestamping counters read twice (check --sample), by interface.
-    public var statsSamples: [NameKey: TsStatsSample] = [:]
 
     public init(
-        snapshot: Snapshot, ioctl: [NameKey: Result<IoctlView, IoctlFailure>] = [:], daemons: [PTPDaemon]? = [],
-        expectations: DesiredState? = nil, baseline: Snapshot? = nil, prefer: Layer? = nil
+        evidence: Evidence, expectations: DesiredState? = nil, baseline: Snapshot? = nil, prefer: Layer? = nil,
+        scope: Set<NameKey>? = nil, uses: [TimestampingUse] = []
     ) {
-        self.snapshot = snapshot
-        self.ioctl = ioctl
-        self.daemons = daemons
+        self.evidence = evidence
         self.expectations = expectations
         self.baseline = baseline
         self.prefer = prefer
+        self.scope = scope
+        for u in uses where !self.uses.contains(u) { self.uses.append(u) }
     }
-}
 
-public struct IoctlFailure: Error, Equatable, Sendable {
-    public var message: String
-    public init(_ m: String) { message = m }
+    public init(
+        snapshot: Snapshot, ioctl: [NameKey: Result<IoctlView, KernelFailure>] = [:], daemons: [PTPDaemon]? = [],
+        expectations: DesiredState? = nil, baseline: Snapshot? = nil, prefer: Layer? = nil
+    ) {
+        self.init(
+            evidence: Evidence(snapshot: snapshot, ioctl: ioctl, daemons: daemons), expectations: expectations,
+            baseline: baseline, prefer: prefer)
+    }
+
+    public var snapshot: Snapshot {
+        get { evidence.snapshot }
+        set { evidence.snapshot = newValue }
+    }
+    public var ioctl: [NameKey: Result<IoctlView, KernelFailure>] {
+        get { evidence.ioctl }
+        set { evidence.ioctl = newValue }
+    }
+    public var daemons: [PTPDaemon]? {
+        get { evidence.daemons }
+        set { evidence.daemons = newValue }
+    }
+    public var ignoredDaemons: [IgnoredDaemon] {
+        get { evidence.ignoredDaemons }
+        set { evidence.ignoredDaemons = newValue }
+    }
+    public var observations: [NameKey: Observation] {
+        get { evidence.observations }
+        set { evidence.observations = newValue }
+    }
+    public var statsSamples: [NameKey: TsStatsSample] {
+        get { evidence.statsSamples }
+        set { evidence.statsSamples = newValue }
+    }
 }
 
 public enum Diagnosis {
