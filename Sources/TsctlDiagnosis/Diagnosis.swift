@@ -85,7 +85,7 @@ struct Rules {
     init(input: DiagnosisInput) { self.input = input }
 
     var kernel: KernelInfo { input.snapshot.kernel }
-    var version: (Int, Int)? { kernelVersion(kernel.release) }
+    var version: (Int, Int)? { KernelRelease(release: kernel.release)?.series }
     var before611: Bool { version.map { $0 < (6, 11) } ?? false }
 
     mutating func add(
@@ -132,7 +132,7 @@ struct Rules {
 
     func describe(_ phc: Int?, _ layer: Layer?, _ phyIndex: Int?, _ itf: InterfaceSnapshot) -> String {
         guard let phc else { return "no PHC" }
-        let l = layer.map { $0 == .phy ? "phy" + (phyIndex.map { ":\($0)" } ?? "") : "mac" } ?? "PHC"
+        let l = layer?.providerLabel(phyIndex: phyIndex) ?? "PHC"
         return "\(l) ptp\(phc)"
     }
 }

@@ -12,11 +12,10 @@ extension Rules {
         guard let target, itf.active.readFrom == nil,
             (kernel.features.tsconfig && !legacy) || target.active || (legacy && target.advertised)
         else { return nil }
-        var source: String
-        switch target.layer {
-        case .mac: source = "mac"
-        case .phy: source = target.phyIndex.map { "phy:\($0)" } ?? "phc:\(target.phcIndex)"
-        }
+        // A PHY the kernel gave no index is named by its clock.
+        let source =
+            target.layer == .phy && target.phyIndex == nil
+            ? "phc:\(target.phcIndex)" : target.layer.providerLabel(phyIndex: target.phyIndex)
         var cmd = "tsctl set \(InterfaceName.shellWord(itf.name))"
         if !legacy { cmd += " --source \(source)" }
         if target.qualifier != .precise && !legacy { cmd += " --qualifier \(target.qualifier.name)" }
