@@ -166,7 +166,8 @@ final class FakeClock: EvidenceClock {
     @Test func aKernelThatCannotBeOpenedOrReadIsThrown() {
         let enodev = KernelFailure(kind: .noSuchDevice, errno: ENODEV, message: "no such interface: eth7")
         #expect(throws: enodev) {
-            _ = try gatherer().gather(EvidenceRequest(names: ["eth7"]), open: { () throws(KernelFailure) -> FakeEvidenceKernel in throw enodev })
+            _ = try gatherer().gather(
+                EvidenceRequest(names: ["eth7"]), open: { () throws(KernelFailure) -> FakeEvidenceKernel in throw enodev })
         }
         let kernel = FakeEvidenceKernel(Board.igb())
         kernel.snapshotFailure = enodev

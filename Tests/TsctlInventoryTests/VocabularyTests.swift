@@ -1,6 +1,6 @@
 import Testing
-@testable import TsctlDiagnosis
 
+@testable import TsctlDiagnosis
 @testable import TsctlModel
 
 /// The words every output shares: finding ids, provider labels, kernel releases.
@@ -37,7 +37,9 @@ import Testing
         itf.providers[1].phyIndex = nil
         let cmd = Rules(input: DiagnosisInput(snapshot: Board.snapshot(itf))).setCommand(itf, to: itf.providers[1])
         #expect(cmd == "tsctl set eth2 --source phc:0 --tx on --rx some")
-        #expect(Rules(input: DiagnosisInput(snapshot: Board.snapshot(itf))).setCommand(itf, to: itf.providers[0])?.contains("--source mac") == true)
+        #expect(
+            Rules(input: DiagnosisInput(snapshot: Board.snapshot(itf))).setCommand(itf, to: itf.providers[0])?.contains("--source mac")
+                == true)
     }
 
     /// One parser for every rule keyed on the release: its series is what the
