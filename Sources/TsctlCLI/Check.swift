@@ -163,7 +163,8 @@ struct CheckCommand: ParsableCommand {
         let kernel: KernelSession
         do {
             (evidence, kernel) = try gatherer.gather(
-                EvidenceRequest(names: r.interfaces.isEmpty ? nil : r.interfaces, sampleSeconds: r.sample), open: KernelSession.open)
+                EvidenceRequest(names: r.interfaces.isEmpty ? nil : r.interfaces, sampleSeconds: r.sample),
+                open: { () throws(KernelFailure) in try KernelSession.open() })
         } catch { throw TsctlFailure(error) }
         let snap = evidence.snapshot
         let expectations = file.map { $0.resolvingAltnames(in: snap.interfaces, primaryNames: kernel.primaryNames) }

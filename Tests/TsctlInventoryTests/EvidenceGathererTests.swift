@@ -61,7 +61,7 @@ final class FakeEvidenceKernel: EvidenceKernel {
 }
 
 /// A clock that moves only when slept on.
-final class FakeClock: EvidenceClock {
+final class FakeEvidenceClock: EvidenceClock {
     var now = 100.0
     private(set) var slept: [Double] = []
     func monotonicSeconds() -> Double { now }
@@ -75,7 +75,7 @@ final class FakeClock: EvidenceClock {
     static let ptp4l = PTPDaemon(
         pid: 42, program: "ptp4l", interfaces: ["eth0"], namedPHCs: [1], openPHCs: [1], commandLine: "ptp4l -i eth0")
 
-    func gatherer(clock: FakeClock = FakeClock(), notes: NoteLog = NoteLog()) -> EvidenceGatherer {
+    func gatherer(clock: FakeEvidenceClock = FakeEvidenceClock(), notes: NoteLog = NoteLog()) -> EvidenceGatherer {
         EvidenceGatherer(
             scanDaemons: { PTPDaemons.Scan(daemons: [Self.ptp4l], ignored: [IgnoredDaemon(pid: 7, program: "ptp4l", reason: "uid 1000")]) },
             clock: clock, note: { notes.lines.append($0) })
@@ -141,7 +141,7 @@ final class FakeClock: EvidenceClock {
         itf.tsStats = TsStats(txPkts: 10, txLost: 0, txErr: 0)
         let kernel = FakeEvidenceKernel(itf, Board.virtio())
         kernel.countersLater = ["eth0": TsStats(txPkts: 30, txLost: 2, txErr: 0)]
-        let clock = FakeClock()
+        let clock = FakeEvidenceClock()
         let (evidence, _) = try gatherer(clock: clock).gather(EvidenceRequest(sampleSeconds: 2), open: { kernel })
         #expect(clock.slept == [2])
         let s = try #require(evidence.statsSamples["eth0"])
@@ -152,7 +152,7 @@ final class FakeClock: EvidenceClock {
 
     @Test func aSampleWithNoCountersToReadSaysSoAndDoesNotWait() throws {
         let kernel = FakeEvidenceKernel(Board.igb())
-        let clock = FakeClock()
+        let clock = FakeEvidenceClock()
         let notes = NoteLog()
         let (evidence, _) = try gatherer(clock: clock, notes: notes).gather(EvidenceRequest(sampleSeconds: 10), open: { kernel })
         #expect(clock.slept.isEmpty && kernel.rereadCalls == 0)
@@ -199,7 +199,7 @@ final class FakeClock: EvidenceClock {
     /// any user may read, has no hardware provider and so no ioctl to ask.
     @Test func theLiveKernelGathersTheLoopbackDevice() throws {
         let (evidence, kernel) = try EvidenceGatherer(scanDaemons: { PTPDaemons.Scan(daemons: [], ignored: []) })
-            .gather(EvidenceRequest(names: ["lo"]), open: KernelSession.open)
+            .gather(EvidenceRequest(names: ["lo"]), open: { () throws(KernelFailure) in try KernelSession.open() })
         #expect(evidence.snapshot.interfaces.map(\.name) == ["lo"])
         #expect(evidence.ioctl.isEmpty)
         #expect(kernel.primaryNames(["lo"]) == ["lo"])
