@@ -208,4 +208,16 @@ final class FakeEvidenceClock: EvidenceClock {
             #expect(f.errno != nil, "a failure keeps its errno")
         }
     }
+
+    /// A probe of an interface that is gone sends nothing and says why, as a
+    /// check that did not run (never as root being needed, unless it is).
+    @Test func aProbeOfAnInterfaceThatIsGoneSaysItCouldNotSend() throws {
+        let kernel = try KernelSession.open()
+        var gone = Board.igb(name: "tsctl-gone0")
+        gone.ifindex = Int(Int32.max)
+        let o = kernel.probe(gone)
+        #expect(o.verdict.hasPrefix("could not send a probe frame: "))
+        #expect(!o.conclusive && o.phcIndex == nil)
+        #expect(o.permissionDenied == (getuid() != 0 && o.verdict.contains("EPERM")))
+    }
 }
