@@ -189,9 +189,6 @@ public final class Inventory {
         }
     }
 
-    /// Kinds whose timestamping is their lower device's.
-    static let stackedKinds: Set<String> = ["vlan", "macvlan", "macvtap", "ipvlan", "ipvtap"]
-
     /// A filtered dump per named interface (cheap for a few), else one dump of all.
     private func dumpEach<T>(
         _ filtered: Bool, _ targets: [LinkReply],
