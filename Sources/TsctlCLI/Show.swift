@@ -53,7 +53,8 @@ struct Show: ParsableCommand {
     static func show(interfaces: [String], all: Bool, json: Bool, clocks: Bool = false) throws {
         var snap: Snapshot
         do {
-            snap = try KernelSession.open().snapshot(names: interfaces.isEmpty ? nil : interfaces)
+            // Text asks the kernel only for what it prints; JSON holds every field.
+            snap = try KernelSession.open().snapshot(names: interfaces.isEmpty ? nil : interfaces, detail: json ? .complete : .printed)
         } catch {
             throw TsctlFailure(error)
         }

@@ -32,8 +32,10 @@ public final class KernelSession: KernelReader, KernelWriter {
         do { return KernelSession(inventory: try Inventory.open()) } catch { throw error.failure }
     }
 
-    public func snapshot(names: [String]?) throws(KernelFailure) -> Snapshot {
-        do { return try inventory.snapshot(names: names) } catch { throw error.failure }
+    public func snapshot(names: [String]?) throws(KernelFailure) -> Snapshot { try snapshot(names: names, detail: .complete) }
+
+    public func snapshot(names: [String]?, detail: Inventory.Detail) throws(KernelFailure) -> Snapshot {
+        do { return try inventory.snapshot(names: names, detail: detail) } catch { throw error.failure }
     }
 
     public func reread(_ interface: String) -> Result<InterfaceSnapshot, KernelFailure> {
