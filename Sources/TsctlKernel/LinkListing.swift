@@ -24,6 +24,10 @@ extension Inventory {
         var r = try ethtoolDumps(names: nil, targets: [])
         var links = r.tsinfoDump.map { i, entries in LinkReply(index: i, name: entries[0].device.name, parentKnown: true) }
         links.sort { $0.index < $1.index }
+        let listed = Set(every)
+        // A /sys of another namespace (entered without mounting its own) would hide the
+        // devices the dump leaves out: then every link is read.
+        guard links.allSatisfy({ listed.contains($0.name) }) else { return try everyLink(r) }
         let dumped = Set(links.map(\.name))
         Self.merge(withParents(links, virtual: Set(virtual)), into: &links)
         Self.merge(try named(every.filter { !dumped.contains($0) }), into: &links)
@@ -32,9 +36,17 @@ extension Inventory {
                 for l in try rtnl.links(ofKind: kind) { Self.merge(l, into: &links) }
             }
         } catch {
-            throw .netlink(error)
+            // A kernel that refuses the filtered dump: every link, as JSON reads them.
+            return try everyLink(r)
         }
         r.targets = links
+        return r
+    }
+
+    /// The readings with every link as their targets (one dump of every link).
+    private func everyLink(_ readings: InventoryReadings) throws(InventoryError) -> InventoryReadings {
+        var r = readings
+        r.targets = try targets(nil)
         return r
     }
 
