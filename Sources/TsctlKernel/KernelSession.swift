@@ -84,7 +84,7 @@ public final class KernelSession: ChangeKernel {
     /// which is read through the one below it (StackedRead).
     static func readDirectly(_ itf: InterfaceSnapshot) -> Bool {
         itf.lower == nil && itf.active.readFrom == nil && itf.active.unavailable != .stackedLowerUnknown
-            && !Inventory.stackedKinds.contains(itf.kind ?? "")
+            && StackedKind.below(itf.kind) != .lower
     }
 
     /// The provider a TSINFO reply advertises, among those already known.
