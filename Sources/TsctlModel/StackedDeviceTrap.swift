@@ -8,10 +8,6 @@
 
 /// Whether this kernel can oops on a TSCONFIG request to a stacked device.
 public enum StackedDeviceTrap {
-    /// Kinds that forward TSCONFIG to the device below (vlan/macvlan: their lower;
-    /// bond: its active slave) through generic_hwtstamp_{get,set}_lower().
-    public static let kinds: Set<String> = ["vlan", "macvlan", "macvtap", "ipvlan", "ipvtap", "bond"]
-
     /// Per series with TSCONFIG (6.14 added it), the first release that has
     /// "net: core: prevent NULL deref in generic_hwtstamp_ioctl_lower()"; nil when the
     /// series ended without it. Sources: the CVE record (affected from 6.14, fixed in
