@@ -24,7 +24,9 @@ extension Rules {
         let key = { (p: Provider) in "\(p.label)" }
         let oldSet = Dictionary(old.providers.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
         let newSet = Dictionary(cur.providers.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
-        for (k, p) in oldSet where newSet[k] == nil {
+        // In the snapshots' order, not the dictionaries': the same input gives the same report.
+        for p in old.providers where newSet[key(p)] == nil {
+            let k = key(p)
             add(
                 .drift, .error, cur.name, "provider \(k) (was ptp\(p.phcIndex)) is gone",
                 [
@@ -32,13 +34,15 @@ extension Rules {
                     EvidenceItem(.advertised, "providers now: \(cur.providers.map(\.label).joined(separator: ", "))")
                 ])
         }
-        for (k, p) in newSet where oldSet[k] == nil {
+        for p in cur.providers where oldSet[key(p)] == nil {
+            let k = key(p)
             add(
                 .drift, .warning, cur.name, "provider \(k) ptp\(p.phcIndex) is new since the baseline",
                 [EvidenceItem(.baseline, "providers then: \(old.providers.map(\.label).joined(separator: ", "))")])
         }
-        for (k, p) in newSet {
-            guard let o = oldSet[k] else { continue }
+        for p in cur.providers {
+            let k = key(p)
+            guard newSet[k]?.phcIndex == p.phcIndex, let o = oldSet[k] else { continue }
             let oldName = old.phc(o.phcIndex)?.clockName, newName = cur.phc(p.phcIndex)?.clockName
             if o.phcIndex != p.phcIndex || oldName != newName {
                 add(
