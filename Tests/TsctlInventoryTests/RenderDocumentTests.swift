@@ -171,7 +171,8 @@ struct RenderDocumentTests {
 
     func report() -> (Report, Snapshot) {
         let snap = Board.snapshot(Board.macchiatobin(active: .phy), Board.igb())
-        let r = Diagnosis.run(DiagnosisInput(snapshot: snap, ioctl: ["eth0": .failure(IoctlFailure("EPERM"))]))
+        let r = Diagnosis.run(
+            DiagnosisInput(snapshot: snap, ioctl: ["eth0": .failure(KernelFailure(kind: .permission, errno: 1, message: "EPERM"))]))
         return (r, snap)
     }
 
@@ -179,7 +180,7 @@ struct RenderDocumentTests {
         var (r, snap) = report()
         r.findings.append(
             Finding(
-                Check.kernelNoProviderSelection.rawValue, .error, nil, "kernel-wide", evidence: [EvidenceItem(.advertised, "TSINFO")],
+                Check.kernelNoProviderSelection, .error, nil, "kernel-wide", evidence: [EvidenceItem(.advertised, "TSINFO")],
                 remedy: "upgrade"))
         let doc = CheckRender.json(r, kernel: snap.kernel, status: 1)
         #expect(try Self.printedViolations(doc, schema: "check") == [])
@@ -201,9 +202,9 @@ struct RenderDocumentTests {
         let r = Report(
             interfaces: ["eth#1"],
             findings: [
-                Finding(Check.advertisedNotActive.rawValue, .warning, "eth#1", "w\nsecond line")
+                Finding(Check.advertisedNotActive, .warning, "eth#1", "w\nsecond line")
             ],
-            notRun: [NotRun(Check.kernelPHYFirstReporting.rawValue, nil, "needs root # really")])
+            notRun: [NotRun(Check.kernelPHYFirstReporting, nil, "needs root # really")])
         let plain = CheckRender.tap(r, strict: false)
         let lines = plain.split(separator: "\n").map(String.init)
         let points = lines.filter { $0.hasPrefix("ok ") || $0.hasPrefix("not ok ") }
@@ -252,7 +253,7 @@ struct RenderDocumentTests {
     @Test func textListsWhatWasNotCheckedAndWhatWasIgnored() {
         let r = Report(
             interfaces: ["eth0"], findings: [],
-            notRun: [NotRun("use-unsupported", "eth0", "no --expect")],
+            notRun: [NotRun(Check.useUnsupported, "eth0", "no --expect")],
             ignored: [IgnoredDaemon(pid: 42, program: "ptp4l", reason: "not trusted")])
         let text = CheckRender.text(r, style: TextStyle(color: false))
         #expect(text.contains("not checked\n  - eth0: use-unsupported: no --expect\n"))
