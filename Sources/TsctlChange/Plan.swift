@@ -3,11 +3,11 @@ public import TsctlModel
 /// A configuration as tsctl compares them: provider (when known), tx, rx, flags.
 public struct Config: Equatable, Sendable, CustomStringConvertible {
     public var provider: Provider?
-    public var txType: String?
-    public var rxFilter: String?
-    public var flags: [String]?
+    public var txType: TxType?
+    public var rxFilter: RxFilter?
+    public var flags: [HwtstampFlag]?
 
-    public init(provider: Provider?, txType: String?, rxFilter: String?, flags: [String]?) {
+    public init(provider: Provider?, txType: TxType?, rxFilter: RxFilter?, flags: [HwtstampFlag]?) {
         self.provider = provider
         self.txType = txType
         self.rxFilter = rxFilter
@@ -77,22 +77,22 @@ public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
 /// The first of tx, rx and flags that tsctl's tables cannot turn into the
 /// kernel's number (a newer kernel may report names tsctl does not know):
 /// such a value is kept and shown, never sent as 0 (off, none).
-func unknownName(tx: String?, rx: String?, flags: [String]?) -> String? {
-    tx.flatMap(TxType.problem) ?? rx.flatMap(RxFilter.problem) ?? flags.flatMap(HwtstampFlags.problem)
+func unknownName(tx: TxType?, rx: RxFilter?, flags: [HwtstampFlag]?) -> String? {
+    tx?.problem ?? rx?.problem ?? flags?.lazy.compactMap(\.problem).first
 }
 
 /// Does rx filter `actual` (what the driver chose) give at least what `wanted` asks?
 /// Drivers may widen a filter (mvpp2 answers any PTP filter with "all").
-public func rxCovers(_ actual: String?, _ wanted: String) -> Bool {
+public func rxCovers(_ actual: RxFilter?, _ wanted: RxFilter) -> Bool {
     guard let actual else { return false }
     // "none" asks for no receive timestamps: only "none" gives that.
     if actual == wanted { return true }
     if wanted == "none" || actual == "none" { return false }
     if actual == "all" { return true }
-    for family in ["ptpv2-l2-", "ptpv2-l4-", "ptpv1-l4-"] where wanted.hasPrefix(family) {
-        if actual == family + "event" { return true }
+    for family in ["ptpv2-l2-", "ptpv2-l4-", "ptpv1-l4-"] where wanted.name.hasPrefix(family) {
+        if actual.name == family + "event" { return true }
     }
-    return actual == "ptpv2-event" && wanted.hasPrefix("ptpv2-")
+    return actual == "ptpv2-event" && wanted.name.hasPrefix("ptpv2-")
 }
 
 public enum Planner {
@@ -240,9 +240,9 @@ public enum Planner {
         var change = ConfigChange()
         if switching, let w = wanted { change.provider = .init(phcIndex: w.phcIndex, qualifier: w.qualifier) }
         let sendAll = switching || !known
-        if let t = tx, sendAll || t != current.txType { change.txType = TxType(name: t) }
-        if let r = rx, sendAll || !rxCovers(current.rxFilter, r) { change.rxFilter = RxFilter(name: r) }
-        if let f = desired.flags, sendAll || Set(f) != Set(current.flags ?? []) { change.flags = HwtstampFlags(names: f) }
+        if let t = tx, sendAll || t != current.txType { change.txType = t.numbered }
+        if let r = rx, sendAll || !rxCovers(current.rxFilter, r) { change.rxFilter = r.numbered }
+        if let f = desired.flags, sendAll || Set(f) != Set(current.flags ?? []) { change.flags = HwtstampFlags(f) }
         if viaIoctl, change != ConfigChange() {
             // SIOCSHWTSTAMP always carries all three.
             guard let t = target.txType, let r = target.rxFilter else {
@@ -251,7 +251,7 @@ public enum Planner {
                     "\(itf.displayName): SIOCSHWTSTAMP sets tx and rx together and the current values cannot be read; give both --tx and --rx"
                 )
             }
-            guard let ti = TxType(name: t), let ri = RxFilter(name: r), let fb = HwtstampFlags(names: target.flags ?? []) else {
+            guard let ti = t.numbered, let ri = r.numbered, let fb = HwtstampFlags(target.flags ?? []) else {
                 return fail(
                     .notSupported,
                     "\(itf.displayName): the current \(unknownName(tx: t, rx: r, flags: target.flags) ?? "value") cannot be sent back with SIOCSHWTSTAMP: tsctl does not know its number; give --tx and --rx"

@@ -38,9 +38,9 @@ public enum SourceSpec: Equatable, Sendable, CustomStringConvertible {
 public struct Desired: Equatable, Sendable {
     public var source: SourceSpec?
     public var qualifier: Qualifier?
-    public var txType: String?
-    public var rxFilter: String?
-    public var flags: [String]?
+    public var txType: TxType?
+    public var rxFilter: RxFilter?
+    public var flags: [HwtstampFlag]?
     /// Fail unless the provider exists.
     public var require: Bool
     /// What the interface's timestamping is for (`for = ["ptp", "ntp"]`): check
@@ -48,8 +48,8 @@ public struct Desired: Equatable, Sendable {
     public var uses: [TimestampingUse] = []
 
     public init(
-        source: SourceSpec? = nil, qualifier: Qualifier? = nil, txType: String? = nil,
-        rxFilter: String? = nil, flags: [String]? = nil, require: Bool = false
+        source: SourceSpec? = nil, qualifier: Qualifier? = nil, txType: TxType? = nil,
+        rxFilter: RxFilter? = nil, flags: [HwtstampFlag]? = nil, require: Bool = false
     ) {
         self.source = source
         self.qualifier = qualifier
@@ -180,6 +180,18 @@ extension DesiredState {
         return s
     }
 
+    /// A tx type, rx filter or flag by the kernel's name, from the one table.
+    static func kernelValue<Table>(
+        _ item: TOMLItem, _ key: String,
+        _ fail: (SourcePosition, String) -> DesiredStateError
+    ) throws(DesiredStateError) -> KernelValue<Table> {
+        let s = try string(item, key, fail)
+        guard let v = KernelValue<Table>(name: s) else {
+            throw fail(item.position, "\(key) \"\(s)\" is not one of: \(Table.names.joined(separator: ", "))")
+        }
+        return v
+    }
+
     static func settings(
         _ t: TOMLTable, allowed: [String], base: Desired,
         fail: (SourcePosition, String) -> DesiredStateError
@@ -193,12 +205,12 @@ extension DesiredState {
                 d.source = spec
             case "qualifier":
                 d.qualifier = Qualifier(name: try oneOf(item, key, ["precise", "approx"], fail))
-            case "tx": d.txType = try oneOf(item, key, TimestampingNames.txTypes, fail)
-            case "rx": d.rxFilter = try oneOf(item, key, TimestampingNames.rxFilters, fail)
+            case "tx": d.txType = try kernelValue(item, key, fail)
+            case "rx": d.rxFilter = try kernelValue(item, key, fail)
             case "flags":
                 guard case .array(let items) = item.value else { throw fail(item.position, "flags must be an array of strings") }
-                var flags: [String] = []
-                for f in items { flags.append(try oneOf(f, "flag", TimestampingNames.hwtstampFlags, fail)) }
+                var flags: [HwtstampFlag] = []
+                for f in items { flags.append(try kernelValue(f, "flag", fail)) }
                 d.flags = flags
             case "require":
                 guard case .boolean(let b) = item.value else { throw fail(item.position, "require must be true or false") }
