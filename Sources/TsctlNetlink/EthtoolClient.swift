@@ -170,10 +170,6 @@ private func single<T>(_ o: Outcome, _ decode: (NetlinkMessage) throws(NetlinkEr
     }
 }
 
-private func single<T>(_ o: Outcome, _ decode: (NetlinkMessage) throws(NetlinkError) -> T) throws(NetlinkError) -> T {
-    try (single(o, decode) as Result<T, NetlinkError>).get()
-}
-
 // MARK: TSCONFIG_SET (6.14)
 
 /// What one TSCONFIG_SET carries; nil fields are not sent (the kernel keeps

@@ -265,8 +265,6 @@ enum Decode {
         return r
     }
 
-    static func tsconfig(_ msg: NetlinkMessage) throws(NetlinkError) -> TsconfigReply { try tsconfig(msg, names: .builtin) }
-
     static func tsconfig(_ msg: NetlinkMessage, names: BitNames) throws(NetlinkError) -> TsconfigReply {
         guard msg.genlCommand == Ethtool.Reply.TSCONFIG_GET_REPLY || msg.genlCommand == Ethtool.Reply.TSCONFIG_SET_REPLY
         else { throw .malformed("expected a TSCONFIG reply, got command \(msg.genlCommand.map(String.init) ?? "none")") }

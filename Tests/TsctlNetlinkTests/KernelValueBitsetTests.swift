@@ -71,3 +71,30 @@ import TsctlModel
         #expect(types == [1])
     }
 }
+
+/// TSINFO for one provider (6.14): the device by index and the provider nest,
+/// {PHC index, qualifier}, as the kernel reads them.
+@Suite struct ProviderRequestTests {
+    @Test func aProvidersTsinfoNamesTheDeviceAndTheProvider() throws {
+        let client = try EthtoolClient(transport: ReplayTransport(try Fixture("show-lo")))
+        let spec = client.tsinfoRequest(.index(4), provider: ProviderID(phcIndex: 2, qualifier: 1))
+        #expect(spec.label == "TSINFO_GET ifindex 4" && spec.command == Ethtool.Cmd.TSINFO_GET)
+        let b = RequestBuilder(family: client.family.id, command: spec.command, version: 1, flags: NL.F_REQUEST, seq: 5)
+        spec.fill(b)
+        let msg = try #require(try NetlinkMessage.split(b.bytes).first)
+        var a = msg.genlAttributes
+        var device: UInt32?, provider: [UInt16: UInt32] = [:]
+        while a.next() {
+            #expect(a.isNested)
+            var n = a.nested
+            while n.next() {
+                if a.type == 1, n.type == Ethtool.Header.DEV_INDEX { device = n.u32() }
+                if a.type == Ethtool.Tsinfo.HWTSTAMP_PROVIDER { provider[n.type] = n.u32() }
+            }
+            a.absorb(n)
+        }
+        try a.finish()
+        #expect(device == 4)
+        #expect(provider == [Ethtool.Provider.INDEX: 2, Ethtool.Provider.QUALIFIER: 1])
+    }
+}
