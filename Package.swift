@@ -5,7 +5,7 @@ import PackageDescription
 // depends on nothing. TsctlNetlink and TsctlSystem turn bytes and libc calls
 // into those values; TsctlKernel does every read and write of the kernel
 // behind small protocols. The planner, diagnosis and render see only the model
-// (and the planner's KernelWriter protocol); the CLI wires them together.
+// (and its protocols: KernelWriter, ChangeKernel); the CLI wires them together.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility")

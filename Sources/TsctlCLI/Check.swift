@@ -262,11 +262,6 @@ func monotonicSeconds() -> Double {
 }
 
 /// Ends the command with a status but no message (the report said it all).
-struct TsctlExit: Error {
-    var status: ExitStatus
-    init(_ s: ExitStatus) { status = s }
-}
-
 /// The most a baseline (--baseline) may hold: a `show --json` of 10,000
 /// interfaces is about 8 MiB.
 let inputFileLimit = 16 << 20

@@ -41,7 +41,5 @@ struct NamespaceOption: ParsableArguments {
 
 /// Refuses a malformed interface name before any request is made.
 func validateInterfaceNames(_ names: [String]) throws {
-    for n in names {
-        if let why = InterfaceName.problem(n) { throw ValidationError("invalid interface name \"\(InterfaceName.display(n))\": \(why)") }
-    }
+    if let refusal = InterfaceName.refusal(names) { throw ValidationError(refusal) }
 }

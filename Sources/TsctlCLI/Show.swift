@@ -43,9 +43,7 @@ struct Show: ParsableCommand {
     }
 
     static func problem(interfaces: [String], all: Bool) -> String? {
-        for n in interfaces {
-            if let why = InterfaceName.problem(n) { return "invalid interface name \"\(InterfaceName.display(n))\": \(why)" }
-        }
+        if let refusal = InterfaceName.refusal(interfaces) { return refusal }
         if all && !interfaces.isEmpty { return "--all shows every interface; give interface names or --all, not both" }
         return nil
     }

@@ -49,7 +49,7 @@ public final class Applier {
                 ApplyOutcome(
                     interface: plan.interface, state: .unchanged, message: "already as asked", after: plan.current))
         }
-        switch kernel.send(change, to: plan.interface, via: plan.request) {
+        switch kernel.send(change, to: plan.ref, via: plan.request) {
         case .success(let reply): return verify(plan, reply: reply)
         case .failure(let e): return .failure(.kernel(e))
         }
@@ -57,7 +57,7 @@ public final class Applier {
 
     func verify(_ plan: InterfacePlan, reply: ActiveConfig?) -> Result<ApplyOutcome, Failure> {
         let now: InterfaceSnapshot
-        switch kernel.reread(plan.interface) {
+        switch kernel.reread(plan.ref) {
         case .success(let s): now = s
         case .failure(let e) where e.kind == .noSuchDevice:
             return .failure(.verification("\(InterfaceName.display(plan.interface)) disappeared while it was being configured"))
@@ -119,7 +119,13 @@ public final class Applier {
     /// that failed: the kernel switches the provider before the driver refuses
     /// the config (7.2), leaving the new one selected with timestamping off.
     public func changed(since plan: InterfacePlan) -> Bool {
-        guard case .success(let now) = kernel.reread(plan.interface) else { return true }
+        let now: InterfaceSnapshot
+        switch kernel.reread(plan.ref) {
+        case .success(let s): now = s
+        // Gone: there is nothing left to put back.
+        case .failure(let e) where e.kind == .noSuchDevice: return false
+        case .failure: return true
+        }
         if plan.currentKnown, now.active.isConfigured {
             let p = plan.current.provider
             return (p != nil && (now.active.phcIndex != p!.phcIndex || now.active.qualifier != p!.qualifier))
@@ -149,7 +155,7 @@ public final class Applier {
             change.provider = .init(phcIndex: p.phcIndex, qualifier: p.qualifier)
         }
         let back = InterfacePlan(
-            interface: plan.interface, current: plan.target, currentKnown: false, target: plan.current,
+            interface: plan.interface, ifindex: plan.ifindex, current: plan.target, currentKnown: false, target: plan.current,
             change: change, viaIoctl: plan.viaIoctl, notes: [], advertisedBefore: nil)
         return apply(back).map { o in
             ApplyOutcome(interface: o.interface, state: .rolledBack, message: o.message, after: o.after)

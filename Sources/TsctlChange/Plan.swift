@@ -27,6 +27,8 @@ public struct Config: Equatable, Sendable, CustomStringConvertible {
 /// Desired minus current for one interface.
 public struct InterfacePlan: Equatable, Sendable {
     public var interface: String
+    /// The interface's index when it was planned: the request goes by it.
+    public var ifindex: Int
     /// What is configured now (provider nil when the kernel cannot say).
     public var current: Config
     /// True when `current` was read from the kernel (else it is unknown).
@@ -44,6 +46,8 @@ public struct InterfacePlan: Equatable, Sendable {
     public var advertisedBefore: Int?
 
     public var isNoOp: Bool { change == nil }
+
+    public var ref: InterfaceRef { InterfaceRef(ifindex: ifindex, name: interface) }
 
     public var request: ChangeRequest { viaIoctl ? .ioctl : .tsconfigSet }
 
@@ -116,7 +120,7 @@ public enum Planner {
             let rollbackNotes = try checkRollback(input, settings, change)
             return .success(
                 InterfacePlan(
-                    interface: itf.name, current: current, currentKnown: input.known, target: target,
+                    interface: itf.name, ifindex: itf.ifindex, current: current, currentKnown: input.known, target: target,
                     change: change == ConfigChange() ? nil : change, viaIoctl: route.viaIoctl,
                     notes: route.notes + settings.notes + capabilityNotes + rollbackNotes,
                     advertisedBefore: itf.advertised?.phcIndex))

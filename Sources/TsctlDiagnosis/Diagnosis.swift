@@ -82,7 +82,7 @@ struct Rules {
     }
 
     func daemons(using itf: InterfaceSnapshot) -> [PTPDaemon] {
-        (input.daemons ?? []).filter { $0.interfaces.contains(itf.name) || $0.interfaces.contains("*") }
+        (input.daemons ?? []).filter { $0.names(itf) }
     }
 
     var anyHardware: Bool { input.snapshot.interfaces.contains { $0.hasHardwareProvider } }

@@ -14,7 +14,7 @@ public enum InventoryError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidInterfaceName(let n, let why): return "invalid interface name \"\(InterfaceName.display(n))\": \(why)"
+        case .invalidInterfaceName(let n, let why): return InterfaceName.refusal([n]) ?? why
         case .noSuchInterface(let n): return "no such interface: \(InterfaceName.display(n))"
         case .netlink(let e): return e.description
         case .system(let e): return e.description

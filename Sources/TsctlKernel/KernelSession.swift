@@ -23,22 +23,87 @@ extension InventoryError {
 
 /// The kernel, for the commands: reads snapshots and writes timestamping
 /// configuration, TSCONFIG_SET over ethtool netlink or SIOCSHWTSTAMP.
-public final class KernelSession: KernelReader, KernelWriter {
+public final class KernelSession: ChangeKernel {
     public let inventory: Inventory
+    /// For a change (set, apply): the interfaces of the snapshots read, by
+    /// ifindex, what a re-read starts from (a configuration change leaves
+    /// providers and their layers as they are). Nil for the readers (show, check).
+    private var seen: [Int: InterfaceSnapshot]?
 
-    public init(inventory: Inventory) { self.inventory = inventory }
+    public init(inventory: Inventory, forChanges: Bool = false) {
+        self.inventory = inventory
+        if forChanges { seen = [:] }
+    }
 
-    public static func open() throws(KernelFailure) -> KernelSession {
-        do { return KernelSession(inventory: try Inventory.open()) } catch { throw error.failure }
+    public static func open(forChanges: Bool = false) throws(KernelFailure) -> KernelSession {
+        do { return KernelSession(inventory: try Inventory.open(), forChanges: forChanges) } catch { throw error.failure }
     }
 
     public func snapshot(names: [String]?) throws(KernelFailure) -> Snapshot {
-        do { return try inventory.snapshot(names: names) } catch { throw error.failure }
+        do {
+            let snap = try inventory.snapshot(names: names)
+            if seen != nil { for itf in snap.interfaces { seen![itf.ifindex] = itf } }
+            return snap
+        } catch {
+            throw error.failure
+        }
     }
 
-    public func reread(_ interface: String) -> Result<InterfaceSnapshot, KernelFailure> {
+    /// After a change: one TSINFO (the advertised provider) and one TSCONFIG_GET
+    /// (the active configuration) for that ifindex, on what the last snapshot
+    /// said of its providers. A device read through another (stacked), or a
+    /// kernel without TSCONFIG, is read as a snapshot is.
+    public func reread(_ interface: InterfaceRef) -> Result<InterfaceSnapshot, KernelFailure> {
+        guard inventory.client.hasTsconfig, var now = seen?[interface.ifindex], Self.readDirectly(now) else {
+            return snapshotReread(interface)
+        }
+        let client = inventory.client
+        let dev = DeviceSelector.interface(index: UInt32(interface.ifindex), name: interface.name)
+        let replies = client.batch([client.tsinfoRequest(dev), client.tsconfigRequest(dev)])
+        let advertised: TsinfoReply
+        switch client.decodeTsinfo(replies[0]) {
+        case .success(let r): advertised = r
+        case .failure(let e): return .failure(e.failure)
+        }
+        now.name = interface.name
+        Self.advertise(&now, advertised)
+        now.active = Inventory.withIoctlFallback(
+            Inventory.active(client.decodeTsconfig(replies[1]), snap: now), device: interface.name, snap: now,
+            system: inventory.system)
+        if let k = now.providers.firstIndex(where: { $0.phcIndex == now.active.phcIndex && $0.qualifier == now.active.qualifier }) {
+            now.providers[k].active = true
+            now.active.layer = now.providers[k].layer
+            now.active.phyIndex = now.providers[k].phyIndex
+        }
+        return .success(now)
+    }
+
+    /// Whether the interface answers TSCONFIG_GET itself: not a stacked device,
+    /// which is read through the one below it (StackedRead).
+    static func readDirectly(_ itf: InterfaceSnapshot) -> Bool {
+        itf.lower == nil && itf.active.readFrom == nil && itf.active.unavailable != .stackedLowerUnknown
+            && !Inventory.stackedKinds.contains(itf.kind ?? "")
+    }
+
+    /// The provider a TSINFO reply advertises, among those already known.
+    static func advertise(_ itf: inout InterfaceSnapshot, _ r: TsinfoReply) {
+        let phc = r.phcIndex.map(Int.init)
+        let qualifier = r.provider.map { Qualifier(kernel: $0.qualifier) }
+        let k = phc == nil ? nil : itf.providers.firstIndex { $0.phcIndex == phc && $0.qualifier == (qualifier ?? .precise) }
+        for i in itf.providers.indices {
+            itf.providers[i].advertised = i == k
+            itf.providers[i].active = false
+        }
+        itf.advertised = Advertised(
+            phcIndex: phc, qualifier: qualifier, layer: k.map { itf.providers[$0].layer },
+            phyIndex: k.flatMap { itf.providers[$0].phyIndex },
+            capabilities: Inventory.caps(r))
+    }
+
+    /// A snapshot of the one interface, by name; gone when the name is no longer that ifindex.
+    func snapshotReread(_ interface: InterfaceRef) -> Result<InterfaceSnapshot, KernelFailure> {
         do {
-            guard let itf = try inventory.snapshot(names: [interface]).interfaces.first else {
+            guard let itf = try inventory.snapshot(names: [interface.name]).interfaces.first, itf.ifindex == interface.ifindex else {
                 return .failure(KernelFailure(kind: .noSuchDevice, errno: ENODEV, message: "\(interface): no such device"))
             }
             return .success(itf)
@@ -47,16 +112,20 @@ public final class KernelSession: KernelReader, KernelWriter {
         }
     }
 
-    public func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
+    public func send(_ change: ConfigChange, to interface: InterfaceRef, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure>
+    {
         let reply: ActiveConfig?
         switch request {
         case .ioctl:
-            do { _ = try HwtstampIoctl.setConfig(interface, Self.ioctlConfig(change)) } catch { return .failure(error.failure) }
+            do { _ = try HwtstampIoctl.setConfig(interface.name, Self.ioctlConfig(change)) } catch { return .failure(error.failure) }
             reply = nil
         case .tsconfigSet:
-            if let why = dsaConduitRefusal(interface) { return .failure(KernelFailure(kind: .notSupported, errno: EBUSY, message: why)) }
+            if let why = dsaConduitRefusal(interface.name) {
+                return .failure(KernelFailure(kind: .notSupported, errno: EBUSY, message: why))
+            }
+            let dev = DeviceSelector.interface(index: UInt32(interface.ifindex), name: interface.name)
             do {
-                reply = try inventory.client.setTsconfig(.name(interface), Self.tsconfigChange(change)).map(Inventory.activeConfig)
+                reply = try inventory.client.setTsconfig(dev, Self.tsconfigChange(change)).map(Inventory.activeConfig)
             } catch {
                 return .failure(error.failure)
             }

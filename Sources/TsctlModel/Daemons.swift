@@ -35,3 +35,17 @@ public struct IgnoredDaemon: Equatable, Sendable {
     }
     public var label: String { "\(program)[\(pid)]" }
 }
+
+extension PTPDaemon {
+    /// Whether its command line or config names the interface ("*": every one).
+    /// What `check` reports a daemon by (its clocks are a finding of their own).
+    public func names(_ itf: InterfaceSnapshot) -> Bool {
+        interfaces.contains { sameName($0, itf.name) } || interfaces.contains("*")
+    }
+
+    /// Whether it uses the interface: names it, or uses one of its clocks (named
+    /// on its command line or held open). What a change must not pull from under it.
+    public func uses(_ itf: InterfaceSnapshot) -> Bool {
+        names(itf) || !Set(itf.phcs.map(\.index)).isDisjoint(with: namedPHCs + (openPHCs ?? []))
+    }
+}

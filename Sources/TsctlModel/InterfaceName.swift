@@ -19,6 +19,15 @@ public enum InterfaceName {
         return nil
     }
 
+    /// The line that refuses the first invalid name of `names` (nil when all
+    /// are valid): what every command says before any request is made.
+    public static func refusal(_ names: [String]) -> String? {
+        for n in names {
+            if let why = problem(n) { return "invalid interface name \"\(display(n))\": \(why)" }
+        }
+        return nil
+    }
+
     static func isKernelSpace(_ b: UInt8) -> Bool { (0x09...0x0d).contains(b) || b == 0x20 || b == 0xa0 }
 
     /// The name for a person to read: \xNN for bytes that are not printable

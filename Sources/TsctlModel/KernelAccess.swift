@@ -44,12 +44,37 @@ public protocol KernelReader: AnyObject {
     func snapshot(names: [String]?) throws(KernelFailure) -> Snapshot
 }
 
+/// An interface once the kernel has answered for it: requests go by its
+/// index (a rename between plan and send cannot redirect them); the name is
+/// for people, and for the ioctls, which know no index.
+public struct InterfaceRef: Hashable, Sendable, CustomStringConvertible {
+    public var ifindex: Int
+    public var name: String
+
+    public init(ifindex: Int, name: String) {
+        self.ifindex = ifindex
+        self.name = name
+    }
+
+    public var description: String { InterfaceName.display(name) }
+}
+
+extension InterfaceSnapshot {
+    public var ref: InterfaceRef { InterfaceRef(ifindex: ifindex, name: name) }
+}
+
 /// Writes timestamping configuration and reads back one interface.
 public protocol KernelWriter: AnyObject {
     /// Sends one change. On success, the configuration the kernel says it set
     /// when it says so (the TSCONFIG_SET reply, 6.18+), else nil.
-    func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure>
+    func send(_ change: ConfigChange, to interface: InterfaceRef, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure>
     /// The interface as it is now, or why it could not be read (noSuchDevice:
     /// it is gone; anything else: the read itself failed).
-    func reread(_ interface: String) -> Result<InterfaceSnapshot, KernelFailure>
+    func reread(_ interface: InterfaceRef) -> Result<InterfaceSnapshot, KernelFailure>
+}
+
+/// The kernel a change reads and writes (set, apply).
+public protocol ChangeKernel: KernelReader, KernelWriter {
+    /// The interface each of `names` (a name or an altname) is, nil where none is.
+    func primaryNames(_ names: [String]) -> [String?]
 }

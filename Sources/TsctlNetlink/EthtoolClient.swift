@@ -4,6 +4,8 @@ public import TsctlModel
 public enum DeviceSelector: Sendable, Equatable {
     case name(String)
     case index(UInt32)
+    /// By index, named by `name` in messages: an interface the kernel has answered for.
+    case interface(index: UInt32, name: String)
 }
 
 /// The ethtool generic-netlink family: every query has a singular form (a *do*
@@ -64,7 +66,7 @@ public final class EthtoolClient {
         b.nest(1, keepEmpty: keepEmpty) {  // ETHTOOL_A_*_HEADER is attribute 1 in every message
             switch dev {
             case .name(let n): b.string(Ethtool.Header.DEV_NAME, n)
-            case .index(let i): b.u32(Ethtool.Header.DEV_INDEX, i)
+            case .index(let i), .interface(let i, _): b.u32(Ethtool.Header.DEV_INDEX, i)
             case nil: break
             }
             if flags != 0 { b.u32(Ethtool.Header.FLAGS, flags) }
@@ -75,6 +77,7 @@ public final class EthtoolClient {
         switch dev {
         case .name(let n): return "\(op) \(n)"
         case .index(let i): return "\(op) ifindex \(i)"
+        case .interface(_, let n): return "\(op) \(n)"
         case nil: return op
         }
     }
@@ -198,7 +201,7 @@ extension EthtoolClient {
             b.nest(1) {
                 switch dev {
                 case .name(let n): b.string(Ethtool.Header.DEV_NAME, n)
-                case .index(let i): b.u32(Ethtool.Header.DEV_INDEX, i)
+                case .index(let i), .interface(let i, _): b.u32(Ethtool.Header.DEV_INDEX, i)
                 }
             }
             if let p = change.provider {
@@ -244,6 +247,7 @@ extension EthtoolClient {
         switch dev {
         case .name(let n): return n
         case .index(let i): return "ifindex \(i)"
+        case .interface(_, let n): return n
         }
     }
 }

@@ -73,13 +73,14 @@ extension EthtoolClient {
         switch dev {
         case .name(let n): label = "TSINFO_GET stats \(n)"
         case .index(let i): label = "TSINFO_GET stats ifindex \(i)"
+        case .interface(_, let n): label = "TSINFO_GET stats \(n)"
         }
         let flags = Ethtool.Header.FLAG_STATS | (compact ? Ethtool.Header.FLAG_COMPACT_BITSETS : 0)
         return RequestSpec(command: Ethtool.Cmd.TSINFO_GET, label: label) { b in
             b.nest(Ethtool.Tsinfo.HEADER) {
                 switch dev {
                 case .name(let n): b.string(Ethtool.Header.DEV_NAME, n)
-                case .index(let i): b.u32(Ethtool.Header.DEV_INDEX, i)
+                case .index(let i), .interface(let i, _): b.u32(Ethtool.Header.DEV_INDEX, i)
                 }
                 b.u32(Ethtool.Header.FLAGS, flags)
             }

@@ -101,7 +101,7 @@ enum Legacy {
         var gone = false
 
         /// The bytes the kernel-facing side would give SIOCSHWTSTAMP.
-        func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
+        func send(_ change: ConfigChange, to interface: InterfaceRef, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
             #expect(request == .ioctl)
             let c = KernelSession.ioctlConfig(change)
             writes.append(c)
@@ -110,8 +110,8 @@ enum Legacy {
             return .success(nil)
         }
 
-        func reread(_ name: String) -> Result<InterfaceSnapshot, KernelFailure> {
-            read(name).map { .success($0) } ?? .failure(KernelFailure(kind: .noSuchDevice, errno: ENODEV, message: "no device"))
+        func reread(_ interface: InterfaceRef) -> Result<InterfaceSnapshot, KernelFailure> {
+            read(interface.name).map { .success($0) } ?? .failure(KernelFailure(kind: .noSuchDevice, errno: ENODEV, message: "no device"))
         }
 
         func read(_ name: String) -> InterfaceSnapshot? {

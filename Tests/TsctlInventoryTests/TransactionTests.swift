@@ -5,7 +5,8 @@ import Testing
 
 /// A kernel that keeps MACCHIATObin-like ports in memory and does what TSCONFIG_SET
 /// does to them: a provider switch first (it resets tx/rx), then the driver's
-/// part, which may refuse or quietly keep another rx filter.
+/// part, which may refuse or quietly keep another rx filter. Requests go by
+/// ifindex, as the real ones do: a port renamed is still found, one gone is not.
 final class FakeKernel: KernelWriter {
     var ports: [String: InterfaceSnapshot]
     /// rx filters the driver refuses, with the errno it answers.
@@ -17,29 +18,43 @@ final class FakeKernel: KernelWriter {
     /// The interface goes away after the nth request.
     var vanishAfter: Int?
     private(set) var sent: [(String, ConfigChange)] = []
+    /// Called with the request's number (1-based) as it is sent: a signal or a rename at that moment.
+    var onSend: ((Int) -> Void)?
+    /// Snapshots read (ChangeKernel), and a hook called with the number of each.
+    var snapshots = 0
+    var onSnapshot: ((Int) -> Void)?
 
     init(_ ports: InterfaceSnapshot...) {
         self.ports = Dictionary(uniqueKeysWithValues: ports.map { ($0.name, $0) })
     }
 
+    /// The name the port with that ifindex has now.
+    func name(of ref: InterfaceRef) -> String? { ports.first { $0.value.ifindex == ref.ifindex }?.key }
+
     /// The nth re-read (1-based) fails with this errno.
     var rereadFailsAt: (n: Int, errno: Int32)?
     private(set) var rereads = 0
 
-    func reread(_ interface: String) -> Result<InterfaceSnapshot, KernelFailure> {
+    func reread(_ ref: InterfaceRef) -> Result<InterfaceSnapshot, KernelFailure> {
         rereads += 1
         if let f = rereadFailsAt, rereads == f.n {
             return .failure(KernelFailure(errno: f.errno, message: "recvmmsg(netlink): errno \(f.errno)"))
         }
-        guard let p = ports[interface] else { return .failure(KernelFailure(kind: .noSuchDevice, errno: 19, message: "no device")) }
+        guard let p = name(of: ref).flatMap({ ports[$0] }) else {
+            return .failure(KernelFailure(kind: .noSuchDevice, errno: 19, message: "no device"))
+        }
         return .success(p)
     }
 
-    func send(_ change: ConfigChange, to interface: String, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
+    func send(_ change: ConfigChange, to ref: InterfaceRef, via request: ChangeRequest) -> Result<ActiveConfig?, KernelFailure> {
+        let interface = name(of: ref) ?? ref.name
         sent.append((interface, change))
+        onSend?(sent.count)
         defer { if sent.count == vanishAfter { ports[interface] = nil } }
         if let n = refuseFrom, sent.count >= n { return .failure(KernelFailure(errno: 16, message: "TSCONFIG_SET \(interface): busy")) }
-        guard var itf = ports[interface] else { return .failure(KernelFailure(errno: 19, message: "TSCONFIG_SET \(interface): no device")) }
+        guard name(of: ref) != nil, var itf = ports[interface] else {
+            return .failure(KernelFailure(errno: 19, message: "TSCONFIG_SET \(interface): no device"))
+        }
         if let p = change.provider {
             for i in itf.providers.indices { itf.providers[i].active = itf.providers[i].phcIndex == p.phcIndex }
             let now = itf.providers.first { $0.active }
@@ -68,6 +83,7 @@ final class FakeKernel: KernelWriter {
     func port(_ name: String, active: Layer = .mac) -> InterfaceSnapshot {
         var p = Board.macchiatobin(active: active)
         p.name = name
+        p.ifindex = 10 + (Int(name.dropFirst(3)) ?? 0)
         return p
     }
 

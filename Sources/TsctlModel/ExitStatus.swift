@@ -1,10 +1,3 @@
-public import TsctlChange
-public import TsctlModel
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Every exit code tsctl uses, in one place. The README and `tsctl --help`
 /// print this table; scripts may rely on it.
 public enum ExitStatus: Int32, CaseIterable, Sendable {
@@ -95,15 +88,10 @@ extension ExitStatus {
         case .other: self = .kernelError
         }
     }
+}
 
-    /// How a `set` or `apply` transaction ended (Sources/TsctlChange/Transaction.swift).
-    public init(_ result: TransactionResult) {
-        switch result {
-        case .applied: self = .ok
-        case .failedUnchanged(let kind) where kind == .permission || kind == .notSupported: self.init(kind)
-        case .failedUnchanged, .rolledBack: self = .rolledBack
-        case .rollbackIncomplete: self = .rollbackIncomplete
-        case .stopped(let signal): self = .stopped(by: signal)
-        }
-    }
+/// Ends a command with a status and nothing more to say (its output is printed).
+public struct TsctlExit: Error {
+    public var status: ExitStatus
+    public init(_ s: ExitStatus) { status = s }
 }

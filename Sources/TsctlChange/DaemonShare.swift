@@ -1,5 +1,3 @@
-import TsctlChange
-import TsctlKernel
 import TsctlModel
 
 /// `apply --keep` beside a PTP daemon. ptp4l sets tx/rx itself when its port
@@ -18,7 +16,7 @@ struct DaemonShare {
 
     init(_ itfs: [InterfaceSnapshot], daemons: [PTPDaemon]) {
         for itf in itfs {
-            if let d = ChangeSession.daemon(using: itf, among: daemons) { users[itf.key] = d }
+            if let d = daemons.first(where: { $0.uses(itf) }) { users[itf.key] = d }
         }
     }
 
