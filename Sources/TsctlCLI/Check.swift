@@ -95,8 +95,9 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         try namespace.enter()
         try Self.check(
-            interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer,
-            format: json ? .json : format, strict: strict, probe: probe, sample: sample, output: output, uses: uses)
+            CheckRequest(
+                interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer, format: json ? .json : format,
+                strict: strict, probe: probe, sample: sample, output: output, uses: uses))
     }
 
     /// Prints the report, or with `output` writes it there (Sys.writeOutput:
@@ -115,18 +116,13 @@ struct CheckCommand: ParsableCommand {
         var failure: TsctlFailure
     }
 
-    static func check(
-        interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
-        strict: Bool, probe: Bool, sample: Double? = nil, output: String? = nil, uses: [TimestampingUse] = []
-    ) throws {
+    static func check(_ request: CheckRequest) throws {
         do {
-            try checkAndReport(
-                interfaces: interfaces, expect: expect, baseline: baseline, prefer: prefer, format: format,
-                strict: strict, probe: probe, sample: sample, output: output, uses: uses)
+            try checkAndReport(request)
         } catch let e as ReportNotWritten {
             throw e.failure
         } catch let f as TsctlFailure {
-            reportCouldNotRun(f, format: format, output: output)
+            reportCouldNotRun(f, format: request.format, output: request.output)
             throw f
         }
     }
@@ -158,77 +154,56 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
-    static func checkAndReport(
-        interfaces: [String], expect: String?, baseline: String?, prefer: Layer?, format: CheckFormat,
-        strict: Bool, probe: Bool, sample: Double?, output: String?, uses: [TimestampingUse]
-    ) throws {
-        let started = monotonicSeconds()
-        let file = try expect.map { path in try loadDesiredState(path) }
-        let base = try baseline.map(loadBaseline)
+    static func checkAndReport(_ r: CheckRequest) throws {
+        let started = SystemClock().monotonicSeconds()
+        let file = try r.expect.map { path in try loadDesiredState(path) }
+        let base = try r.baseline.map(loadBaseline)
+        let gatherer = EvidenceGatherer(note: { Sys.printError("tsctl: note: \($0)") })
+        var evidence: Evidence
         let kernel: KernelSession
-        var snap: Snapshot
-        let daemonScan = PTPDaemons.scanBeside()
         do {
-            kernel = try KernelSession.open()
-            snap = try kernel.snapshot(names: interfaces.isEmpty ? nil : interfaces)
-            // Stacked devices are judged by the device below: bring it in.
-            // By bytes: a lower device named like one listed only to Unicode is another device.
-            let listed = Set(snap.interfaces.map(\.key))
-            var missing: [String] = []
-            for lower in snap.interfaces.compactMap(\.lower) where !listed.contains(NameKey(lower)) {
-                if !missing.contains(where: { NameKey($0) == NameKey(lower) }) { missing.append(lower) }
-            }
-            if !missing.isEmpty {
-                snap.interfaces += try kernel.snapshot(names: missing).interfaces
-            }
-        } catch {
-            _ = daemonScan.wait()
-            throw TsctlFailure(error)
-        }
-        Inventory.attachClockHealth(&snap.interfaces)
-        let samples = sample.map { takeSample(kernel.inventory, snap.interfaces, seconds: $0) } ?? [:]
-        var ioctl: [NameKey: Result<IoctlView, IoctlFailure>] = [:]
-        for itf in snap.interfaces where itf.hasHardwareProvider {
-            ioctl[itf.key] = KernelSession.ioctlPHC(itf.name).map(IoctlView.init(phcIndex:)).mapError { IoctlFailure($0.message) }
-        }
-        let scan = daemonScan.wait()
+            (evidence, kernel) = try gatherer.gather(
+                EvidenceRequest(names: r.interfaces.isEmpty ? nil : r.interfaces, sampleSeconds: r.sample),
+                open: { () throws(KernelFailure) in try KernelSession.open() })
+        } catch { throw TsctlFailure(error) }
+        let snap = evidence.snapshot
         let expectations = file.map { $0.resolvingAltnames(in: snap.interfaces, primaryNames: kernel.primaryNames) }
-        let scope = interfaces.isEmpty ? nil : Set(interfaces.map { NameKey($0) })
+        let scope = r.interfaces.isEmpty ? nil : Set(r.interfaces.map { NameKey($0) })
         // A file that gives one interface two entries means two things: apply refuses
         // it, and so does check (exit 3), naming both.
         if let expectations, let c = expectations.assign(snap.interfaces, scope: scope).conflicts.first {
             throw TsctlFailure(.badInputFile, c.description)
         }
-        var input = DiagnosisInput(
-            snapshot: snap, ioctl: ioctl, daemons: scan.daemons,
-            expectations: expectations, baseline: base, prefer: prefer)
-        input.scope = scope
-        input.statsSamples = samples
-        for u in uses where !input.uses.contains(u) { input.uses.append(u) }
-        input.ignoredDaemons = scan.ignored
-        if probe {
-            for itf in snap.interfaces where !itf.providers.isEmpty { input.observations[itf.key] = Prober.probe(itf) }
-        }
+        if r.probe { gatherer.probe(&evidence, with: kernel) }
+        let input = DiagnosisInput(
+            evidence: evidence, expectations: expectations, baseline: base, prefer: r.prefer, scope: scope, uses: r.uses)
         let report = Diagnosis.run(input)
-        let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
-        let status = failed ? ExitStatus.checkFailed : ExitStatus.ok
         let listed = CheckRender.JUnitScope(
             baseline: base != nil, expect: expectations != nil,
             hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
-            seconds: monotonicSeconds() - started,
+            seconds: SystemClock().monotonicSeconds() - started,
             uses: !input.uses.isEmpty || (expectations?.interfaces.contains { !$0.desired.uses.isEmpty } ?? false))
+        try emitReport(report, r, snapshot: snap, scope: listed)
+    }
+
+    /// The report in the format asked for, where it was asked for; the exit status
+    /// follows the findings unless the report went to a file.
+    static func emitReport(_ report: Report, _ r: CheckRequest, snapshot snap: Snapshot, scope listed: CheckRender.JUnitScope) throws {
+        let strict = r.strict
+        let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
+        let status = failed ? ExitStatus.checkFailed : ExitStatus.ok
         let text: String
-        switch format {
-        case .text: text = CheckRender.text(report, style: output == nil ? .forStdout() : .plain)
+        switch r.format {
+        case .text: text = CheckRender.text(report, style: r.output == nil ? .forStdout() : .plain)
         case .json: text = CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized() + "\n"
         case .junit: text = CheckRender.junit(report, strict: strict, scope: listed)
         case .tap: text = CheckRender.tap(report, strict: strict, scope: listed)
         case .prometheus:
             text = CheckRender.prometheus(report, snapshot: snap, scope: listed, status: status.rawValue, now: Int(time(nil)))
         }
-        try emit(text, output: output)
+        try emit(text, output: r.output)
         // Written to a file, the verdict is in the file: a finding never stops the job.
-        if output != nil { return }
+        if r.output != nil { return }
         if failed { throw TsctlExit(status) }
     }
 
@@ -247,18 +222,22 @@ struct CheckCommand: ParsableCommand {
                 names.append(a)
             }
         }
-        return {
-            try check(
-                interfaces: names, expect: nil, baseline: nil, prefer: nil, format: json ? .json : .text,
-                strict: strict, probe: false)
-        }
+        return { try check(CheckRequest(interfaces: names, format: json ? .json : .text, strict: strict)) }
     }
 }
 
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+/// One `check`, as the command line (or the fast path) asked for it.
+struct CheckRequest {
+    var interfaces: [String]
+    var expect: String? = nil
+    var baseline: String? = nil
+    var prefer: Layer? = nil
+    var format: CheckFormat
+    var strict: Bool
+    var probe = false
+    var sample: Double? = nil
+    var output: String? = nil
+    var uses: [TimestampingUse] = []
 }
 
 /// Ends the command with a status but no message (the report said it all).

@@ -67,7 +67,7 @@ enum Completion {
         guard let itf = snapshot(words, "set"), !itf.providers.isEmpty else { return ["mac", "phy"] }
         var out: [String] = []
         for p in itf.providers {
-            let name = p.layer == .phy ? "phy" + (p.phyIndex.map { ":\($0)" } ?? "") : "mac"
+            let name = p.layer.providerLabel(phyIndex: p.phyIndex)
             if !out.contains(name) { out.append(name) }
             out.append("phc:\(p.phcIndex)")
         }

@@ -10,7 +10,7 @@ extension Rules {
     /// notices, whatever their ratio.
     static let worseReadMarginNs: Int64 = 2_000
 
-    // The clock in use measurably worse to read than another provider's of the same
+    // active-clock-worse: the clock in use measurably worse to read than another provider's of the same
     // interface. Beside the known-pairs rule (precision-downgrade), never instead:
     // that one knows pairs, this one measures any.
     mutating func clockReads(_ itf: InterfaceSnapshot) {

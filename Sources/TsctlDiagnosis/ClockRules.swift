@@ -5,7 +5,7 @@ extension Rules {
     /// providers: ptp4l's servo would see the difference as one step.
     static let farApartNs: Int64 = 1_000_000_000
 
-    // A PHC that does not advance, and the PHCs of one interface far apart.
+    // clock-stopped, clocks-far-apart: a PHC that does not advance, and the PHCs of one interface far apart.
     mutating func clockHealth(_ itf: InterfaceSnapshot) {
         var unread: [String] = []
         for c in itf.phcs {
@@ -26,7 +26,7 @@ extension Rules {
             }
         }
         if !unread.isEmpty {
-            notRun.append(NotRun(Check.clockStopped.rawValue, itf.name, unread.joined(separator: "; ")))
+            notRun.append(NotRun(.clockStopped, itf.name, unread.joined(separator: "; ")))
         }
         let read = itf.phcs.filter { $0.health?.offsetToRealtimeNs != nil }
         for (i, a) in read.enumerated() {

@@ -1,9 +1,9 @@
 import TsctlModel
 
 extension Rules {
-    // Transmit timestamps lost or in error (the driver's get_ts_stats).
+    // tx-timestamps-lost: transmit timestamps lost or in error (the driver's get_ts_stats).
     mutating func txTimestamps(_ itf: InterfaceSnapshot) {
-        let check = Check.txTimestampsLost.rawValue
+        let check = FindingID.txTimestampsLost
         guard let t = itf.tsStats else { return }
         guard t.state == .read else {
             notRun.append(NotRun(check, itf.name, "the timestamping counters could not be read: \(t.message ?? "error")"))

@@ -21,7 +21,7 @@ extension Rules {
         p.capabilities ?? (p.advertised ? itf.advertised?.capabilities : nil)
     }
 
-    // Whether the provider in use can do what the host needs timestamping for, and
+    // use-unsupported: whether the provider in use can do what the host needs timestamping for, and
     // if not, which provider of the interface can, with the set line that selects it.
     mutating func uses(_ itf: InterfaceSnapshot) {
         let wanted = uses(of: itf)
@@ -31,7 +31,7 @@ extension Rules {
         guard let caps = capabilities(current, itf) else {
             notRun.append(
                 NotRun(
-                    Check.useUnsupported.rawValue, itf.name,
+                    .useUnsupported, itf.name,
                     "the capabilities of \(current.label) ptp\(current.phcIndex) are unknown (this kernel lists one provider only)"))
             return
         }

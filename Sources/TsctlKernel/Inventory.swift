@@ -45,12 +45,14 @@ public final class Inventory {
         do {
             let genl: NetlinkTransport = try LibnlSocket()
             let route: NetlinkTransport = try LibnlSocket.route()
+            // A trace records the complete reading (every link dumped), the one its replay knows.
             if let trace = KernelTrace.fromEnvironment() {
                 return Inventory(
                     client: try EthtoolClient(transport: trace.recording(genl, "genl")),
                     rtnl: RtnlClient(transport: trace.recording(route, "route")), system: trace.recording(LiveSystem()))
             }
-            return Inventory(client: try EthtoolClient(transport: genl), rtnl: RtnlClient(transport: route))
+            let filtered = { () throws(NetlinkError) -> NetlinkTransport in try LibnlSocket.routeFiltered() }
+            return Inventory(client: try EthtoolClient(transport: genl), rtnl: RtnlClient(transport: route, filterSocket: filtered))
         } catch {
             throw .netlink(error)
         }
@@ -79,8 +81,18 @@ public final class Inventory {
         return out
     }
 
-    public func snapshot(names: [String]?) throws(InventoryError) -> Snapshot {
-        var snap = try SnapshotAssembly.assemble(try gather(names: names), system: system, sysfsRoot: sysfs)
+    /// How much of each link a snapshot describes.
+    public enum Detail: Sendable {
+        /// Every field of every link (JSON, check, a baseline): one dump of every link.
+        case complete
+        /// What text prints: kind, lower device and active slave only for stacked
+        /// devices, the parent device and driver only for devices that have one
+        /// (LinkListing.swift). Listing every interface it makes no dump of every link.
+        case printed
+    }
+
+    public func snapshot(names: [String]?, detail: Detail = .complete) throws(InventoryError) -> Snapshot {
+        var snap = try SnapshotAssembly.assemble(try gather(names: names, detail: detail), system: system, sysfsRoot: sysfs)
         attachTsStats(&snap.interfaces)
         return snap
     }
@@ -92,7 +104,11 @@ public final class Inventory {
     /// would take turns in the kernel (at 10001 links that overlapped only their decoding,
     /// 2 to 13% of the wall time) while another user of the lock waited behind both
     /// (p99 about 85 µs instead of about 30 µs, ethtool's being 28 to 360 µs).
-    public func gather(names: [String]?) throws(InventoryError) -> InventoryReadings {
+    public func gather(names: [String]?, detail: Detail = .complete) throws(InventoryError) -> InventoryReadings {
+        if names == nil, detail == .printed, var r = try printedListing() {
+            perInterface(&r)
+            return r
+        }
         let targets = try self.targets(names)
         var r = try ethtoolDumps(names: names, targets: targets)
         perInterface(&r)
@@ -103,7 +119,7 @@ public final class Inventory {
     private static func filtered(_ names: [String]?, _ targets: [LinkReply]) -> Bool { names != nil && targets.count <= 8 }
 
     /// The dumps of the ethtool family (a filtered one per target for a few names).
-    private func ethtoolDumps(names: [String]?, targets: [LinkReply]) throws(InventoryError) -> InventoryReadings {
+    func ethtoolDumps(names: [String]?, targets: [LinkReply]) throws(InventoryError) -> InventoryReadings {
         // Before 6.14 (no TSCONFIG ops) the dump is one message per device and
         // says nothing the *do* does not; from 6.14 it lists every provider.
         let perProvider = client.hasTsconfig
@@ -188,9 +204,6 @@ public final class Inventory {
             if !below.isEmpty { r.stackedPhys[t.index] = below }
         }
     }
-
-    /// Kinds whose timestamping is their lower device's.
-    static let stackedKinds: Set<String> = ["vlan", "macvlan", "macvtap", "ipvlan", "ipvtap"]
 
     /// A filtered dump per named interface (cheap for a few), else one dump of all.
     private func dumpEach<T>(

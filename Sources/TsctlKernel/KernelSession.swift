@@ -39,9 +39,11 @@ public final class KernelSession: ChangeKernel {
         do { return KernelSession(inventory: try Inventory.open(), forChanges: forChanges) } catch { throw error.failure }
     }
 
-    public func snapshot(names: [String]?) throws(KernelFailure) -> Snapshot {
+    public func snapshot(names: [String]?) throws(KernelFailure) -> Snapshot { try snapshot(names: names, detail: .complete) }
+
+    public func snapshot(names: [String]?, detail: Inventory.Detail) throws(KernelFailure) -> Snapshot {
         do {
-            let snap = try inventory.snapshot(names: names)
+            let snap = try inventory.snapshot(names: names, detail: detail)
             if seen != nil { for itf in snap.interfaces { seen![itf.ifindex] = itf } }
             return snap
         } catch {
@@ -82,7 +84,7 @@ public final class KernelSession: ChangeKernel {
     /// which is read through the one below it (StackedRead).
     static func readDirectly(_ itf: InterfaceSnapshot) -> Bool {
         itf.lower == nil && itf.active.readFrom == nil && itf.active.unavailable != .stackedLowerUnknown
-            && !Inventory.stackedKinds.contains(itf.kind ?? "")
+            && StackedKind.below(itf.kind) != .lower
     }
 
     /// The provider a TSINFO reply advertises, among those already known.

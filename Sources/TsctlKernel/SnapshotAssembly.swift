@@ -61,7 +61,7 @@ public enum SnapshotAssembly {
         var lastKind: (kind: String, stacked: Bool)?
         func isStacked(_ k: String) -> Bool {
             if let l = lastKind, l.kind == k { return l.stacked }
-            let stacked = Inventory.stackedKinds.contains(k)
+            let stacked = StackedKind.below(k) == .lower
             lastKind = (k, stacked)
             return stacked
         }

@@ -20,9 +20,9 @@ extension Inventory {
     static func deviceBelow(_ t: LinkReply, link: (UInt32) -> LinkReply?) -> Result<LinkReply, NoDeviceBelow> {
         var cur = t
         for _ in 0..<8 {
-            guard let k = cur.kind, StackedDeviceTrap.kinds.contains(k) else { return .success(cur) }
+            guard let how = StackedKind.below(cur.kind) else { return .success(cur) }
             let next: UInt32?
-            if k == "bond" {
+            if how == .activeSlave {
                 guard let s = cur.bondActiveSlave else {
                     return .failure(NoDeviceBelow(why: "\(cur.name) is a bond without an active slave"))
                 }
@@ -48,7 +48,7 @@ extension Inventory {
         _ t: LinkReply, phys: inout [UInt32: [PhyReply]], dumpedAll: Bool,
         link: (UInt32) -> LinkReply?
     ) -> [Phy] {
-        guard client.hasPhyGet, let k = t.kind, StackedDeviceTrap.kinds.contains(k),
+        guard client.hasPhyGet, StackedKind.isStacked(t.kind),
             case .success(let below) = Self.deviceBelow(t, link: link), below.index != t.index
         else { return [] }
         if phys[below.index] == nil && !dumpedAll {

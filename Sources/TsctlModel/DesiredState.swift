@@ -23,9 +23,8 @@ public enum SourceSpec: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .mac: return "mac"
-        case .phy(nil): return "phy"
-        case .phy(let n?): return "phy:\(n)"
+        case .mac: return Layer.mac.providerLabel(phyIndex: nil)
+        case .phy(let n): return Layer.phy.providerLabel(phyIndex: n)
         case .phc(let n): return "phc:\(n)"
         }
     }

@@ -41,8 +41,9 @@ public struct EvidenceItem: Equatable, Sendable {
 }
 
 public struct Finding: Equatable, Sendable {
-    /// Stable id (documented in the README): scripts and dashboards key on it.
-    public var id: String
+    /// Which check found it: its stable id (documented in the README), which
+    /// scripts and dashboards key on.
+    public var findingID: FindingID
     public var severity: Severity
     /// nil for findings about the kernel as a whole.
     public var interface: String?
@@ -52,29 +53,35 @@ public struct Finding: Equatable, Sendable {
     public var remedy: String?
 
     public init(
-        _ id: String, _ severity: Severity, _ interface: String?, _ statement: String,
+        _ id: FindingID, _ severity: Severity, _ interface: String?, _ statement: String,
         evidence: [EvidenceItem] = [], remedy: String? = nil
     ) {
-        self.id = id
+        self.findingID = id
         self.severity = severity
         self.interface = interface
         self.statement = statement
         self.evidence = evidence
         self.remedy = remedy
     }
+
+    /// The id as every output spells it ("advertised-not-active").
+    public var id: String { findingID.rawValue }
 }
 
 /// A check that could not run, and why: never reported as a pass.
 public struct NotRun: Equatable, Sendable {
-    public var check: String
+    public var findingID: FindingID
     public var interface: String?
     public var reason: String
 
-    public init(_ check: String, _ interface: String?, _ reason: String) {
-        self.check = check
+    public init(_ id: FindingID, _ interface: String?, _ reason: String) {
+        self.findingID = id
         self.interface = interface
         self.reason = reason
     }
+
+    /// The id of the check that could not run, as every output spells it.
+    public var check: String { findingID.rawValue }
 }
 
 public struct Report: Equatable, Sendable {
@@ -101,6 +108,9 @@ public struct Report: Equatable, Sendable {
         }
     }
 }
+
+/// A finding's id: the rules name a finding by its case, every output by its raw value.
+public typealias FindingID = Check
 
 /// The checks tsctl runs, by finding id: what JUnit and the README list.
 public enum Check: String, CaseIterable, Sendable {

@@ -58,16 +58,8 @@ public enum LayerAttribution {
     }
 
     public static func ioctlAnswerer(release: String, providers: [Provider]) -> Provider? {
-        guard let v = kernelVersion(release), v < (6, 19) else { return nil }
+        guard let v = KernelRelease(release: release), v.series < (6, 19) else { return nil }
         let macs = providers.filter { $0.layer == .mac }
         return macs.first { $0.qualifier == .precise } ?? macs.first
     }
-}
-
-/// Kernel major.minor from `uname -r` ("6.1.0-27-amd64" -> (6, 1)). Used only
-/// for behaviour no op or attribute reveals (PHY-first reporting before 6.11,
-/// no PHY read-back before 6.19).
-public func kernelVersion(_ release: String) -> (Int, Int)? {
-    let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-    return parts.count == 2 ? (parts[0], parts[1]) : nil
 }

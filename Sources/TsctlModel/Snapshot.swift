@@ -94,7 +94,7 @@ public struct Provider: Equatable, Sendable {
 
     /// "mac", "phy:1", with "/approx" when not precise: how users name it.
     public var label: String {
-        var s = layer == .phy ? "phy" + (phyIndex.map { ":\($0)" } ?? "") : "mac"
+        var s = layer.providerLabel(phyIndex: phyIndex)
         if qualifier != .precise { s += "/" + qualifier.name }
         return s
     }

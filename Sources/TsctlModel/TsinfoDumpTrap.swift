@@ -13,8 +13,7 @@ public enum TsinfoDumpTrap {
     /// recorded; their releases are taken as fixed). A release that cannot be
     /// read is taken as affected.
     public static func affected(release: String) -> Bool {
-        guard let v = StackedDeviceTrap.Version(release: release) else { return true }
-        let series = (v.major, v.minor)
+        guard let series = KernelRelease(release: release)?.series else { return true }
         guard series >= (6, 14), series < (7, 1) else { return false }
         return series != (6, 18) && series != (7, 0)
     }

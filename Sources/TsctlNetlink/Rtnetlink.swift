@@ -20,6 +20,14 @@ public struct LinkReply: Equatable, Sendable {
     /// one, so nil then means "no parent" and sysfs need not be asked.
     public var parentDevice: String?
     public var parentKnown: Bool
+
+    public init(
+        index: UInt32, name: String, kind: String? = nil, link: UInt32? = nil, linkInOtherNamespace: Bool = false,
+        master: UInt32? = nil, bondActiveSlave: UInt32? = nil, parentDevice: String? = nil, parentKnown: Bool = false
+    ) {
+        (self.index, self.name, self.kind, self.link, self.linkInOtherNamespace) = (index, name, kind, link, linkInOtherNamespace)
+        (self.master, self.bondActiveSlave, self.parentDevice, self.parentKnown) = (master, bondActiveSlave, parentDevice, parentKnown)
+    }
 }
 
 /// rtnetlink link queries (NETLINK_ROUTE), on the same request machinery.
@@ -44,8 +52,16 @@ public final class RtnlClient {
     static let ifinfomsgSize = 16
 
     public let channel: NetlinkChannel
+    /// Opens a socket for the dumps filtered by kind (strict checking, one datagram a
+    /// read); nil: none can be made, and the callers read every link instead.
+    public let filterSocket: (() throws(NetlinkError) -> NetlinkTransport)?
+    /// The socket of the last filtered dump, while the kernel honoured its filter.
+    private var filterTransport: NetlinkTransport?
 
-    public init(transport: NetlinkTransport) { channel = NetlinkChannel(transport: transport) }
+    public init(transport: NetlinkTransport, filterSocket: (() throws(NetlinkError) -> NetlinkTransport)? = nil) {
+        channel = NetlinkChannel(transport: transport)
+        self.filterSocket = filterSocket
+    }
 
     public static func open() throws(NetlinkError) -> RtnlClient {
         RtnlClient(transport: try LibnlSocket(netlinkProtocol: NETLINK_ROUTE))
@@ -68,6 +84,98 @@ public final class RtnlClient {
         return out.sorted { $0.index < $1.index }
     }
 
+    /// Whether `links(ofKind:)` can be asked.
+    public var filtersByKind: Bool { filterSocket != nil }
+
+    /// The links of one kind (IFLA_INFO_KIND): one RTM_GETLINK dump filtered by the
+    /// kernel (4.20+, strict checking), so it fills a message only for a link of that
+    /// kind. A kind the kernel has not registered (its module not loaded) cannot name a
+    /// link; the kernel then ignores the filter and dumps every link: that is seen on the
+    /// first link that is not of the kind, and the dump is given up there with its
+    /// socket (no link of the kind exists): [].
+    public func links(ofKind kind: String) throws(NetlinkError) -> [LinkReply] {
+        guard let filterSocket else { throw .malformed("no socket for filtered link dumps") }
+        let transport: NetlinkTransport
+        if let t = filterTransport { transport = t } else { transport = try filterSocket() }
+        filterTransport = transport
+        let request = Self.kindDumpRequest(kind)
+        for attempt in 1...3 {
+            let seq = UInt32(attempt)
+            try transport.send(request.build(seq, NL.F_REQUEST | NL.F_DUMP))
+            guard let found = try Self.receiveKindDump(transport, seq: seq, kind: kind, label: request.label) else {
+                filterTransport = nil  // a dump of every link is under way on it
+                return []
+            }
+            if !found.interrupted || attempt == 3 { return found.links.sorted { $0.index < $1.index } }
+        }
+        return []
+    }
+
+    /// RTM_GETLINK, dump, filtered by kind: ifinfomsg all zero and IFLA_LINKINFO {
+    /// IFLA_INFO_KIND "kind" }. No IFLA_EXT_MASK: with one, the kernel first sizes the
+    /// message of every link of the namespace (rtnl_calcit), a walk that cost more than
+    /// the statistics it would leave out of the few links that match.
+    static func kindDumpRequest(_ kind: String) -> NetlinkRequest {
+        NetlinkRequest(label: "RTM_GETLINK kind \(kind)") { seq, flags in
+            let b = RequestBuilder(
+                type: RTM.GETLINK, flags: flags, seq: seq, header: [UInt8](repeating: 0, count: Self.ifinfomsgSize))
+            b.nest(IFLA.LINKINFO) { b.string(IFLA.INFO_KIND, kind) }
+            return b.bytes
+        }
+    }
+
+    /// The links of a kind-filtered dump up to NLMSG_DONE; nil at the first link of
+    /// another kind (the kernel ignored the filter).
+    static func receiveKindDump(
+        _ transport: NetlinkTransport, seq: UInt32, kind: String, label: String
+    ) throws(NetlinkError) -> (links: [LinkReply], interrupted: Bool)? {
+        var out: [LinkReply] = []
+        var interrupted = false
+        while true {
+            for msg in try NetlinkMessage.split(try transport.receive()) where msg.seq == seq {
+                if msg.flags & NetlinkMessage.F_DUMP_INTR != 0 { interrupted = true }
+                switch msg.type {
+                case NL.NLMSG_DONE, NL.NLMSG_ERROR:
+                    if let err = try NetlinkChannel.decodeError(msg, request: label) { throw .kernel(err) }
+                    return (out, interrupted)
+                case RTM.NEWLINK:
+                    let l = try decodeLink(msg)
+                    guard l.kind == kind else { return nil }
+                    out.append(l)
+                default: break
+                }
+            }
+        }
+    }
+
+    /// Links by ifindex, one batched RTM_GETLINK *do* each (no statistics).
+    public func links(indexes: [UInt32]) -> [Result<LinkReply, NetlinkError>] {
+        decodeLinks(
+            channel.batch(
+                indexes.map { i in
+                    NetlinkRequest(label: "RTM_GETLINK ifindex \(i)") { seq, flags in
+                        var h = [UInt8](repeating: 0, count: Self.ifinfomsgSize)
+                        withUnsafeBytes(of: i.littleEndian) { h.replaceSubrange(4..<8, with: $0) }
+                        let b = RequestBuilder(type: RTM.GETLINK, flags: flags, seq: seq, header: h)
+                        b.u32(IFLA.EXT_MASK, 1 << 3)
+                        return b.bytes
+                    }
+                }))
+    }
+
+    private func decodeLinks(_ outcomes: [Outcome]) -> [Result<LinkReply, NetlinkError>] {
+        outcomes.map { outcome in
+            switch outcome {
+            case .failure(let e): return .failure(e)
+            case .success(let msgs):
+                guard let m = msgs.first(where: { $0.type == RTM.NEWLINK }) else {
+                    return .failure(.malformed("RTM_GETLINK acknowledged without a link"))
+                }
+                do throws(NetlinkError) { return .success(try Self.decodeLink(m)) } catch { return .failure(error) }
+            }
+        }
+    }
+
     /// Named links, one batched RTM_GETLINK *do* each; ENODEV for a name that does not exist.
     public func links(named names: [String]) -> [Result<LinkReply, NetlinkError>] {
         let requests = names.map { name in
@@ -79,16 +187,7 @@ public final class RtnlClient {
                 return b.bytes
             }
         }
-        return channel.batch(requests).map { outcome in
-            switch outcome {
-            case .failure(let e): return .failure(e)
-            case .success(let msgs):
-                guard let m = msgs.first(where: { $0.type == RTM.NEWLINK }) else {
-                    return .failure(.malformed("RTM_GETLINK acknowledged without a link"))
-                }
-                do throws(NetlinkError) { return .success(try Self.decodeLink(m)) } catch { return .failure(error) }
-            }
-        }
+        return decodeLinks(channel.batch(requests))
     }
 
     /// Link events: a socket in RTNLGRP_LINK. `next` returns the names of links
@@ -241,4 +340,10 @@ public final class RtnlClient {
 extension LibnlSocket {
     /// A NETLINK_ROUTE socket (links).
     public static func route() throws(NetlinkError) -> LibnlSocket { try LibnlSocket(netlinkProtocol: NETLINK_ROUTE) }
+
+    /// A NETLINK_ROUTE socket for dumps filtered by kind: strict checking, one datagram
+    /// a read, the default receive buffer.
+    public static func routeFiltered() throws(NetlinkError) -> LibnlSocket {
+        try LibnlSocket(netlinkProtocol: NETLINK_ROUTE, receiveBuffer: 0, strictChecking: true, datagramsPerReceive: 1)
+    }
 }

@@ -22,12 +22,22 @@ public final class LibnlSocket: NetlinkTransport {
     private let trace: UnsafeMutablePointer<FILE>?
 
     /// `netlinkProtocol`: NETLINK_GENERIC (ethtool) or NETLINK_ROUTE (links).
+    /// `receiveBuffer`: 0 keeps the system's default.
+    /// `strictChecking` (NETLINK_GET_STRICT_CHK, 4.20): the kernel honours the filters of a
+    /// dump request (RTM_GETLINK by kind or master) and refuses what it does not know.
+    /// `datagramsPerReceive`: 1 reads one datagram a system call, so a dump that is
+    /// given up after its first datagram has cost the kernel no more than that one (the
+    /// kernel fills the next datagram of a dump as each one is read).
     ///
     /// The socket is made, bound and checked here, one system call at a time,
     /// so a failure names its call and errno; libnl takes the finished socket
     /// (nl_socket_set_fd). nl_connect's own failure paths leave the nl_sock in
     /// states in which freeing it can trip libnl's assertions.
-    public init(netlinkProtocol: Int32 = NETLINK_GENERIC, receiveBuffer: Int32 = 4 << 20) throws(NetlinkError) {
+    public init(
+        netlinkProtocol: Int32 = NETLINK_GENERIC, receiveBuffer: Int32 = 4 << 20, strictChecking: Bool = false,
+        datagramsPerReceive: Int = 64
+    ) throws(NetlinkError) {
+        slots = max(1, min(datagramsPerReceive, 64))
         let family = netlinkProtocol == NETLINK_GENERIC ? "NETLINK_GENERIC" : "NETLINK_ROUTE"
         let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)
         guard fd >= 0 else { throw .system(call: "socket(AF_NETLINK, \(family))", errno: errno) }
@@ -40,7 +50,8 @@ public final class LibnlSocket: NetlinkTransport {
         let int = socklen_t(MemoryLayout<Int32>.size)
         _ = setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_EXT_ACK, &one, int)
         _ = setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_CAP_ACK, &one, int)
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, int)
+        if size > 0 { _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, int) }
+        if strictChecking { _ = setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_GET_STRICT_CHK, &one, int) }
         var local = sockaddr_nl()
         local.nl_family = sa_family_t(AF_NETLINK)
         let bound = withUnsafePointer(to: &local) {
@@ -106,9 +117,10 @@ public final class LibnlSocket: NetlinkTransport {
     /// Datagrams received by one recvmmsg and not yet handed out.
     private var queue: [[UInt8]] = []
     private var queueHead = 0
-    private static let slots = 64, slotSize = 16384
+    private let slots: Int
+    private static let slotSize = 16384
     /// Receive area: the kernel sizes dump datagrams to the reader's buffer (16 KiB here).
-    private lazy var area = UnsafeMutableRawPointer.allocate(byteCount: Self.slots * Self.slotSize, alignment: 16)
+    private lazy var area = UnsafeMutableRawPointer.allocate(byteCount: slots * Self.slotSize, alignment: 16)
 
     /// Datagrams already read from the kernel and not yet handed out: they do
     /// not make the socket readable any more.
@@ -123,19 +135,19 @@ public final class LibnlSocket: NetlinkTransport {
         }
         queue.removeAll(keepingCapacity: true)
         queueHead = 0
-        var iov = [iovec](repeating: iovec(), count: Self.slots)
-        var hdrs = [tsctl_mmsghdr](repeating: tsctl_mmsghdr(), count: Self.slots)
+        var iov = [iovec](repeating: iovec(), count: slots)
+        var hdrs = [tsctl_mmsghdr](repeating: tsctl_mmsghdr(), count: slots)
         let fd = nl_socket_get_fd(sk)
         var n: Int32 = -1
         repeat {
             n = iov.withUnsafeMutableBufferPointer { iovp in
                 hdrs.withUnsafeMutableBufferPointer { hp in
-                    for i in 0..<Self.slots {
+                    for i in 0..<slots {
                         iovp[i] = iovec(iov_base: area + i * Self.slotSize, iov_len: Self.slotSize)
                         hp[i].msg_hdr.msg_iov = iovp.baseAddress! + i
                         hp[i].msg_hdr.msg_iovlen = 1
                     }
-                    return tsctl_recvmmsg(fd, hp.baseAddress, UInt32(Self.slots), TSCTL_MSG_WAITFORONE)
+                    return tsctl_recvmmsg(fd, hp.baseAddress, UInt32(slots), TSCTL_MSG_WAITFORONE)
                 }
             }
         } while n < 0 && errno == EINTR

@@ -98,12 +98,7 @@ public enum ShowText {
     }
 
     static func layerLabel(_ layer: Layer?, _ phyIndex: Int?, _ q: Qualifier?) -> String {
-        var s: String
-        switch layer {
-        case .mac?: s = "mac"
-        case .phy?: s = "phy" + (phyIndex.map { ":\($0)" } ?? "")
-        case nil: s = "layer unknown,"
-        }
+        var s = layer?.providerLabel(phyIndex: phyIndex) ?? "layer unknown,"
         if let q, q != .precise { s += "/" + q.name }
         return s
     }

@@ -13,7 +13,7 @@ public struct WatchState: Equatable, Sendable {
             advertised =
                 a.phcIndex == nil
                 ? "software only"
-                : [a.layer.map { $0 == .phy ? "phy" + (a.phyIndex.map { ":\($0)" } ?? "") : "mac" }, clock(a.phcIndex)]
+                : [a.layer?.providerLabel(phyIndex: a.phyIndex), clock(a.phcIndex)]
                     .compactMap { $0 }.joined(separator: " ")
         }
         let act = itf.active

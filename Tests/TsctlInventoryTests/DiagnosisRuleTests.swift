@@ -40,7 +40,7 @@ import Testing
         let r = Diagnosis.run(
             DiagnosisInput(
                 snapshot: Board.snapshot(Board.igb()),
-                ioctl: ["eth0": .failure(IoctlFailure("Operation not permitted"))]))
+                ioctl: ["eth0": .failure(KernelFailure(kind: .permission, errno: 1, message: "Operation not permitted"))]))
         #expect(r.notRun.map(\.check) == ["advertised-not-active"])
     }
 

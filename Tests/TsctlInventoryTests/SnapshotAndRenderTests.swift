@@ -91,7 +91,8 @@ import Testing
 
     func report() -> (Report, Snapshot) {
         let snap = Board.snapshot(Board.macchiatobin(active: .phy), Board.igb())
-        let r = Diagnosis.run(DiagnosisInput(snapshot: snap, ioctl: ["eth0": .failure(IoctlFailure("EPERM"))]))
+        let r = Diagnosis.run(
+            DiagnosisInput(snapshot: snap, ioctl: ["eth0": .failure(KernelFailure(kind: .permission, errno: 1, message: "EPERM"))]))
         return (r, snap)
     }
 

@@ -1,0 +1,23 @@
+/// Link kinds whose timestamping is another device's: they hand TSINFO and TSCONFIG
+/// requests to the device below them (generic_hwtstamp_{get,set}_lower()). The one
+/// table every part of tsctl asks: the reader (which links to dump by kind, which
+/// device a stacked one is read through), the assembly (which links name a lower
+/// device) and the stacked-device trap (StackedDeviceTrap).
+public enum StackedKind {
+    /// Which device below a stacked one has the timestamping.
+    public enum Below: Sendable { case lower, activeSlave }
+
+    /// IFLA_INFO_KIND -> the device below: vlan, macvlan, macvtap, ipvlan and ipvtap
+    /// take their lower device's (IFLA_LINK); a bond its active slave's.
+    public static let table: [String: Below] = [
+        "vlan": .lower, "macvlan": .lower, "macvtap": .lower, "ipvlan": .lower, "ipvtap": .lower, "bond": .activeSlave
+    ]
+
+    /// The kinds in a fixed order (requests go out in it).
+    public static let all: [String] = table.keys.sorted()
+
+    /// How a link of this kind stacks; nil for a kind that is not stacked.
+    public static func below(_ kind: String?) -> Below? { kind.flatMap { table[$0] } }
+
+    public static func isStacked(_ kind: String?) -> Bool { below(kind) != nil }
+}
