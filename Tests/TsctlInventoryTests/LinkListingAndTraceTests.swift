@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TsctlKernel
+import TsctlModel
+import TsctlNetlink
+import TsctlSystem
+import TsctlTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The links text `show` lists (a TSINFO dump, sysfs and RTM_GETLINK dumps filtered
+/// by stacked kind) and the TSCTL_TRACE recorder, against the running kernel in a
+/// network namespace of the test's own with veth, macvlan and bridge devices.
+@Suite struct LinkListingAndTraceTests {
+    static let devices = [
+        "link add tv0 type veth peer name tv1", "link add link tv0 name tm0 type macvlan", "link add tb0 type bridge",
+        "link set tv1 master tb0",
+    ]
+
+    @Test(.enabled(if: getuid() == 0, "needs root to make a network namespace and devices (CI runs as root)"))
+    func textListsEveryLinkWithKindLowerAndMasterOfStackedOnes() async throws {
+        let result = await #expect(processExitsWith: .exitCode(0), observing: [\.standardOutputContent]) {
+            guard privateNamespace(Self.devices), let inventory = try? Inventory.open() else { exit(2) }
+            func line(_ l: LinkReply, _ all: [LinkReply]) -> String {
+                let name = { (i: UInt32?) in i.flatMap { i in all.first { $0.index == i }?.name } ?? "-" }
+                return "\(l.index) \(l.name) kind=\(l.kind ?? "-") link=\(name(l.link)) master=\(name(l.master))"
+            }
+            guard let printed = try? inventory.gather(names: nil, detail: .printed).targets,
+                let complete = try? inventory.gather(names: nil, detail: .complete).targets
+            else { exit(3) }
+            for l in printed { print("printed \(line(l, printed))") }
+            for l in complete { print("complete \(line(l, complete))") }
+            exit(0)
+        }
+        let out = String(decoding: try #require(result).standardOutputContent, as: UTF8.self)
+        let printed = out.split(separator: "\n").filter { $0.hasPrefix("printed ") }.map { $0.dropFirst(8) }
+        let complete = out.split(separator: "\n").filter { $0.hasPrefix("complete ") }.map { $0.dropFirst(9) }
+        // Every link `ip link` would list, in ifindex order, each once.
+        #expect(printed.map { $0.split(separator: " ")[1] } == ["lo", "tv1", "tv0", "tm0", "tb0"], "\(out)")
+        #expect(complete.map { $0.split(separator: " ")[1] } == ["lo", "tv1", "tv0", "tm0", "tb0"], "\(out)")
+        // The stacked ones as the full dump describes them: kind and lower device.
+        let stacked = { (ls: [Substring]) in ls.filter { $0.contains("kind=macvlan") || $0.contains("kind=bridge") } }
+        #expect(stacked(printed) == stacked(complete))
+        #expect(stacked(printed).map { $0.split(separator: " ").dropFirst().joined(separator: " ") } == [
+            "tm0 kind=macvlan link=tv0 master=-", "tb0 kind=bridge link=- master=-",
+        ])
+        // The same ifindex for each name in both readings.
+        #expect(printed.map { $0.split(separator: " ").prefix(2) } == complete.map { $0.split(separator: " ").prefix(2) })
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to make a network namespace and devices (CI runs as root)"))
+    func aTraceReplaysToTheSnapshotTheKernelGave() async throws {
+        let result = await #expect(processExitsWith: .exitCode(0), observing: [\.standardOutputContent]) {
+            guard privateNamespace(Self.devices) else { exit(2) }
+            let path = "/tmp/tsctl-trace-\(getpid()).txt"
+            defer { unlink(path) }
+            setenv("TSCTL_TRACE", path, 1)
+            guard let live = try? Inventory.open().snapshot(names: nil) else { exit(3) }
+            unsetenv("TSCTL_TRACE")
+            guard let text = Sys.readFile(path), let replay = try? KernelTrace.Replay(text),
+                let again = try? replay.inventory().snapshot(names: nil)
+            else { exit(4) }
+            let lines = text.split(separator: "\n")
+            print("sent \(lines.filter { $0.hasPrefix("> genl ") }.count) \(lines.filter { $0.hasPrefix("> route ") }.count)")
+            print("received \(lines.filter { $0.hasPrefix("< genl ") }.count) \(lines.filter { $0.hasPrefix("< route ") }.count)")
+            print("release \(lines.first == "# tsctl trace (TSCTL_TRACE) on Linux \(Sys.kernelRelease())")")
+            print("same \(again.interfaces == live.interfaces) \(replay.deviations)")
+            print("names \(again.interfaces.map(\.name).joined(separator: " "))")
+            exit(0)
+        }
+        let out = String(decoding: try #require(result).standardOutputContent, as: UTF8.self)
+        let lines = out.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        try #require(lines.count == 5, "\(out)")
+        // Datagrams both ways on both sockets, each reply read back by the replay.
+        #expect(lines[0][0] == "sent" && Int(lines[0][1])! > 0 && Int(lines[0][2])! > 0, "\(out)")
+        #expect(lines[1][0] == "received" && Int(lines[1][1])! >= Int(lines[0][1])! && Int(lines[1][2])! >= Int(lines[0][2])!, "\(out)")
+        #expect(lines[2] == ["release", "true"], "the header names the kernel: \(out)")
+        // The replay asked nothing the kernel was not asked, and assembled the same snapshot.
+        #expect(lines[3] == ["same", "true", "[]"], "\(out)")
+        #expect(lines[4] == ["names", "lo", "tv1", "tv0", "tm0", "tb0"])
+    }
+}
