@@ -45,14 +45,15 @@ import Glibc
     func aRereadSeesTheDeviceAsItIsAndSaysWhenItIsGone() async throws {
         let result = await #expect(processExitsWith: .exitCode(0), observing: [\.standardOutputContent]) {
             let made = privateNamespace([
-                "link add td0 type veth peer name td1", "link add tv0 type veth peer name tv1", "link add link tv0 name tm0 type macvlan",
+                "link add td0 type veth peer name td1", "link add tv0 type veth peer name tv1", "link add link tv0 name tm0 type macvlan"
             ])
             guard made, let session = try? KernelSession.open(forChanges: true) else { exit(2) }
             guard let snap = try? session.snapshot(names: nil) else { exit(3) }
             let refs = snap.interfaces.map { InterfaceRef(ifindex: $0.ifindex, name: $0.name) }
             func show(_ r: Result<InterfaceSnapshot, KernelFailure>) -> String {
                 switch r {
-                case .success(let i): return "\(i.name) \(i.ifindex) kind=\(i.kind ?? "-") lower=\(i.lower ?? "-") tx=\(i.active.txType?.name ?? "-")"
+                case .success(let i):
+                    return "\(i.name) \(i.ifindex) kind=\(i.kind ?? "-") lower=\(i.lower ?? "-") tx=\(i.active.txType?.name ?? "-")"
                 case .failure(let f): return "failed kind=\(f.kind) errno=\(f.errno ?? -1) \(f.message)"
                 }
             }
@@ -69,11 +70,12 @@ import Glibc
         let lines = out.split(separator: "\n").map(String.init)
         try #require(lines.count == 8, "\(out)")
         // Each re-read is the interface as the snapshot read it: veths by ifindex, the macvlan as a snapshot.
-        #expect(lines.filter { $0.hasPrefix("before ") }.sorted() == [
-            "before td0 3 kind=veth lower=- tx=-", "before td1 2 kind=veth lower=- tx=-",
-            "before tm0 6 kind=macvlan lower=tv0 tx=-", "before tv0 5 kind=veth lower=- tx=-",
-            "before tv1 4 kind=veth lower=- tx=-",
-        ])
+        #expect(
+            lines.filter { $0.hasPrefix("before ") }.sorted() == [
+                "before td0 3 kind=veth lower=- tx=-", "before td1 2 kind=veth lower=- tx=-",
+                "before tm0 6 kind=macvlan lower=tv0 tx=-", "before tv0 5 kind=veth lower=- tx=-",
+                "before tv1 4 kind=veth lower=- tx=-"
+            ])
         // Gone, read by ifindex: the kernel's ENODEV and its own words.
         #expect(lines[5].hasPrefix("after failed kind=noSuchDevice errno=\(ENODEV) TSINFO_GET td0: "), "\(lines[5])")
         #expect(lines[5].contains("kernel: no device matches ifindex"), "\(lines[5])")

@@ -16,7 +16,7 @@ import Glibc
 @Suite struct LinkListingAndTraceTests {
     static let devices = [
         "link add tv0 type veth peer name tv1", "link add link tv0 name tm0 type macvlan", "link add tb0 type bridge",
-        "link set tv1 master tb0",
+        "link set tv1 master tb0"
     ]
 
     @Test(.enabled(if: getuid() == 0, "needs root to make a network namespace and devices (CI runs as root)"))
@@ -43,9 +43,10 @@ import Glibc
         // The stacked ones as the full dump describes them: kind and lower device.
         let stacked = { (ls: [Substring]) in ls.filter { $0.contains("kind=macvlan") || $0.contains("kind=bridge") } }
         #expect(stacked(printed) == stacked(complete))
-        #expect(stacked(printed).map { $0.split(separator: " ").dropFirst().joined(separator: " ") } == [
-            "tm0 kind=macvlan link=tv0 master=-", "tb0 kind=bridge link=- master=-",
-        ])
+        #expect(
+            stacked(printed).map { $0.split(separator: " ").dropFirst().joined(separator: " ") } == [
+                "tm0 kind=macvlan link=tv0 master=-", "tb0 kind=bridge link=- master=-"
+            ])
         // The same ifindex for each name in both readings.
         #expect(printed.map { $0.split(separator: " ").prefix(2) } == complete.map { $0.split(separator: " ").prefix(2) })
     }
