@@ -82,4 +82,50 @@ import Glibc
         #expect(lines[3] == ["same", "true", "[]"], "\(out)")
         #expect(lines[4] == ["names", "lo", "tv1", "tv0", "tm0", "tb0"])
     }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to make a network namespace and devices (CI runs as root)"))
+    func everySystemReadIsRecordedAndReadBackAsAnswered() async throws {
+        let result = await #expect(processExitsWith: .exitCode(0), observing: [\.standardOutputContent]) {
+            guard privateNamespace(["link add tv0 type veth peer name tv1"]) else { exit(2) }
+            let path = "/tmp/tsctl-trace-\(getpid()).txt"
+            defer { unlink(path) }
+            setenv("TSCTL_TRACE", path, 1)
+            guard let trace = KernelTrace.fromEnvironment() else { exit(3) }
+            unsetenv("TSCTL_TRACE")
+            let live = trace.recording(LiveSystem())
+            // The family resolution an Inventory starts with, for the replay to start the same way.
+            guard let genl = try? LibnlSocket(), (try? EthtoolClient(transport: trace.recording(genl, "genl"))) != nil else { exit(5) }
+            func ask(_ s: any SystemReader) -> [String] {
+                let hw: String
+                switch s.hwtstampConfig("tv0") {
+                case .success(let c): hw = "tx=\(c.txType)"
+                case .failure(let e): hw = "errno=\(e.errno)"
+                }
+                return [
+                    s.readLink("/sys/class/net/tv0/subsystem") ?? "-", s.realPath("/sys/class/net/tv0") ?? "-",
+                    s.exists("/sys/class/net/tv1") ? "yes" : "no", s.exists("/sys/class/net/tv2") ? "yes" : "no",
+                    s.listDirectory("/sys/class/net")?.sorted().joined(separator: ",") ?? "-",
+                    s.listDirectory("/sys/class/net/none") == nil ? "none" : "some", s.interfaceName(1) ?? "-",
+                    s.interfaceName(999) ?? "-", s.kernelRelease(), s.readFile("/sys/class/net/tv0/mtu") ?? "-", hw
+                ]
+            }
+            let asked = ask(live)
+            guard let text = Sys.readFile(path), let replay = try? KernelTrace.Replay(text), let again = try? replay.inventory() else {
+                exit(4)
+            }
+            let answered = ask(again.system)
+            for (a, b) in zip(asked, answered) { print("\(a == b) \(KernelTrace.escape(a))") }
+            print("deviations \(replay.deviations.count)")
+            exit(0)
+        }
+        let out = String(decoding: try #require(result).standardOutputContent, as: UTF8.self)
+        let lines = out.split(separator: "\n").map(String.init)
+        try #require(lines.count == 12, "\(out)")
+        #expect(lines.dropLast().allSatisfy { $0.hasPrefix("true ") }, "each answer read back as recorded: \(out)")
+        #expect(lines[0] == "true ../../../../class/net", "\(out)")
+        #expect(lines[1] == "true /sys/devices/virtual/net/tv0" && lines[2] == "true yes" && lines[3] == "true no", "\(out)")
+        #expect(lines[4] == "true lo,tv0,tv1" && lines[5] == "true none" && lines[6] == "true lo" && lines[7] == "true -", "\(out)")
+        #expect(lines[9] == "true 1500\\x0a" && lines[10] == "true errno=\(EOPNOTSUPP)", "\(out)")
+        #expect(lines[11] == "deviations 0")
+    }
 }

@@ -32,7 +32,8 @@ import Glibc
         #expect(lines[0].hasSuffix("Network is down (errno \(ENETDOWN))"), "\(lines[0])")
         #expect(
             lines[1]
-                == "up false true true no hardware transmit timestamp came back (transmit timestamping is off, or the driver does not stamp)")
+                == "up false true true no hardware transmit timestamp came back (transmit timestamping is off, or the driver does not stamp)"
+        )
     }
 
     @Test func theLiveReaderAnswersAsTheSystemDoes() throws {
