@@ -241,48 +241,12 @@ struct CheckRequest {
     var uses: [TimestampingUse] = []
 }
 
-/// Ends the command with a status but no message (the report said it all).
-/// The most a baseline (--baseline) may hold: a `show --json` of 10,000
-/// interfaces is about 8 MiB.
-let inputFileLimit = 16 << 20
-
-/// The most a desired-state file (apply FILE, --expect) may hold: about 20,000
-/// [[interface]] entries, far beyond a host's NICs, read in a few tens of MiB
-/// (a 16 MiB file of small entries took about 300 MiB to parse).
-let desiredStateFileLimit = 1 << 20
-
-/// A regular file, read whole without blocking (a FIFO or device is refused,
-/// not waited on), refused beyond `inputFileLimit` rather than cut short, and
-/// only when it is UTF-8 text.
-func readInputFile(_ path: String, limit: Int = inputFileLimit) throws -> String {
-    switch Sys.readRegularFile(path, limit: limit) {
-    case .success(let bytes):
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw TsctlFailure(.badInputFile, "cannot read \(path): it is not UTF-8 text")
-        }
-        return text
-    case .failure(.tooLarge(let limit)):
-        let what = limit == desiredStateFileLimit ? "desired-state files" : "input files"
-        throw TsctlFailure(.badInputFile, "cannot read \(path): it is larger than tsctl's limit of \(limit >> 20) MiB for \(what)")
-    case .failure(let e):
-        throw TsctlFailure(.badInputFile, "cannot read \(path): \(e)")
-    }
+/// A desired-state file (apply FILE, check --expect), read and parsed.
+func loadDesiredState(_ path: String) throws(TsctlFailure) -> DesiredState {
+    try DesiredState.input(InputFile.text(path, limit: InputFile.desiredStateLimit), file: path)
 }
 
-func loadDesiredState(_ path: String) throws -> DesiredState {
-    do { return try DesiredState.parse(try readInputFile(path, limit: desiredStateFileLimit), file: path) } catch let e as DesiredStateError
-    {
-        throw TsctlFailure(.badInputFile, e.description)
-    }
-}
-
-func loadBaseline(_ path: String) throws -> Snapshot {
-    let text = try readInputFile(path)
-    do {
-        return try Snapshot(json: try JSON.parse(text))
-    } catch let e as JSON.ParseError {
-        throw TsctlFailure(.badInputFile, "\(path):\(e.line):\(e.column): \(e.message) (a baseline is the output of `tsctl show --json`)")
-    } catch let e as SnapshotDecodeError {
-        throw TsctlFailure(.badInputFile, "\(path): \(e) (a baseline is the output of `tsctl show --json`)")
-    }
+/// A baseline (check --baseline), read and parsed.
+func loadBaseline(_ path: String) throws(TsctlFailure) -> Snapshot {
+    try Snapshot.baseline(InputFile.text(path), file: path)
 }
