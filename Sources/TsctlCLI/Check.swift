@@ -10,9 +10,7 @@ import TsctlSystem
 import Glibc
 #endif
 
-enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, junit, tap, prometheus
-}
+extension CheckFormat: ExpressibleByArgument {}
 
 extension Layer: ExpressibleByArgument {}
 extension TimestampingUse: ExpressibleByArgument {}
@@ -129,25 +127,10 @@ struct CheckCommand: ParsableCommand {
     }
 
     /// A check that could not run still leaves a report that says so, in its
-    /// format, where the report would have gone: a file (so the last report
-    /// does not go on saying "passed"), or standard output for the formats a
-    /// CI step or scraper reads there. Text on standard output needs nothing
-    /// but the error line on standard error.
+    /// format, where the report would have gone (CheckRender.couldNotRun).
     static func reportCouldNotRun(_ f: TsctlFailure, format: CheckFormat, output: String?) {
-        let status = f.status.rawValue
-        let text: String
-        switch format {
-        case .text:
-            guard output != nil else { return }
-            text = CheckRender.textError(f.message, exitStatus: status)
-        case .json:
-            guard output != nil else { return }
-            text = JSONMode.errorDocument(command: "check", status: f.status, message: f.message).serialized() + "\n"
-            JSONMode.printed = true
-        case .junit: text = CheckRender.junitError(f.message, exitStatus: status)
-        case .tap: text = CheckRender.tapError(f.message, exitStatus: status)
-        case .prometheus: text = CheckRender.prometheusError(exitStatus: status, now: Int(time(nil)))
-        }
+        guard let text = CheckRender.couldNotRun(f, format: format, toFile: output != nil, now: Int(time(nil))) else { return }
+        if format == .json { JSONMode.printed = true }
         do { try emit(text, output: output) } catch {
             // Both failed: the user sees why the check could not run, and that
             // the report could not say so either.
@@ -190,22 +173,12 @@ struct CheckCommand: ParsableCommand {
     /// The report in the format asked for, where it was asked for; the exit status
     /// follows the findings unless the report went to a file.
     static func emitReport(_ report: Report, _ r: CheckRequest, snapshot snap: Snapshot, scope listed: CheckRender.JUnitScope) throws {
-        let strict = r.strict
-        let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
-        let status = failed ? ExitStatus.checkFailed : ExitStatus.ok
-        let text: String
-        switch r.format {
-        case .text: text = CheckRender.text(report, style: r.output == nil ? .forStdout() : .plain)
-        case .json: text = CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized() + "\n"
-        case .junit: text = CheckRender.junit(report, strict: strict, scope: listed)
-        case .tap: text = CheckRender.tap(report, strict: strict, scope: listed)
-        case .prometheus:
-            text = CheckRender.prometheus(report, snapshot: snap, scope: listed, status: status.rawValue, now: Int(time(nil)))
-        }
+        let text = CheckRender.document(
+            report, format: r.format, strict: r.strict, snapshot: snap, scope: listed, toFile: r.output != nil, now: Int(time(nil)))
         try emit(text, output: r.output)
         // Written to a file, the verdict is in the file: a finding never stops the job.
-        if r.output != nil { return }
-        if failed { throw TsctlExit(status) }
+        let outcome = CheckOutcome(report, strict: r.strict)
+        if r.output == nil && outcome.failed { throw TsctlExit(outcome.status) }
     }
 
     /// `check [--strict] [--json] [IF...]` without ArgumentParser's start-up
