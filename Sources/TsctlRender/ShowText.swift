@@ -45,7 +45,8 @@ public enum ShowText {
             lines.append(line)
             if let c = p.capabilities {
                 lines.append("  " + cont + "   " + s.dim("caps ") + hardwareCaps(c))
-                lines.append("  " + cont + "   " + s.dim("tx   ") + list(c.txTypes) + s.dim("   rx ") + list(c.rxFilters))
+                lines.append(
+                    "  " + cont + "   " + s.dim("tx   ") + list(c.txTypes.map(\.name)) + s.dim("   rx ") + list(c.rxFilters.map(\.name)))
             } else {
                 lines.append("  " + cont + "   " + s.dim("found in sysfs; this kernel reports one provider only, capabilities unknown"))
             }
