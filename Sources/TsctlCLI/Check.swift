@@ -103,11 +103,7 @@ struct CheckCommand: ParsableCommand {
     /// a regular file is replaced atomically, a device or FIFO written in place).
     static func emit(_ text: String, output: String?) throws(ReportNotWritten) {
         guard let output else { return print(text, terminator: "") }
-        do { try Sys.writeOutput(text, to: output) } catch {
-            let left = error.unchanged ? "the file was not changed" : "part of the report may have been written"
-            throw ReportNotWritten(
-                failure: TsctlFailure(.kernelError, "cannot write the report to \(OSString.escaped(output)): \(error.problem); \(left)"))
-        }
+        do { try Sys.writeReport(text, to: output) } catch { throw ReportNotWritten(failure: error) }
     }
 
     /// The report itself could not be written: no second report is tried.
@@ -140,33 +136,25 @@ struct CheckCommand: ParsableCommand {
 
     static func checkAndReport(_ r: CheckRequest) throws {
         let started = SystemClock().monotonicSeconds()
-        let file = try r.expect.map { path in try loadDesiredState(path) }
-        let base = try r.baseline.map(loadBaseline)
+        let question = CheckQuestion(
+            interfaces: r.interfaces, expectations: try r.expect.map(loadDesiredState), baseline: try r.baseline.map(loadBaseline),
+            prefer: r.prefer, uses: r.uses)
         let gatherer = EvidenceGatherer(note: { Sys.printError("tsctl: note: \($0)") })
-        var evidence: Evidence
-        let kernel: KernelSession
+        let gathered: (evidence: Evidence, kernel: KernelSession)
         do {
-            (evidence, kernel) = try gatherer.gather(
+            gathered = try gatherer.gather(
                 EvidenceRequest(names: r.interfaces.isEmpty ? nil : r.interfaces, sampleSeconds: r.sample),
                 open: { () throws(KernelFailure) in try KernelSession.open() })
         } catch { throw TsctlFailure(error) }
-        let snap = evidence.snapshot
-        let expectations = file.map { $0.resolvingAltnames(in: snap.interfaces, primaryNames: kernel.primaryNames) }
-        let scope = r.interfaces.isEmpty ? nil : Set(r.interfaces.map { NameKey($0) })
-        // A file that gives one interface two entries means two things: apply refuses
-        // it, and so does check (exit 3), naming both.
-        if let expectations, let c = expectations.assign(snap.interfaces, scope: scope).conflicts.first {
-            throw TsctlFailure(.badInputFile, c.description)
-        }
-        if r.probe { gatherer.probe(&evidence, with: kernel) }
-        let input = DiagnosisInput(
-            evidence: evidence, expectations: expectations, baseline: base, prefer: r.prefer, scope: scope, uses: r.uses)
+        let (evidence, kernel) = gathered
+        var input = try DiagnosisInput(question, evidence: evidence, primaryNames: kernel.primaryNames)
+        if r.probe { gatherer.probe(&input.evidence, with: kernel) }
         let report = Diagnosis.run(input)
+        let snap = input.evidence.snapshot
         let listed = CheckRender.JUnitScope(
-            baseline: base != nil, expect: expectations != nil,
+            baseline: input.baseline != nil, expect: input.expectations != nil,
             hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
-            seconds: SystemClock().monotonicSeconds() - started,
-            uses: !input.uses.isEmpty || (expectations?.interfaces.contains { !$0.desired.uses.isEmpty } ?? false))
+            seconds: SystemClock().monotonicSeconds() - started, uses: input.asksUses)
         try emitReport(report, r, snapshot: snap, scope: listed)
     }
 
