@@ -169,22 +169,10 @@ struct CheckCommand: ParsableCommand {
         if r.output == nil && outcome.failed { throw TsctlExit(outcome.status) }
     }
 
-    /// `check [--strict] [--json] [IF...]` without ArgumentParser's start-up
-    /// cost (CI loops and fleet scrapes call it every few seconds); anything
-    /// else is left to ArgumentParser: nil.
+    /// `check [--strict] [--json] [IF...]` without ArgumentParser (FastPath.check).
     static func fastPath(_ args: ArraySlice<String>) -> (() throws -> Void)? {
-        guard args.first == "check" else { return nil }
-        var strict = false, json = false, names: [String] = []
-        for a in args.dropFirst() {
-            switch a {
-            case "--strict": strict = true
-            case "--json": json = true
-            default:
-                if a.hasPrefix("-") || InterfaceName.problem(a) != nil { return nil }
-                names.append(a)
-            }
-        }
-        return { try check(CheckRequest(interfaces: names, format: json ? .json : .text, strict: strict)) }
+        guard let c = FastPath.check(args) else { return nil }
+        return { try check(CheckRequest(interfaces: c.interfaces, format: c.json ? .json : .text, strict: c.strict)) }
     }
 }
 
