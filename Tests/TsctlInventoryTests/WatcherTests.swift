@@ -78,6 +78,16 @@ final class ScriptedWatch: WatchSystem {
         #expect(w.emitted.count == 1)
     }
 
+    @Test func theKernelsStatesAreThoseOfTheInterfacesNamed() throws {
+        let kernel = try KernelSession.open()
+        let lo = try KernelWatchStates(kernel: kernel, names: ["lo"]).read()
+        #expect(lo.map(\.0) == ["lo"])
+        #expect(lo.first?.1.values["link"]?.hasPrefix("up") == true)
+        #expect(lo.first?.1.values["providers"] == "none")
+        #expect(try KernelWatchStates(kernel: kernel, names: ["tsctl-none0"]).read().isEmpty)
+        #expect(try KernelWatchStates(kernel: kernel, names: []).read().contains { $0.0 == "lo" })
+    }
+
     @Test func timestampsAreUTCToTheMillisecond() {
         #expect(Sys.utcTimestamp(seconds: 1_795_621_638, microseconds: 123_456) == "2026-11-25T15:47:18.123Z")
         #expect(Sys.utcTimestamp(seconds: 0, microseconds: 9_999) == "1970-01-01T00:00:00.009Z")
