@@ -34,6 +34,20 @@ import TsctlSystem
         }
     }
 
+    @Test func aChangeTakesOverStopSignalsEvenOneLeftPending() async {
+        await #expect(processExitsWith: .exitCode(0)) {
+            // A parent that started `tsctl set` with SIGTERM blocked and one already
+            // sent: it is noted (the change stops before sending), not fatal.
+            var blocked = sigset_t()
+            sigemptyset(&blocked)
+            sigaddset(&blocked, SIGTERM)
+            sigprocmask(SIG_BLOCK, &blocked, nil)
+            raise(SIGTERM)
+            Signals.deferTermination()
+            exit(Signals.pending == SIGTERM ? 0 : 2)
+        }
+    }
+
     @Test func watchTakesOverStopSignalsEvenOneLeftPending() async {
         await #expect(processExitsWith: .exitCode(0)) {
             // A parent that started tsctl with SIGHUP blocked and one already sent.
