@@ -24,10 +24,9 @@ public enum Signals {
     public static func deferTermination() {
         // A parent may have started tsctl with these blocked (a blocked SIGTERM
         // would never end `apply --keep`): tsctl handles them, so it takes them.
+        // The handler goes in first: one left pending is then noted, not fatal.
         var set = sigset_t()
         sigemptyset(&set)
-        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
-        sigprocmask(SIG_UNBLOCK, &set, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in
@@ -36,6 +35,25 @@ public enum Signals {
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0
             sigaction(sig, &action, nil)
+            sigaddset(&set, sig)
         }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// `tsctl watch`: SIGINT, SIGTERM and SIGHUP only ask it to stop (exit 0).
+    /// The handler goes in before they are unblocked, so one a parent left
+    /// pending (or ignored, for a background job) stops the watch too.
+    public static func catchStops() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in
+                if Signals.received == 0 { Signals.received = sig_atomic_t(sig) }
+            }
+            sigaction(sig, &action, nil)
+            sigaddset(&set, sig)
+        }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 }
