@@ -76,16 +76,17 @@ enum Completion {
 
     /// The kernel's tx types (rx filters): those the typed interface's providers
     /// support when it has any, else every name the kernel defines.
-    static func kernelNames(_ all: [String], _ supported: @escaping @Sendable (Capabilities) -> [String]) -> CompletionKind {
+    static func kernelNames<Table>(_ supported: @escaping @Sendable (Capabilities) -> [KernelValue<Table>]) -> CompletionKind {
         .custom { words, _, _ in
+            let all = Table.names
             guard let itf = snapshot(words, "set") else { return all }
             let caps = itf.providers.compactMap(\.capabilities)
-            let names = Set(caps.flatMap(supported))
+            let names = Set(caps.flatMap(supported).map(\.name))
             return names.isEmpty ? all : all.filter(names.contains)
         }
     }
 
-    static let txTypes = kernelNames(TimestampingNames.txTypes) { $0.txTypes }
-    static let rxFilters = kernelNames(TimestampingNames.rxFilters) { $0.rxFilters }
-    static let flags = CompletionKind.list(TimestampingNames.hwtstampFlags)
+    static let txTypes = kernelNames { $0.txTypes }
+    static let rxFilters = kernelNames { $0.rxFilters }
+    static let flags = CompletionKind.list(HwtstampFlag.allValueStrings)
 }

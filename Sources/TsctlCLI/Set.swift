@@ -2,26 +2,6 @@ import ArgumentParser
 import TsctlChange
 import TsctlModel
 
-/// A table of kernel names (a string set), so --help and completion list them.
-protocol KernelNameTable { static var names: [String] { get } }
-enum TxTypeNames: KernelNameTable { static var names: [String] { TimestampingNames.txTypes } }
-enum RxFilterNames: KernelNameTable { static var names: [String] { TimestampingNames.rxFilters } }
-enum FlagNames: KernelNameTable { static var names: [String] { TimestampingNames.hwtstampFlags } }
-
-/// One value from a kernel name table.
-struct KernelName<Table: KernelNameTable>: ExpressibleByArgument {
-    var name: String
-    init?(argument: String) {
-        guard Table.names.contains(argument) else { return nil }
-        name = argument
-    }
-    static var allValueStrings: [String] { Table.names }
-}
-
-typealias TxTypeArg = KernelName<TxTypeNames>
-typealias RxFilterArg = KernelName<RxFilterNames>
-typealias FlagArg = KernelName<FlagNames>
-
 struct SourceArg: ExpressibleByArgument {
     var spec: SourceSpec
     init?(argument: String) {
@@ -80,13 +60,13 @@ struct SetCommand: ParsableCommand {
     var qualifier: QualifierArg?
 
     @Option(help: "Transmit timestamping.", completion: Completion.txTypes)
-    var tx: TxTypeArg?
+    var tx: TxType?
 
     @Option(help: "Receive filter.", completion: Completion.rxFilters)
-    var rx: RxFilterArg?
+    var rx: RxFilter?
 
     @Option(parsing: .upToNextOption, help: "hwtstamp flags (replaces the current ones).", completion: Completion.flags)
-    var flags: [FlagArg] = []
+    var flags: [HwtstampFlag] = []
 
     @Flag(help: "Clear the hwtstamp flags.")
     var noFlags = false
@@ -108,8 +88,8 @@ struct SetCommand: ParsableCommand {
         if options.json { JSONMode.command = "set" }
         let desired = Desired(
             source: source?.spec, qualifier: qualifier.flatMap { Qualifier(name: $0.rawValue) },
-            txType: tx?.name, rxFilter: rx?.name,
-            flags: noFlags ? [] : (flags.isEmpty ? nil : flags.map(\.name)))
+            txType: tx, rxFilter: rx,
+            flags: noFlags ? [] : (flags.isEmpty ? nil : flags))
         try ChangeSession(.live, settings: options.settings).set(interface, desired)
     }
 }

@@ -67,7 +67,7 @@ public final class Applier {
                 .verification("\(InterfaceName.display(plan.interface)): the read that verifies the change failed: \(e.message)"))
         }
         let act = now.active
-        var got: (phc: Int?, q: Qualifier?, tx: String?, rx: String?, flags: [String]?)
+        var got: (phc: Int?, q: Qualifier?, tx: TxType?, rx: RxFilter?, flags: [HwtstampFlag]?)
         var source = "read back"
         if act.isConfigured {
             got = (act.phcIndex, act.qualifier, act.txType, act.rxFilter, act.flags)
@@ -144,7 +144,7 @@ public final class Applier {
         }
         // Never 0 (off, none) for a name tsctl cannot number: the planner refuses
         // such changes, and this says so should one get here.
-        guard let ti = TxType(name: tx), let ri = RxFilter(name: rx), let fb = HwtstampFlags(names: plan.current.flags ?? []) else {
+        guard let ti = tx.numbered, let ri = rx.numbered, let fb = HwtstampFlags(plan.current.flags ?? []) else {
             let u = unknownName(tx: tx, rx: rx, flags: plan.current.flags) ?? "value"
             return .failure(
                 .verification(

@@ -67,6 +67,18 @@ extension DesiredState {
         return s
     }
 
+    /// A tx type, rx filter or flag by the kernel's name, from the one table.
+    static func kernelValue<Table>(
+        _ item: TOMLItem, _ key: String,
+        _ fail: (SourcePosition, String) -> DesiredStateError
+    ) throws(DesiredStateError) -> KernelValue<Table> {
+        let s = try string(item, key, fail)
+        guard let v = KernelValue<Table>(name: s) else {
+            throw fail(item.position, "\(key) \"\(s)\" is not one of: \(Table.names.joined(separator: ", "))")
+        }
+        return v
+    }
+
     static func oneOf(
         _ item: TOMLItem, _ key: String, _ valid: [String],
         _ fail: (SourcePosition, String) -> DesiredStateError
@@ -91,12 +103,12 @@ extension DesiredState {
                 d.source = spec
             case "qualifier":
                 d.qualifier = Qualifier(name: try oneOf(item, key, ["precise", "approx"], fail))
-            case "tx": d.txType = try oneOf(item, key, TimestampingNames.txTypes, fail)
-            case "rx": d.rxFilter = try oneOf(item, key, TimestampingNames.rxFilters, fail)
+            case "tx": d.txType = try kernelValue(item, key, fail)
+            case "rx": d.rxFilter = try kernelValue(item, key, fail)
             case "flags":
                 guard case .array(let items) = item.value else { throw fail(item.position, "flags must be an array of strings") }
-                var flags: [String] = []
-                for f in items { flags.append(try oneOf(f, "flag", TimestampingNames.hwtstampFlags, fail)) }
+                var flags: [HwtstampFlag] = []
+                for f in items { flags.append(try kernelValue(f, "flag", fail)) }
                 d.flags = flags
             case "require":
                 guard case .boolean(let b) = item.value else { throw fail(item.position, "require must be true or false") }

@@ -18,8 +18,8 @@ extension Optional where Wrapped == Bool {
 extension Capabilities {
     func emit<S: JSONSink>(into s: inout S) {
         s.field("timestamping", strings: timestamping)
-        s.field("tx_types", strings: txTypes)
-        s.field("rx_filters", strings: rxFilters)
+        s.field("tx_types", strings: txTypes.map(\.name))
+        s.field("rx_filters", strings: rxFilters.map(\.name))
     }
 }
 
@@ -215,9 +215,9 @@ extension ActiveConfig: JSONEmitting {
         s.field("qualifier", qualifier?.name)
         s.field("layer", layer?.rawValue)
         s.field("phy_index", phyIndex)
-        s.field("tx_type", txType)
-        s.field("rx_filter", rxFilter)
-        s.field("flags", strings: flags)
+        s.field("tx_type", txType?.name)
+        s.field("rx_filter", rxFilter?.name)
+        s.field("flags", strings: flags.map(\.name))
         s.field("reason", unavailable?.rawValue)
         s.field("errno", errno)
         s.field("message", message)
@@ -388,9 +388,9 @@ extension Reader {
             qualifier: try optQualifier(a["qualifier"], "active.qualifier"),
             layer: try optLayer(a["layer"], "active.layer"),
             phyIndex: try optInt(a["phy_index"], "active.phy_index"),
-            txType: try optString(a["tx_type"], "active.tx_type"),
-            rxFilter: try optString(a["rx_filter"], "active.rx_filter"),
-            flags: try stringArray(a["flags"], "active.flags") ?? [],
+            txType: try optString(a["tx_type"], "active.tx_type").map(TxType.init(kernelName:)),
+            rxFilter: try optString(a["rx_filter"], "active.rx_filter").map(RxFilter.init(kernelName:)),
+            flags: (try stringArray(a["flags"], "active.flags") ?? []).map(HwtstampFlag.init(kernelName:)),
             unavailable: reason,
             errno: try optInt(a["errno"], "active.errno"),
             message: try optString(a["message"], "active.message"))
@@ -457,7 +457,7 @@ struct Reader {
     func caps(_ o: JSON, _ at: String) throws(SnapshotDecodeError) -> Capabilities? {
         guard let ts = try stringArray(o["timestamping"], at + ".timestamping") else { return nil }
         return Capabilities(
-            timestamping: ts, txTypes: try stringArray(o["tx_types"], at + ".tx_types") ?? [],
-            rxFilters: try stringArray(o["rx_filters"], at + ".rx_filters") ?? [])
+            timestamping: ts, txTypes: (try stringArray(o["tx_types"], at + ".tx_types") ?? []).map(TxType.init(kernelName:)),
+            rxFilters: (try stringArray(o["rx_filters"], at + ".rx_filters") ?? []).map(RxFilter.init(kernelName:)))
     }
 }

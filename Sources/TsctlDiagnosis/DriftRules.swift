@@ -108,8 +108,8 @@ extension Rules {
             if !new.isEmpty { parts.append("\(what) gained \(new.joined(separator: ","))") }
         }
         d("timestamping", a.timestamping, b.timestamping)
-        d("tx", a.txTypes, b.txTypes)
-        d("rx", a.rxFilters, b.rxFilters)
+        d("tx", a.txTypes.map(\.name), b.txTypes.map(\.name))
+        d("rx", a.rxFilters.map(\.name), b.rxFilters.map(\.name))
         return parts.joined(separator: "; ")
     }
 }

@@ -4,7 +4,7 @@ extension Rules {
 
     /// `tsctl set` selecting `target` with a working tx/rx: switching providers
     /// zeroes the configuration, so the command always carries both.
-    func setCommand(_ itf: InterfaceSnapshot, to target: Provider?, tx txWanted: String? = nil, rx rxWanted: String? = nil) -> String? {
+    func setCommand(_ itf: InterfaceSnapshot, to target: Provider?, tx txWanted: TxType? = nil, rx rxWanted: RxFilter? = nil) -> String? {
         // Before 6.14 a provider cannot be selected: no command would work. Neither on
         // a driver that takes only SIOCSHWTSTAMP (tx/rx can still be set), nor on a
         // stacked device that this kernel must not be asked about.
@@ -20,15 +20,15 @@ extension Rules {
         if !legacy { cmd += " --source \(source)" }
         if target.qualifier != .precise && !legacy { cmd += " --qualifier \(target.qualifier.name)" }
         let caps = target.capabilities
-        let tx = txWanted ?? caps.map { $0.txTypes.contains("on") ? "on" : ($0.txTypes.first { $0 != "off" } ?? "off") } ?? "on"
+        let tx: TxType = txWanted ?? caps.map { $0.txTypes.contains("on") ? "on" : ($0.txTypes.first { $0 != "off" } ?? "off") } ?? "on"
         let currentRx = itf.active.rxFilter.flatMap { $0 == "none" ? nil : $0 }
-        let rx: String
+        let rx: RxFilter
         if let rxWanted {
             rx = rxWanted
         } else if let caps {
             rx =
                 currentRx.flatMap { caps.rxFilters.contains($0) ? $0 : nil }
-                ?? ["ptpv2-event", "all", "some", "ptpv2-l2-event", "ptpv2-l4-event"].first { caps.rxFilters.contains($0) }
+                ?? (["ptpv2-event", "all", "some", "ptpv2-l2-event", "ptpv2-l4-event"] as [RxFilter]).first { caps.rxFilters.contains($0) }
                 ?? caps.rxFilters.first { $0 != "none" } ?? "none"
         } else {
             rx = currentRx ?? "ptpv2-event"

@@ -224,8 +224,8 @@ public final class Inventory {
 
     static func caps(_ r: TsinfoReply) -> Capabilities {
         Capabilities(
-            timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.names ?? [],
-            rxFilters: r.rxFilters?.names ?? [])
+            timestamping: r.timestamping?.names ?? [], txTypes: r.txTypes?.values() ?? [],
+            rxFilters: r.rxFilters?.values() ?? [])
     }
 
     static func active(_ result: Result<TsconfigReply, NetlinkError>, snap: InterfaceSnapshot) -> ActiveConfig {
@@ -241,7 +241,8 @@ public final class Inventory {
         ActiveConfig(
             readVia: .tsconfig, phcIndex: r.provider.map { Int($0.phcIndex) },
             qualifier: r.provider.map { Qualifier(kernel: $0.qualifier) },
-            txType: r.txType?.names.first, rxFilter: r.rxFilter?.names.first, flags: r.flags?.names ?? [])
+            txType: r.txType?.values(TxTypeTable.self).first, rxFilter: r.rxFilter?.values(RxFilterTable.self).first,
+            flags: r.flags?.values() ?? [])
     }
 
     static func unavailable(_ e: NetlinkError, advertisedLayer: Layer?, via: ActiveConfig.ReadVia) -> ActiveConfig {
@@ -281,12 +282,12 @@ public final class Inventory {
 
     /// struct hwtstamp_config in the kernel's names (a number beyond tsctl's table is kept as value-N).
     static func activeConfig(ioctl c: HwtstampIoctl.Config) -> ActiveConfig {
-        func name<T>(_ v: Int32, _: T.Type) -> String where T: KernelNameTable {
-            v >= 0 ? KernelValue<T>(index: UInt32(v)).name : "value-\(v)"
+        func value<T>(_ v: Int32) -> KernelValue<T> {
+            v >= 0 ? KernelValue<T>(index: UInt32(v)) : KernelValue<T>(kernelName: "value-\(v)")
         }
         return ActiveConfig(
-            readVia: .ioctl, txType: name(c.txType, TxTypeTable.self), rxFilter: name(c.rxFilter, RxFilterTable.self),
-            flags: HwtstampFlags(bits: UInt32(bitPattern: c.flags)).names)
+            readVia: .ioctl, txType: value(c.txType), rxFilter: value(c.rxFilter),
+            flags: HwtstampFlags(bits: UInt32(bitPattern: c.flags)).flags)
     }
 }
 

@@ -165,7 +165,7 @@ public final class KernelSession: ChangeKernel {
     static func tsconfigChange(_ c: ConfigChange) -> TsconfigChange {
         TsconfigChange(
             provider: c.provider.map { ProviderID(phcIndex: UInt32($0.phcIndex), qualifier: $0.qualifier.kernelValue) },
-            txType: c.txType?.index, rxFilter: c.rxFilter?.index, flags: c.flags?.bits)
+            txType: c.txType, rxFilter: c.rxFilter, flags: c.flags)
     }
 }
 

@@ -37,9 +37,9 @@ public enum SourceSpec: Equatable, Sendable, CustomStringConvertible {
 public struct Desired: Equatable, Sendable {
     public var source: SourceSpec?
     public var qualifier: Qualifier?
-    public var txType: String?
-    public var rxFilter: String?
-    public var flags: [String]?
+    public var txType: TxType?
+    public var rxFilter: RxFilter?
+    public var flags: [HwtstampFlag]?
     /// Fail unless the provider exists.
     public var require: Bool
     /// What the interface's timestamping is for (`for = ["ptp", "ntp"]`): check
@@ -47,8 +47,8 @@ public struct Desired: Equatable, Sendable {
     public var uses: [TimestampingUse] = []
 
     public init(
-        source: SourceSpec? = nil, qualifier: Qualifier? = nil, txType: String? = nil,
-        rxFilter: String? = nil, flags: [String]? = nil, require: Bool = false
+        source: SourceSpec? = nil, qualifier: Qualifier? = nil, txType: TxType? = nil,
+        rxFilter: RxFilter? = nil, flags: [HwtstampFlag]? = nil, require: Bool = false
     ) {
         self.source = source
         self.qualifier = qualifier

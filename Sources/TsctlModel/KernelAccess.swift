@@ -14,11 +14,13 @@ public struct ConfigChange: Equatable, Sendable {
     }
 
     public var provider: ProviderRef?
-    public var txType: TxType?
-    public var rxFilter: RxFilter?
+    public var txType: TxType.Numbered?
+    public var rxFilter: RxFilter.Numbered?
     public var flags: HwtstampFlags?
 
-    public init(provider: ProviderRef? = nil, txType: TxType? = nil, rxFilter: RxFilter? = nil, flags: HwtstampFlags? = nil) {
+    public init(
+        provider: ProviderRef? = nil, txType: TxType.Numbered? = nil, rxFilter: RxFilter.Numbered? = nil, flags: HwtstampFlags? = nil
+    ) {
         self.provider = provider
         self.txType = txType
         self.rxFilter = rxFilter

@@ -48,10 +48,10 @@ public enum Qualifier: Sendable, Equatable, Hashable {
 /// SOF_TIMESTAMPING capabilities, tx types and rx filters, by kernel name.
 public struct Capabilities: Equatable, Sendable {
     public var timestamping: [String]
-    public var txTypes: [String]
-    public var rxFilters: [String]
+    public var txTypes: [TxType]
+    public var rxFilters: [RxFilter]
 
-    public init(timestamping: [String] = [], txTypes: [String] = [], rxFilters: [String] = []) {
+    public init(timestamping: [String] = [], txTypes: [TxType] = [], rxFilters: [RxFilter] = []) {
         self.timestamping = timestamping
         self.txTypes = txTypes
         self.rxFilters = rxFilters
@@ -232,16 +232,16 @@ public struct ActiveConfig: Equatable, Sendable {
     public var qualifier: Qualifier?
     public var layer: Layer?
     public var phyIndex: Int?
-    public var txType: String?
-    public var rxFilter: String?
-    public var flags: [String]
+    public var txType: TxType?
+    public var rxFilter: RxFilter?
+    public var flags: [HwtstampFlag]
     public var unavailable: UnavailableReason?
     public var errno: Int?
     public var message: String?
 
     public init(
         readVia: ReadVia? = nil, phcIndex: Int? = nil, qualifier: Qualifier? = nil, layer: Layer? = nil,
-        phyIndex: Int? = nil, txType: String? = nil, rxFilter: String? = nil, flags: [String] = [],
+        phyIndex: Int? = nil, txType: TxType? = nil, rxFilter: RxFilter? = nil, flags: [HwtstampFlag] = [],
         unavailable: UnavailableReason? = nil, errno: Int? = nil, message: String? = nil
     ) {
         self.readVia = readVia

@@ -8,7 +8,7 @@ public enum TimestampingUse: String, CaseIterable, Sendable {
     case ntp
 
     /// The rx filters that serve this use, the one to ask for first.
-    public var rxFilters: [String] {
+    public var rxFilters: [RxFilter] {
         switch self {
         case .ptp: return ["ptpv2-event", "ptpv2-l4-event", "ptpv2-l2-event", "all"]
         case .ntp: return ["all", "ntp-all"]
@@ -17,7 +17,7 @@ public enum TimestampingUse: String, CaseIterable, Sendable {
 
     /// The tx types that serve this use; empty: any (chrony uses transmit
     /// timestamps when it gets them, and does without).
-    public var txTypes: [String] {
+    public var txTypes: [TxType] {
         switch self {
         case .ptp: return ["on"]
         case .ntp: return []
@@ -45,7 +45,7 @@ public enum TimestampingUse: String, CaseIterable, Sendable {
     }
 
     /// The set line's tx and rx for a provider that serves the use.
-    public func settings(for c: Capabilities) -> (tx: String, rx: String) {
+    public func settings(for c: Capabilities) -> (tx: TxType, rx: RxFilter) {
         let tx = txTypes.first { c.txTypes.contains($0) } ?? (c.txTypes.contains("on") ? "on" : "off")
         return (tx, rxFilters.first { c.rxFilters.contains($0) } ?? "all")
     }

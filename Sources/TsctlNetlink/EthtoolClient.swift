@@ -1,4 +1,4 @@
-import TsctlModel
+public import TsctlModel
 
 /// How a request names its device.
 public enum DeviceSelector: Sendable, Equatable {
@@ -173,22 +173,21 @@ private func single<T>(_ o: Outcome, _ decode: (NetlinkMessage) throws(NetlinkEr
     }
 }
 
-private func single<T>(_ o: Outcome, _ decode: (NetlinkMessage) throws(NetlinkError) -> T) throws(NetlinkError) -> T {
-    try (single(o, decode) as Result<T, NetlinkError>).get()
-}
-
 // MARK: TSCONFIG_SET (6.14)
 
 /// What one TSCONFIG_SET carries; nil fields are not sent (the kernel keeps
 /// them, except that a provider change starts from an all-zero config).
 public struct TsconfigChange: Equatable, Sendable {
     public var provider: ProviderID?
-    public var txType: UInt32?
-    public var rxFilter: UInt32?
+    public var txType: TxType.Numbered?
+    public var rxFilter: RxFilter.Numbered?
     /// HWTSTAMP_FLAG_* bits, sent as a whole list.
-    public var flags: UInt32?
+    public var flags: HwtstampFlags?
 
-    public init(provider: ProviderID? = nil, txType: UInt32? = nil, rxFilter: UInt32? = nil, flags: UInt32? = nil) {
+    public init(
+        provider: ProviderID? = nil, txType: TxType.Numbered? = nil, rxFilter: RxFilter.Numbered? = nil,
+        flags: HwtstampFlags? = nil
+    ) {
         self.provider = provider
         self.txType = txType
         self.rxFilter = rxFilter
@@ -211,30 +210,25 @@ extension EthtoolClient {
                     b.u32(Ethtool.Provider.QUALIFIER, p.qualifier)
                 }
             }
-            // Compact NOMASK bitsets: the value replaces what was there (the kernel
-            // wants exactly one tx type and one filter), and an empty set (no
-            // flags) stays well-formed; a verbose list with no bits would be an
-            // empty nest, which libnl drops.
-            func bits(_ attr: UInt16, size: Int, _ set: [UInt32]) {
-                // u32 words in host byte order, least significant word first.
-                var words = [UInt32](repeating: 0, count: (size + 31) / 32)
-                for bit in set where Int(bit) < size { words[Int(bit) / 32] |= 1 << (bit % 32) }
-                b.nest(attr) {
-                    b.flag(Ethtool.Bitset.NOMASK)
-                    b.u32(Ethtool.Bitset.SIZE, UInt32(size))
-                    b.binary(Ethtool.Bitset.VALUE, words.withUnsafeBytes { Array($0) })
-                }
-            }
-            func oneBit(_ attr: UInt16, _ set: [UInt32]) {
-                let size =
-                    attr == Ethtool.Tsconfig.TX_TYPES
-                    ? TimestampingNames.txTypes.count
-                    : attr == Ethtool.Tsconfig.RX_FILTERS ? TimestampingNames.rxFilters.count : TimestampingNames.hwtstampFlags.count
-                bits(attr, size: size, set)
-            }
-            if let tx = change.txType { oneBit(Ethtool.Tsconfig.TX_TYPES, [tx]) }
-            if let rx = change.rxFilter { oneBit(Ethtool.Tsconfig.RX_FILTERS, [rx]) }
-            if let f = change.flags { oneBit(Ethtool.Tsconfig.HWTSTAMP_FLAGS, (0..<32).filter { f & (1 << $0) != 0 }) }
+            // Each bitset is as long as the kernel's string set of its name type.
+            if let tx = change.txType { Self.bits(b, Ethtool.Tsconfig.TX_TYPES, size: TxType.Numbered.bitCount, [tx.index]) }
+            if let rx = change.rxFilter { Self.bits(b, Ethtool.Tsconfig.RX_FILTERS, size: RxFilter.Numbered.bitCount, [rx.index]) }
+            if let f = change.flags { Self.bits(b, Ethtool.Tsconfig.HWTSTAMP_FLAGS, size: HwtstampFlags.bitCount, f.indices) }
+        }
+    }
+
+    /// A compact NOMASK bitset: the value replaces what was there (the kernel
+    /// wants exactly one tx type and one filter), and an empty set (no flags)
+    /// stays well-formed; a verbose list with no bits would be an empty nest,
+    /// which libnl drops.
+    static func bits(_ b: RequestBuilder, _ attr: UInt16, size: Int, _ set: [UInt32]) {
+        // u32 words in host byte order, least significant word first.
+        var words = [UInt32](repeating: 0, count: (size + 31) / 32)
+        for bit in set where Int(bit) < size { words[Int(bit) / 32] |= 1 << (bit % 32) }
+        b.nest(attr) {
+            b.flag(Ethtool.Bitset.NOMASK)
+            b.u32(Ethtool.Bitset.SIZE, UInt32(size))
+            b.binary(Ethtool.Bitset.VALUE, words.withUnsafeBytes { Array($0) })
         }
     }
 

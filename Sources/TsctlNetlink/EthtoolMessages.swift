@@ -1,4 +1,4 @@
-import TsctlModel
+public import TsctlModel
 
 // Typed ethtool replies. Only this module knows attribute numbers.
 
@@ -21,12 +21,17 @@ public struct BitList: Equatable, Sendable {
         self.names = names
     }
 
+    /// The set bits as values of a kernel name type, number and name.
+    public func values<Table>(_: Table.Type = Table.self) -> [KernelValue<Table>] {
+        zip(indices, names).map { KernelValue(index: UInt32($0.0), kernelName: $0.1) }
+    }
+
     /// Decodes a verbose or compact bitset; names not given inline come from
     /// `fallbackNames` (the kernel's stable string set) or read "bit-N".
     static func decode(_ d: inout AttributeDecoder, fallbackNames: [String]) -> BitList {
         var a = d.nested
         var size = 0
-        var listed: [(Int, String?, Bool)] = []
+        var listed: [(index: Int, name: String?, isSet: Bool)] = []
         var value: ArraySlice<UInt8>?
         var noMask = false
         while a.next() {
@@ -36,53 +41,63 @@ public struct BitList: Equatable, Sendable {
             case Ethtool.Bitset.VALUE: value = a.value
             case Ethtool.Bitset.BITS:
                 var bits = a.nested
-                while bits.next() {
-                    guard bits.type == Ethtool.Bitset.BITS_BIT else { continue }
-                    var bit = bits.nested
-                    var index: Int?, name: String?, isSet = false
-                    while bit.next() {
-                        switch bit.type {
-                        case Ethtool.Bitset.BIT_INDEX: index = Int(bit.u32())
-                        case Ethtool.Bitset.BIT_NAME: name = bit.string()
-                        case Ethtool.Bitset.BIT_VALUE: isSet = true
-                        default: break
-                        }
-                    }
-                    bits.absorb(bit)
-                    // The kernel always sends the index; without it the bit means nothing.
-                    guard let index else { bits.reject("bitset bit without ETHTOOL_A_BITSET_BIT_INDEX"); break }
-                    listed.append((index, name, isSet))
-                }
+                listed = verboseBits(&bits)
                 a.absorb(bits)
             default: break
             }
         }
         d.absorb(a)
-        var out = BitList(size: size, indices: [], names: [])
         func name(_ i: Int) -> String { i < fallbackNames.count ? fallbackNames[i] : "bit-\(i)" }
-        if let value {
-            // Compact: u32 words in host byte order, least significant word first.
-            // Set bits are counted first so each list is allocated once, then visited
-            // lowest first (a bit is cleared once taken).
-            let words = value.count / 4
-            func word(_ k: Int) -> UInt32 { value.le32(at: value.startIndex + k * 4) }
-            var set = 0
-            for k in 0..<words { set += word(k).nonzeroBitCount }
-            out.indices.reserveCapacity(set)
-            out.names.reserveCapacity(set)
-            for k in 0..<words {
-                var w = word(k)
-                while w != 0 {
-                    let i = k * 32 + w.trailingZeroBitCount
-                    w &= w - 1
-                    if i < size || size == 0 { out.indices.append(i); out.names.append(name(i)) }
+        if let value { return compact(value, size: size, name: name) }
+        // Verbose: a NOMASK list names only the set bits; otherwise VALUE marks them.
+        var out = BitList(size: size, indices: [], names: [])
+        for (i, n, isSet) in listed.sorted(by: { $0.index < $1.index }) where noMask || isSet {
+            out.indices.append(i)
+            out.names.append(n ?? name(i))
+        }
+        return out
+    }
+
+    /// ETHTOOL_A_BITSET_BITS: each bit's index, name and whether it is set.
+    private static func verboseBits(_ bits: inout AttributeDecoder) -> [(index: Int, name: String?, isSet: Bool)] {
+        var listed: [(index: Int, name: String?, isSet: Bool)] = []
+        while bits.next() {
+            guard bits.type == Ethtool.Bitset.BITS_BIT else { continue }
+            var bit = bits.nested
+            var index: Int?, name: String?, isSet = false
+            while bit.next() {
+                switch bit.type {
+                case Ethtool.Bitset.BIT_INDEX: index = Int(bit.u32())
+                case Ethtool.Bitset.BIT_NAME: name = bit.string()
+                case Ethtool.Bitset.BIT_VALUE: isSet = true
+                default: break
                 }
             }
-        } else {
-            // Verbose: a NOMASK list names only the set bits; otherwise VALUE marks them.
-            for (i, n, isSet) in listed.sorted(by: { $0.0 < $1.0 }) where noMask || isSet {
-                out.indices.append(i)
-                out.names.append(n ?? name(i))
+            bits.absorb(bit)
+            // The kernel always sends the index; without it the bit means nothing.
+            guard let index else { bits.reject("bitset bit without ETHTOOL_A_BITSET_BIT_INDEX"); break }
+            listed.append((index, name, isSet))
+        }
+        return listed
+    }
+
+    /// A compact value: u32 words in host byte order, least significant word first.
+    /// Set bits are counted first so each list is allocated once, then visited
+    /// lowest first (a bit is cleared once taken).
+    private static func compact(_ value: ArraySlice<UInt8>, size: Int, name: (Int) -> String) -> BitList {
+        var out = BitList(size: size, indices: [], names: [])
+        let words = value.count / 4
+        func word(_ k: Int) -> UInt32 { value.le32(at: value.startIndex + k * 4) }
+        var set = 0
+        for k in 0..<words { set += word(k).nonzeroBitCount }
+        out.indices.reserveCapacity(set)
+        out.names.reserveCapacity(set)
+        for k in 0..<words {
+            var w = word(k)
+            while w != 0 {
+                let i = k * 32 + w.trailingZeroBitCount
+                w &= w - 1
+                if i < size || size == 0 { out.indices.append(i); out.names.append(name(i)) }
             }
         }
         return out
@@ -249,8 +264,6 @@ enum Decode {
         try a.finish()
         return r
     }
-
-    static func tsconfig(_ msg: NetlinkMessage) throws(NetlinkError) -> TsconfigReply { try tsconfig(msg, names: .builtin) }
 
     static func tsconfig(_ msg: NetlinkMessage, names: BitNames) throws(NetlinkError) -> TsconfigReply {
         guard msg.genlCommand == Ethtool.Reply.TSCONFIG_GET_REPLY || msg.genlCommand == Ethtool.Reply.TSCONFIG_SET_REPLY

@@ -17,9 +17,9 @@ extension Config {
                     ])
                 } ?? .null
             ),
-            ("tx_type", txType.map { .string($0) } ?? .null),
-            ("rx_filter", rxFilter.map { .string($0) } ?? .null),
-            ("flags", flags.map { .array($0.map { .string($0) }) } ?? .null)
+            ("tx_type", txType.map { .string($0.name) } ?? .null),
+            ("rx_filter", rxFilter.map { .string($0.name) } ?? .null),
+            ("flags", flags.map { .array($0.map { .string($0.name) }) } ?? .null)
         ])
     }
 }

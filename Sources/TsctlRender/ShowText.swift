@@ -203,6 +203,10 @@ public enum ShowText {
         if a.isEmpty { out.add("none") } else { out.add(a, separator: " ") }
     }
 
+    static func list<Table>(_ a: [KernelValue<Table>], into out: inout TextBuffer) {
+        if a.isEmpty { out.add("none") } else { out.add(a, separator: " ") }
+    }
+
     static func pad(_ s: String, _ n: Int) -> String {
         s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
     }

@@ -1,3 +1,5 @@
+import TsctlModel
+
 /// Text built as bytes in one buffer. `show --all` writes ten thousand interfaces;
 /// building each from a score of small strings cost a score of malloc calls an
 /// interface, where appending to one reused buffer costs none once it has grown.
@@ -38,6 +40,14 @@ public struct TextBuffer: Sendable {
         for (i, e) in s.enumerated() {
             if i > 0 { add(separator) }
             add(e)
+        }
+    }
+
+    /// The kernel names of `s`, with `separator` between them.
+    mutating func add<Table>(_ s: [KernelValue<Table>], separator: StaticString) {
+        for (i, e) in s.enumerated() {
+            if i > 0 { add(separator) }
+            add(e.name)
         }
     }
 

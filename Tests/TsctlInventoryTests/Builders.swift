@@ -20,7 +20,7 @@ enum Board {
     }
 
     /// A MACCHIATObin-like port: mvpp2 MAC (ptp2) and a Marvell 88E1510 PHY (ptp0).
-    static func macchiatobin(active: Layer = .mac, tx: String = "on", rx: String? = nil) -> InterfaceSnapshot {
+    static func macchiatobin(active: Layer = .mac, tx: TxType = "on", rx: RxFilter? = nil) -> InterfaceSnapshot {
         let macActive = active == .mac
         var itf = InterfaceSnapshot(
             name: "eth2", ifindex: 4, driver: "mvpp2",

@@ -49,8 +49,8 @@ import Testing
 
     @Test func aChangeBecomesTheRequestsNumbers() {
         let c = ConfigChange(
-            provider: .init(phcIndex: 3, qualifier: .approx), txType: TxType(name: "on"),
-            rxFilter: RxFilter(name: "ptpv2-l2-event"), flags: HwtstampFlags(names: ["bonded-phc-index"]))
+            provider: .init(phcIndex: 3, qualifier: .approx), txType: TxType(name: "on")?.numbered,
+            rxFilter: RxFilter(name: "ptpv2-l2-event")?.numbered, flags: HwtstampFlags([HwtstampFlag(name: "bonded-phc-index")!]))
         #expect(
             KernelSession.tsconfigChange(c)
                 == TsconfigChange(

@@ -18,7 +18,7 @@ enum Legacy {
         timestamping: Board.macCaps.timestamping, txTypes: ["off", "on"],
         rxFilters: ["none", "ptpv1-l4-sync", "ptpv1-l4-delay-req", "ptpv2-event"])
 
-    static func igb(tx: String = "off", rx: String = "none") -> InterfaceSnapshot {
+    static func igb(tx: TxType = "off", rx: RxFilter = "none") -> InterfaceSnapshot {
         var itf = Board.igb(name: "eth0", phc: 0)
         itf.advertised?.capabilities = igbCaps
         itf.providers[0].capabilities = igbCaps
@@ -27,7 +27,7 @@ enum Legacy {
         return itf
     }
 
-    static func vlan(tx: String = "off", rx: String = "none") -> InterfaceSnapshot {
+    static func vlan(tx: TxType = "off", rx: RxFilter = "none") -> InterfaceSnapshot {
         var itf = igb(tx: tx, rx: rx)
         itf.name = "eth0.7"
         itf.kind = "vlan"
@@ -116,7 +116,7 @@ enum Legacy {
 
         func read(_ name: String) -> InterfaceSnapshot? {
             if gone { return nil }
-            return Legacy.igb(tx: TimestampingNames.txTypes[Int(config.txType)], rx: TimestampingNames.rxFilters[Int(config.rxFilter)])
+            return Legacy.igb(tx: TxType(index: UInt32(config.txType)), rx: RxFilter(index: UInt32(config.rxFilter)))
         }
 
         var applier: Applier { Applier(kernel: self) }

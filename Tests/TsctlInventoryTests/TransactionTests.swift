@@ -66,9 +66,9 @@ final class FakeKernel: KernelWriter {
         if let rx = change.rxFilter, let e = refuseRx[rx.name] {
             return .failure(KernelFailure(errno: e, message: "TSCONFIG_SET \(interface): refused (errno \(e))"))
         }
-        if let tx = change.txType { itf.active.txType = tx.name }
-        if let rx = change.rxFilter, !ignoreRx.contains(interface) { itf.active.rxFilter = rx.name }
-        if let f = change.flags { itf.active.flags = f.names }
+        if let tx = change.txType { itf.active.txType = tx.value }
+        if let rx = change.rxFilter, !ignoreRx.contains(interface) { itf.active.rxFilter = rx.value }
+        if let f = change.flags { itf.active.flags = f.flags }
         return .success(nil)
     }
 }
