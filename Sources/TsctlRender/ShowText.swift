@@ -16,16 +16,38 @@ public enum ShowText {
     /// about 32 KiB from one reused buffer.
     public static func write(
         _ interfaces: [InterfaceSnapshot], kernel: KernelInfo, style: TextStyle,
-        to write: (UnsafeRawBufferPointer) -> Void
+        to write: @escaping (UnsafeRawBufferPointer) -> Void
     ) {
-        var out = TextBuffer(style: style, capacity: 1 << 16)
-        for (i, itf) in interfaces.enumerated() {
-            if i > 0 { out.add("\n") }
-            render(itf, kernel: kernel, into: &out)
-            if out.bytes.count >= 1 << 15 || i == interfaces.count - 1 {
-                out.bytes.withUnsafeBytes { write($0) }
-                out.clear()
-            }
+        var w = Writer(style: style, to: write)
+        for itf in interfaces { w.add(itf, kernel: kernel) }
+        w.finish()
+    }
+
+    /// Interfaces' trees written as they come, a blank line between two, through
+    /// one reused buffer handed to `write` about 32 KiB at a time.
+    public struct Writer {
+        var out: TextBuffer
+        let write: (UnsafeRawBufferPointer) -> Void
+        /// How many interfaces were written.
+        public private(set) var count = 0
+
+        public init(style: TextStyle, to write: @escaping (UnsafeRawBufferPointer) -> Void) {
+            out = TextBuffer(style: style, capacity: 1 << 16)
+            self.write = write
+        }
+
+        public mutating func add(_ itf: InterfaceSnapshot, kernel: KernelInfo) {
+            if count > 0 { out.add("\n") }
+            ShowText.render(itf, kernel: kernel, into: &out)
+            count += 1
+            if out.bytes.count >= 1 << 15 { finish() }
+        }
+
+        /// Hands out what is left.
+        public mutating func finish() {
+            guard !out.bytes.isEmpty else { return }
+            out.bytes.withUnsafeBytes { write($0) }
+            out.clear()
         }
     }
 
