@@ -37,8 +37,11 @@ let package = Package(
         .target(name: "TsctlCodec", dependencies: ["TsctlModel"], swiftSettings: strict),
         .target(name: "TsctlNetlink", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
         .target(name: "TsctlSystem", dependencies: ["TsctlModel", "CNetlink"], swiftSettings: strict),
-        .target(name: "TsctlKernel", dependencies: ["TsctlModel", "TsctlNetlink", "TsctlSystem"], swiftSettings: strict),
         .target(name: "TsctlChange", dependencies: ["TsctlModel"], swiftSettings: strict),
+        // The kernel-facing target also implements the change library's protocols
+        // on this system (locks, /proc, signals, clock, link events).
+        .target(
+            name: "TsctlKernel", dependencies: ["TsctlModel", "TsctlNetlink", "TsctlSystem", "TsctlChange"], swiftSettings: strict),
         // Diagnosis asks the planner whether a desired state is met (check --expect):
         // one reading of a file for apply, apply --dry-run and check.
         .target(name: "TsctlDiagnosis", dependencies: ["TsctlModel", "TsctlChange"], swiftSettings: strict),

@@ -10,9 +10,7 @@ import TsctlSystem
 import Glibc
 #endif
 
-enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, junit, tap, prometheus
-}
+extension CheckFormat: ExpressibleByArgument {}
 
 extension Layer: ExpressibleByArgument {}
 extension TimestampingUse: ExpressibleByArgument {}
@@ -105,11 +103,7 @@ struct CheckCommand: ParsableCommand {
     /// a regular file is replaced atomically, a device or FIFO written in place).
     static func emit(_ text: String, output: String?) throws(ReportNotWritten) {
         guard let output else { return print(text, terminator: "") }
-        do { try Sys.writeOutput(text, to: output) } catch {
-            let left = error.unchanged ? "the file was not changed" : "part of the report may have been written"
-            throw ReportNotWritten(
-                failure: TsctlFailure(.kernelError, "cannot write the report to \(OSString.escaped(output)): \(error.problem); \(left)"))
-        }
+        do { try Sys.writeReport(text, to: output) } catch { throw ReportNotWritten(failure: error) }
     }
 
     /// The report itself could not be written: no second report is tried.
@@ -129,25 +123,10 @@ struct CheckCommand: ParsableCommand {
     }
 
     /// A check that could not run still leaves a report that says so, in its
-    /// format, where the report would have gone: a file (so the last report
-    /// does not go on saying "passed"), or standard output for the formats a
-    /// CI step or scraper reads there. Text on standard output needs nothing
-    /// but the error line on standard error.
+    /// format, where the report would have gone (CheckRender.couldNotRun).
     static func reportCouldNotRun(_ f: TsctlFailure, format: CheckFormat, output: String?) {
-        let status = f.status.rawValue
-        let text: String
-        switch format {
-        case .text:
-            guard output != nil else { return }
-            text = CheckRender.textError(f.message, exitStatus: status)
-        case .json:
-            guard output != nil else { return }
-            text = JSONMode.errorDocument(command: "check", status: f.status, message: f.message).serialized() + "\n"
-            JSONMode.printed = true
-        case .junit: text = CheckRender.junitError(f.message, exitStatus: status)
-        case .tap: text = CheckRender.tapError(f.message, exitStatus: status)
-        case .prometheus: text = CheckRender.prometheusError(exitStatus: status, now: Int(time(nil)))
-        }
+        guard let text = CheckRender.couldNotRun(f, format: format, toFile: output != nil, now: Int(time(nil))) else { return }
+        if format == .json { JSONMode.printed = true }
         do { try emit(text, output: output) } catch {
             // Both failed: the user sees why the check could not run, and that
             // the report could not say so either.
@@ -157,73 +136,43 @@ struct CheckCommand: ParsableCommand {
 
     static func checkAndReport(_ r: CheckRequest) throws {
         let started = SystemClock().monotonicSeconds()
-        let file = try r.expect.map { path in try loadDesiredState(path) }
-        let base = try r.baseline.map(loadBaseline)
+        let question = CheckQuestion(
+            interfaces: r.interfaces, expectations: try r.expect.map(loadDesiredState), baseline: try r.baseline.map(loadBaseline),
+            prefer: r.prefer, uses: r.uses)
         let gatherer = EvidenceGatherer(note: { Sys.printError("tsctl: note: \($0)") })
-        var evidence: Evidence
-        let kernel: KernelSession
+        let gathered: (evidence: Evidence, kernel: KernelSession)
         do {
-            (evidence, kernel) = try gatherer.gather(
+            gathered = try gatherer.gather(
                 EvidenceRequest(names: r.interfaces.isEmpty ? nil : r.interfaces, sampleSeconds: r.sample),
                 open: { () throws(KernelFailure) in try KernelSession.open() })
         } catch { throw TsctlFailure(error) }
-        let snap = evidence.snapshot
-        let expectations = file.map { $0.resolvingAltnames(in: snap.interfaces, primaryNames: kernel.primaryNames) }
-        let scope = r.interfaces.isEmpty ? nil : Set(r.interfaces.map { NameKey($0) })
-        // A file that gives one interface two entries means two things: apply refuses
-        // it, and so does check (exit 3), naming both.
-        if let expectations, let c = expectations.assign(snap.interfaces, scope: scope).conflicts.first {
-            throw TsctlFailure(.badInputFile, c.description)
-        }
-        if r.probe { gatherer.probe(&evidence, with: kernel) }
-        let input = DiagnosisInput(
-            evidence: evidence, expectations: expectations, baseline: base, prefer: r.prefer, scope: scope, uses: r.uses)
+        let (evidence, kernel) = gathered
+        var input = try DiagnosisInput(question, evidence: evidence, primaryNames: kernel.primaryNames)
+        if r.probe { gatherer.probe(&input.evidence, with: kernel) }
         let report = Diagnosis.run(input)
+        let snap = input.evidence.snapshot
         let listed = CheckRender.JUnitScope(
-            baseline: base != nil, expect: expectations != nil,
+            baseline: input.baseline != nil, expect: input.expectations != nil,
             hardware: Set(snap.interfaces.filter(\.hasHardwareProvider).map(\.name)),
-            seconds: SystemClock().monotonicSeconds() - started,
-            uses: !input.uses.isEmpty || (expectations?.interfaces.contains { !$0.desired.uses.isEmpty } ?? false))
+            seconds: SystemClock().monotonicSeconds() - started, uses: input.asksUses)
         try emitReport(report, r, snapshot: snap, scope: listed)
     }
 
     /// The report in the format asked for, where it was asked for; the exit status
     /// follows the findings unless the report went to a file.
     static func emitReport(_ report: Report, _ r: CheckRequest, snapshot snap: Snapshot, scope listed: CheckRender.JUnitScope) throws {
-        let strict = r.strict
-        let failed = report.worst == .error || (strict && (report.worst == .warning || !report.notRun.isEmpty))
-        let status = failed ? ExitStatus.checkFailed : ExitStatus.ok
-        let text: String
-        switch r.format {
-        case .text: text = CheckRender.text(report, style: r.output == nil ? .forStdout() : .plain)
-        case .json: text = CheckRender.json(report, kernel: snap.kernel, status: status.rawValue).serialized() + "\n"
-        case .junit: text = CheckRender.junit(report, strict: strict, scope: listed)
-        case .tap: text = CheckRender.tap(report, strict: strict, scope: listed)
-        case .prometheus:
-            text = CheckRender.prometheus(report, snapshot: snap, scope: listed, status: status.rawValue, now: Int(time(nil)))
-        }
+        let text = CheckRender.document(
+            report, format: r.format, strict: r.strict, snapshot: snap, scope: listed, toFile: r.output != nil, now: Int(time(nil)))
         try emit(text, output: r.output)
         // Written to a file, the verdict is in the file: a finding never stops the job.
-        if r.output != nil { return }
-        if failed { throw TsctlExit(status) }
+        let outcome = CheckOutcome(report, strict: r.strict)
+        if r.output == nil && outcome.failed { throw TsctlExit(outcome.status) }
     }
 
-    /// `check [--strict] [--json] [IF...]` without ArgumentParser's start-up
-    /// cost (CI loops and fleet scrapes call it every few seconds); anything
-    /// else is left to ArgumentParser: nil.
+    /// `check [--strict] [--json] [IF...]` without ArgumentParser (FastPath.check).
     static func fastPath(_ args: ArraySlice<String>) -> (() throws -> Void)? {
-        guard args.first == "check" else { return nil }
-        var strict = false, json = false, names: [String] = []
-        for a in args.dropFirst() {
-            switch a {
-            case "--strict": strict = true
-            case "--json": json = true
-            default:
-                if a.hasPrefix("-") || InterfaceName.problem(a) != nil { return nil }
-                names.append(a)
-            }
-        }
-        return { try check(CheckRequest(interfaces: names, format: json ? .json : .text, strict: strict)) }
+        guard let c = FastPath.check(args) else { return nil }
+        return { try check(CheckRequest(interfaces: c.interfaces, format: c.json ? .json : .text, strict: c.strict)) }
     }
 }
 
@@ -241,48 +190,12 @@ struct CheckRequest {
     var uses: [TimestampingUse] = []
 }
 
-/// Ends the command with a status but no message (the report said it all).
-/// The most a baseline (--baseline) may hold: a `show --json` of 10,000
-/// interfaces is about 8 MiB.
-let inputFileLimit = 16 << 20
-
-/// The most a desired-state file (apply FILE, --expect) may hold: about 20,000
-/// [[interface]] entries, far beyond a host's NICs, read in a few tens of MiB
-/// (a 16 MiB file of small entries took about 300 MiB to parse).
-let desiredStateFileLimit = 1 << 20
-
-/// A regular file, read whole without blocking (a FIFO or device is refused,
-/// not waited on), refused beyond `inputFileLimit` rather than cut short, and
-/// only when it is UTF-8 text.
-func readInputFile(_ path: String, limit: Int = inputFileLimit) throws -> String {
-    switch Sys.readRegularFile(path, limit: limit) {
-    case .success(let bytes):
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw TsctlFailure(.badInputFile, "cannot read \(path): it is not UTF-8 text")
-        }
-        return text
-    case .failure(.tooLarge(let limit)):
-        let what = limit == desiredStateFileLimit ? "desired-state files" : "input files"
-        throw TsctlFailure(.badInputFile, "cannot read \(path): it is larger than tsctl's limit of \(limit >> 20) MiB for \(what)")
-    case .failure(let e):
-        throw TsctlFailure(.badInputFile, "cannot read \(path): \(e)")
-    }
+/// A desired-state file (apply FILE, check --expect), read and parsed.
+func loadDesiredState(_ path: String) throws(TsctlFailure) -> DesiredState {
+    try DesiredState.input(InputFile.text(path, limit: InputFile.desiredStateLimit), file: path)
 }
 
-func loadDesiredState(_ path: String) throws -> DesiredState {
-    do { return try DesiredState.parse(try readInputFile(path, limit: desiredStateFileLimit), file: path) } catch let e as DesiredStateError
-    {
-        throw TsctlFailure(.badInputFile, e.description)
-    }
-}
-
-func loadBaseline(_ path: String) throws -> Snapshot {
-    let text = try readInputFile(path)
-    do {
-        return try Snapshot(json: try JSON.parse(text))
-    } catch let e as JSON.ParseError {
-        throw TsctlFailure(.badInputFile, "\(path):\(e.line):\(e.column): \(e.message) (a baseline is the output of `tsctl show --json`)")
-    } catch let e as SnapshotDecodeError {
-        throw TsctlFailure(.badInputFile, "\(path): \(e) (a baseline is the output of `tsctl show --json`)")
-    }
+/// A baseline (check --baseline), read and parsed.
+func loadBaseline(_ path: String) throws(TsctlFailure) -> Snapshot {
+    try Snapshot.baseline(InputFile.text(path), file: path)
 }

@@ -32,22 +32,14 @@ struct ProbeCommand: ParsableCommand {
         let snap: Snapshot
         do { snap = try KernelSession.open().snapshot(names: interfaces) } catch { throw TsctlFailure(error) }
         let obs = snap.interfaces.map(Prober.probe)
-        let status: ExitStatus =
-            obs.contains(where: \.permissionDenied)
-            ? .permissionDenied
-            : obs.contains(where: { !$0.conclusive }) ? .checkFailed : .ok
+        let status = ProbeDocument.status(obs)
         if json {
-            print(
-                ProbeDocument.json(kernel: snap.kernel, exitStatus: status.rawValue, observations: obs).serialized())
+            print(ProbeDocument.json(kernel: snap.kernel, exitStatus: status.rawValue, observations: obs).serialized())
             JSONMode.printed = true
         } else {
-            for o in obs { print("\(InterfaceName.display(o.interface)): \(o.verdict)") }
+            print(ProbeDocument.text(obs), terminator: "")
         }
-        if obs.contains(where: \.permissionDenied) {
-            let why = obs.first(where: \.permissionDenied).map { ": \($0.verdict)" } ?? ""
-            throw TsctlFailure(
-                .permissionDenied, "probe needs root (CAP_NET_RAW for a packet socket, and /dev/ptpN); nothing was sent\(why)")
-        }
-        if obs.contains(where: { !$0.conclusive }) { throw TsctlExit(.checkFailed) }
+        if let refusal = ProbeDocument.refusal(obs) { throw refusal }
+        if status != .ok { throw TsctlExit(status) }
     }
 }

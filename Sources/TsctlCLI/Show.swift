@@ -34,7 +34,7 @@ struct Show: ParsableCommand {
     var clocks = false
 
     func validate() throws {
-        if let problem = Self.problem(interfaces: interfaces, all: all) { throw ValidationError(problem) }
+        if let problem = FastPath.Show.problem(interfaces: interfaces, all: all) { throw ValidationError(problem) }
     }
 
     @OptionGroup var namespace: NamespaceOption
@@ -42,12 +42,6 @@ struct Show: ParsableCommand {
     func run() throws {
         try namespace.enter()
         try Self.show(interfaces: interfaces, all: all, json: json, clocks: clocks)
-    }
-
-    static func problem(interfaces: [String], all: Bool) -> String? {
-        if let refusal = InterfaceName.refusal(interfaces) { return refusal }
-        if all && !interfaces.isEmpty { return "--all shows every interface; give interface names or --all, not both" }
-        return nil
     }
 
     static func show(interfaces: [String], all: Bool, json: Bool, clocks: Bool = false) throws {
@@ -92,24 +86,9 @@ struct Show: ParsableCommand {
         }
     }
 
-    /// `show [--all] [--json] [IF...]`, the commonest call (boot scripts, fleet
-    /// scrapes), parsed without ArgumentParser's start-up reflection (about 8
-    /// million instructions, 4x ethtool's whole run). Anything else, help and
-    /// errors included, is left to ArgumentParser: nil.
+    /// `show [--all] [--json] [--clocks] [IF...]` without ArgumentParser (FastPath.show).
     static func fastPath(_ args: ArraySlice<String>) -> (() throws -> Void)? {
-        guard args.first == "show" else { return nil }
-        var all = false, json = false, clocks = false, names: [String] = []
-        for a in args.dropFirst() {
-            switch a {
-            case "--all": all = true
-            case "--json": json = true
-            case "--clocks": clocks = true
-            default:
-                if a.hasPrefix("-") { return nil }
-                names.append(a)
-            }
-        }
-        if problem(interfaces: names, all: all) != nil { return nil }
-        return { try show(interfaces: names, all: all, json: json, clocks: clocks) }
+        guard let s = FastPath.show(args) else { return nil }
+        return { try show(interfaces: s.interfaces, all: s.all, json: s.json, clocks: s.clocks) }
     }
 }

@@ -26,16 +26,6 @@ public struct Tsctl: ParsableCommand {
 
     public init() {}
 
-    /// "…following:\n  - a\n  - b" -> "…following: a, b"
-    static func oneLine(_ text: String) -> String {
-        var head = "", items: [String] = []
-        for raw in text.split(separator: "\n") {
-            let line = raw.drop { $0 == " " }
-            if line.hasPrefix("- ") { items.append(String(line.dropFirst(2))) } else { head += (head.isEmpty ? "" : " ") + line }
-        }
-        return items.isEmpty ? head : head + " " + items.joined(separator: ", ")
-    }
-
     /// argv as the kernel passed it: CommandLine.arguments repairs invalid
     /// UTF-8 (an interface name \xff\xfe would become U+FFFD U+FFFD), so each
     /// argument is taken from its bytes, losslessly (OSString).
@@ -53,7 +43,7 @@ public struct Tsctl: ParsableCommand {
         Sys.retryStandardOutputWrites()
         do {
             let args = arguments()
-            if let twice = givenTwice(args[...]) {
+            if let twice = ArgumentRules.givenTwice(args[...]) {
                 JSONMode.fail(args[...], .usage, twice)
                 Sys.printError("tsctl: \(twice)")
                 Sys.exitProcess(ExitStatus.usage.rawValue)
@@ -79,41 +69,10 @@ public struct Tsctl: ParsableCommand {
                 Sys.exitProcess(ExitStatus.ok.rawValue)
             }
             // One line: ArgumentParser lists valid values on lines of their own.
-            let line = "\(oneLine(message(for: error))) (see `tsctl --help`)"
+            let line = "\(ArgumentRules.oneLine(message(for: error))) (see `tsctl --help`)"
             JSONMode.fail(CommandLine.arguments.dropFirst(), .usage, line)
             Sys.printError("tsctl: \(line)")
             Sys.exitProcess(ExitStatus.usage.rawValue)
         }
     }
-}
-
-/// Options that take one value: given twice, the second would silently win.
-let singleValueOptions: Set<String> = [
-    "--source", "--qualifier", "--tx", "--rx", "--format", "--output", "--expect", "--baseline", "--prefer", "--sample",
-    "--interval", "--wait", "--netns"
-]
-
-/// "--tx is given twice (on, then off); give it once", or nil.
-func givenTwice(_ args: ArraySlice<String>) -> String? {
-    var seen: [String: String] = [:]
-    var i = args.startIndex
-    while i < args.endIndex {
-        let a = args[i]
-        if a == "--" { return nil }
-        let parts = a.split(separator: "=", maxSplits: 1).map(String.init)
-        if let name = parts.first, singleValueOptions.contains(name) {
-            var value = parts.count == 2 ? parts[1] : ""
-            if parts.count == 1, i + 1 < args.endIndex {
-                value = args[i + 1]
-                i += 1
-            }
-            if let first = seen[name] {
-                let shown = [first, value].map { $0.count > 40 ? String($0.prefix(40)) + "..." : $0 }
-                return "\(name) is given twice (\(shown[0]), then \(shown[1])); give it once (see `tsctl --help`)"
-            }
-            seen[name] = value
-        }
-        i += 1
-    }
-    return nil
 }

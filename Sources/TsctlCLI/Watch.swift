@@ -9,9 +9,6 @@ import TsctlSystem
 import Glibc
 #endif
 
-/// Set by SIGINT/SIGTERM; the loop looks at it at least every 100 ms.
-nonisolated(unsafe) private var stopRequested: sig_atomic_t = 0
-
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
@@ -52,66 +49,35 @@ struct WatchCommand: ParsableCommand {
         let monitor: LinkEvents
         do { kernel = try KernelSession.open() } catch { throw TsctlFailure(error) }
         do { monitor = try LinkEvents() } catch { throw TsctlFailure(error) }
-        // A parent may have left them blocked (or ignored, for a background job): take them over.
-        var set = sigset_t()
-        sigemptyset(&set)
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            var sa = sigaction()
-            sa.__sigaction_handler.sa_handler = { _ in stopRequested = 1 }
-            sigaction(sig, &sa, nil)
-            sigaddset(&set, sig)
-        }
-        sigprocmask(SIG_UNBLOCK, &set, nil)
-        var previous = try current(kernel)
-        emit(previous.map { .state($0.0, $0.1) })
-        while stopRequested == 0 {
-            // Wait for a link event or the interval, in slices so a signal ends it promptly.
-            var waited = 0.0
-            var event = false
-            while stopRequested == 0 && waited < interval && !event {
-                let slice = min(0.1, interval - waited)
-                event = (try? monitor.next(timeoutMilliseconds: Int32(slice * 1000))) != nil
-                waited += slice
-                // Its reader gone (`watch | head -1`), nothing would ever read on: stop.
-                if Sys.standardOutputReaderGone() { return }
-            }
-            if stopRequested != 0 { break }
-            let now = try current(kernel)
-            emit(WatchEvent.diff(previous, now))
-            previous = now
-        }
-        fflush(nil)
+        Signals.catchStops()
+        let system = StandardWatch(states: KernelWatchStates(kernel: kernel, names: interfaces), monitor: monitor, json: json)
+        let end: WatchEnd
+        do { end = try Watcher(interval: interval).run(system) } catch { throw TsctlFailure(error) }
+        if end == .stopped { fflush(nil) }
+    }
+}
+
+/// `tsctl watch` on this system: the kernel, rtnetlink's link events, the
+/// signals, standard output.
+final class StandardWatch: WatchSystem {
+    let kernelStates: KernelWatchStates
+    let monitor: LinkEvents
+    let json: Bool
+    var outputFailed = false
+
+    init(states: KernelWatchStates, monitor: LinkEvents, json: Bool) {
+        (kernelStates, self.monitor, self.json) = (states, monitor, json)
     }
 
-    /// The watched interfaces' states now.
-    func current(_ kernel: KernelSession) throws -> [(String, WatchState)] {
-        let links: [String: String]
-        do { links = try kernel.linkStates() } catch { throw TsctlFailure(error) }
-        var snap: Snapshot
-        do { snap = try kernel.snapshot(names: nil) } catch { throw TsctlFailure(error) }
-        if !interfaces.isEmpty { snap.interfaces = snap.interfaces.filter { interfaces.contains($0.name) } }
-        return snap.interfaces.map { ($0.name, WatchState($0, link: links[$0.name] ?? "unknown")) }
-    }
+    func states() throws(KernelFailure) -> [(String, WatchState)] { try kernelStates.read() }
+    func linkEvent(milliseconds: Int32) -> Bool { (try? monitor.next(timeoutMilliseconds: milliseconds)) != nil }
+    var stopRequested: Bool { Signals.pending != 0 || outputFailed }
+    var readerGone: Bool { Sys.standardOutputReaderGone() }
 
     func emit(_ events: [WatchEvent]) {
-        guard !events.isEmpty else { return }
-        let t = Self.timestamp()
+        let t = Sys.utcTimestamp()
         for e in events { print(json ? e.json(time: t).serialized(pretty: false) : e.text(time: t)) }
         fflush(nil)
-        if Sys.standardOutputFailed() { stopRequested = 1 }
-    }
-
-    /// UTC, milliseconds: 2026-11-25T15:47:18.123Z.
-    static func timestamp() -> String {
-        var tv = timeval()
-        gettimeofday(&tv, nil)
-        var t = time_t(tv.tv_sec)
-        var tmv = tm()
-        gmtime_r(&t, &tmv)
-        var buf = [CChar](repeating: 0, count: 32)
-        let n = strftime(&buf, buf.count, "%Y-%m-%dT%H:%M:%S", &tmv)
-        let ms = Int(tv.tv_usec) / 1000
-        return String(decoding: buf.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self) + "." + (ms < 10 ? "00" : ms < 100 ? "0" : "")
-            + "\(ms)Z"
+        if Sys.standardOutputFailed() { outputFailed = true }
     }
 }

@@ -1,4 +1,4 @@
-import TsctlModel
+public import TsctlModel
 
 #if canImport(Glibc)
 import Glibc
@@ -150,5 +150,16 @@ extension Sys {
         guard close(fd) == 0 else { throw SystemError("close(\(tmp))", errno) }
         guard rename(tmp, path) == 0 else { throw SystemError("rename(\(tmp), \(path))", errno) }
         ok = true
+    }
+}
+
+extension Sys {
+    /// A report written to `path` (check --output, see `writeOutput`); a
+    /// failure says why and whether the file was left as it was.
+    public static func writeReport(_ text: String, to path: String) throws(TsctlFailure) {
+        do { try writeOutput(text, to: path) } catch {
+            let left = error.unchanged ? "the file was not changed" : "part of the report may have been written"
+            throw TsctlFailure(.kernelError, "cannot write the report to \(OSString.escaped(path)): \(error.problem); \(left)")
+        }
     }
 }

@@ -38,4 +38,21 @@ public enum Signals {
             sigaction(sig, &action, nil)
         }
     }
+
+    /// `tsctl watch`: SIGINT, SIGTERM and SIGHUP only ask it to stop (exit 0).
+    /// The handler goes in before they are unblocked, so one a parent left
+    /// pending (or ignored, for a background job) stops the watch too.
+    public static func catchStops() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in
+                if Signals.received == 0 { Signals.received = sig_atomic_t(sig) }
+            }
+            sigaction(sig, &action, nil)
+            sigaddset(&set, sig)
+        }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+    }
 }

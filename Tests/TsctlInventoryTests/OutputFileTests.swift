@@ -82,6 +82,21 @@ import Glibc
         }
     }
 
+    @Test func aReportThatCannotBeWrittenSaysWhyAndWhatIsLeft() throws {
+        try Self.inTemporaryDirectory { dir throws in
+            do {
+                try Sys.writeReport("x", to: dir)
+                Issue.record("a directory was written to")
+            } catch let error as TsctlFailure {
+                #expect(error.status == .kernelError)
+                #expect(
+                    error.message == "cannot write the report to \(dir): it is a directory; name a file in it; the file was not changed")
+            }
+            try Sys.writeReport("report\n", to: dir + "/r.txt")
+            #expect(Self.contents(dir + "/r.txt") == "report\n")
+        }
+    }
+
     @Test(.enabled(if: getuid() == 0, "needs root to make a block device node (CI runs as root)"))
     func aBlockDeviceIsRefused() throws {
         try Self.inTemporaryDirectory { dir throws in

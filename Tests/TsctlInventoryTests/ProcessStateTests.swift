@@ -34,6 +34,25 @@ import TsctlSystem
         }
     }
 
+    @Test func watchTakesOverStopSignalsEvenOneLeftPending() async {
+        await #expect(processExitsWith: .exitCode(0)) {
+            // A parent that started tsctl with SIGHUP blocked and one already sent.
+            var blocked = sigset_t()
+            sigemptyset(&blocked)
+            sigaddset(&blocked, SIGHUP)
+            sigprocmask(SIG_BLOCK, &blocked, nil)
+            raise(SIGHUP)
+            Signals.catchStops()
+            var now = sigset_t()
+            sigprocmask(SIG_BLOCK, nil, &now)
+            if sigismember(&now, SIGHUP) != 0 { exit(2) }
+            if Signals.pending != SIGHUP { exit(3) }
+            raise(SIGTERM)
+            raise(SIGINT)
+            exit(Signals.pending == SIGHUP ? 0 : 4)
+        }
+    }
+
     @Test(.enabled(if: getuid() == 0, "needs root: /run/tsctl/lock is root's (CI runs as root)"))
     func aSignalWhileWaitingForTheLockEndsTheWait() async {
         await #expect(processExitsWith: .exitCode(0)) {

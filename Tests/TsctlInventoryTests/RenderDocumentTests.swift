@@ -114,6 +114,21 @@ struct RenderDocumentTests {
         #expect(doc["kernel"]?["features"]?["tsconfig"] == .bool(true))
     }
 
+    @Test func probesVerdictIsItsWorstObservation() {
+        let stamped = Observation(interface: "eth2", phcIndex: 0, layer: .phy, phyIndex: 1, clocks: [], verdict: "stamped by phy:1 ptp0")
+        let lost = Observation(interface: "eth0", clocks: [], verdict: "inconclusive: no timestamp came back")
+        let denied = Observation(interface: "eth1", clocks: [], verdict: "socket: Operation not permitted", permissionDenied: true)
+        #expect(ProbeDocument.status([stamped]) == .ok && ProbeDocument.refusal([stamped]) == nil)
+        #expect(ProbeDocument.status([stamped, lost]) == .checkFailed)
+        #expect(ProbeDocument.status([lost, denied]) == .permissionDenied)
+        #expect(
+            ProbeDocument.refusal([lost, denied])?.message
+                == "probe needs root (CAP_NET_RAW for a packet socket, and /dev/ptpN); nothing was sent: socket: Operation not permitted")
+        #expect(
+            ProbeDocument.text([stamped, lost]) == "eth2: stamped by phy:1 ptp0\neth0: inconclusive: no timestamp came back\n")
+        #expect(ProbeDocument.text([]) == "")
+    }
+
     // MARK: set/apply
 
     /// eth2 from its MAC to its PHY, as a desired-state file asks.

@@ -6,12 +6,18 @@ import Glibc
 /// AF_UNIX socket systemd names in NOTIFY_SOCKET (a path, or "@name" in the abstract
 /// namespace). A Type=notify unit is started only when READY=1 arrives, so units
 /// ordered after it (ptp4l, phc2sys, ...) start with the configuration applied.
-enum SystemdNotify {
-    /// Sends `state` ("READY=1\nSTATUS=..."); false when there is no socket to send to.
+public enum SystemdNotify {
+    /// Sends `state` ("READY=1\nSTATUS=...") to NOTIFY_SOCKET; false when
+    /// there is no socket to send to.
     @discardableResult
-    static func send(_ state: String) -> Bool {
+    public static func send(_ state: String) -> Bool {
         guard let env = getenv("NOTIFY_SOCKET") else { return false }
-        var path = Array(String(cString: env).utf8)
+        return send(state, to: String(cString: env))
+    }
+
+    /// Sends `state` to the socket `name` names: a path, or "@name".
+    public static func send(_ state: String, to name: String) -> Bool {
+        var path = Array(name.utf8)
         guard let first = path.first, first == UInt8(ascii: "/") || first == UInt8(ascii: "@") else { return false }
         if first == UInt8(ascii: "@") { path[0] = 0 }
         var addr = sockaddr_un()
