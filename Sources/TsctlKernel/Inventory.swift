@@ -97,6 +97,19 @@ public final class Inventory {
         return snap
     }
 
+    /// The snapshot handed to `each` `chunk` interfaces at a time (their statistics
+    /// read), as `snapshot` would hold them; returns the kernel part. Peak memory
+    /// holds the readings and one chunk, not every interface.
+    public func snapshot(
+        names: [String]?, detail: Detail, chunk: Int, each: (inout [InterfaceSnapshot], KernelInfo) -> Void
+    ) throws(InventoryError) -> KernelInfo {
+        let r = try gather(names: names, detail: detail)
+        return try SnapshotAssembly.assemble(r, system: system, sysfsRoot: sysfs, chunk: chunk) { part, kernel in
+            attachTsStats(&part)
+            each(&part, kernel)
+        }.kernel
+    }
+
     /// Every netlink read a snapshot needs, nothing assembled yet.
     ///
     /// One request at a time. The link dump is not made beside the ethtool dumps on a

@@ -51,6 +51,20 @@ public final class KernelSession: ChangeKernel {
         }
     }
 
+    /// The snapshot a chunk of interfaces at a time (`Inventory.snapshot(names:detail:chunk:each:)`).
+    public func snapshot(
+        names: [String]?, detail: Inventory.Detail, chunk: Int, each: (inout [InterfaceSnapshot], KernelInfo) -> Void
+    ) throws(KernelFailure) -> KernelInfo {
+        do {
+            return try inventory.snapshot(names: names, detail: detail, chunk: chunk) { part, kernel in
+                if seen != nil { for itf in part { seen![itf.ifindex] = itf } }
+                each(&part, kernel)
+            }
+        } catch {
+            throw error.failure
+        }
+    }
+
     /// After a change: one TSINFO (the advertised provider) and one TSCONFIG_GET
     /// (the active configuration) for that ifindex, on what the last snapshot
     /// said of its providers. A device read through another (stacked), or a

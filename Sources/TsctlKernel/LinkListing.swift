@@ -22,8 +22,10 @@ extension Inventory {
             let virtual = system.listDirectory("\(sysfs)/devices/virtual/net")
         else { return nil }
         var r = try ethtoolDumps(names: nil, targets: [])
-        var links = r.tsinfoDump.map { i, entries in LinkReply(index: i, name: entries[0].device.name, parentKnown: true) }
-        links.sort { $0.index < $1.index }
+        // The indexes sorted, not the links: a link is a large value to move.
+        var links = r.tsinfoDump.keys.sorted().map { i in
+            LinkReply(index: i, name: r.tsinfoDump[i]![0].device.name, parentKnown: true)
+        }
         let listed = Set(every)
         // A /sys of another namespace (entered without mounting its own) would hide the
         // devices the dump leaves out: then every link is read.

@@ -44,6 +44,16 @@ public enum SnapshotAssembly {
     public static func assemble(
         _ r: InventoryReadings, system: any SystemReader, sysfsRoot sysfs: String = "/sys"
     ) throws(InventoryError) -> Snapshot {
+        try assemble(r, system: system, sysfsRoot: sysfs, chunk: nil)
+    }
+
+    /// With a `chunk` size, the interfaces are handed to `each` that many at a time
+    /// (with the kernel as known so far: its hwtstampSource only at the end) and the
+    /// snapshot returned holds none: text never holds ten thousand at once.
+    static func assemble(
+        _ r: InventoryReadings, system: any SystemReader, sysfsRoot sysfs: String, chunk: Int?,
+        each: (inout [InterfaceSnapshot], KernelInfo) -> Void = { _, _ in }
+    ) throws(InventoryError) -> Snapshot {
         // Names by ifindex, built the first time a link names another (a lower
         // device, a master): most name none.
         var nameOf: [UInt32: String]?
@@ -77,7 +87,8 @@ public enum SnapshotAssembly {
         var ptp = PTPDirectory(sysfs: sysfs, system: system)
         let blank = InterfaceSnapshot(name: "", ifindex: 0, active: .unavailable(.error))
         var interfaces: [InterfaceSnapshot] = []
-        interfaces.reserveCapacity(r.targets.count)
+        interfaces.reserveCapacity(chunk ?? r.targets.count)
+        let kernelSoFar = KernelInfo(release: r.release, ethtoolNetlink: true, features: r.features)
         for t in r.targets {
             // Empty tables are common (no PHYs, every device answered by the dumps):
             // a look-up in them would still hash the index.
@@ -101,6 +112,14 @@ public enum SnapshotAssembly {
             fill(
                 &interfaces[interfaces.count - 1], t, r, entries: entries, advReply: advReply, below: below,
                 sysfs: sysfs, system: system, name: name, isStacked: isStacked, ptp: &ptp, leftOutOfDump: &leftOutOfDump)
+            if let chunk, interfaces.count == chunk {
+                each(&interfaces, kernelSoFar)
+                interfaces.removeAll(keepingCapacity: true)
+            }
+        }
+        if chunk != nil, !interfaces.isEmpty {
+            each(&interfaces, kernelSoFar)
+            interfaces.removeAll()
         }
         var features = r.features
         features.hwtstampSource = sawPHC ? sawSource : nil

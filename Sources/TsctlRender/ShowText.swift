@@ -4,105 +4,199 @@ public import TsctlModel
 /// side, the active provider marked.
 public enum ShowText {
     public static func render(_ snap: Snapshot, style: TextStyle) -> String {
-        var out = ""
+        var out = TextBuffer(style: style)
         for (i, itf) in snap.interfaces.enumerated() {
-            if i > 0 { out += "\n" }
-            out += render(itf, kernel: snap.kernel, style: style)
+            if i > 0 { out.add("\n") }
+            render(itf, kernel: snap.kernel, into: &out)
         }
-        return out
+        return out.text
+    }
+
+    /// The interfaces' trees as `render` writes them, handed to `write` in chunks of
+    /// about 32 KiB from one reused buffer.
+    public static func write(
+        _ interfaces: [InterfaceSnapshot], kernel: KernelInfo, style: TextStyle,
+        to write: @escaping (UnsafeRawBufferPointer) -> Void
+    ) {
+        var w = Writer(style: style, to: write)
+        for itf in interfaces { w.add(itf, kernel: kernel) }
+        w.finish()
+    }
+
+    /// Interfaces' trees written as they come, a blank line between two, through
+    /// one reused buffer handed to `write` about 32 KiB at a time.
+    public struct Writer {
+        var out: TextBuffer
+        let write: (UnsafeRawBufferPointer) -> Void
+        /// How many interfaces were written.
+        public private(set) var count = 0
+
+        public init(style: TextStyle, to write: @escaping (UnsafeRawBufferPointer) -> Void) {
+            out = TextBuffer(style: style, capacity: 1 << 16)
+            self.write = write
+        }
+
+        public mutating func add(_ itf: InterfaceSnapshot, kernel: KernelInfo) {
+            if count > 0 { out.add("\n") }
+            ShowText.render(itf, kernel: kernel, into: &out)
+            count += 1
+            if out.bytes.count >= 1 << 15 { finish() }
+        }
+
+        /// Hands out what is left.
+        public mutating func finish() {
+            guard !out.bytes.isEmpty else { return }
+            out.bytes.withUnsafeBytes { write($0) }
+            out.clear()
+        }
     }
 
     public static func render(_ itf: InterfaceSnapshot, kernel: KernelInfo, style s: TextStyle) -> String {
-        var lines: [String] = []
-        var head = s.bold(itf.displayName)
+        var out = TextBuffer(style: s)
+        render(itf, kernel: kernel, into: &out)
+        return out.text
+    }
+
+    /// One interface's tree, appended to `out` (in `out`'s style).
+    public static func render(_ itf: InterfaceSnapshot, kernel: KernelInfo, into out: inout TextBuffer) {
+        let s = TextStyle(color: out.color)
+        out.styled("1") { $0.add(itf.displayName) }
         // A stacked device says what it sits on: that device's timestamping is its own.
-        head += s.dim(" (" + [itf.stacking ?? itf.driver, "ifindex \(itf.ifindex)"].compactMap { $0 }.joined(separator: ", ") + ")")
-        lines.append(head)
-        lines += providerLines(itf, style: s)
-        if let a = itf.advertised { lines.append(advertisedLine(a, itf, style: s)) }
-        lines.append(activeLine(itf, kernel: kernel, style: s))
-        if let stats = statsLine(itf.tsStats, style: s) { lines.append(stats) }
-        lines += clockLines(itf, style: s)
-        return lines.joined(separator: "\n") + "\n"
+        out.styled("2") { o in
+            o.add(" (")
+            if let what = itf.stacking ?? itf.driver {
+                o.add(what)
+                o.add(", ")
+            }
+            o.add("ifindex ")
+            o.add(itf.ifindex)
+            o.add(")")
+        }
+        out.add("\n")
+        providerLines(itf, into: &out)
+        if let a = itf.advertised { advertisedLine(a, itf, into: &out) }
+        activeLine(itf, kernel: kernel, into: &out)
+        if let stats = statsLine(itf.tsStats, style: s) { out.add(stats + "\n") }
+        for line in clockLines(itf, style: s) { out.add(line + "\n") }
     }
 
     /// One branch per provider: its clock, PHY, marks, and capabilities.
-    static func providerLines(_ itf: InterfaceSnapshot, style s: TextStyle) -> [String] {
-        if itf.providers.isEmpty { return ["  no hardware timestamp provider"] }
-        var lines: [String] = []
+    static func providerLines(_ itf: InterfaceSnapshot, into out: inout TextBuffer) {
+        if itf.providers.isEmpty { return out.add("  no hardware timestamp provider\n") }
         for (k, p) in itf.providers.enumerated() {
             let last = k == itf.providers.count - 1
-            let branch = last ? "└─ " : "├─ "
-            let cont = last ? "   " : "│  "
-            var line = "  " + branch + s.cyan(pad(p.label, 10)) + " " + clock(p.phcIndex, itf)
+            out.add(last ? "  └─ " : "  ├─ ")
+            out.styled("36") { $0.add(pad(p.label, 10)) }
+            out.add(" ")
+            clock(p.phcIndex, itf, into: &out)
             if p.layer == .phy, let phy = itf.phys.first(where: { $0.phyIndex == p.phyIndex }) {
-                line += s.dim("  " + [phy.driver, phy.name].compactMap { $0 }.joined(separator: " @ "))
+                out.dim("  " + [phy.driver, phy.name].compactMap { $0 }.joined(separator: " @ "))
             }
-            var marks: [String] = []
-            if p.active { marks.append(s.green("● active")) }
-            if p.advertised { marks.append("advertised") }
-            if !marks.isEmpty { line += "  " + marks.joined(separator: ", ") }
-            lines.append(line)
+            if p.active || p.advertised { out.add("  ") }
+            if p.active { out.styled("32") { $0.add("● active") } }
+            if p.active && p.advertised { out.add(", ") }
+            if p.advertised { out.add("advertised") }
+            out.add("\n")
+            let cont = last ? "     " : "  │  "
+            out.add(cont)
+            out.add("   ")
             if let c = p.capabilities {
-                lines.append("  " + cont + "   " + s.dim("caps ") + hardwareCaps(c))
-                lines.append(
-                    "  " + cont + "   " + s.dim("tx   ") + list(c.txTypes.map(\.name)) + s.dim("   rx ") + list(c.rxFilters.map(\.name)))
+                out.dim("caps ")
+                hardwareCaps(c, into: &out)
+                out.add("\n")
+                out.add(cont)
+                out.add("   ")
+                out.dim("tx   ")
+                list(c.txTypes, into: &out)
+                out.dim("   rx ")
+                list(c.rxFilters, into: &out)
             } else {
-                lines.append("  " + cont + "   " + s.dim("found in sysfs; this kernel reports one provider only, capabilities unknown"))
+                out.dim("found in sysfs; this kernel reports one provider only, capabilities unknown")
             }
+            out.add("\n")
         }
-        return lines
     }
 
     /// What ETHTOOL_GET_TS_INFO (ptp4l) and `ethtool -T` see.
-    static func advertisedLine(_ a: Advertised, _ itf: InterfaceSnapshot, style s: TextStyle) -> String {
-        var line = "  " + s.dim("advertised ")
+    static func advertisedLine(_ a: Advertised, _ itf: InterfaceSnapshot, into out: inout TextBuffer) {
+        out.add("  ")
+        out.dim("advertised ")
         if let phc = a.phcIndex {
-            line += layerLabel(a.layer, a.phyIndex, a.qualifier) + " " + clock(phc, itf)
+            out.add(layerLabel(a.layer, a.phyIndex, a.qualifier))
+            out.add(" ")
+            clock(phc, itf, into: &out)
+        } else if a.capabilities.timestamping.isEmpty {
+            out.add("nothing")
         } else {
-            let sw = a.capabilities.timestamping
-            line += sw.isEmpty ? "nothing" : "software only: " + sw.joined(separator: " ")
+            out.add("software only: ")
+            out.add(a.capabilities.timestamping, separator: " ")
         }
-        return line
+        out.add("\n")
     }
 
     /// What is configured, or why it cannot be read.
-    static func activeLine(_ itf: InterfaceSnapshot, kernel: KernelInfo, style s: TextStyle) -> String {
+    static func activeLine(_ itf: InterfaceSnapshot, kernel: KernelInfo, into out: inout TextBuffer) {
         let act = itf.active
-        var line = "  " + s.dim("active     ")
+        out.add("  ")
+        out.dim("active     ")
         if let from = act.readFrom {
             // Never asked itself: on this kernel that can crash it (CVE-2025-40255).
-            line += s.dim("via \(itf.kind == "bond" ? "active slave" : "lower") \(from): ")
+            out.dim("via \(itf.kind == "bond" ? "active slave" : "lower") \(from): ")
         }
         if act.isConfigured {
-            if let phc = act.phcIndex {
-                line += layerLabel(act.layer, act.phyIndex, act.qualifier) + " " + clock(phc, itf) + "  "
-            }
-            line += "tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")"
-            if !act.flags.isEmpty { line += ", flags " + act.flags.joined(separator: ",") }
-            if act.readVia == .ioctl {
-                line += s.dim(
-                    kernel.features.tsconfig
-                        ? "  (SIOCGHWTSTAMP: the driver does not answer TSCONFIG_GET, so the provider is not named)"
-                        : "  (SIOCGHWTSTAMP; this kernel cannot name the provider)")
-            }
+            configuredText(itf, kernel: kernel, into: &out)
         } else if act.readFrom == nil, act.unavailable == .error, let st = itf.stacking, let below = itf.timestampingFrom {
             // A stacked device hands the request down; the refusal is its lower
             // device's business, not an error of its own.
             let b = InterfaceName.display(below)
-            line +=
-                s.yellow("not here: ") + "a \(st) uses \(b)'s timestamping; see \(b)"
-                + s.dim(act.message.map { " [asked itself: \($0)]" } ?? "")
+            out.styled("33") { $0.add("not here: ") }
+            out.add("a \(st) uses \(b)'s timestamping; see \(b)")
+            out.dim(act.message.map { " [asked itself: \($0)]" } ?? "")
         } else {
-            line += s.yellow("cannot be read: ") + reasonText(act)
+            out.styled("33") { $0.add("cannot be read: ") }
+            reasonText(act, into: &out)
         }
-        return line
+        out.add("\n")
+    }
+
+    /// The active configuration that was read.
+    static func configuredText(_ itf: InterfaceSnapshot, kernel: KernelInfo, into out: inout TextBuffer) {
+        let act = itf.active
+        if let phc = act.phcIndex {
+            out.add(layerLabel(act.layer, act.phyIndex, act.qualifier))
+            out.add(" ")
+            clock(phc, itf, into: &out)
+            out.add("  ")
+        }
+        out.add("tx \(act.txType ?? "?"), rx \(act.rxFilter ?? "?")")
+        if !act.flags.isEmpty {
+            out.add(", flags ")
+            out.add(act.flags, separator: ",")
+        }
+        if act.readVia == .ioctl {
+            out.dim(
+                kernel.features.tsconfig
+                    ? "  (SIOCGHWTSTAMP: the driver does not answer TSCONFIG_GET, so the provider is not named)"
+                    : "  (SIOCGHWTSTAMP; this kernel cannot name the provider)")
+        }
     }
 
     public static func reasonText(_ a: ActiveConfig) -> String {
-        var text = a.unavailable?.explanation ?? UnavailableReason.error.explanation
-        if let m = a.message, let e = a.errno { text += " [\(m), errno \(e)]" } else if let m = a.message { text += " [\(m)]" }
-        return text
+        var out = TextBuffer(style: .plain, capacity: 128)
+        reasonText(a, into: &out)
+        return out.text
+    }
+
+    static func reasonText(_ a: ActiveConfig, into out: inout TextBuffer) {
+        out.add(a.unavailable?.explanation ?? UnavailableReason.error.explanation)
+        guard let m = a.message else { return }
+        out.add(" [")
+        out.add(m)
+        if let e = a.errno {
+            out.add(", errno ")
+            out.add(Int(e))
+        }
+        out.add("]")
     }
 
     static func layerLabel(_ layer: Layer?, _ phyIndex: Int?, _ q: Qualifier?) -> String {
@@ -111,23 +205,29 @@ public enum ShowText {
         return s
     }
 
-    static func clock(_ phc: Int, _ itf: InterfaceSnapshot) -> String {
-        var s = "ptp\(phc)"
+    static func clock(_ phc: Int, _ itf: InterfaceSnapshot, into out: inout TextBuffer) {
+        out.add("ptp")
+        out.add(phc)
         if let c = itf.phc(phc) {
-            if let n = c.clockName { s += " \"\(n)\"" }
-            if !c.present { s += " (no /sys/class/ptp/ptp\(phc))" }
+            if let n = c.clockName { out.add(" \"\(n)\"") }
+            if !c.present { out.add(" (no /sys/class/ptp/ptp\(phc))") }
         }
-        return s
     }
 
     /// The capability names without the software bits every device has.
-    static func hardwareCaps(_ c: Capabilities) -> String {
+    static func hardwareCaps(_ c: Capabilities, into out: inout TextBuffer) {
         let software: Set<String> = ["software-transmit", "software-receive", "software-system-clock"]
         let hw = c.timestamping.filter { !software.contains($0) }
-        return hw.isEmpty ? "none" : hw.joined(separator: " ")
+        list(hw, into: &out)
     }
 
-    static func list(_ a: [String]) -> String { a.isEmpty ? "none" : a.joined(separator: " ") }
+    static func list(_ a: [String], into out: inout TextBuffer) {
+        if a.isEmpty { out.add("none") } else { out.add(a, separator: " ") }
+    }
+
+    static func list<Table>(_ a: [KernelValue<Table>], into out: inout TextBuffer) {
+        if a.isEmpty { out.add("none") } else { out.add(a, separator: " ") }
+    }
 
     static func pad(_ s: String, _ n: Int) -> String {
         s.count >= n ? s : s + String(repeating: " ", count: n - s.count)

@@ -63,6 +63,12 @@ extension Sys {
         tsctl_retry_stdout_writes()
     }
 
+    /// Appends `bytes` to standard output's stdio stream, as print does (its
+    /// buffering and its error flag).
+    public static func printBytes(_ bytes: UnsafeRawBufferPointer) {
+        _ = fwrite(bytes.baseAddress, 1, bytes.count, stdout)
+    }
+
     /// Whether a write to standard output has failed (its stream's error flag).
     public static func standardOutputFailed() -> Bool { ferror(stdout) != 0 }
 

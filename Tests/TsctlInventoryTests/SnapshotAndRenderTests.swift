@@ -93,6 +93,16 @@ import TsctlSystem
         #expect(ShowText.render(Board.snapshot(Board.igb()), style: TextStyle(color: true)).contains("\u{1b}[32m● active"))
     }
 
+    /// At a terminal: the name bold, the bracket and labels dim, the provider cyan,
+    /// "active" green, each colour closed where its text ends.
+    @Test func colourWrapsEachStyledPieceAndNothingElse() {
+        let lines = ShowText.render(Board.snapshot(Board.igb()), style: TextStyle(color: true)).split(separator: "\n").map(String.init)
+        let (b, d, c, g, e) = ("\u{1b}[1m", "\u{1b}[2m", "\u{1b}[36m", "\u{1b}[32m", "\u{1b}[0m")
+        #expect(lines[0] == "\(b)eth0\(e)\(d) (igb, ifindex 2)\(e)")
+        #expect(lines[1] == "  └─ \(c)mac       \(e) ptp1 \"igb\"  \(g)● active\(e), advertised")
+        #expect(lines.last == "  \(d)active     \(e)mac ptp1 \"igb\"  tx on, rx all")
+    }
+
     func report() -> (Report, Snapshot) {
         let snap = Board.snapshot(Board.macchiatobin(active: .phy), Board.igb())
         let r = Diagnosis.run(
