@@ -1,4 +1,4 @@
-public import TsctlModel
+import TsctlModel
 
 /// What `--keep` remembers between checks: what was said about daemons'
 /// interfaces, and the tx/rx each daemon had there (see DaemonShare).

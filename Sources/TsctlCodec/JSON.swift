@@ -1,4 +1,4 @@
-public import TsctlModel
+import TsctlModel
 
 #if canImport(Glibc)
 import Glibc

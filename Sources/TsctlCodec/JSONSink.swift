@@ -1,4 +1,4 @@
-public import TsctlModel
+import TsctlModel
 
 /// Where a JSON document goes as it is produced: one layout definition
 /// (`emit(into:)`) serves both the value tree (tests, baselines) and the

@@ -1,6 +1,6 @@
 public import TsctlChange
 public import TsctlCodec
-public import TsctlModel
+import TsctlModel
 
 // The `set`/`apply` document (Schemas/change.schema.json): one record per
 // interface, written from the same ChangeRecord the text report is.
