@@ -17,7 +17,7 @@ import Glibc
     }
 
     func write(_ bytes: [UInt8], _ path: String) {
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)), "cannot create \(path)")
     }
 
     @Test func aRegularUTF8FileIsReadWhole() throws {
