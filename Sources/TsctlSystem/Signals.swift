@@ -40,20 +40,7 @@ public enum Signals {
         sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
-    /// `tsctl watch`: SIGINT, SIGTERM and SIGHUP only ask it to stop (exit 0).
-    /// The handler goes in before they are unblocked, so one a parent left
-    /// pending (or ignored, for a background job) stops the watch too.
-    public static func catchStops() {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { sig in
-                if Signals.received == 0 { Signals.received = sig_atomic_t(sig) }
-            }
-            sigaction(sig, &action, nil)
-            sigaddset(&set, sig)
-        }
-        sigprocmask(SIG_UNBLOCK, &set, nil)
-    }
+    /// `tsctl watch`: SIGINT, SIGTERM and SIGHUP only ask it to stop (exit 0),
+    /// noted as `set` and `apply` note them (a signal left pending included).
+    public static func catchStops() { deferTermination() }
 }
