@@ -61,7 +61,7 @@ let package = Package(
         ),
         .executableTarget(name: "tsctl", dependencies: ["TsctlCLI"]),
         .testTarget(
-            name: "TsctlNetlinkTests", dependencies: ["TsctlModel", "TsctlNetlink"],
+            name: "TsctlNetlinkTests", dependencies: ["TsctlModel", "TsctlNetlink", "TsctlTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TsctlInventoryTests",

@@ -3,6 +3,7 @@ import Testing
 import TsctlKernel
 import TsctlModel
 import TsctlSystem
+import TsctlTestSupport
 
 #if canImport(Glibc)
 import Glibc

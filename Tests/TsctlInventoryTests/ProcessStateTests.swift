@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TsctlModel
 import TsctlSystem
+import TsctlTestSupport
 
 #if canImport(Glibc)
 // stdout is a C global; each exit test's child touches it alone.
