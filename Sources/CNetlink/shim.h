@@ -23,6 +23,11 @@ static inline int tsctl_recvmmsg(int fd, struct tsctl_mmsghdr *v, unsigned int n
 /* glibc declares these only under _GNU_SOURCE, which Swift's Glibc module lacks. */
 int setns(int fd, int nstype);
 int unshare(int flags);
+#include <pthread.h>
+#include <sched.h>
+int sched_getcpu(void);
+int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
+int pthread_attr_setaffinity_np(pthread_attr_t *attr, size_t size, const cpu_set_t *set);
 
 /* clock_adjtime(2) on a PHC's dynamic clock id (glibc declares it only under
  * _GNU_SOURCE). */

@@ -32,11 +32,19 @@ public final class Inventory {
     public let system: any SystemReader
     let sysfs: String
 
-    public init(client: EthtoolClient, rtnl: RtnlClient, system: any SystemReader = LiveSystem(), sysfsRoot: String = "/sys") {
+    /// Opens a second generic netlink socket, for dumps made on a second thread
+    /// (`show --all` in text); nil where there is none (a replayed trace).
+    let genlSocket: (() throws(NetlinkError) -> NetlinkTransport)?
+
+    public init(
+        client: EthtoolClient, rtnl: RtnlClient, system: any SystemReader = LiveSystem(), sysfsRoot: String = "/sys",
+        genlSocket: (() throws(NetlinkError) -> NetlinkTransport)? = nil
+    ) {
         self.client = client
         self.rtnl = rtnl
         self.system = system
         self.sysfs = sysfsRoot
+        self.genlSocket = genlSocket
     }
 
     /// The live kernel; with TSCTL_TRACE=FILE every netlink datagram and system
@@ -52,7 +60,10 @@ public final class Inventory {
                     rtnl: RtnlClient(transport: trace.recording(route, "route")), system: trace.recording(LiveSystem()))
             }
             let filtered = { () throws(NetlinkError) -> NetlinkTransport in try LibnlSocket.routeFiltered() }
-            return Inventory(client: try EthtoolClient(transport: genl), rtnl: RtnlClient(transport: route, filterSocket: filtered))
+            let second = { () throws(NetlinkError) -> NetlinkTransport in try LibnlSocket() }
+            return Inventory(
+                client: try EthtoolClient(transport: genl), rtnl: RtnlClient(transport: route, filterSocket: filtered),
+                genlSocket: second)
         } catch {
             throw .netlink(error)
         }
@@ -167,7 +178,7 @@ public final class Inventory {
         return r
     }
 
-    private func trapped(_ r: InventoryReadings) -> Bool {
+    func trapped(_ r: InventoryReadings) -> Bool {
         StackedDeviceTrap.verdict(release: r.release, hasTsconfig: client.hasTsconfig).affected
     }
 

@@ -17,32 +17,99 @@ extension Inventory {
     func printedListing() throws(InventoryError) -> InventoryReadings? {
         // Before 6.14 the TSINFO dump is not made; where it can crash the kernel it is
         // made per device, which needs the links first.
-        guard rtnl.filtersByKind, client.hasTsconfig, !TsinfoDumpTrap.affected(release: system.kernelRelease()),
-            let every = system.listDirectory("\(sysfs)/class/net"),
-            let virtual = system.listDirectory("\(sysfs)/devices/virtual/net")
-        else { return nil }
-        var r = try ethtoolDumps(names: nil, targets: [])
+        guard rtnl.filtersByKind, client.hasTsconfig, !TsinfoDumpTrap.affected(release: system.kernelRelease()) else {
+            return nil
+        }
+        // The bit names first: the second thread's client decodes with them too.
+        if !client.compact {
+            do { try client.useCompactBitsets() } catch { throw .netlink(error) }
+        }
+        var r = InventoryReadings(
+            names: nil, targets: [], release: system.kernelRelease(),
+            features: KernelFeatures(tsinfo: true, phyGet: client.hasPhyGet, tsconfig: true, hwtstampSource: nil))
+        let side = sideReads()
+        // This thread: the TSINFO dump (every device with a get_ts_info op), then the
+        // TSCONFIG dump, unless asking a stacked device can crash the kernel (the dump
+        // walks every device; the release alone decides: StackedDeviceTrap).
+        let tsinfo = Result { () throws(NetlinkError) in try client.tsinfoDump(nil) }
+        let tsconfig = Self.tsconfigDumped(listingAll: true, trapped: trapped(r)) ? try? client.tsconfigDump() : nil
+        var s = side.join()
+        do {
+            for d in try tsinfo.get() { r.tsinfoDump[d.device.ifindex, default: []].append(d) }
+            // No second socket: the PHY dump here, after the others.
+            if !s.second, client.hasPhyGet { s.phys = Result { () throws(NetlinkError) in try client.phyDump(nil) } }
+            for d in try s.phys.get() { r.phys[d.device.ifindex, default: []].append(d) }
+        } catch {
+            throw .netlink(error)
+        }
+        if let dump = tsconfig {
+            r.tsconfigDump = Dictionary(dump.map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        guard let devices = s.devices else { return try everyLink(r) }
         // The indexes sorted, not the links: a link is a large value to move.
         var links = r.tsinfoDump.keys.sorted().map { i in
             LinkReply(index: i, name: r.tsinfoDump[i]![0].device.name, parentKnown: true)
         }
-        let listed = Set(every)
-        // A /sys of another namespace (entered without mounting its own) would hide the
-        // devices the dump leaves out: then every link is read.
-        guard links.allSatisfy({ listed.contains($0.name) }) else { return try everyLink(r) }
-        let dumped = Set(links.map(\.name))
-        Self.merge(withParents(links, virtual: Set(virtual)), into: &links)
-        Self.merge(try named(every.filter { !dumped.contains($0) }), into: &links)
-        do {
-            for kind in StackedKind.all {
-                for l in try rtnl.links(ofKind: kind) { Self.merge(l, into: &links) }
-            }
-        } catch {
-            // A kernel that refuses the filtered dump: every link, as JSON reads them.
-            return try everyLink(r)
+        var parented: [LinkReply] = []
+        for l in links {
+            // A /sys of another namespace (entered without mounting its own) would hide
+            // the devices the dump leaves out: then every link is read.
+            guard let hasParent = devices[l.name] else { return try everyLink(r) }
+            if hasParent { parented.append(l) }
         }
+        // Names are unique on both sides: more in sysfs than in the dump are devices it left out.
+        var leftOut: [String] = []
+        if devices.count > links.count {
+            let dumped = Set(links.map(\.name))
+            leftOut = devices.keys.filter { !dumped.contains($0) }
+        }
+        Self.merge(withParents(parented), into: &links)
+        Self.merge(try named(leftOut), into: &links)
+        // A kernel that refuses the filtered dump: every link, as JSON reads them.
+        guard case .success(let stacked) = s.stacked else { return try everyLink(r) }
+        Self.merge(stacked, into: &links)
         r.targets = links
         return r
+    }
+
+    /// What the second thread of `printedListing` reads.
+    private struct Side {
+        /// Every device sysfs lists, and whether it has a parent device (is not
+        /// under /sys/devices/virtual/net); nil where sysfs cannot say.
+        var devices: [String: Bool]?
+        var stacked: Result<[LinkReply], NetlinkError> = .success([])
+        /// Whether a second socket could be opened for the PHY_GET dump.
+        var second = false
+        var phys: Result<[PhyReply], NetlinkError> = .success([])
+    }
+
+    /// On a second thread while this one makes the TSINFO and TSCONFIG dumps: the
+    /// sysfs listings (they take no RTNL lock), the kind-filtered link dumps (a socket
+    /// of their own), then the PHY_GET dump on a second generic netlink socket. Of
+    /// each dump only the filling of a datagram is under the RTNL lock; copying and
+    /// decoding go on beside the other thread's.
+    private func sideReads() -> SideThread<Side> {
+        SideThread { [rtnl, system, sysfs, client, genlSocket] in
+            var s = Side()
+            if let every = system.listDirectory("\(sysfs)/class/net"),
+                let virtual = system.listDirectory("\(sysfs)/devices/virtual/net")
+            {
+                var devices = [String: Bool](minimumCapacity: every.count)
+                for name in every { devices[name] = true }
+                for name in virtual where devices[name] != nil { devices[name] = false }
+                s.devices = devices
+            }
+            s.stacked = Result { () throws(NetlinkError) -> [LinkReply] in
+                var out: [LinkReply] = []
+                for kind in StackedKind.all { out += try rtnl.links(ofKind: kind) }
+                return out
+            }
+            guard client.hasPhyGet, let open = genlSocket, let transport = try? open() else { return s }
+            let second = client.sibling(transport: transport)
+            s.second = true
+            s.phys = Result { () throws(NetlinkError) in try second.phyDump(nil) }
+            return s
+        }
     }
 
     /// The readings with every link as their targets (one dump of every link).
@@ -68,8 +135,7 @@ extension Inventory {
     /// The full link message of each device the TSINFO dump named that has a parent
     /// device (one not under /sys/devices/virtual/net): its parent names the driver text prints. A device
     /// whose request fails keeps an unknown parent, which sysfs then answers.
-    private func withParents(_ links: [LinkReply], virtual: Set<String>) -> [LinkReply] {
-        let wanted = links.filter { !virtual.contains($0.name) }
+    private func withParents(_ wanted: [LinkReply]) -> [LinkReply] {
         guard !wanted.isEmpty else { return [] }
         return zip(wanted, rtnl.links(indexes: wanted.map(\.index))).map { asked, answer in
             var l = asked

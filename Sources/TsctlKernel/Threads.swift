@@ -1,3 +1,5 @@
+import TsctlSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,9 +28,8 @@ final class SideThread<T>: ThreadBody, @unchecked Sendable {
         self.work = work
         super.init()
         let me = Unmanaged<ThreadBody>.passRetained(self)
-        var t = pthread_t()
-        if pthread_create(&t, nil, threadMain, me.toOpaque()) == 0 {
-            thread = t
+        if let t = SideThreadStart.start(threadMain, me.toOpaque()) {
+            thread = pthread_t(t)
         } else {
             me.release()
             run()

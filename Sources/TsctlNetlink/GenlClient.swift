@@ -60,6 +60,12 @@ public final class GenlClient {
         self.family = try Self.decodeFamily(reply, name: familyName)
     }
 
+    /// A client of a family already resolved (by another client), on its own transport.
+    public init(transport: NetlinkTransport, family: GenlFamily) {
+        channel = NetlinkChannel(transport: transport)
+        self.family = family
+    }
+
     static func decodeFamily(_ msg: NetlinkMessage, name: String) throws(NetlinkError) -> GenlFamily {
         var f = GenlFamily(name: name, id: 0, version: 0, ops: [:], groups: [:])
         var a = msg.genlAttributes

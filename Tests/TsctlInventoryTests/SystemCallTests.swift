@@ -216,3 +216,27 @@ struct NotAClockTests {
         #expect(TxProbe.readErrorQueue(tx) == nil, "and the queue is empty after it")
     }
 }
+
+/// The second thread of `show --all` (text) and of `check` starts on another CPU
+/// than its creator's: started beside it, it would take turns with it there.
+@Suite struct SideThreadPlacementTests {
+    /// What the started thread saw: its allowed CPUs as a bit mask (first 64).
+    nonisolated(unsafe) static var seen: UInt64 = 0
+
+    @Test(.enabled(if: sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2, "needs two CPUs to have another one to start on"))
+    func theThreadMayNotRunOnItsCreatorsCPU() throws {
+        let creator = SideThreadStart.currentCPU()
+        try #require(creator >= 0 && creator < 64)
+        let others = try #require(SideThreadStart.otherCPUs(), "this thread may run on more than one CPU")
+        let started = SideThreadStart.start(
+            { _ in
+                SideThreadPlacementTests.seen = SideThreadStart.allowedMask()
+                return nil
+            }, UnsafeMutableRawPointer(bitPattern: 1)!)
+        let t = try #require(started)
+        pthread_join(pthread_t(t), nil)
+        #expect(Self.seen & (1 << UInt64(creator)) == 0, "CPU \(creator) is the creator's")
+        #expect(Self.seen == SideThreadStart.mask(others))
+        #expect(Self.seen != 0)
+    }
+}
