@@ -101,7 +101,11 @@ extension Inventory {
             }
             s.stacked = Result { () throws(NetlinkError) -> [LinkReply] in
                 var out: [LinkReply] = []
-                for kind in StackedKind.all { out += try rtnl.links(ofKind: kind) }
+                var unregistered: Set<String> = []
+                for kind in StackedKind.all {
+                    if let needed = StackedKind.requires[kind], unregistered.contains(needed) { continue }
+                    if let found = try rtnl.links(ofKind: kind) { out += found } else { unregistered.insert(kind) }
+                }
                 return out
             }
             guard client.hasPhyGet, let open = genlSocket, let transport = try? open() else { return s }

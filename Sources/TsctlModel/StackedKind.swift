@@ -13,8 +13,13 @@ public enum StackedKind {
         "vlan": .lower, "macvlan": .lower, "macvtap": .lower, "ipvlan": .lower, "ipvtap": .lower, "bond": .activeSlave
     ]
 
-    /// The kinds in a fixed order (requests go out in it).
+    /// The kinds in a fixed order (requests go out in it): each after the kind it requires.
     public static let all: [String] = table.keys.sorted()
+
+    /// Kinds registered only while another is: the macvtap module calls the macvlan
+    /// module's macvlan_common_newlink, ipvtap the ipvlan module's ipvlan_link_new, so
+    /// neither can be loaded (or built in) without the other.
+    public static let requires: [String: String] = ["macvtap": "macvlan", "ipvtap": "ipvlan"]
 
     /// How a link of this kind stacks; nil for a kind that is not stacked.
     public static func below(_ kind: String?) -> Below? { kind.flatMap { table[$0] } }

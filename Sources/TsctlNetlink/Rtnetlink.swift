@@ -92,8 +92,8 @@ public final class RtnlClient {
     /// kind. A kind the kernel has not registered (its module not loaded) cannot name a
     /// link; the kernel then ignores the filter and dumps every link: that is seen on the
     /// first link that is not of the kind, and the dump is given up there with its
-    /// socket (no link of the kind exists): [].
-    public func links(ofKind kind: String) throws(NetlinkError) -> [LinkReply] {
+    /// socket: nil (the kind is not registered, so no link of it exists).
+    public func links(ofKind kind: String) throws(NetlinkError) -> [LinkReply]? {
         guard let filterSocket else { throw .malformed("no socket for filtered link dumps") }
         let transport: NetlinkTransport
         if let t = filterTransport { transport = t } else { transport = try filterSocket() }
@@ -104,7 +104,7 @@ public final class RtnlClient {
             try transport.send(request.build(seq, NL.F_REQUEST | NL.F_DUMP))
             guard let found = try Self.receiveKindDump(transport, seq: seq, kind: kind, label: request.label) else {
                 filterTransport = nil  // a dump of every link is under way on it
-                return []
+                return nil
             }
             if !found.interrupted || attempt == 3 { return found.links.sorted { $0.index < $1.index } }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TsctlModel
 
 @testable import TsctlNetlink
 
@@ -22,7 +23,7 @@ import Testing
     @Test func aKindFilterReturnsOnlyThatKindsLinks() throws {
         let sockets = Sockets([try Fixture("rtnl-kind-macvlan")])
         let rtnl = RtnlClient(transport: ReplayTransport(Fixture.empty), filterSocket: sockets.open)
-        let links = try rtnl.links(ofKind: "macvlan")
+        let links = try #require(try rtnl.links(ofKind: "macvlan"))
         #expect(sockets.opened.allSatisfy { $0.mismatches.isEmpty && $0.finished })
         #expect(links.count == 1)
         #expect(links.first?.name == "mv0")
@@ -31,15 +32,15 @@ import Testing
         #expect(links.first?.link == 3)  // veth0
     }
 
-    @Test func anIgnoredFilterMeansNoLinkOfThatKindAndTheSocketIsGivenUp() throws {
+    @Test func anIgnoredFilterMeansThatKindIsNotRegisteredAndTheSocketIsGivenUp() throws {
         // The kernel has no vlan registered: it dumped every link, lo first. tsctl read
         // one datagram, saw a link that is not a vlan, and left the rest unasked.
         let sockets = Sockets([try Fixture("rtnl-kind-ignored"), try Fixture("rtnl-kind-macvlan")])
         let rtnl = RtnlClient(transport: ReplayTransport(Fixture.empty), filterSocket: sockets.open)
-        #expect(try rtnl.links(ofKind: "vlan").isEmpty)
+        #expect(try rtnl.links(ofKind: "vlan") == nil)
         #expect(sockets.opened.count == 1 && sockets.opened[0].mismatches.isEmpty && sockets.opened[0].finished)
         // The next filtered dump goes out on a new socket: the old one has a dump under way.
-        #expect(try rtnl.links(ofKind: "macvlan").map(\.name) == ["mv0"])
+        #expect(try rtnl.links(ofKind: "macvlan")?.map(\.name) == ["mv0"])
         #expect(sockets.opened.count == 2 && sockets.opened[1].mismatches.isEmpty)
     }
 
@@ -73,4 +74,18 @@ extension Fixture {
     /// No exchange: a socket the test must not use.
     static var empty: Fixture { Fixture(datagrams: []) }
     init(datagrams: [(Direction, [UInt8])]) { self.datagrams = datagrams }
+}
+
+/// The kinds the text listing asks for, in the order it asks: a kind that can be
+/// registered only while another is comes after that one, so its dump is left out
+/// once the other proved unregistered.
+@Suite struct StackedKindOrderTests {
+    @Test func aRequiredKindIsAskedBeforeTheKindThatNeedsIt() throws {
+        #expect(!StackedKind.requires.isEmpty)
+        for (kind, needed) in StackedKind.requires {
+            let k = try #require(StackedKind.all.firstIndex(of: kind), "\(kind) is a stacked kind")
+            let n = try #require(StackedKind.all.firstIndex(of: needed), "\(needed) is a stacked kind")
+            #expect(n < k, "\(needed) before \(kind)")
+        }
+    }
 }
