@@ -60,7 +60,8 @@ public final class Inventory {
                     rtnl: RtnlClient(transport: trace.recording(route, "route")), system: trace.recording(LiveSystem()))
             }
             let filtered = { () throws(NetlinkError) -> NetlinkTransport in try LibnlSocket.routeFiltered() }
-            let second = { () throws(NetlinkError) -> NetlinkTransport in try LibnlSocket() }
+            // The second thread's dumps are small (PHY_GET): 4 datagrams a read, not 64.
+            let second = { () throws(NetlinkError) -> NetlinkTransport in try LibnlSocket(datagramsPerReceive: 4) }
             return Inventory(
                 client: try EthtoolClient(transport: genl), rtnl: RtnlClient(transport: route, filterSocket: filtered),
                 genlSocket: second)

@@ -20,14 +20,16 @@ extension Inventory {
         guard rtnl.filtersByKind, client.hasTsconfig, !TsinfoDumpTrap.affected(release: system.kernelRelease()) else {
             return nil
         }
-        // The bit names first: the second thread's client decodes with them too.
+        let side = sideReads()
         if !client.compact {
-            do { try client.useCompactBitsets() } catch { throw .netlink(error) }
+            do { try client.useCompactBitsets() } catch {
+                _ = side.join()
+                throw .netlink(error)
+            }
         }
         var r = InventoryReadings(
             names: nil, targets: [], release: system.kernelRelease(),
             features: KernelFeatures(tsinfo: true, phyGet: client.hasPhyGet, tsconfig: true, hwtstampSource: nil))
-        let side = sideReads()
         // This thread: the TSINFO dump (every device with a get_ts_info op), then the
         // TSCONFIG dump, unless asking a stacked device can crash the kernel (the dump
         // walks every device; the release alone decides: StackedDeviceTrap).
@@ -89,7 +91,8 @@ extension Inventory {
     /// each dump only the filling of a datagram is under the RTNL lock; copying and
     /// decoding go on beside the other thread's.
     private func sideReads() -> SideThread<Side> {
-        SideThread { [rtnl, system, sysfs, client, genlSocket] in
+        let family = client.hasPhyGet ? client.family : nil
+        return SideThread { [rtnl, system, sysfs, genlSocket] in
             var s = Side()
             if let every = system.listDirectory("\(sysfs)/class/net"),
                 let virtual = system.listDirectory("\(sysfs)/devices/virtual/net")
@@ -108,8 +111,8 @@ extension Inventory {
                 }
                 return out
             }
-            guard client.hasPhyGet, let open = genlSocket, let transport = try? open() else { return s }
-            let second = client.sibling(transport: transport)
+            guard let family, let open = genlSocket, let transport = try? open() else { return s }
+            let second = EthtoolClient(transport: transport, family: family)
             s.second = true
             s.phys = Result { () throws(NetlinkError) in try second.phyDump(nil) }
             return s

@@ -49,17 +49,12 @@ public final class EthtoolClient {
         genl = try GenlClient(transport: transport, familyName: Ethtool.familyName)
     }
 
-    /// A client on another socket that knows what this one does (the family and
-    /// its ops, the bit names): the same requests from a second thread, without
-    /// resolving the family again.
-    public func sibling(transport: NetlinkTransport) -> EthtoolClient {
-        let c = EthtoolClient(genl: GenlClient(transport: transport, family: family))
-        c.compact = compact
-        c.names = names
-        return c
+    /// A client of the family another client resolved, on its own socket (for
+    /// requests from a second thread), without resolving it again. It reads
+    /// bitsets in full until `useCompactBitsets`.
+    public init(transport: NetlinkTransport, family: GenlFamily) {
+        genl = GenlClient(transport: transport, family: family)
     }
-
-    private init(genl: GenlClient) { self.genl = genl }
 
     /// Opens a libnl socket and resolves the family.
     public static func open() throws(NetlinkError) -> EthtoolClient {
