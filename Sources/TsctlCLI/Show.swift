@@ -46,6 +46,7 @@ struct Show: ParsableCommand {
 
     static func show(interfaces: [String], all: Bool, json: Bool, clocks: Bool = false) throws {
         if interfaces.isEmpty && !json && !clocks { return try showText(all: all) }
+        if interfaces.isEmpty && json && !clocks { return try showJSON(all: all) }
         var snap: Snapshot
         do {
             // Text asks the kernel only for what it prints; JSON holds every field.
@@ -84,6 +85,29 @@ struct Show: ParsableCommand {
         if w.count == 0 {
             print("No interface has a hardware timestamp provider; `tsctl show --all` lists every interface.")
         }
+    }
+
+    /// The JSON document of every interface (or of those with a hardware provider),
+    /// written a chunk of interfaces at a time as they are assembled, as text is:
+    /// the same bytes as the whole snapshot's, without holding it. The kernel part
+    /// heads the document, so the assembly finds it first (and any error: nothing
+    /// is written then).
+    static func showJSON(all: Bool) throws {
+        var failure: KernelFailure?
+        try Sys.writeStandardOutput { out in
+            withoutActuallyEscaping(out) { out in
+                var stream = SnapshotJSONStream(output: out)
+                do throws(KernelFailure) {
+                    let kernel = try KernelSession.open().snapshot(names: nil, detail: .complete, chunk: 256, kernelFirst: true) {
+                        part, kernel in stream.add(all ? part : part.filter(\.hasHardwareProvider), kernel: kernel)
+                    }
+                    stream.finish(kernel: kernel)
+                } catch {
+                    failure = error
+                }
+            }
+        }
+        if let failure { throw TsctlFailure(failure) }
     }
 
     /// `show [--all] [--json] [--clocks] [IF...]` without ArgumentParser (FastPath.show).

@@ -54,6 +54,53 @@ extension Snapshot: JSONEmitting {
     }
 }
 
+/// `show --json`'s document written as its interfaces come, a chunk at a time:
+/// the same bytes `Snapshot.writeJSON` writes of the whole snapshot. The kernel
+/// part comes first, so it must be known before the first chunk.
+public struct SnapshotJSONStream {
+    private var w: JSONByteWriter
+    private var begun = false
+    /// The interface written last: the next one's runs are compared with it.
+    private var last: InterfaceSnapshot?
+
+    /// `output` takes each full buffer; it must outlive the stream.
+    public init(output: @escaping (UnsafeRawBufferPointer) -> Void) { w = JSONByteWriter(output: output) }
+
+    public mutating func add(_ part: [InterfaceSnapshot], kernel: KernelInfo) {
+        begin(kernel)
+        guard !part.isEmpty else { return }
+        part.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return }
+            if var previous = last {
+                withUnsafePointer(to: &previous) { p[0].emit(into: &w, previous: $0) }
+            } else {
+                p[0].emit(into: &w, previous: nil)
+            }
+            for i in 1..<b.count { p[i].emit(into: &w, previous: p + (i - 1)) }
+        }
+        last = part[part.count - 1]
+    }
+
+    /// Ends the document (an empty one: `kernel` is its kernel part).
+    public mutating func finish(kernel: KernelInfo) {
+        begin(kernel)
+        w.endArray()
+        w.endObject()
+        w.finish()
+    }
+
+    private mutating func begin(_ kernel: KernelInfo) {
+        guard !begun else { return }
+        begun = true
+        w.beginObject()
+        w.field("schema_version", Snapshot.schemaVersion)
+        w.key("kernel")
+        kernel.emit(into: &w)
+        w.key("interfaces")
+        w.beginArray()
+    }
+}
+
 /// Optional's ==, without the copies of both values its switch over the pair made
 /// (for large values such as Advertised and TsStats, most of the comparison).
 private func same<T: Equatable>(_ a: T?, _ b: T?) -> Bool {

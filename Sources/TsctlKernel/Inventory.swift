@@ -112,11 +112,13 @@ public final class Inventory {
     /// The snapshot handed to `each` `chunk` interfaces at a time (their statistics
     /// read), as `snapshot` would hold them; returns the kernel part. Peak memory
     /// holds the readings and one chunk, not every interface.
+    /// `kernelFirst`: `each` gets the final kernel part (SnapshotAssembly.assemble).
     public func snapshot(
-        names: [String]?, detail: Detail, chunk: Int, each: (inout [InterfaceSnapshot], KernelInfo) -> Void
+        names: [String]?, detail: Detail, chunk: Int, kernelFirst: Bool = false,
+        each: (inout [InterfaceSnapshot], KernelInfo) -> Void
     ) throws(InventoryError) -> KernelInfo {
         let r = try gather(names: names, detail: detail)
-        return try SnapshotAssembly.assemble(r, system: system, sysfsRoot: sysfs, chunk: chunk) { part, kernel in
+        return try SnapshotAssembly.assemble(r, system: system, sysfsRoot: sysfs, chunk: chunk, kernelFirst: kernelFirst) { part, kernel in
             attachTsStats(&part)
             each(&part, kernel)
         }.kernel

@@ -53,10 +53,11 @@ public final class KernelSession: ChangeKernel {
 
     /// The snapshot a chunk of interfaces at a time (`Inventory.snapshot(names:detail:chunk:each:)`).
     public func snapshot(
-        names: [String]?, detail: Inventory.Detail, chunk: Int, each: (inout [InterfaceSnapshot], KernelInfo) -> Void
+        names: [String]?, detail: Inventory.Detail, chunk: Int, kernelFirst: Bool = false,
+        each: (inout [InterfaceSnapshot], KernelInfo) -> Void
     ) throws(KernelFailure) -> KernelInfo {
         do {
-            return try inventory.snapshot(names: names, detail: detail, chunk: chunk) { part, kernel in
+            return try inventory.snapshot(names: names, detail: detail, chunk: chunk, kernelFirst: kernelFirst) { part, kernel in
                 if seen != nil { for itf in part { seen![itf.ifindex] = itf } }
                 each(&part, kernel)
             }

@@ -50,8 +50,12 @@ public enum SnapshotAssembly {
     /// With a `chunk` size, the interfaces are handed to `each` that many at a time
     /// (with the kernel as known so far: its hwtstampSource only at the end) and the
     /// snapshot returned holds none: text never holds ten thousand at once.
+    /// `kernelFirst`: `each` is handed the kernel as it will be at the end (its
+    /// hwtstampSource too), found by a first pass over the readings that also throws
+    /// what the assembly would, before any interface is handed out: a document can
+    /// then be written as it is assembled, and never half of one.
     static func assemble(
-        _ r: InventoryReadings, system: any SystemReader, sysfsRoot sysfs: String, chunk: Int?,
+        _ r: InventoryReadings, system: any SystemReader, sysfsRoot sysfs: String, chunk: Int?, kernelFirst: Bool = false,
         each: (inout [InterfaceSnapshot], KernelInfo) -> Void = { _, _ in }
     ) throws(InventoryError) -> Snapshot {
         // Names by ifindex, built the first time a link names another (a lower
@@ -88,7 +92,7 @@ public enum SnapshotAssembly {
         let blank = InterfaceSnapshot(name: "", ifindex: 0, active: .unavailable(.error))
         var interfaces: [InterfaceSnapshot] = []
         interfaces.reserveCapacity(chunk ?? r.targets.count)
-        let kernelSoFar = KernelInfo(release: r.release, ethtoolNetlink: true, features: r.features)
+        let kernelSoFar = kernelFirst ? try finalKernel(r) : KernelInfo(release: r.release, ethtoolNetlink: true, features: r.features)
         for t in r.targets {
             // Empty tables are common (no PHYs, every device answered by the dumps):
             // a look-up in them would still hash the index.
@@ -124,6 +128,31 @@ public enum SnapshotAssembly {
         var features = r.features
         features.hwtstampSource = sawPHC ? sawSource : nil
         return Snapshot(kernel: KernelInfo(release: r.release, ethtoolNetlink: true, features: features), interfaces: interfaces)
+    }
+
+    /// The kernel part of the snapshot `assemble` makes of `r`, without assembling
+    /// it: the same advertised replies looked at, the same errors thrown.
+    static func finalKernel(_ r: InventoryReadings) throws(InventoryError) -> KernelInfo {
+        var sawPHC = false, sawSource = false
+        func saw(_ e: TsinfoReply) {
+            guard e.phcIndex != nil else { return }
+            sawPHC = true
+            if e.source != nil { sawSource = true }
+        }
+        for t in r.targets {
+            let entries = r.tsinfoDump.isEmpty ? [] : r.tsinfoDump[t.index] ?? []
+            switch r.tsinfo.isEmpty ? nil : r.tsinfo[t.index] {
+            case nil: saw(entries[0])
+            case .success(let a)?: saw(a)
+            case .failure(let e)?:
+                if e.isNoDevice { if r.names != nil { throw .noSuchInterface(t.name) } else { continue } }
+                throw .netlink(e)
+            }
+            for e in entries { saw(e) }
+        }
+        var features = r.features
+        features.hwtstampSource = sawPHC ? sawSource : nil
+        return KernelInfo(release: r.release, ethtoolNetlink: true, features: features)
     }
 
     /// Everything but the name and index.

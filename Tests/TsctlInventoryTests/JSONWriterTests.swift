@@ -89,6 +89,53 @@ import TsctlSystem
         #expect(written == snap.json.serialized() + "\n")
     }
 
+    /// `show --all --json` writes its document a chunk of interfaces at a time as they
+    /// are assembled: the same bytes as the whole snapshot's, whatever the chunk size
+    /// (runs of equal fields are compared across the chunks' edges too).
+    @Test(arguments: [1, 7, 256, 1000])
+    func aDocumentWrittenInChunksIsTheWholeSnapshots(chunk: Int) throws {
+        var ifs: [InterfaceSnapshot] = []
+        for i in 0..<300 {
+            var itf = InterfaceSnapshot(
+                name: "veth\(i)", ifindex: i + 1, active: .unavailable(.driverUnsupported, errno: 95, message: "Operation not supported"))
+            // Runs of equal and different neighbours: every third has a kind, every fifth a driver.
+            if i % 3 == 0 { itf.kind = "veth" }
+            if i % 5 == 0 { itf.driver = "virtio_net" }
+            itf.advertised = Advertised(
+                capabilities: Capabilities(timestamping: ["software-transmit", "software-receive", "software-system-clock"]))
+            ifs.append(itf)
+        }
+        let kernel = KernelInfo(
+            release: "6.18.0", ethtoolNetlink: true,
+            features: KernelFeatures(tsinfo: true, phyGet: true, tsconfig: true, hwtstampSource: false))
+        let whole = Snapshot(kernel: kernel, interfaces: ifs)
+        var expected: [UInt8] = []
+        whole.writeJSON { expected.append(contentsOf: $0) }
+        var streamed: [UInt8] = []
+        var stream = SnapshotJSONStream { streamed.append(contentsOf: $0) }
+        var start = 0
+        while start < ifs.count {
+            stream.add(Array(ifs[start..<min(start + chunk, ifs.count)]), kernel: kernel)
+            start += chunk
+        }
+        stream.finish(kernel: kernel)
+        #expect(streamed == expected)
+        #expect(streamed.count > 2 * 65536)
+    }
+
+    @Test func aDocumentWithNoInterfaceIsTheEmptySnapshots() {
+        let kernel = KernelInfo(
+            release: "6.1.0", ethtoolNetlink: true,
+            features: KernelFeatures(tsinfo: true, phyGet: false, tsconfig: false, hwtstampSource: nil))
+        var expected: [UInt8] = []
+        Snapshot(kernel: kernel, interfaces: []).writeJSON { expected.append(contentsOf: $0) }
+        var streamed: [UInt8] = []
+        var stream = SnapshotJSONStream { streamed.append(contentsOf: $0) }
+        stream.add([], kernel: kernel)
+        stream.finish(kernel: kernel)
+        #expect(streamed == expected)
+    }
+
     /// A full disk loses the document: the writer says so (and with which
     /// errno) as a value the caller turns into exit status 11.
     @Test func aWriteThatFailsIsReportedWithItsErrno() throws {

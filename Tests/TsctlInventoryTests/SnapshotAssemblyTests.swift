@@ -153,6 +153,42 @@ struct SnapshotAssemblyTests {
         #expect(throws: InventoryError.self) { try SnapshotAssembly.assemble(r, system: TableSystem()) }
     }
 
+    /// `show --all --json` writes the kernel part before the interfaces: found first,
+    /// it is the one the whole assembly ends with, and the errors come before any
+    /// interface is handed out (no half document is written).
+    @Test func theKernelFoundFirstIsTheOneTheAssemblyEndsWith() throws {
+        var r = InventoryReadings(
+            names: nil, targets: [Self.link(2, "eth0", parent: "0000:00:03.0"), Self.link(3, "veth0")], release: "6.18.0",
+            features: KernelFeatures(tsinfo: true, phyGet: true, tsconfig: true, hwtstampSource: nil))
+        r.tsinfo[3] = .success(Self.tsinfo(3, "veth0", phc: nil))
+        r.tsinfo[2] = .success(Self.tsinfo(2, "eth0", phc: nil))
+        // No PHC at all: the kernel cannot be said to report a source.
+        #expect(try SnapshotAssembly.finalKernel(r) == SnapshotAssembly.assemble(r, system: Self.system()).kernel)
+        #expect(try SnapshotAssembly.finalKernel(r).features.hwtstampSource == nil)
+        // A PHC without a source (6.14, 6.15), then with one (6.16+).
+        r.tsinfo[2] = .success(Self.tsinfo(2, "eth0", phc: 0))
+        #expect(try SnapshotAssembly.finalKernel(r) == SnapshotAssembly.assemble(r, system: Self.system()).kernel)
+        #expect(try SnapshotAssembly.finalKernel(r).features.hwtstampSource == false)
+        r.tsinfoDump[2] = [Self.tsinfo(2, "eth0", phc: 1, source: Ethtool.SOURCE_PHYLIB, phy: 1)]
+        #expect(try SnapshotAssembly.finalKernel(r) == SnapshotAssembly.assemble(r, system: Self.system()).kernel)
+        #expect(try SnapshotAssembly.finalKernel(r).features.hwtstampSource == true)
+        var handedOut = 0
+        let chunked = try SnapshotAssembly.assemble(r, system: Self.system(), sysfsRoot: "/sys", chunk: 1, kernelFirst: true) {
+            _, kernel in
+            handedOut += 1
+            #expect(kernel.features.hwtstampSource == true)
+        }
+        #expect(handedOut == 2 && chunked.kernel.features.hwtstampSource == true)
+        // A device that failed otherwise than by going away: thrown before the first chunk.
+        r.tsinfo[3] = .failure(.kernel(KernelError(errno: EIO, request: "TSINFO_GET")))
+        handedOut = 0
+        #expect(throws: InventoryError.self) {
+            try SnapshotAssembly.assemble(r, system: Self.system(), sysfsRoot: "/sys", chunk: 1, kernelFirst: true) { _, _ in handedOut += 1
+            }
+        }
+        #expect(handedOut == 0)
+    }
+
     @Test func stackedDevicesNameTheirLowerAndUnknownIndexesAreAskedOnce() throws {
         var r = InventoryReadings(
             names: nil, targets: [Self.link(4, "mv0", kind: "macvlan", lower: 7)], release: "6.18.0",
