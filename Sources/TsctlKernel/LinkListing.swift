@@ -107,6 +107,11 @@ extension Inventory {
                 var unregistered: Set<String> = []
                 for kind in StackedKind.all {
                     if let needed = StackedKind.requires[kind], unregistered.contains(needed) { continue }
+                    // A kind registered and unused is answered by one walk of every link under
+                    // the RTNL lock; where sysfs says there is none, it is not asked.
+                    if let cls = StackedKind.sysfsClass[kind], system.listDirectory("\(sysfs)/class/\(cls)")?.isEmpty ?? true {
+                        continue
+                    }
                     if let found = try rtnl.links(ofKind: kind) { out += found } else { unregistered.insert(kind) }
                 }
                 return out

@@ -51,6 +51,37 @@ import Glibc
         #expect(printed.map { $0.split(separator: " ").prefix(2) } == complete.map { $0.split(separator: " ").prefix(2) })
     }
 
+    /// A macvtap is found through its class in sysfs (every macvtap link has a tap
+    /// device in /sys/class/macvtap of its namespace), and with none there its dump
+    /// is not made; either way text lists what a complete reading lists.
+    @Test(
+        .enabled(if: getuid() == 0, "needs root to make a network namespace and devices (CI runs as root)"),
+        .enabled(if: access("/sys/class/macvtap", F_OK) == 0, "needs the kernel's macvtap link kind (/sys/class/macvtap)"))
+    func aMacvtapIsListedFromItsSysfsClass() async throws {
+        let result = await #expect(processExitsWith: .exitCode(0), observing: [\.standardOutputContent]) {
+            guard privateNamespace(["link add tv0 type veth peer name tv1", "link add link tv0 name tt0 type macvtap"]),
+                let inventory = try? Inventory.open()
+            else { exit(2) }
+            func line(_ l: LinkReply, _ all: [LinkReply]) -> String {
+                let name = { (i: UInt32?) in i.flatMap { i in all.first { $0.index == i }?.name } ?? "-" }
+                return "\(l.name) kind=\(l.kind ?? "-") link=\(name(l.link))"
+            }
+            guard let printed = try? inventory.gather(names: nil, detail: .printed).targets,
+                let complete = try? inventory.gather(names: nil, detail: .complete).targets
+            else { exit(3) }
+            let taps = Sys.listDirectory("/sys/class/macvtap") ?? []
+            print("taps \(taps.count)")
+            for l in printed where l.kind == "macvtap" { print("printed \(line(l, printed))") }
+            for l in complete where l.kind == "macvtap" { print("complete \(line(l, complete))") }
+            exit(0)
+        }
+        let out = String(decoding: try #require(result).standardOutputContent, as: UTF8.self)
+        let lines = out.split(separator: "\n")
+        #expect(lines.first == "taps 1", "the namespace's own sysfs lists its one tap device: \(out)")
+        #expect(lines.filter { $0.hasPrefix("printed ") }.map { $0.dropFirst(8) } == ["tt0 kind=macvtap link=tv0"], "\(out)")
+        #expect(lines.filter { $0.hasPrefix("complete ") }.map { $0.dropFirst(9) } == ["tt0 kind=macvtap link=tv0"], "\(out)")
+    }
+
     @Test(.enabled(if: getuid() == 0, "needs root to make a network namespace and devices (CI runs as root)"))
     func aTraceReplaysToTheSnapshotTheKernelGave() async throws {
         let result = await #expect(processExitsWith: .exitCode(0), observing: [\.standardOutputContent]) {
