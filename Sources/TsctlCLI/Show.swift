@@ -69,13 +69,16 @@ struct Show: ParsableCommand {
         }
     }
 
+    /// Interfaces assembled and written at a time by `showText` and `showJSON`.
+    static let chunk = 256
+
     /// Text of every interface (or of those with a hardware provider), written a
     /// chunk of interfaces at a time as they are assembled: at ten thousand
     /// interfaces the whole snapshot held at once took a third of the memory.
     static func showText(all: Bool) throws {
         var w = ShowText.Writer(style: TextStyle.forStdout(), to: Sys.printBytes)
         do {
-            _ = try KernelSession.open().snapshot(names: nil, detail: .printed, chunk: 256) { part, kernel in
+            _ = try KernelSession.open().snapshot(names: nil, detail: .printed, chunk: chunk) { part, kernel in
                 for itf in part where all || itf.hasHardwareProvider { w.add(itf, kernel: kernel) }
             }
         } catch {
@@ -98,7 +101,7 @@ struct Show: ParsableCommand {
             withoutActuallyEscaping(out) { out in
                 var stream = SnapshotJSONStream(output: out)
                 do throws(KernelFailure) {
-                    let kernel = try KernelSession.open().snapshot(names: nil, detail: .complete, chunk: 256, kernelFirst: true) {
+                    let kernel = try KernelSession.open().snapshot(names: nil, detail: .complete, chunk: chunk, kernelFirst: true) {
                         part, kernel in stream.add(all ? part : part.filter(\.hasHardwareProvider), kernel: kernel)
                     }
                     stream.finish(kernel: kernel)

@@ -35,22 +35,38 @@ extension Snapshot: JSONEmitting {
     }
 
     public func emit<S: JSONSink>(into s: inout S) {
+        Self.beginDocument(kernel: kernel, into: &s)
+        Self.emit(interfaces, after: nil, into: &s)
+        s.endArray()
+        s.endObject()
+    }
+
+    /// The document up to its `interfaces` array, opened.
+    static func beginDocument<S: JSONSink>(kernel: KernelInfo, into s: inout S) {
         s.beginObject()
         s.field("schema_version", Snapshot.schemaVersion)
         s.key("kernel")
         kernel.emit(into: &s)
         s.key("interfaces")
         s.beginArray()
+    }
+
+    /// Interfaces as elements of the open array; `last`: the one written just before
+    /// the first of them (its runs of fields are compared with the first's).
+    static func emit<S: JSONSink>(_ interfaces: [InterfaceSnapshot], after last: InterfaceSnapshot?, into s: inout S) {
         // Each element is copied out to be lent to `emit` (memory an unsafe pointer
         // reads could change during the call); its neighbour is compared through the
         // pointer field by field, not copied whole as well. The pointers are used only
-        // inside the closure, within the array's count.
+        // inside the closures, within the array's count.
         interfaces.withUnsafeBufferPointer { b in
-            guard let p = b.baseAddress else { return }
-            for i in 0..<b.count { p[i].emit(into: &s, previous: i > 0 ? p + (i - 1) : nil) }
+            guard let p = b.baseAddress, b.count > 0 else { return }
+            if var before = last {
+                withUnsafePointer(to: &before) { p[0].emit(into: &s, previous: $0) }
+            } else {
+                p[0].emit(into: &s, previous: nil)
+            }
+            for i in 1..<b.count { p[i].emit(into: &s, previous: p + (i - 1)) }
         }
-        s.endArray()
-        s.endObject()
     }
 }
 
@@ -68,17 +84,8 @@ public struct SnapshotJSONStream {
 
     public mutating func add(_ part: [InterfaceSnapshot], kernel: KernelInfo) {
         begin(kernel)
-        guard !part.isEmpty else { return }
-        part.withUnsafeBufferPointer { b in
-            guard let p = b.baseAddress else { return }
-            if var previous = last {
-                withUnsafePointer(to: &previous) { p[0].emit(into: &w, previous: $0) }
-            } else {
-                p[0].emit(into: &w, previous: nil)
-            }
-            for i in 1..<b.count { p[i].emit(into: &w, previous: p + (i - 1)) }
-        }
-        last = part[part.count - 1]
+        Snapshot.emit(part, after: last, into: &w)
+        if let l = part.last { last = l }
     }
 
     /// Ends the document (an empty one: `kernel` is its kernel part).
@@ -92,12 +99,7 @@ public struct SnapshotJSONStream {
     private mutating func begin(_ kernel: KernelInfo) {
         guard !begun else { return }
         begun = true
-        w.beginObject()
-        w.field("schema_version", Snapshot.schemaVersion)
-        w.key("kernel")
-        kernel.emit(into: &w)
-        w.key("interfaces")
-        w.beginArray()
+        Snapshot.beginDocument(kernel: kernel, into: &w)
     }
 }
 

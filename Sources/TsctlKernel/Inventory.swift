@@ -155,18 +155,14 @@ public final class Inventory {
         if names == nil && !client.compact {
             do { try client.useCompactBitsets() } catch { throw .netlink(error) }
         }
-        var r = InventoryReadings(
-            names: names, targets: targets, release: system.kernelRelease(),
-            features: KernelFeatures(tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig, hwtstampSource: nil))
+        var r = readings(names: names, targets: targets, release: system.kernelRelease())
         do {
             if perProvider {
                 // Where one unfiltered dump of many devices can crash the kernel, one per device.
                 let each = filtered || TsinfoDumpTrap.affected(release: r.release)
-                for d in try dumpEach(each, targets, client.tsinfoDump) { r.tsinfoDump[d.device.ifindex, default: []].append(d) }
+                r.add(tsinfoDump: try dumpEach(each, targets, client.tsinfoDump))
             }
-            if client.hasPhyGet {
-                for d in try dumpEach(filtered, targets, client.phyDump) { r.phys[d.device.ifindex, default: []].append(d) }
-            }
+            if client.hasPhyGet { r.add(phys: try dumpEach(filtered, targets, client.phyDump)) }
         } catch {
             throw .netlink(error)
         }
@@ -176,9 +172,16 @@ public final class Inventory {
         // Where asking a stacked device can crash the kernel, the TSCONFIG dump (it
         // walks every device) is not sent: the release alone decides (StackedDeviceTrap).
         if perProvider && Self.tsconfigDumped(listingAll: names == nil, trapped: trapped(r)) {
-            r.tsconfigDump = try? Dictionary(client.tsconfigDump().map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
+            r.set(tsconfigDump: try? client.tsconfigDump())
         }
         return r
+    }
+
+    /// Readings with nothing read yet but what the family offers.
+    func readings(names: [String]?, targets: [LinkReply], release: String) -> InventoryReadings {
+        InventoryReadings(
+            names: names, targets: targets, release: release,
+            features: KernelFeatures(tsinfo: client.hasTsinfo, phyGet: client.hasPhyGet, tsconfig: client.hasTsconfig, hwtstampSource: nil))
     }
 
     func trapped(_ r: InventoryReadings) -> Bool {

@@ -17,9 +17,8 @@ extension Inventory {
     func printedListing() throws(InventoryError) -> InventoryReadings? {
         // Before 6.14 the TSINFO dump is not made; where it can crash the kernel it is
         // made per device, which needs the links first.
-        guard rtnl.filtersByKind, client.hasTsconfig, !TsinfoDumpTrap.affected(release: system.kernelRelease()) else {
-            return nil
-        }
+        let release = system.kernelRelease()
+        guard rtnl.filtersByKind, client.hasTsconfig, !TsinfoDumpTrap.affected(release: release) else { return nil }
         let side = sideReads()
         if !client.compact {
             do { try client.useCompactBitsets() } catch {
@@ -27,26 +26,21 @@ extension Inventory {
                 throw .netlink(error)
             }
         }
-        var r = InventoryReadings(
-            names: nil, targets: [], release: system.kernelRelease(),
-            features: KernelFeatures(tsinfo: true, phyGet: client.hasPhyGet, tsconfig: true, hwtstampSource: nil))
+        var r = readings(names: nil, targets: [], release: release)
         // This thread: the TSINFO dump (every device with a get_ts_info op), then the
         // TSCONFIG dump, unless asking a stacked device can crash the kernel (the dump
         // walks every device; the release alone decides: StackedDeviceTrap).
         let tsinfo = Result { () throws(NetlinkError) in try client.tsinfoDump(nil) }
         let tsconfig = Self.tsconfigDumped(listingAll: true, trapped: trapped(r)) ? try? client.tsconfigDump() : nil
-        var s = side.join()
+        let s = side.join()
         do {
-            for d in try tsinfo.get() { r.tsinfoDump[d.device.ifindex, default: []].append(d) }
+            r.add(tsinfoDump: try tsinfo.get())
             // No second socket: the PHY dump here, after the others.
-            if !s.second, client.hasPhyGet { s.phys = Result { () throws(NetlinkError) in try client.phyDump(nil) } }
-            for d in try s.phys.get() { r.phys[d.device.ifindex, default: []].append(d) }
+            if let phys = s.phys { r.add(phys: try phys.get()) } else if client.hasPhyGet { r.add(phys: try client.phyDump(nil)) }
         } catch {
             throw .netlink(error)
         }
-        if let dump = tsconfig {
-            r.tsconfigDump = Dictionary(dump.map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a })
-        }
+        r.set(tsconfigDump: tsconfig)
         guard let devices = s.devices else { return try everyLink(r) }
         // The indexes sorted, not the links: a link is a large value to move.
         var links = r.tsinfoDump.keys.sorted().map { i in
@@ -80,9 +74,8 @@ extension Inventory {
         /// under /sys/devices/virtual/net); nil where sysfs cannot say.
         var devices: [String: Bool]?
         var stacked: Result<[LinkReply], NetlinkError> = .success([])
-        /// Whether a second socket could be opened for the PHY_GET dump.
-        var second = false
-        var phys: Result<[PhyReply], NetlinkError> = .success([])
+        /// The PHY_GET dump, on a second socket; nil where none was made.
+        var phys: Result<[PhyReply], NetlinkError>?
     }
 
     /// On a second thread while this one makes the TSINFO and TSCONFIG dumps: the
@@ -109,7 +102,7 @@ extension Inventory {
                     if let needed = StackedKind.requires[kind], unregistered.contains(needed) { continue }
                     // A kind registered and unused is answered by one walk of every link under
                     // the RTNL lock; where sysfs says there is none, it is not asked.
-                    if let cls = StackedKind.sysfsClass[kind], system.listDirectory("\(sysfs)/class/\(cls)")?.isEmpty ?? true {
+                    if StackedKind.listedInSysfsClass.contains(kind), system.listDirectory("\(sysfs)/class/\(kind)")?.isEmpty ?? true {
                         continue
                     }
                     if let found = try rtnl.links(ofKind: kind) { out += found } else { unregistered.insert(kind) }
@@ -118,7 +111,6 @@ extension Inventory {
             }
             guard let family, let open = genlSocket, let transport = try? open() else { return s }
             let second = EthtoolClient(transport: transport, family: family)
-            s.second = true
             s.phys = Result { () throws(NetlinkError) in try second.phyDump(nil) }
             return s
         }

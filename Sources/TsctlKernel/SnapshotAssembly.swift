@@ -35,6 +35,21 @@ public struct InventoryReadings: Sendable {
         self.release = release
         self.features = features
     }
+
+    /// The entries of a TSINFO dump, by device.
+    mutating func add(tsinfoDump: [TsinfoReply]) {
+        for d in tsinfoDump { self.tsinfoDump[d.device.ifindex, default: []].append(d) }
+    }
+
+    /// The PHYs of a PHY_GET dump, by device.
+    mutating func add(phys: [PhyReply]) {
+        for d in phys { self.phys[d.device.ifindex, default: []].append(d) }
+    }
+
+    /// A TSCONFIG dump by device (its first reply for each), or nil where none was made.
+    mutating func set(tsconfigDump dump: [TsconfigReply]?) {
+        tsconfigDump = dump.map { Dictionary($0.map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a }) }
+    }
 }
 
 /// Readings -> Snapshot. It sends nothing: netlink answers come in the
@@ -79,12 +94,7 @@ public enum SnapshotAssembly {
             lastKind = (k, stacked)
             return stacked
         }
-        var sawPHC = false, sawSource = false
-        func saw(_ e: TsinfoReply) {
-            guard e.phcIndex != nil else { return }
-            sawPHC = true
-            if e.source != nil { sawSource = true }
-        }
+        var seen = SourceSeen()
         // What a device the TSCONFIG dump left out (it answered EOPNOTSUPP) gets, built
         // once per advertised layer: its error text cost a tenth of show --all.
         var leftOutOfDump = LeftOutOfDump()
@@ -94,19 +104,8 @@ public enum SnapshotAssembly {
         interfaces.reserveCapacity(chunk ?? r.targets.count)
         let kernelSoFar = kernelFirst ? try finalKernel(r) : KernelInfo(release: r.release, ethtoolNetlink: true, features: r.features)
         for t in r.targets {
-            // Empty tables are common (no PHYs, every device answered by the dumps):
-            // a look-up in them would still hash the index.
-            let entries = r.tsinfoDump.isEmpty ? [] : r.tsinfoDump[t.index] ?? []
-            let advReply: TsinfoReply
-            switch r.tsinfo.isEmpty ? nil : r.tsinfo[t.index] {
-            case nil: advReply = entries[0]
-            case .success(let a)?: advReply = a
-            case .failure(let e)?:
-                if e.isNoDevice { if r.names != nil { throw .noSuchInterface(t.name) } else { continue } }
-                throw .netlink(e)
-            }
-            for e in entries { saw(e) }
-            saw(advReply)
+            guard let (entries, advReply) = try advertised(t, r) else { continue }
+            seen.saw(entries, advReply)
             // A copy of one blank snapshot, filled in place: building each anew cost
             // more than the copy, and one built aside and then appended was copied whole.
             interfaces.append(blank)
@@ -125,34 +124,56 @@ public enum SnapshotAssembly {
             each(&interfaces, kernelSoFar)
             interfaces.removeAll()
         }
-        var features = r.features
-        features.hwtstampSource = sawPHC ? sawSource : nil
-        return Snapshot(kernel: KernelInfo(release: r.release, ethtoolNetlink: true, features: features), interfaces: interfaces)
+        return Snapshot(kernel: seen.kernel(r), interfaces: interfaces)
     }
 
     /// The kernel part of the snapshot `assemble` makes of `r`, without assembling
     /// it: the same advertised replies looked at, the same errors thrown.
     static func finalKernel(_ r: InventoryReadings) throws(InventoryError) -> KernelInfo {
-        var sawPHC = false, sawSource = false
-        func saw(_ e: TsinfoReply) {
-            guard e.phcIndex != nil else { return }
-            sawPHC = true
-            if e.source != nil { sawSource = true }
-        }
+        var seen = SourceSeen()
         for t in r.targets {
-            let entries = r.tsinfoDump.isEmpty ? [] : r.tsinfoDump[t.index] ?? []
-            switch r.tsinfo.isEmpty ? nil : r.tsinfo[t.index] {
-            case nil: saw(entries[0])
-            case .success(let a)?: saw(a)
-            case .failure(let e)?:
-                if e.isNoDevice { if r.names != nil { throw .noSuchInterface(t.name) } else { continue } }
-                throw .netlink(e)
-            }
-            for e in entries { saw(e) }
+            guard let (entries, advReply) = try advertised(t, r) else { continue }
+            seen.saw(entries, advReply)
         }
-        var features = r.features
-        features.hwtstampSource = sawPHC ? sawSource : nil
-        return KernelInfo(release: r.release, ethtoolNetlink: true, features: features)
+        return seen.kernel(r)
+    }
+
+    /// A target's TSINFO dump entries and the reply it is advertised by; nil for a
+    /// device gone meanwhile while every interface is listed (named, it is an error).
+    static func advertised(_ t: LinkReply, _ r: InventoryReadings) throws(InventoryError) -> ([TsinfoReply], TsinfoReply)? {
+        // Empty tables are common (no PHYs, every device answered by the dumps):
+        // a look-up in them would still hash the index.
+        let entries = r.tsinfoDump.isEmpty ? [] : r.tsinfoDump[t.index] ?? []
+        switch r.tsinfo.isEmpty ? nil : r.tsinfo[t.index] {
+        case nil: return (entries, entries[0])
+        case .success(let a)?: return (entries, a)
+        case .failure(let e)?:
+            if e.isNoDevice { if r.names != nil { throw .noSuchInterface(t.name) } else { return nil } }
+            throw .netlink(e)
+        }
+    }
+
+    /// Whether any reply looked at named a PHC, and any such one its source: the
+    /// kernel's hwtstampSource (nil where no PHC says either way).
+    struct SourceSeen {
+        var phc = false, source = false
+
+        mutating func saw(_ entries: [TsinfoReply], _ advertised: TsinfoReply) {
+            for e in entries { saw(e) }
+            saw(advertised)
+        }
+
+        mutating func saw(_ e: TsinfoReply) {
+            guard e.phcIndex != nil else { return }
+            phc = true
+            if e.source != nil { source = true }
+        }
+
+        func kernel(_ r: InventoryReadings) -> KernelInfo {
+            var features = r.features
+            features.hwtstampSource = phc ? source : nil
+            return KernelInfo(release: r.release, ethtoolNetlink: true, features: features)
+        }
     }
 
     /// Everything but the name and index.

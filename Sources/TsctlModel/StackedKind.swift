@@ -21,12 +21,12 @@ public enum StackedKind {
     /// neither can be loaded (or built in) without the other.
     public static let requires: [String: String] = ["macvtap": "macvlan", "ipvtap": "ipvlan"]
 
-    /// Kinds whose every link has a character device in a sysfs class of its own
-    /// (/sys/class/macvtap/tapN, /sys/class/ipvtap/tapN; the module registers the
+    /// Kinds whose every link has a character device in a sysfs class named after the
+    /// kind (/sys/class/macvtap/tapN, /sys/class/ipvtap/tapN; the module registers the
     /// class with the link kind, and a link whose device cannot be made is not
     /// registered), listed per network namespace: an absent or empty class means no
     /// link of that kind here, known without a dump that walks every link.
-    public static let sysfsClass: [String: String] = ["macvtap": "macvtap", "ipvtap": "ipvtap"]
+    public static let listedInSysfsClass: Set<String> = ["macvtap", "ipvtap"]
 
     /// How a link of this kind stacks; nil for a kind that is not stacked.
     public static func below(_ kind: String?) -> Below? { kind.flatMap { table[$0] } }

@@ -23,9 +23,8 @@ public enum SideThreadStart {
 
     /// The CPUs the calling thread may run on, less the one it runs on; nil where that leaves none.
     static func otherCPUs() -> cpu_set_t? {
-        var set = cpu_set_t()
         let here = sched_getcpu()
-        guard here >= 0, sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { return nil }
+        guard here >= 0, var set = allowedCPUs() else { return nil }
         let any = withUnsafeMutableBytes(of: &set) { raw -> Bool in
             let words = raw.bindMemory(to: UInt.self)
             let bits = UInt.bitWidth
@@ -35,15 +34,15 @@ public enum SideThreadStart {
         return any ? set : nil
     }
 
+    /// The CPUs the calling thread may run on.
+    static func allowedCPUs() -> cpu_set_t? {
+        var set = cpu_set_t()
+        return sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 ? set : nil
+    }
+
     /// The CPU the calling thread runs on (-1: unknown).
     static func currentCPU() -> Int { Int(sched_getcpu()) }
 
-    /// The first 64 bits of the calling thread's allowed CPUs.
-    static func allowedMask() -> UInt64 {
-        var set = cpu_set_t()
-        guard sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { return 0 }
-        return withUnsafeBytes(of: set) { $0.load(as: UInt64.self) }
-    }
-
+    /// The first 64 CPUs of a set, as bits.
     static func mask(_ set: cpu_set_t) -> UInt64 { withUnsafeBytes(of: set) { $0.load(as: UInt64.self) } }
 }

@@ -230,7 +230,7 @@ struct NotAClockTests {
         let others = try #require(SideThreadStart.otherCPUs(), "this thread may run on more than one CPU")
         let started = SideThreadStart.start(
             { _ in
-                SideThreadPlacementTests.seen = SideThreadStart.allowedMask()
+                SideThreadPlacementTests.seen = SideThreadStart.allowedCPUs().map(SideThreadStart.mask) ?? 0
                 return nil
             }, UnsafeMutableRawPointer(bitPattern: 1)!)
         let t = try #require(started)
