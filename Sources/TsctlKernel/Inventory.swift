@@ -104,6 +104,12 @@ public final class Inventory {
     }
 
     public func snapshot(names: [String]?, detail: Detail = .complete) throws(InventoryError) -> Snapshot {
+        if names == nil, detail == .complete {
+            var all: [InterfaceSnapshot] = []
+            if let kernel = try completeListing(chunk: 256, expect: { all.reserveCapacity($0) }, each: { part, _ in all += part }) {
+                return Snapshot(kernel: kernel, interfaces: all)
+            }
+        }
         var snap = try SnapshotAssembly.assemble(try gather(names: names, detail: detail), system: system, sysfsRoot: sysfs)
         attachTsStats(&snap.interfaces)
         return snap
@@ -117,6 +123,7 @@ public final class Inventory {
         names: [String]?, detail: Detail, chunk: Int, kernelFirst: Bool = false,
         each: (inout [InterfaceSnapshot], KernelInfo) -> Void
     ) throws(InventoryError) -> KernelInfo {
+        if names == nil, detail == .complete, let kernel = try completeListing(chunk: chunk, each: each) { return kernel }
         let r = try gather(names: names, detail: detail)
         return try SnapshotAssembly.assemble(r, system: system, sysfsRoot: sysfs, chunk: chunk, kernelFirst: kernelFirst) { part, kernel in
             attachTsStats(&part)

@@ -73,48 +73,12 @@ public enum SnapshotAssembly {
         _ r: InventoryReadings, system: any SystemReader, sysfsRoot sysfs: String, chunk: Int?, kernelFirst: Bool = false,
         each: (inout [InterfaceSnapshot], KernelInfo) -> Void = { _, _ in }
     ) throws(InventoryError) -> Snapshot {
-        // Names by ifindex, built the first time a link names another (a lower
-        // device, a master): most name none.
-        var nameOf: [UInt32: String]?
-        func name(_ i: UInt32?) -> String? {
-            guard let i else { return nil }
-            if nameOf == nil {
-                var m = [UInt32: String](minimumCapacity: r.targets.count)
-                for t in r.targets { m[t.index] = t.name }
-                nameOf = m
-            }
-            return nameOf?[i] ?? system.interfaceName(i)
-        }
-        // Whether a kind is stacked, for the kind of the link before: links come in
-        // runs of one kind, and the set hashes the name each time.
-        var lastKind: (kind: String, stacked: Bool)?
-        func isStacked(_ k: String) -> Bool {
-            if let l = lastKind, l.kind == k { return l.stacked }
-            let stacked = StackedKind.below(k) == .lower
-            lastKind = (k, stacked)
-            return stacked
-        }
-        var seen = SourceSeen()
-        // What a device the TSCONFIG dump left out (it answered EOPNOTSUPP) gets, built
-        // once per advertised layer: its error text cost a tenth of show --all.
-        var leftOutOfDump = LeftOutOfDump()
-        var ptp = PTPDirectory(sysfs: sysfs, system: system)
-        let blank = InterfaceSnapshot(name: "", ifindex: 0, active: .unavailable(.error))
+        var a = Assembler(r, system: system, sysfsRoot: sysfs)
         var interfaces: [InterfaceSnapshot] = []
         interfaces.reserveCapacity(chunk ?? r.targets.count)
         let kernelSoFar = kernelFirst ? try finalKernel(r) : KernelInfo(release: r.release, ethtoolNetlink: true, features: r.features)
         for t in r.targets {
-            guard let (entries, advReply) = try advertised(t, r) else { continue }
-            seen.saw(entries, advReply)
-            // A copy of one blank snapshot, filled in place: building each anew cost
-            // more than the copy, and one built aside and then appended was copied whole.
-            interfaces.append(blank)
-            interfaces[interfaces.count - 1].name = t.name
-            interfaces[interfaces.count - 1].ifindex = Int(t.index)
-            let below = r.stackedPhys.isEmpty ? [] : r.stackedPhys[t.index] ?? []
-            fill(
-                &interfaces[interfaces.count - 1], t, r, entries: entries, advReply: advReply, below: below,
-                sysfs: sysfs, system: system, name: name, isStacked: isStacked, ptp: &ptp, leftOutOfDump: &leftOutOfDump)
+            try a.add(t, r, below: r.stackedPhys.isEmpty ? [] : r.stackedPhys[t.index] ?? [], to: &interfaces)
             if let chunk, interfaces.count == chunk {
                 each(&interfaces, kernelSoFar)
                 interfaces.removeAll(keepingCapacity: true)
@@ -124,7 +88,97 @@ public enum SnapshotAssembly {
             each(&interfaces, kernelSoFar)
             interfaces.removeAll()
         }
-        return Snapshot(kernel: seen.kernel(r), interfaces: interfaces)
+        return Snapshot(kernel: a.seen.kernel(r), interfaces: interfaces)
+    }
+
+    /// What the assembly carries from one interface to the next.
+    struct Assembler {
+        let system: any SystemReader
+        let sysfs: String
+        /// Names by ifindex: the targets', built the first time a link names another
+        /// (a lower device, a master; most name none), or the links read so far.
+        private var nameOf: [UInt32: String]?
+        private let targets: [LinkReply]
+        // Whether a kind is stacked, for the kind of the link before: links come in
+        // runs of one kind, and the set hashes the name each time.
+        private var lastKind: (kind: String, stacked: Bool)?
+        private(set) var seen = SourceSeen()
+        // What a device the TSCONFIG dump left out (it answered EOPNOTSUPP) gets, built
+        // once per advertised layer: its error text cost a tenth of show --all.
+        private var leftOutOfDump = LeftOutOfDump()
+        private var ptp: PTPDirectory
+        private let blank = InterfaceSnapshot(name: "", ifindex: 0, active: .unavailable(.error))
+
+        /// `names`: the links known by ifindex where they are not `r.targets` (read
+        /// as they arrive); nil: the targets'.
+        init(_ r: InventoryReadings, system: any SystemReader, sysfsRoot: String, names: [UInt32: String]? = nil) {
+            self.system = system
+            self.sysfs = sysfsRoot
+            self.targets = r.targets
+            self.nameOf = names
+            self.ptp = PTPDirectory(sysfs: sysfsRoot, system: system)
+        }
+
+        /// Names of the links read so far, for an assembly fed as they arrive.
+        mutating func know(_ l: LinkReply) { nameOf![l.index] = l.name }
+
+        /// The name of a link read so far (`know`), else nil.
+        func known(_ i: UInt32) -> String? { nameOf?[i] }
+
+        mutating func name(_ i: UInt32?) -> String? {
+            guard let i else { return nil }
+            if nameOf == nil {
+                var m = [UInt32: String](minimumCapacity: targets.count)
+                for t in targets { m[t.index] = t.name }
+                nameOf = m
+            }
+            return nameOf?[i] ?? system.interfaceName(i)
+        }
+
+        mutating func isStacked(_ k: String) -> Bool {
+            if let l = lastKind, l.kind == k { return l.stacked }
+            let stacked = StackedKind.below(k) == .lower
+            lastKind = (k, stacked)
+            return stacked
+        }
+
+        /// Appends the interface `t` is (none for a device gone meanwhile).
+        mutating func add(_ t: LinkReply, _ r: InventoryReadings, below: [Phy], to interfaces: inout [InterfaceSnapshot])
+            throws(InventoryError)
+        {
+            guard let (entries, advReply) = try advertised(t, r) else { return }
+            seen.saw(entries, advReply)
+            // A copy of one blank snapshot, filled in place: building each anew cost
+            // more than the copy, and one built aside and then appended was copied whole.
+            interfaces.append(blank)
+            interfaces[interfaces.count - 1].name = t.name
+            interfaces[interfaces.count - 1].ifindex = Int(t.index)
+            fill(&interfaces[interfaces.count - 1], t, r, entries: entries, advReply: advReply, below: below)
+        }
+
+        /// Everything but the name and index.
+        mutating func fill(
+            _ snap: inout InterfaceSnapshot, _ t: LinkReply, _ r: InventoryReadings, entries: [TsinfoReply], advReply: TsinfoReply,
+            below: [Phy]
+        ) {
+            // The link message names the parent device; sysfs is asked only when
+            // there is one (or the kernel is too old to say).
+            if !t.parentKnown || t.parentDevice != nil {
+                snap.device = t.parentDevice ?? system.readLink("\(sysfs)/class/net/\(t.name)/device").map(Sys.baseName)
+                if snap.device != nil {
+                    snap.driver = system.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName)
+                }
+            }
+            snap.kind = t.kind
+            if let k = t.kind, t.link != nil, !t.linkInOtherNamespace, isStacked(k) { snap.lower = name(t.link) }
+            snap.master = name(t.master)
+            snap.bondActiveSlave = name(t.bondActiveSlave)
+            if !r.phys.isEmpty, let ps = r.phys[t.index] { snap.phys = ps.map(Inventory.phy) }
+            let perProvider = r.features.tsconfig
+            providers(&snap, t, entries: entries, advReply: advReply, perProvider: perProvider, below: below, ptp: &ptp)
+            active(&snap, t, r, perProvider: perProvider, leftOutOfDump: &leftOutOfDump, system: system)
+            clocks(&snap, below: below, ptp: &ptp)
+        }
     }
 
     /// The kernel part of the snapshot `assemble` makes of `r`, without assembling
@@ -174,31 +228,6 @@ public enum SnapshotAssembly {
             features.hwtstampSource = phc ? source : nil
             return KernelInfo(release: r.release, ethtoolNetlink: true, features: features)
         }
-    }
-
-    /// Everything but the name and index.
-    static func fill(
-        _ snap: inout InterfaceSnapshot, _ t: LinkReply, _ r: InventoryReadings, entries: [TsinfoReply], advReply: TsinfoReply,
-        below: [Phy], sysfs: String, system: any SystemReader, name: (UInt32?) -> String?, isStacked: (String) -> Bool,
-        ptp: inout PTPDirectory, leftOutOfDump: inout LeftOutOfDump
-    ) {
-        // The link message names the parent device; sysfs is asked only when
-        // there is one (or the kernel is too old to say).
-        if !t.parentKnown || t.parentDevice != nil {
-            snap.device = t.parentDevice ?? system.readLink("\(sysfs)/class/net/\(t.name)/device").map(Sys.baseName)
-            if snap.device != nil {
-                snap.driver = system.readLink("\(sysfs)/class/net/\(t.name)/device/driver").map(Sys.baseName)
-            }
-        }
-        snap.kind = t.kind
-        if let k = t.kind, t.link != nil, !t.linkInOtherNamespace, isStacked(k) { snap.lower = name(t.link) }
-        snap.master = name(t.master)
-        snap.bondActiveSlave = name(t.bondActiveSlave)
-        if !r.phys.isEmpty, let ps = r.phys[t.index] { snap.phys = ps.map(Inventory.phy) }
-        let perProvider = r.features.tsconfig
-        providers(&snap, t, entries: entries, advReply: advReply, perProvider: perProvider, below: below, ptp: &ptp)
-        active(&snap, t, r, perProvider: perProvider, leftOutOfDump: &leftOutOfDump, system: system)
-        clocks(&snap, below: below, ptp: &ptp)
     }
 
     /// Every clock the interface names, each once, in the order named.

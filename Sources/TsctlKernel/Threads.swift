@@ -60,3 +60,55 @@ private func threadMain(_ arg: UnsafeMutableRawPointer?) -> UnsafeMutableRawPoin
     Unmanaged<ThreadBody>.fromOpaque(arg!).takeRetainedValue().run()
     return nil
 }
+
+/// What one thread hands another in order, a batch at a time, until it says it
+/// is done: the links of a dump, read on one thread and assembled on another.
+///
+/// @unchecked Sendable, and why that is safe: `pending` and `done` are touched
+/// only with the mutex held, and the values put are handed over whole (the
+/// putter keeps no reference it goes on changing).
+final class HandOver<T>: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var pending: [T] = []
+    private var done = false
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(cond, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(cond)
+        pthread_mutex_destroy(mutex)
+        cond.deallocate()
+        mutex.deallocate()
+    }
+
+    func put(_ values: [T]) {
+        pthread_mutex_lock(mutex)
+        pending += values
+        pthread_cond_signal(cond)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// No more will be put.
+    func finish() {
+        pthread_mutex_lock(mutex)
+        done = true
+        pthread_cond_signal(cond)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Everything put since the last take (waiting while there is none), and
+    /// whether that is the last of it.
+    func take() -> (values: [T], done: Bool) {
+        pthread_mutex_lock(mutex)
+        while pending.isEmpty && !done { pthread_cond_wait(cond, mutex) }
+        var out: [T] = []
+        swap(&out, &pending)
+        let last = done
+        pthread_mutex_unlock(mutex)
+        return (out, last)
+    }
+}

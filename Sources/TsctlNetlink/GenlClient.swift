@@ -241,23 +241,58 @@ public final class NetlinkChannel {
         var attempt = 0
         while true {
             attempt += 1
-            let seq = takeSeq(1)
-            try transport.send(request.build(seq, NL.F_REQUEST | NL.F_DUMP))
             var out: [T] = []
-            var interrupted = false
-            receiving: while true {
-                for msg in try NetlinkMessage.split(try transport.receive()) where msg.seq == seq {
-                    if msg.flags & NetlinkMessage.F_DUMP_INTR != 0 { interrupted = true }
-                    switch msg.type {
-                    case NL.NLMSG_DONE, NL.NLMSG_ERROR:
-                        if let err = try NetlinkChannel.decodeError(msg, request: request.label) { throw .kernel(err) }
-                        break receiving
-                    default:
-                        if let v = try decode(msg) { out.append(v) }
-                    }
-                }
-            }
+            let interrupted = try stream(request, decode: decode) { out += $0 }
             if !interrupted || attempt >= 3 { return out }
+        }
+    }
+
+    /// A *dump* handed to `each` a datagram at a time as it arrives (the messages
+    /// `decode` keeps, never an empty batch); returns whether the kernel flagged it
+    /// interrupted. It is not run again: what was handed out stays handed out.
+    @discardableResult
+    public func stream<T>(
+        _ request: NetlinkRequest,
+        decode: (NetlinkMessage) throws(NetlinkError) -> T?, each: ([T]) -> Void
+    ) throws(NetlinkError) -> Bool {
+        try stream(request) { (messages: [NetlinkMessage]) throws(NetlinkError) in
+            var batch: [T] = []
+            batch.reserveCapacity(messages.count)
+            for m in messages { if let v = try decode(m) { batch.append(v) } }
+            if !batch.isEmpty { each(batch) }
+        }
+    }
+
+    /// A *dump*'s messages, undecoded, handed to `each` a datagram at a time as they
+    /// arrive (never an empty batch; NLMSG_DONE and errors are this method's), so
+    /// another thread can decode them while this one reads on; returns whether the
+    /// kernel flagged the dump interrupted.
+    @discardableResult
+    public func stream(
+        _ request: NetlinkRequest, messages each: ([NetlinkMessage]) throws(NetlinkError) -> Void
+    ) throws(NetlinkError) -> Bool {
+        let seq = takeSeq(1)
+        try transport.send(request.build(seq, NL.F_REQUEST | NL.F_DUMP))
+        var interrupted = false
+        while true {
+            var batch = try NetlinkMessage.split(try transport.receive())
+            var done = false
+            var kept = 0
+            for msg in batch where msg.seq == seq {
+                if msg.flags & NetlinkMessage.F_DUMP_INTR != 0 { interrupted = true }
+                if msg.type == NL.NLMSG_DONE || msg.type == NL.NLMSG_ERROR {
+                    if let err = try NetlinkChannel.decodeError(msg, request: request.label) { throw .kernel(err) }
+                    done = true
+                    break
+                }
+                batch[kept] = msg
+                kept += 1
+            }
+            if kept > 0 {
+                batch.removeSubrange(kept...)
+                try each(batch)
+            }
+            if done { return interrupted }
         }
     }
 }

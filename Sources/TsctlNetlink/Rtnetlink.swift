@@ -69,7 +69,21 @@ public final class RtnlClient {
 
     /// Every link of this namespace (one dump), ordered by ifindex.
     public func links() throws(NetlinkError) -> [LinkReply] {
-        let request = NetlinkRequest(label: "RTM_GETLINK") { seq, flags in
+        let out = try channel.dump(Self.linkDumpRequest, decode: Self.decodeLinkMessage)
+        return out.sorted { $0.index < $1.index }
+    }
+
+    /// Every link of this namespace as the dump's messages, undecoded
+    /// (`decodeLinkMessage` turns each into its link), handed to `each` a datagram at
+    /// a time as they arrive, in ifindex order (the kernel walks its devices by
+    /// index). The dump is made once: a link added or removed while it runs may be
+    /// missing, as from any listing made while links change.
+    public func linkMessages(each: ([NetlinkMessage]) -> Void) throws(NetlinkError) {
+        try channel.stream(Self.linkDumpRequest, messages: each)
+    }
+
+    static var linkDumpRequest: NetlinkRequest {
+        NetlinkRequest(label: "RTM_GETLINK") { seq, flags in
             // struct ifinfomsg, all zero: any family, any device; no statistics
             // (RTEXT_FILTER_SKIP_STATS, 5.x; older kernels ignore the bit).
             let b = RequestBuilder(
@@ -78,10 +92,10 @@ public final class RtnlClient {
             b.u32(IFLA.EXT_MASK, 1 << 3)
             return b.bytes
         }
-        let out = try channel.dump(request) { (msg: NetlinkMessage) throws(NetlinkError) -> LinkReply? in
-            msg.type == RTM.NEWLINK ? try Self.decodeLink(msg) : nil
-        }
-        return out.sorted { $0.index < $1.index }
+    }
+
+    public static func decodeLinkMessage(_ msg: NetlinkMessage) throws(NetlinkError) -> LinkReply? {
+        msg.type == RTM.NEWLINK ? try decodeLink(msg) : nil
     }
 
     /// Whether `links(ofKind:)` can be asked.
@@ -339,7 +353,12 @@ public final class RtnlClient {
 
 extension LibnlSocket {
     /// A NETLINK_ROUTE socket (links).
-    public static func route() throws(NetlinkError) -> LibnlSocket { try LibnlSocket(netlinkProtocol: NETLINK_ROUTE) }
+    /// A NETLINK_ROUTE socket. 4 datagrams a read: a link dump read on one thread and
+    /// assembled on another (Inventory.completeListing) reaches the other thread 4
+    /// datagrams at a time, so what is left to it once the dump ends is small.
+    public static func route() throws(NetlinkError) -> LibnlSocket {
+        try LibnlSocket(netlinkProtocol: NETLINK_ROUTE, datagramsPerReceive: 4)
+    }
 
     /// A NETLINK_ROUTE socket for dumps filtered by kind: strict checking, one datagram
     /// a read, the default receive buffer.

@@ -1,0 +1,210 @@
+import TsctlModel
+import TsctlNetlink
+import TsctlSystem
+
+// Listing every interface completely (JSON, check, a baseline) with the assembly
+// beside the link dump. Only RTM_GETLINK reports a link's kind, lower device and
+// master, and the kernel's filling of that dump is most of the listing's time: the
+// assembly of each link, its statistics and the caller's writing go on on a second
+// thread while this one reads the rest of the dump. One dump at a time still: every
+// request this path sends is made before the link dump starts, so another user of
+// the RTNL lock waits behind one dumper, as before.
+extension Inventory {
+    /// Every interface, completely, handed to `each` on a second thread `chunk` at a
+    /// time, with the kernel part it ends with (known before the first); `expect` is
+    /// told first how many devices there are (unless some come or go). nil where
+    /// this kernel or system cannot be read that way (before 6.14, where a dump can
+    /// crash the kernel, a replayed trace, a sysfs that does not list this
+    /// namespace's devices): nothing was handed out, and the caller reads as before.
+    ///
+    /// Every per-device request is sent before the link dump, so every error a
+    /// reading can meet but the link dump's own is thrown before `each` is called:
+    /// the devices come from the TSINFO dump, and the ones it leaves out (no
+    /// get_ts_info op: a bridge, a vxlan) from /sys/class/net, listed on a second
+    /// thread meanwhile, and asked by name. A link that none of those named (it
+    /// appeared since) is left out, as one that appears after the link dump is.
+    func completeListing(
+        chunk: Int, expect: (Int) -> Void = { _ in }, each: (inout [InterfaceSnapshot], KernelInfo) -> Void
+    ) throws(InventoryError) -> KernelInfo? {
+        let release = system.kernelRelease()
+        // genlSocket: a live kernel (a replayed trace knows the readings in the other order).
+        guard genlSocket != nil, client.hasTsconfig, !TsinfoDumpTrap.affected(release: release),
+            !StackedDeviceTrap.verdict(release: release, hasTsconfig: true).affected
+        else { return nil }
+        // The names as a set, made there too: hashing two thousand names here cost a fifth of a millisecond.
+        let listing = SideThread { [system, sysfs] in system.listDirectory("\(sysfs)/class/net").map(Set.init) }
+        var r = readings(names: nil, targets: [], release: release)
+        do {
+            if !client.compact { try client.useCompactBitsets() }
+            r.add(tsinfoDump: try client.tsinfoDump(nil))
+            if client.hasPhyGet { r.add(phys: try client.phyDump(nil)) }
+        } catch {
+            _ = listing.join()
+            throw .netlink(error)
+        }
+        r.set(tsconfigDump: try? client.tsconfigDump())
+        guard let names = listing.join(), let leftOut = try askAside(&r, sysfsNames: names) else { return nil }
+        let kernel = try Self.kernelPart(r, leftOut: leftOut)
+        expect(r.tsinfoDump.count + leftOut.count)
+        try assembleBeside(r, chunk: chunk, kernel: kernel, each: each)
+        return kernel
+    }
+
+    /// The per-device requests the dumps do not stand in for: the devices the TSINFO
+    /// dump named with more than one entry, a PHC or a PHY (by index), and those it
+    /// left out, which sysfs lists (by name). Returns those it left out, by ifindex;
+    /// nil where sysfs misses a device of the dump (another namespace's).
+    private func askAside(_ r: inout InventoryReadings, sysfsNames: Set<String>) throws(InventoryError) -> [UInt32: String]? {
+        var specs: [RequestSpec] = []
+        var asked: [UInt32] = []
+        for (i, entries) in r.tsinfoDump {
+            let name = entries[0].device.name
+            // A sysfs of another namespace (entered without mounting its own) would hide
+            // the devices the dump leaves out.
+            guard sysfsNames.contains(name) else { return nil }
+            let simple = r.tsconfigDump != nil && entries.count == 1 && entries[0].phcIndex == nil && (r.phys[i] ?? []).isEmpty
+            if !simple {
+                asked.append(i)
+                specs += [client.tsinfoRequest(.index(i)), client.tsconfigRequest(.name(name))]
+            }
+        }
+        // Names are unique on both sides: more in sysfs are devices the dump left out.
+        var leftOut: [String] = []
+        if sysfsNames.count > r.tsinfoDump.count {
+            let dumped = Set(r.tsinfoDump.values.map { $0[0].device.name })
+            leftOut = sysfsNames.filter { !dumped.contains($0) }.sorted()
+        }
+        for n in leftOut { specs += [client.tsinfoRequest(.name(n)), client.tsconfigRequest(.name(n))] }
+        let outcomes = client.batch(specs)
+        for (k, i) in asked.enumerated() {
+            r.tsinfo[i] = client.decodeTsinfo(outcomes[2 * k])
+            r.tsconfig[i] = client.decodeTsconfig(outcomes[2 * k + 1])
+        }
+        var known: [UInt32: String] = [:]
+        for (k, n) in leftOut.enumerated() {
+            let at = 2 * (asked.count + k)
+            switch client.decodeTsinfo(outcomes[at]) {
+            case .success(let info):
+                let i = info.device.ifindex
+                r.tsinfo[i] = .success(info)
+                r.tsconfig[i] = client.decodeTsconfig(outcomes[at + 1])
+                known[i] = n
+            case .failure(let e):
+                // Gone meanwhile: as a device the link dump no longer names.
+                if !e.isNoDevice { throw .netlink(e) }
+            }
+        }
+        return known
+    }
+
+    /// The kernel part of the snapshot of the devices the readings name, and any error
+    /// its assembly would throw (SnapshotAssembly.finalKernel), the first device's
+    /// by ifindex. `leftOut`: the devices the TSINFO dump left out, by ifindex.
+    private static func kernelPart(_ r: InventoryReadings, leftOut: [UInt32: String]) throws(InventoryError) -> KernelInfo {
+        var seen = SnapshotAssembly.SourceSeen()
+        for (i, entries) in r.tsinfoDump where r.tsinfo[i] == nil { seen.saw(entries, entries[0]) }
+        var failing: LinkReply?
+        for (i, answer) in r.tsinfo {
+            let t = LinkReply(index: i, name: leftOut[i] ?? r.tsinfoDump[i]?[0].device.name ?? "")
+            if case .failure(let e) = answer, !e.isNoDevice {
+                if failing.map({ i < $0.index }) ?? true { failing = t }
+                continue
+            }
+            guard let (entries, advReply) = try SnapshotAssembly.advertised(t, r) else { continue }
+            seen.saw(entries, advReply)
+        }
+        if let failing { _ = try SnapshotAssembly.advertised(failing, r) }
+        return seen.kernel(r)
+    }
+
+    /// The link dump read here, each link assembled on a second thread as soon as the
+    /// links it names (its lower device, master, active slave, and the devices below
+    /// a stacked one) have arrived, or the dump has ended; `each` called there.
+    private func assembleBeside(
+        _ r: InventoryReadings, chunk: Int, kernel: KernelInfo, each: (inout [InterfaceSnapshot], KernelInfo) -> Void
+    ) throws(InventoryError) {
+        let messages = HandOver<NetlinkMessage>()
+        let failed: NetlinkError? = withoutActuallyEscaping(each) { each in
+            let assembly = SideThread { [self, system, sysfs] () -> NetlinkError? in
+                var a = SnapshotAssembly.Assembler(r, system: system, sysfsRoot: sysfs, names: [:])
+                // Of the links read so far the assembly knows the names; the stacked
+                // ones are kept whole, to follow down to the device below them.
+                var stacked: [UInt32: LinkReply] = [:]
+                let link = { (i: UInt32) -> LinkReply? in stacked[i] ?? a.known(i).map { LinkReply(index: i, name: $0) } }
+                var waiting: [LinkReply] = []
+                var part: [InterfaceSnapshot] = []
+                // Small parts: what is left to assemble and write once the dump ends is one part.
+                let chunk = min(chunk, 64)
+                part.reserveCapacity(chunk)
+                var done = false
+                while !done {
+                    let arrived = messages.take()
+                    done = arrived.done
+                    for m in arrived.values {
+                        let decoded: LinkReply?
+                        do throws(NetlinkError) { decoded = try RtnlClient.decodeLinkMessage(m) } catch {
+                            // Read on to the end of the dump, and say why it stopped.
+                            while !messages.take().done {}
+                            return error
+                        }
+                        guard let l = decoded else { continue }
+                        if StackedKind.below(l.kind) != nil { stacked[l.index] = l }
+                        a.know(l)
+                        waiting.append(l)
+                    }
+                    var next = 0
+                    while next < waiting.count, done || Self.namesArrived(waiting[next], link: link) {
+                        let t = waiting[next]
+                        next += 1
+                        // A device none of the readings named appeared since: left out.
+                        guard r.tsinfoDump[t.index] != nil || r.tsinfo[t.index] != nil else { continue }
+                        let below = stackedPhys(t, phys: r.phys, link: link)
+                        // The readings were checked for every error `add` can throw (kernelPart).
+                        try? a.add(t, r, below: below, to: &part)
+                        if part.count == chunk {
+                            attachTsStats(&part)
+                            each(&part, kernel)
+                            part.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    waiting.removeFirst(next)
+                }
+                if !part.isEmpty {
+                    attachTsStats(&part)
+                    each(&part, kernel)
+                }
+                return nil
+            }
+            var failed: NetlinkError?
+            do throws(NetlinkError) { try rtnl.linkMessages { messages.put($0) } } catch { failed = error }
+            messages.finish()
+            return assembly.join() ?? failed
+        }
+        if let failed { throw .netlink(failed) }
+    }
+
+    /// Whether every link `t` names has arrived: its master, its active slave, and
+    /// for a stacked device each device below it (Inventory.deviceBelow).
+    static func namesArrived(_ t: LinkReply, link: (UInt32) -> LinkReply?) -> Bool {
+        if let m = t.master, link(m) == nil { return false }
+        if let s = t.bondActiveSlave, link(s) == nil { return false }
+        var cur = t
+        for _ in 0..<8 {
+            guard let how = StackedKind.below(cur.kind) else { return true }
+            let next = how == .activeSlave ? cur.bondActiveSlave : cur.linkInOtherNamespace ? nil : cur.link
+            guard let n = next, n != cur.index else { return true }
+            guard let below = link(n) else { return false }
+            cur = below
+        }
+        return true
+    }
+
+    /// The PHYs of the device a stacked target takes its timestamps from, from the
+    /// PHY dump (made of every device).
+    func stackedPhys(_ t: LinkReply, phys: [UInt32: [PhyReply]], link: (UInt32) -> LinkReply?) -> [Phy] {
+        guard client.hasPhyGet, StackedKind.isStacked(t.kind),
+            case .success(let below) = Self.deviceBelow(t, link: link), below.index != t.index
+        else { return [] }
+        return (phys[below.index] ?? []).map(Self.phy)
+    }
+}
