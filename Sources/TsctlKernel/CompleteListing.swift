@@ -125,7 +125,7 @@ extension Inventory {
     ) throws(InventoryError) {
         let messages = HandOver<NetlinkMessage>()
         let failed: NetlinkError? = withoutActuallyEscaping(each) { each in
-            let assembly = SideThread { [self, system, sysfs] () -> NetlinkError? in
+            let assemble = { [self, system, sysfs] () -> NetlinkError? in
                 var a = SnapshotAssembly.Assembler(r, system: system, sysfsRoot: sysfs, names: [:])
                 // Of the links read so far the assembly knows the names; the stacked
                 // ones are kept whole, to follow down to the device below them.
@@ -175,10 +175,12 @@ extension Inventory {
                 }
                 return nil
             }
+            // No second thread (a process limit): the whole dump read first, then assembled here.
+            let assembly = SideThread.onAThread(assemble)
             var failed: NetlinkError?
             do throws(NetlinkError) { try rtnl.linkMessages { messages.put($0) } } catch { failed = error }
             messages.finish()
-            return assembly.join() ?? failed
+            return (assembly?.join() ?? assemble()) ?? failed
         }
         if let failed { throw .netlink(failed) }
     }

@@ -24,16 +24,23 @@ final class SideThread<T>: ThreadBody, @unchecked Sendable {
     /// Starts `work` at once on its own thread; where no thread can be started
     /// (EAGAIN: a process or cgroup limit), runs it here before returning, so
     /// the caller goes on as if it had been joined already.
-    init(_ work: @escaping () -> T) {
+    convenience init(_ work: @escaping () -> T) {
+        self.init(started: work)
+        if thread == nil { run() }
+    }
+
+    /// Starts `work` on its own thread; nil (`work` not run) where none can be started:
+    /// for work that waits on its caller, which would wait for it for ever.
+    static func onAThread(_ work: @escaping () -> T) -> SideThread? {
+        let t = SideThread(started: work)
+        return t.thread == nil ? nil : t
+    }
+
+    private init(started work: @escaping () -> T) {
         self.work = work
         super.init()
         let me = Unmanaged<ThreadBody>.passRetained(self)
-        if let t = SideThreadStart.start(threadMain, me.toOpaque()) {
-            thread = pthread_t(t)
-        } else {
-            me.release()
-            run()
-        }
+        if let t = SideThreadStart.start(threadMain, me.toOpaque()) { thread = pthread_t(t) } else { me.release() }
     }
 
     override func run() {
