@@ -31,51 +31,99 @@ extension Inventory {
         guard genlSocket != nil, client.hasTsconfig, !TsinfoDumpTrap.affected(release: release),
             !StackedDeviceTrap.verdict(release: release, hasTsconfig: true).affected
         else { return nil }
-        // The names as a set, made there too: hashing two thousand names here cost a fifth of a millisecond.
-        let listing = SideThread { [system, sysfs] in system.listDirectory("\(sysfs)/class/net").map(Set.init) }
         var r = readings(names: nil, targets: [], release: release)
-        do {
-            if !client.compact { try client.useCompactBitsets() }
-            r.add(tsinfoDump: try client.tsinfoDump(nil))
-            if client.hasPhyGet { r.add(phys: try client.phyDump(nil)) }
-        } catch {
-            _ = listing.join()
-            throw .netlink(error)
+        if !client.compact {
+            do { try client.useCompactBitsets() } catch { throw .netlink(error) }
         }
-        r.set(tsconfigDump: try? client.tsconfigDump())
-        guard let names = listing.join(), let leftOut = try askAside(&r, sysfsNames: names) else { return nil }
+        // The TSINFO dump read here and decoded there, beside the PHY and TSCONFIG dumps.
+        let messages = HandOver<NetlinkMessage>()
+        let aside = Self.tsinfoAside(messages, decoder: client.tsinfoDumpDecoder, system: system, sysfs: sysfs)
+        let side = SideThread.onAThread(aside)
+        var failed: NetlinkError?
+        do throws(NetlinkError) {
+            try client.tsinfoMessages { messages.put($0) }
+            messages.finish()
+            if client.hasPhyGet { r.add(phys: try client.phyDump(nil)) }
+            r.set(tsconfigDump: try? client.tsconfigDump())
+        } catch {
+            messages.finish()
+            failed = error
+        }
+        // No second thread (a process limit): the messages held until the end are decoded here.
+        let dumped = side?.join() ?? aside()
+        if let e = failed ?? dumped.failure { throw .netlink(e) }
+        r.tsinfoDump = dumped.tsinfoDump
+        guard let names = dumped.leftOut else { return nil }
+        let leftOut = try askAside(&r, leftOut: names)
         let kernel = try Self.kernelPart(r, leftOut: leftOut)
         expect(r.tsinfoDump.count + leftOut.count)
         try assembleBeside(r, chunk: chunk, kernel: kernel, each: each)
         return kernel
     }
 
+    /// What the second thread makes of the TSINFO dump and sysfs.
+    struct TsinfoAside {
+        var tsinfoDump: [UInt32: [TsinfoReply]] = [:]
+        /// The devices /sys/class/net lists and the dump left out; nil where sysfs
+        /// cannot say (unreadable, or another namespace's: it misses a device of the dump).
+        var leftOut: [String]?
+        var failure: NetlinkError?
+    }
+
+    /// Lists /sys/class/net (kernfs takes no RTNL lock), then decodes the TSINFO
+    /// dump's messages as they are handed over, and finds the devices the dump left out.
+    private static func tsinfoAside(
+        _ messages: HandOver<NetlinkMessage>, decoder: EthtoolClient.TsinfoDumpDecoder, system: any SystemReader, sysfs: String
+    ) -> () -> TsinfoAside {
+        {
+            var out = TsinfoAside()
+            let listed = system.listDirectory("\(sysfs)/class/net")
+            var decoder = decoder
+            var done = false
+            while !done {
+                let arrived = messages.take()
+                done = arrived.done
+                guard out.failure == nil else { continue }  // read on to the end of the dump
+                for m in arrived.values {
+                    do throws(NetlinkError) {
+                        let d = try decoder.decode(m)
+                        out.tsinfoDump[d.device.ifindex, default: []].append(d)
+                    } catch {
+                        out.failure = error
+                        break
+                    }
+                }
+            }
+            guard let listed else { return out }
+            // A sysfs of another namespace (entered without mounting its own) would hide
+            // the devices the dump leaves out. Names are unique on both sides.
+            let inSysfs = Set(listed)
+            var dumped = Set<String>(minimumCapacity: out.tsinfoDump.count)
+            for entries in out.tsinfoDump.values {
+                guard inSysfs.contains(entries[0].device.name) else { return out }
+                dumped.insert(entries[0].device.name)
+            }
+            out.leftOut = listed.count > dumped.count ? listed.filter { !dumped.contains($0) }.sorted() : []
+            return out
+        }
+    }
+
     /// The per-device requests the dumps do not stand in for: the devices the TSINFO
-    /// dump named with more than one entry, a PHC or a PHY (by index), and those it
-    /// left out, which sysfs lists (by name). Returns those it left out, by ifindex;
-    /// nil where sysfs misses a device of the dump (another namespace's).
-    private func askAside(_ r: inout InventoryReadings, sysfsNames: Set<String>) throws(InventoryError) -> [UInt32: String]? {
+    /// dump named with more than one entry, a PHC or a PHY (by index), and `leftOut`,
+    /// those it left out (by name). Returns those that answered, by ifindex.
+    private func askAside(_ r: inout InventoryReadings, leftOut: [String]) throws(InventoryError) -> [UInt32: String] {
         var specs: [RequestSpec] = []
         var asked: [UInt32] = []
         for (i, entries) in r.tsinfoDump {
-            let name = entries[0].device.name
-            // A sysfs of another namespace (entered without mounting its own) would hide
-            // the devices the dump leaves out.
-            guard sysfsNames.contains(name) else { return nil }
-            let simple = r.tsconfigDump != nil && entries.count == 1 && entries[0].phcIndex == nil && (r.phys[i] ?? []).isEmpty
+            let simple =
+                r.tsconfigDump != nil && entries.count == 1 && entries[0].phcIndex == nil && (r.phys.isEmpty || (r.phys[i] ?? []).isEmpty)
             if !simple {
                 asked.append(i)
-                specs += [client.tsinfoRequest(.index(i)), client.tsconfigRequest(.name(name))]
+                specs += [client.tsinfoRequest(.index(i)), client.tsconfigRequest(.name(entries[0].device.name))]
             }
         }
-        // Names are unique on both sides: more in sysfs are devices the dump left out.
-        var leftOut: [String] = []
-        if sysfsNames.count > r.tsinfoDump.count {
-            let dumped = Set(r.tsinfoDump.values.map { $0[0].device.name })
-            leftOut = sysfsNames.filter { !dumped.contains($0) }.sorted()
-        }
         for n in leftOut { specs += [client.tsinfoRequest(.name(n)), client.tsconfigRequest(.name(n))] }
-        let outcomes = client.batch(specs)
+        let outcomes = specs.isEmpty ? [] : client.batch(specs)
         for (k, i) in asked.enumerated() {
             r.tsinfo[i] = client.decodeTsinfo(outcomes[2 * k])
             r.tsconfig[i] = client.decodeTsconfig(outcomes[2 * k + 1])

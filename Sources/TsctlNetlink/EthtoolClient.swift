@@ -115,6 +115,27 @@ public final class EthtoolClient {
         }
     }
 
+    /// The TSINFO dump of every device as its messages, undecoded, a datagram at a
+    /// time as they arrive (another thread decodes them with `tsinfoDumpDecoder`).
+    /// It is made once: a device added or removed meanwhile may be missing.
+    public func tsinfoMessages(each: ([NetlinkMessage]) -> Void) throws(NetlinkError) {
+        try require(Ethtool.Cmd.TSINFO_GET, "TSINFO_GET", since: "5.7")
+        try genl.stream(tsinfoRequest(nil), messages: each)
+    }
+
+    /// Decodes the messages of one TSINFO dump in the bit names this client reads
+    /// them in, each distinct bitset once.
+    public struct TsinfoDumpDecoder: Sendable {
+        let names: BitNames
+        var cache = BitsetCache()
+
+        public mutating func decode(_ m: NetlinkMessage) throws(NetlinkError) -> TsinfoReply {
+            try Decode.tsinfo(m, names: names, cache: &cache)
+        }
+    }
+
+    public var tsinfoDumpDecoder: TsinfoDumpDecoder { TsinfoDumpDecoder(names: names) }
+
     // MARK: PHY_GET (6.12)
 
     /// The PHYs of one device, or of all devices; PHY_GET's *do* cannot name a

@@ -130,6 +130,11 @@ public final class GenlClient {
     /// A *dump*: every message up to NLMSG_DONE.
     public func dump(_ spec: RequestSpec) throws(NetlinkError) -> [NetlinkMessage] { try channel.dump(request(spec)) }
 
+    /// A *dump*'s messages handed out undecoded as they arrive (see `NetlinkChannel.stream(_:messages:)`).
+    public func stream(_ spec: RequestSpec, messages each: ([NetlinkMessage]) -> Void) throws(NetlinkError) {
+        try channel.stream(request(spec), messages: each)
+    }
+
     /// A *dump* decoded as it arrives (see `NetlinkChannel.dump(_:decode:)`).
     public func dump<T>(_ spec: RequestSpec, decode: (NetlinkMessage) throws(NetlinkError) -> T?) throws(NetlinkError) -> [T] {
         try channel.dump(request(spec), decode: decode)
