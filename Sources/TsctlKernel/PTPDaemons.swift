@@ -18,17 +18,6 @@ public enum PTPDaemons {
         public var ignored: [IgnoredDaemon]
     }
 
-    /// `scan` on a thread of its own, so `check` walks /proc while it reads the
-    /// kernel; `wait()` hands back its result. The scan shares nothing with the
-    /// kernel reads (its own files, no socket).
-    public final class Pending: Sendable {
-        private let thread: SideThread<Scan>
-        init(_ thread: SideThread<Scan>) { self.thread = thread }
-        public func wait() -> Scan { thread.join() }
-    }
-
-    public static func scanBeside() -> Pending { Pending(SideThread { scan() }) }
-
     /// The daemons running now, from one /proc walk plus their config files.
     /// Only processes a local user cannot fake are believed (see `distrust`).
     public static func scan(procRoot: String = "/proc", programs: Set<String> = programs) -> Scan {

@@ -34,6 +34,19 @@ public enum SideThreadStart {
         return any ? set : nil
     }
 
+    /// Gives the calling thread the lowest priority (nice 19; on Linux PRIO_PROCESS 0
+    /// names the calling thread), for work that must not hold up the threads that
+    /// others wait on. Only a thread of its own: it cannot be raised back unprivileged.
+    public static func yieldToOthers() {
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+    }
+
+    /// The nice value of the calling thread.
+    static func niceness() -> Int32 {
+        errno = 0
+        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+    }
+
     /// The CPUs the calling thread may run on.
     static func allowedCPUs() -> cpu_set_t? {
         var set = cpu_set_t()

@@ -239,4 +239,17 @@ struct NotAClockTests {
         #expect(Self.seen == SideThreadStart.mask(others))
         #expect(Self.seen != 0)
     }
+
+    /// `check`'s /proc walk yields to the threads of the kernel reads: its own thread
+    /// runs at nice 19, and the thread that started it keeps its priority.
+    @Test func theWalkYieldsOnItsOwnThreadOnly() throws {
+        let before = SideThreadStart.niceness()
+        let walk = try #require(
+            SideThread.onAThread { () -> Int32 in
+                SideThreadStart.yieldToOthers()
+                return SideThreadStart.niceness()
+            }, "a thread can be started here")
+        #expect(walk.join() == 19)
+        #expect(SideThreadStart.niceness() == before)
+    }
 }
