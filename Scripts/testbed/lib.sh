@@ -89,6 +89,11 @@ tb_prepare_arm64() { # KERNEL...
 	local k
 	for k in "$@"; do
 		[ "$(tb_kernel_arch "$k")" = arm64 ] || continue
+		# QEMU comes from bookworm-backports and the chroots from other suites: every
+		# suite's lists first (a cold cache has none), and the host's tools (cpio packs
+		# the arm64 tsctl's initramfs part below).
+		tb_host_tools
+		tb_fetch_lists
 		tb_apt_update sid-arm64
 		tb_fetch_qemu_arm64
 		tb_fetch_userland_arm64
@@ -218,7 +223,9 @@ tb_download() { # SUITE PKG...
 			tb_die "cannot download ${want[*]} from suite $suite"
 		}
 	fi
-	local old
+	# Every path or none: callers read them through a process substitution, where
+	# tb_die ends only the substitution, and check that something came (tb_unpack).
+	local old paths=()
 	for p in "$@"; do
 		f=$(tb_deb_path "$suite" "$p")
 		[ -s "$f" ] || tb_die "download of $p ($suite) produced no file"
@@ -226,8 +233,9 @@ tb_download() { # SUITE PKG...
 		for old in "$dir/${p}_"*.deb; do
 			[ "$old" = "$f" ] || rm -f "$old"
 		done
-		printf '%s\n' "$f"
+		paths+=("$f")
 	done
+	printf '%s\n' "${paths[@]}"
 }
 
 # Where a package's .deb lands: NAME_VERSION_ARCH.deb with the candidate version.
@@ -243,6 +251,8 @@ tb_deb_path() { # SUITE PKG
 # Unpacks .deb files into DIR once; a stamp records which files made it.
 tb_unpack() { # DIR DEB...
 	local dir=$1; shift
+	# No .deb: the download before (in a process substitution) failed and said why.
+	[ $# -gt 0 ] || tb_die "nothing to unpack into $dir: the download above failed"
 	local want
 	want=$(printf '%s\n' "$@" | xargs -n1 basename | sort | md5sum | cut -d' ' -f1)
 	if [ -f "$dir/.unpacked" ] && [ "$(cat "$dir/.unpacked")" = "$want" ]; then return 0; fi
