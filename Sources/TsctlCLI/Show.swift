@@ -70,7 +70,7 @@ struct Show: ParsableCommand {
     }
 
     /// Interfaces assembled and written at a time by `showText` and `showJSON`.
-    static let chunk = 256
+    static let chunk = 64
 
     /// Text of every interface (or of those with a hardware provider), written a
     /// chunk of interfaces at a time as they are assembled: at ten thousand
@@ -79,7 +79,8 @@ struct Show: ParsableCommand {
         var w = ShowText.Writer(style: TextStyle.forStdout(), to: Sys.printBytes)
         do {
             _ = try KernelSession.open().snapshot(names: nil, detail: .printed, chunk: chunk) { part, kernel in
-                for itf in part where all || itf.hasHardwareProvider { w.add(itf, kernel: kernel) }
+                // By position: each interface copied out of the part cost as much as its assembly's copy.
+                for i in part.indices where all || part[i].hasHardwareProvider { w.add(part[i], kernel: kernel) }
             }
         } catch {
             throw TsctlFailure(error)

@@ -252,7 +252,7 @@ extension Inventory {
     /// The PHYs of the device a stacked target takes its timestamps from, from the
     /// PHY dump (made of every device).
     func stackedPhys(_ t: LinkReply, phys: [UInt32: [PhyReply]], link: (UInt32) -> LinkReply?) -> [Phy] {
-        guard client.hasPhyGet, StackedKind.isStacked(t.kind),
+        guard StackedKind.isStacked(t.kind), client.hasPhyGet,
             case .success(let below) = Self.deviceBelow(t, link: link), below.index != t.index
         else { return [] }
         return (phys[below.index] ?? []).map(Self.phy)

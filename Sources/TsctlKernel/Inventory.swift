@@ -125,10 +125,42 @@ public final class Inventory {
     ) throws(InventoryError) -> KernelInfo {
         if names == nil, detail == .complete, let kernel = try completeListing(chunk: chunk, each: each) { return kernel }
         let r = try gather(names: names, detail: detail)
-        return try SnapshotAssembly.assemble(r, system: system, sysfsRoot: sysfs, chunk: chunk, kernelFirst: kernelFirst) { part, kernel in
-            attachTsStats(&part)
-            each(&part, kernel)
-        }.kernel
+        // Where the interfaces fill more than one part, `each` (writing them) is
+        // called on a second thread while the next part is assembled here.
+        guard r.targets.count > chunk else {
+            return try SnapshotAssembly.assemble(r, system: system, sysfsRoot: sysfs, chunk: chunk, kernelFirst: kernelFirst) {
+                part, kernel in
+                attachTsStats(&part)
+                each(&part, kernel)
+            }.kernel
+        }
+        var result: Result<KernelInfo, InventoryError>?
+        // Two parts waiting at most: memory holds a few parts, not every interface.
+        let parts = HandOver<([InterfaceSnapshot], KernelInfo)>(limit: 2)
+        withoutActuallyEscaping(each) { each in
+            let write = {
+                var done = false
+                while !done {
+                    let arrived = parts.take()
+                    done = arrived.done
+                    for (part, kernel) in arrived.values {
+                        var part = part
+                        each(&part, kernel)
+                    }
+                }
+            }
+            let writer = SideThread.onAThread(write)
+            result = Result { () throws(InventoryError) in
+                try SnapshotAssembly.assemble(r, system: system, sysfsRoot: sysfs, chunk: chunk, kernelFirst: kernelFirst) { part, kernel in
+                    attachTsStats(&part)
+                    // No second thread (a process limit): written here.
+                    if writer == nil { each(&part, kernel) } else { parts.put([(part, kernel)]) }
+                }.kernel
+            }
+            parts.finish()
+            writer?.join()
+        }
+        return try result!.get()
     }
 
     /// Every netlink read a snapshot needs, nothing assembled yet.
@@ -210,35 +242,33 @@ public final class Inventory {
         // and a device missing from the TSCONFIG dump answered EOPNOTSUPP.
         // One batch of what is left: TSINFO do (advertised), TSCONFIG_GET (active),
         // by the ifindex the link request resolved (one lookup by name, not one per request).
+        // (Targets by position, not each copied: a link is a large value.)
         var specs: [RequestSpec] = []
-        var slots: [(tsinfo: Int?, tsconfig: Int?)] = []
-        slots.reserveCapacity(targets.count)
-        for t in targets {
-            let entries = r.tsinfoDump[t.index] ?? []
-            let simple =
-                r.tsconfigDump != nil && entries.count == 1 && entries[0].phcIndex == nil && (r.phys[t.index] ?? []).isEmpty
-            var slot: (tsinfo: Int?, tsconfig: Int?) = (nil, nil)
-            if !simple {
-                slot.tsinfo = specs.count
-                specs.append(client.tsinfoRequest(.index(t.index)))
-                if perProvider, case .success(let device)? = r.tsconfigReads.ask[t.index] {
-                    slot.tsconfig = specs.count
-                    specs.append(client.tsconfigRequest(.name(device)))
-                }
+        var asked: [(index: UInt32, tsinfo: Int, tsconfig: Int?)] = []
+        for k in targets.indices {
+            let i = targets[k].index
+            let entries = r.tsinfoDump[i] ?? []
+            let simple = r.tsconfigDump != nil && entries.count == 1 && entries[0].phcIndex == nil && (r.phys[i] ?? []).isEmpty
+            if simple { continue }
+            var slot: (index: UInt32, tsinfo: Int, tsconfig: Int?) = (i, specs.count, nil)
+            specs.append(client.tsinfoRequest(.index(i)))
+            if perProvider, case .success(let device)? = r.tsconfigReads.ask(targets[k]) {
+                slot.tsconfig = specs.count
+                specs.append(client.tsconfigRequest(.name(device)))
             }
-            slots.append(slot)
+            asked.append(slot)
         }
         let outcomes = client.batch(specs)
-        for (t, slot) in zip(targets, slots) {
-            if let k = slot.tsinfo { r.tsinfo[t.index] = client.decodeTsinfo(outcomes[k]) }
-            if let k = slot.tsconfig { r.tsconfig[t.index] = client.decodeTsconfig(outcomes[k]) }
+        for slot in asked {
+            r.tsinfo[slot.index] = client.decodeTsinfo(outcomes[slot.tsinfo])
+            if let k = slot.tsconfig { r.tsconfig[slot.index] = client.decodeTsconfig(outcomes[k]) }
         }
         // A stacked device has no PHY of its own: the PHYs of the device below it
         // name the clock when the kernel does not (before 6.16).
         let dumpedAll = !Self.filtered(r.names, targets)
-        for t in targets {
-            let below = stackedPhys(t, phys: &r.phys, dumpedAll: dumpedAll, link: link)
-            if !below.isEmpty { r.stackedPhys[t.index] = below }
+        for k in targets.indices where StackedKind.isStacked(targets[k].kind) {
+            let below = stackedPhys(targets[k], phys: &r.phys, dumpedAll: dumpedAll, link: link)
+            if !below.isEmpty { r.stackedPhys[targets[k].index] = below }
         }
     }
 

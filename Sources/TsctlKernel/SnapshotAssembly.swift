@@ -21,7 +21,7 @@ public struct InventoryReadings: Sendable {
     /// The TSCONFIG_GET dump, when it stands in for per-device requests.
     public var tsconfigDump: [UInt32: TsconfigReply]?
     /// Which device each target's TSCONFIG_GET went to (StackedRead.swift).
-    var tsconfigReads = Inventory.TsconfigReads(dump: false, ask: [:])
+    var tsconfigReads = Inventory.TsconfigReads(dump: false)
     /// Per target: the TSINFO *do* (absent: the dump's one entry stands in).
     public var tsinfo: [UInt32: Result<TsinfoReply, NetlinkError>] = [:]
     /// Per target: the TSCONFIG_GET *do*, when one was sent.
@@ -38,6 +38,8 @@ public struct InventoryReadings: Sendable {
 
     /// The entries of a TSINFO dump, by device.
     mutating func add(tsinfoDump: [TsinfoReply]) {
+        // Most devices have one entry: room for them all at once, not grown in steps.
+        self.tsinfoDump.reserveCapacity(self.tsinfoDump.count + tsinfoDump.count)
         for d in tsinfoDump { self.tsinfoDump[d.device.ifindex, default: []].append(d) }
     }
 
@@ -324,7 +326,7 @@ public enum SnapshotAssembly {
         _ snap: inout InterfaceSnapshot, _ t: LinkReply, _ r: InventoryReadings, perProvider: Bool,
         leftOutOfDump: inout LeftOutOfDump, system: any SystemReader
     ) {
-        let ask = r.tsconfigReads.ask[t.index]
+        let ask = r.tsconfigReads.ask(t)
         if perProvider, case .failure(let why)? = ask {
             snap.active = .unavailable(.stackedLowerUnknown, message: why.why)
         } else if !r.tsconfig.isEmpty, let reply = r.tsconfig[t.index] {

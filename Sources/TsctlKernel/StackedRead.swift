@@ -48,7 +48,8 @@ extension Inventory {
         _ t: LinkReply, phys: inout [UInt32: [PhyReply]], dumpedAll: Bool,
         link: (UInt32) -> LinkReply?
     ) -> [Phy] {
-        guard client.hasPhyGet, StackedKind.isStacked(t.kind),
+        // The kind first: most links have none here, and the family's ops are a look-up.
+        guard StackedKind.isStacked(t.kind), client.hasPhyGet,
             case .success(let below) = Self.deviceBelow(t, link: link), below.index != t.index
         else { return [] }
         if phys[below.index] == nil && !dumpedAll {
@@ -63,18 +64,28 @@ extension Inventory {
     /// crash the kernel, the device below it (failure: nothing is asked).
     struct TsconfigReads: Equatable {
         var dump: Bool
-        var ask: [UInt32: Result<String, NoDeviceBelow>]
+        /// Where asking a stacked device can crash the kernel, the device each target's
+        /// TSCONFIG_GET goes to, by ifindex; nil elsewhere: each device asks itself
+        /// (no table of a thousand names that say the same).
+        var redirected: [UInt32: Result<String, NoDeviceBelow>]?
+
+        /// The device `t`'s TSCONFIG_GET goes to (failure: nothing is asked).
+        func ask(_ t: LinkReply) -> Result<String, NoDeviceBelow>? {
+            guard let redirected else { return .success(t.name) }
+            return redirected[t.index]
+        }
     }
 
     static func tsconfigReads(
         _ targets: [LinkReply], listingAll: Bool, trapped: Bool,
         link: (UInt32) -> LinkReply?
     ) -> TsconfigReads {
-        var ask: [UInt32: Result<String, NoDeviceBelow>] = [:]
-        for t in targets {
-            ask[t.index] = trapped ? deviceBelow(t, link: link).map(\.name) : .success(t.name)
-        }
-        return TsconfigReads(dump: tsconfigDumped(listingAll: listingAll, trapped: trapped), ask: ask)
+        var reads = TsconfigReads(dump: tsconfigDumped(listingAll: listingAll, trapped: trapped))
+        guard trapped else { return reads }
+        var redirected: [UInt32: Result<String, NoDeviceBelow>] = [:]
+        for t in targets { redirected[t.index] = deviceBelow(t, link: link).map(\.name) }
+        reads.redirected = redirected
+        return reads
     }
 
     /// Whether the TSCONFIG_GET dump is sent: listing every interface, and never where

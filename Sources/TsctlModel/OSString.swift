@@ -70,6 +70,9 @@ public enum OSString {
     /// private-use characters, which look like something they are not), and a
     /// backslash as \\, so the text always tells the bytes apart.
     public static func escaped(_ s: String) -> String {
+        // Printable ASCII without a backslash, as nearly every name is: nothing to look up per scalar.
+        var plain = s
+        if plain.withUTF8({ b in b.allSatisfy { $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\\") } }) { return s }
         guard s.unicodeScalars.contains(where: needsEscape) else { return s }
         var out = ""
         for u in s.unicodeScalars {

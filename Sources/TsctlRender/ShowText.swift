@@ -40,13 +40,13 @@ public enum ShowText {
             if count > 0 { out.add("\n") }
             ShowText.render(itf, kernel: kernel, into: &out)
             count += 1
-            if out.bytes.count >= 1 << 15 { finish() }
+            if out.count >= 1 << 15 { finish() }
         }
 
         /// Hands out what is left.
         public mutating func finish() {
-            guard !out.bytes.isEmpty else { return }
-            out.bytes.withUnsafeBytes { write($0) }
+            guard out.count > 0 else { return }
+            out.withBytes { write($0) }
             out.clear()
         }
     }

@@ -71,6 +71,22 @@ struct ManyInterfacesEndToEndTests {
         #expect((doc["interfaces"] as? [String])?.count == 2 * Self.pairs + 1)
     }
 
+    /// Text is written a part at a time on a second thread while the next part is
+    /// assembled; where no thread can be started (RLIMIT_NPROC as above) the same
+    /// thread writes it: the same text, every interface once, in the kernel's order.
+    @Test func textWithNoThreadToStartSaysTheSame() throws {
+        let uid = 3_000_000 + Int(getpid()) % 1_000_000 + 1
+        let asUser = ["setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--inh-caps=-all", E2E.tsctl, "show", "--all"]
+        let threaded = try ns.exec(asUser)
+        let alone = try ns.exec(["prlimit", "--nproc=1"] + asUser)
+        #expect(threaded.status == 0, "\(threaded.stderr)")
+        #expect(alone.status == 0, "\(alone.stderr)")
+        #expect(alone.stdout == threaded.stdout)
+        let ipLink = try #require(try E2E.json(try ns.exec(["ip", "-j", "link"]).stdout) as? [[String: Any]])
+        let headers = threaded.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { String($0.prefix { $0 != " " }) }
+        #expect(headers == ipLink.map { $0["ifname"] as! String })
+    }
+
     /// Both sockets' datagrams go to one file: every line whole, the same document.
     @Test func theTraceOfBothSocketsHasWholeLines() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tsctl-\(getpid())-many.trace").path

@@ -70,6 +70,11 @@ import Glibc
         #expect(OSString.escaped("a\\b") == "a\\\\b")
         #expect(OSString.escaped("a\u{200b}b\t") == "a\\xe2\\x80\\x8bb\\x09")
         #expect(OSString.escaped("café") == "café")
+        // Printable ASCII is taken as it is; its edges are not.
+        #expect(OSString.escaped("eth0.100-x_y") == "eth0.100-x_y")
+        #expect(OSString.escaped("a b~") == "a b~")
+        #expect(OSString.escaped("a\u{7f}\u{1f}") == "a\\x7f\\x1f")
+        #expect(OSString.escaped("\\") == "\\\\")
     }
 
     @Test func namesAreCheckedAsTheKernelChecksThem() {

@@ -10,6 +10,27 @@ import TsctlSystem
 @testable import TsctlRender
 
 @Suite struct SnapshotAndRenderTests {
+    /// The text buffer grows past its first storage and writes numbers as Swift does.
+    @Test func theTextBufferHoldsWhatWasAddedAsStringsWouldBe() {
+        var out = TextBuffer(style: .plain, capacity: 1)
+        var expected = ""
+        let numbers = [0, 7, -7, 10, 1_000_000, Int.max, Int.min]
+        for (k, n) in numbers.enumerated() {
+            let word = String(repeating: "ab", count: k * 5) + "é"
+            out.add(word)
+            out.add(" " as StaticString)
+            out.add(n)
+            out.add("\n")
+            expected += "\(word) \(n)\n"
+        }
+        #expect(out.text == expected)
+        #expect(out.count == expected.utf8.count)
+        #expect(out.withBytes { Array($0) } == Array(expected.utf8))
+        out.clear()
+        out.add("x")
+        #expect(out.text == "x")
+    }
+
     @Test func snapshotJSONRoundTrips() throws {
         var itf = Board.macchiatobin()
         itf.kind = "vlan"

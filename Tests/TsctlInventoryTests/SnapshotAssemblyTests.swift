@@ -92,7 +92,7 @@ struct SnapshotAssemblyTests {
         cfg.txType = BitList(size: 4, indices: [1], names: ["on"])
         cfg.rxFilter = BitList(size: 16, indices: [1], names: ["all"])
         r.tsconfig[2] = .success(cfg)
-        r.tsconfigReads = Inventory.TsconfigReads(dump: false, ask: [2: .success("eth0")])
+        r.tsconfigReads = Inventory.TsconfigReads(dump: false, redirected: [2: .success("eth0")])
         let sys = Self.system()
         let snap = try SnapshotAssembly.assemble(r, system: sys)
         let eth0 = try #require(snap.interfaces.first)
@@ -194,7 +194,8 @@ struct SnapshotAssemblyTests {
             names: nil, targets: [Self.link(4, "mv0", kind: "macvlan", lower: 7)], release: "6.18.0",
             features: KernelFeatures(tsinfo: true, phyGet: true, tsconfig: true, hwtstampSource: nil))
         r.tsinfo[4] = .success(Self.tsinfo(4, "mv0", phc: nil))
-        r.tsconfigReads = Inventory.TsconfigReads(dump: false, ask: [4: .failure(NoDeviceBelow(why: "mv0's lower device cannot be found"))])
+        r.tsconfigReads = Inventory.TsconfigReads(
+            dump: false, redirected: [4: .failure(NoDeviceBelow(why: "mv0's lower device cannot be found"))])
         let sys = TableSystem()
         sys.names[7] = "eth7"
         let mv0 = try #require(try SnapshotAssembly.assemble(r, system: sys).interfaces.first)
