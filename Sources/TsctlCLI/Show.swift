@@ -70,7 +70,7 @@ struct Show: ParsableCommand {
     }
 
     /// Interfaces assembled and written at a time by `showText` and `showJSON`.
-    static let chunk = 64
+    static let chunk = 256
 
     /// Text of every interface (or of those with a hardware provider), written a
     /// chunk of interfaces at a time as they are assembled: at ten thousand

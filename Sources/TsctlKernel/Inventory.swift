@@ -125,42 +125,10 @@ public final class Inventory {
     ) throws(InventoryError) -> KernelInfo {
         if names == nil, detail == .complete, let kernel = try completeListing(chunk: chunk, each: each) { return kernel }
         let r = try gather(names: names, detail: detail)
-        // Where the interfaces fill more than one part, `each` (writing them) is
-        // called on a second thread while the next part is assembled here.
-        guard r.targets.count > chunk else {
-            return try SnapshotAssembly.assemble(r, system: system, sysfsRoot: sysfs, chunk: chunk, kernelFirst: kernelFirst) {
-                part, kernel in
-                attachTsStats(&part)
-                each(&part, kernel)
-            }.kernel
-        }
-        var result: Result<KernelInfo, InventoryError>?
-        // Two parts waiting at most: memory holds a few parts, not every interface.
-        let parts = HandOver<([InterfaceSnapshot], KernelInfo)>(limit: 2)
-        withoutActuallyEscaping(each) { each in
-            let write = {
-                var done = false
-                while !done {
-                    let arrived = parts.take()
-                    done = arrived.done
-                    for (part, kernel) in arrived.values {
-                        var part = part
-                        each(&part, kernel)
-                    }
-                }
-            }
-            let writer = SideThread.onAThread(write)
-            result = Result { () throws(InventoryError) in
-                try SnapshotAssembly.assemble(r, system: system, sysfsRoot: sysfs, chunk: chunk, kernelFirst: kernelFirst) { part, kernel in
-                    attachTsStats(&part)
-                    // No second thread (a process limit): written here.
-                    if writer == nil { each(&part, kernel) } else { parts.put([(part, kernel)]) }
-                }.kernel
-            }
-            parts.finish()
-            writer?.join()
-        }
-        return try result!.get()
+        return try SnapshotAssembly.assemble(r, system: system, sysfsRoot: sysfs, chunk: chunk, kernelFirst: kernelFirst) { part, kernel in
+            attachTsStats(&part)
+            each(&part, kernel)
+        }.kernel
     }
 
     /// Every netlink read a snapshot needs, nothing assembled yet.

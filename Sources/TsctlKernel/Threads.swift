@@ -77,32 +77,23 @@ private func threadMain(_ arg: UnsafeMutableRawPointer?) -> UnsafeMutableRawPoin
 final class HandOver<T>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private let room = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var pending: [T] = []
     private var done = false
-    private let limit: Int
 
-    /// `limit`: `put` waits while that many values are not yet taken (what is
-    /// handed over is then held a few at a time, however far the taker falls behind).
-    init(limit: Int = .max) {
-        self.limit = limit
+    init() {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(cond, nil)
-        pthread_cond_init(room, nil)
     }
 
     deinit {
-        pthread_cond_destroy(room)
         pthread_cond_destroy(cond)
         pthread_mutex_destroy(mutex)
-        room.deallocate()
         cond.deallocate()
         mutex.deallocate()
     }
 
     func put(_ values: [T]) {
         pthread_mutex_lock(mutex)
-        while pending.count >= limit { pthread_cond_wait(room, mutex) }
         pending += values
         pthread_cond_signal(cond)
         pthread_mutex_unlock(mutex)
@@ -124,7 +115,6 @@ final class HandOver<T>: @unchecked Sendable {
         var out: [T] = []
         swap(&out, &pending)
         let last = done
-        pthread_cond_signal(room)
         pthread_mutex_unlock(mutex)
         return (out, last)
     }

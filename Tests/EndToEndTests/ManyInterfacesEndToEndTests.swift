@@ -71,9 +71,9 @@ struct ManyInterfacesEndToEndTests {
         #expect((doc["interfaces"] as? [String])?.count == 2 * Self.pairs + 1)
     }
 
-    /// Text is written a part at a time on a second thread while the next part is
-    /// assembled; where no thread can be started (RLIMIT_NPROC as above) the same
-    /// thread writes it: the same text, every interface once, in the kernel's order.
+    /// Text reads sysfs and the kind and PHY dumps on a second thread beside the
+    /// ethtool dumps; where no thread can be started (RLIMIT_NPROC as above) this
+    /// thread reads them first: the same text, every interface once, in the kernel's order.
     @Test func textWithNoThreadToStartSaysTheSame() throws {
         let uid = 3_000_000 + Int(getpid()) % 1_000_000 + 1
         let asUser = ["setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--inh-caps=-all", E2E.tsctl, "show", "--all"]

@@ -252,30 +252,4 @@ struct NotAClockTests {
         #expect(walk.join() == 19)
         #expect(SideThreadStart.niceness() == before)
     }
-
-    /// What one thread hands another (the parts `show --all` writes beside their
-    /// assembly) arrives whole and in order, and a limit holds the putter back
-    /// while the taker is slow: never more than that many wait.
-    @Test func aHandOverWithALimitHoldsThePutterBack() throws {
-        let parts = HandOver<Int>(limit: 2)
-        let taker = try #require(
-            SideThread.onAThread { () -> (got: [Int], most: Int) in
-                var got: [Int] = []
-                var most = 0
-                var done = false
-                while !done {
-                    let arrived = parts.take()
-                    done = arrived.done
-                    most = max(most, arrived.values.count)
-                    got += arrived.values
-                    usleep(200)
-                }
-                return (got, most)
-            }, "a thread can be started here")
-        for i in 0..<200 { parts.put([i]) }
-        parts.finish()
-        let (got, most) = taker.join()
-        #expect(got == Array(0..<200))
-        #expect(most <= 2 && most >= 1)
-    }
 }
