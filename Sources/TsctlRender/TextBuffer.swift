@@ -42,6 +42,13 @@ public struct TextBuffer: Sendable {
         count += n
     }
 
+    /// The bytes from `start` on, as an array.
+    func bytes(from start: Int) -> [UInt8] { Array(storage[start..<count]) }
+
+    mutating func add(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
     mutating func add(_ s: String) {
         var s = s
         s.withUTF8 { append(UnsafeRawBufferPointer($0)) }
