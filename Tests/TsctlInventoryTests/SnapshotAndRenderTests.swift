@@ -10,6 +10,32 @@ import TsctlSystem
 @testable import TsctlRender
 
 @Suite struct SnapshotAndRenderTests {
+    /// The writer copies the lines below a name from the interface before only when
+    /// the two are equal but for name and index: every interface reads as it would alone.
+    @Test func theWriterWritesEachInterfaceAsItWouldAlone() {
+        var second = Board.igb(name: "eth1")
+        second.ifindex = 3
+        var otherConfig = Board.igb(name: "eth2")
+        otherConfig.ifindex = 4
+        otherConfig.active.rxFilter = "none"
+        var otherClock = Board.igb(name: "eth3", phc: 2)
+        otherClock.ifindex = 5
+        let interfaces = [
+            Board.virtio(name: "v0"), Board.virtio(name: "v1"), Board.igb(), second, otherConfig, otherClock, Board.virtio(name: "v2")
+        ]
+        for style in [TextStyle.plain, TextStyle(color: true)] {
+            var written: [UInt8] = []
+            var w = ShowText.Writer(style: style) { written += $0 }
+            for itf in interfaces { w.add(itf, kernel: Board.kernel()) }
+            w.finish()
+            let alone = interfaces.map { ShowText.render($0, kernel: Board.kernel(), style: style) }.joined(separator: "\n")
+            #expect(String(decoding: written, as: UTF8.self) == alone)
+        }
+        // The copied lines say what differs.
+        let text = ShowText.render(Board.snapshot(Board.igb(), otherConfig), style: .plain)
+        #expect(text.contains("rx all") && text.contains("rx none"))
+    }
+
     /// The text buffer grows past its first storage and writes numbers as Swift does.
     @Test func theTextBufferHoldsWhatWasAddedAsStringsWouldBe() {
         var out = TextBuffer(style: .plain, capacity: 1)
