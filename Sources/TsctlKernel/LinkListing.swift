@@ -33,8 +33,10 @@ extension Inventory {
         let tsinfo = Result { () throws(NetlinkError) in try client.tsinfoDump(nil) }
         let tsconfig = Self.tsconfigDumped(listingAll: true, trapped: trapped(r)) ? try? client.tsconfigDump() : nil
         let s = side.join()
+        let dumped: [TsinfoReply]
         do {
-            r.add(tsinfoDump: try tsinfo.get())
+            dumped = try tsinfo.get()
+            r.add(tsinfoDump: dumped)
             // No second socket: the PHY dump here, after the others.
             if let phys = s.phys { r.add(phys: try phys.get()) } else if client.hasPhyGet { r.add(phys: try client.phyDump(nil)) }
         } catch {
@@ -42,16 +44,23 @@ extension Inventory {
         }
         r.set(tsconfigDump: tsconfig)
         guard let devices = s.devices else { return try everyLink(r) }
-        // The indexes sorted, not the links: a link is a large value to move.
-        var links = r.tsinfoDump.keys.sorted().map { i in
-            LinkReply(index: i, name: r.tsinfoDump[i]![0].device.name, parentKnown: true)
+        // The devices in the dump's order, the kernel's ifindex order (a device's
+        // entries come together); sorted where it is not. By position: a reply and
+        // a link are large values to copy.
+        var links: [LinkReply] = []
+        links.reserveCapacity(r.tsinfoDump.count)
+        for k in dumped.indices where links.last?.index != dumped[k].device.ifindex {
+            links.append(LinkReply(index: dumped[k].device.ifindex, name: dumped[k].device.name, parentKnown: true))
+        }
+        if links.count != r.tsinfoDump.count || (1..<max(links.count, 1)).contains(where: { links[$0 - 1].index >= links[$0].index }) {
+            links = r.tsinfoDump.keys.sorted().map { i in LinkReply(index: i, name: r.tsinfoDump[i]![0].device.name, parentKnown: true) }
         }
         var parented: [LinkReply] = []
-        for l in links {
+        for k in links.indices {
             // A /sys of another namespace (entered without mounting its own) would hide
             // the devices the dump leaves out: then every link is read.
-            guard let hasParent = devices[l.name] else { return try everyLink(r) }
-            if hasParent { parented.append(l) }
+            guard let hasParent = devices[links[k].name] else { return try everyLink(r) }
+            if hasParent { parented.append(links[k]) }
         }
         // Names are unique on both sides: more in sysfs than in the dump are devices it left out.
         var leftOut: [String] = []
