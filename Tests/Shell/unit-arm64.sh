@@ -24,7 +24,7 @@ readelf -hW "$xctest" | grep -q 'Machine: *AArch64' || fail "$xctest is not an a
 kernel='KernelSocketTests|KernelSessionSocketFailureTests|KernelSessionNamespaceTests|LinkListingAndTraceTests'
 kernel+='|OwnProcessAndLoopbackTests|ProbeAndLiveSystemTests|ProcessStateTests|theLiveKernelGathersTheLoopbackDevice'
 kernel+='|aProbeOfAnInterfaceThatIsGoneSaysItCouldNotSend|theKernelsStatesAreThoseOfTheInterfacesNamed'
-kernel+='|somethingOtherThanThisUsersRegularFileAtTheLockPathIsRefused'
+kernel+='|somethingOtherThanThisUsersRegularFileAtTheLockPathIsRefused|theAssemblyBesideTheLinkDumpGivesWhatOneThreadAssembles'
 skip="SystemCallTests|NotAClockTests|parsingGrowsLinearlyWithTheNumberOfEntries|$kernel"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
