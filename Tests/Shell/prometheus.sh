@@ -7,7 +7,7 @@
 # Debian's prometheus package. Needs root (ip netns).
 set -euo pipefail
 . "$(dirname "$0")/lib/shell_test.sh"
-shell_test prometheus "ip netns add" prometheus prometheus-node-exporter iproute2 python3 systemd
+shell_test prometheus "ip netns add" prometheus prometheus-node-exporter iproute2 python3 systemd strace
 docs=$TSCTL_ROOT/docs/prometheus
 
 (cd "$docs" && promtool check rules tsctl-alerts.yml >/dev/null) || fail "promtool check rules tsctl-alerts.yml"
@@ -36,7 +36,11 @@ only_prom() {
     files=$(find "$work/textfile" -mindepth 1 -printf '%f ')
     [ "$files" = "tsctl.prom " ] || fail "$1: the textfile directory holds $files(a temporary file was left)"
 }
-ip netns exec "$ns" "${cmd[@]}" || fail "the metrics unit's command failed: ${cmd[*]}"
+# Its system calls (strace), all allowed by the unit's SystemCallFilter: one refused
+# would kill the job (SIGSYS) or fail it.
+ip netns exec "$ns" strace -f -qq -o "$work/trace" "${cmd[@]}" || fail "the metrics unit's command failed: ${cmd[*]}"
+python3 "$(dirname "$0")/lib/syscall_filter.py" "$docs/tsctl-metrics.service" "$work/trace" ||
+    fail "tsctl-metrics.service's SystemCallFilter would refuse what tsctl check needs (above)"
 [ -s "$prom" ] || fail "no tsctl.prom written"
 only_prom "a clean check"
 lint "a clean check"

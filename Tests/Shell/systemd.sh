@@ -28,36 +28,8 @@ strace -f -qq -o "$work/once" "$bin" apply "$work/lo.toml" >/dev/null || [ $? -e
 # With a NOTIFY_SOCKET (nobody listens: the send fails, but it is made).
 NOTIFY_SOCKET=@tsctl-systemd-test-$$ timeout -s INT 2 strace -f -qq -o "$work/keep" "$bin" apply --keep --interval 0.5 "$work/lo.toml" >/dev/null || true
 for u in "${units[@]}"; do
-    python3 - "$u" "$work/once" "$work/keep" <<'PY' || fail "$(basename "$u")'s SystemCallFilter would refuse what tsctl needs (above)"
-import re, subprocess, sys
-unit, *traces = sys.argv[1:]
-def expand(name):
-    if not name.startswith("@"):
-        return {name}
-    out = subprocess.run(["systemd-analyze", "syscall-filter", name], capture_output=True, text=True, check=True).stdout
-    got = set()
-    for line in out.splitlines()[1:]:
-        line = line.strip()
-        if line and not line.startswith("#"):
-            got |= expand(line)
-    return got
-allowed = None
-for line in open(unit):
-    m = re.match(r"SystemCallFilter=(~?)(.*)", line.strip())
-    if not m:
-        continue
-    names = set().union(*(expand(n) for n in m.group(2).split()))
-    allowed = (allowed or set()) - names if m.group(1) else (allowed or set()) | names
-used = set()
-for t in traces:
-    used |= set(re.findall(r"^\d+ +([a-z_0-9]+)\(", open(t).read(), re.M))
-if allowed is None or not used:
-    sys.exit("no SystemCallFilter in %s, or no system calls traced" % unit)
-refused = sorted(used - allowed)
-if refused:
-    sys.exit("%s refuses %s" % (unit, " ".join(refused)))
-print("systemd: %s allows all %d system calls tsctl apply made" % (unit.rsplit("/", 1)[1], len(used)))
-PY
+    python3 "$(dirname "$0")/lib/syscall_filter.py" "$u" "$work/once" "$work/keep" ||
+        fail "$(basename "$u")'s SystemCallFilter would refuse what tsctl needs (above)"
 done
 
 # Ordering: a probe unit that starts after ptp4l@eth0 and before a tsctl unit makes a
