@@ -114,13 +114,9 @@ extension Inventory {
     private func askAside(_ r: inout InventoryReadings, leftOut: [String]) throws(InventoryError) -> [UInt32: String] {
         var specs: [RequestSpec] = []
         var asked: [UInt32] = []
-        for (i, entries) in r.tsinfoDump {
-            let simple =
-                r.tsconfigDump != nil && entries.count == 1 && entries[0].phcIndex == nil && (r.phys.isEmpty || (r.phys[i] ?? []).isEmpty)
-            if !simple {
-                asked.append(i)
-                specs += [client.tsinfoRequest(.index(i)), client.tsconfigRequest(.name(entries[0].device.name))]
-            }
+        for (i, entries) in r.tsinfoDump where !r.dumpsStandIn(for: i) {
+            asked.append(i)
+            specs += [client.tsinfoRequest(.index(i)), client.tsconfigRequest(.name(entries[0].device.name))]
         }
         for n in leftOut { specs += [client.tsinfoRequest(.name(n)), client.tsconfigRequest(.name(n))] }
         let outcomes = specs.isEmpty ? [] : client.batch(specs)
@@ -178,6 +174,8 @@ extension Inventory {
                 // Of the links read so far the assembly knows the names; the stacked
                 // ones are kept whole, to follow down to the device below them.
                 var stacked: [UInt32: LinkReply] = [:]
+                // The PHY dump was made of every device: nothing more is asked for one below a stacked device.
+                var phys = r.phys
                 let link = { (i: UInt32) -> LinkReply? in stacked[i] ?? a.known(i).map { LinkReply(index: i, name: $0) } }
                 var waiting: [LinkReply] = []
                 var part: [InterfaceSnapshot] = []
@@ -206,7 +204,7 @@ extension Inventory {
                         next += 1
                         // A device none of the readings named appeared since: left out.
                         guard r.tsinfoDump[t.index] != nil || r.tsinfo[t.index] != nil else { continue }
-                        let below = stackedPhys(t, phys: r.phys, link: link)
+                        let below = stackedPhys(t, phys: &phys, dumpedAll: true, link: link)
                         // The readings were checked for every error `add` can throw (kernelPart).
                         try? a.add(t, r, below: below, to: &part)
                         if part.count == chunk {
@@ -247,14 +245,5 @@ extension Inventory {
             cur = below
         }
         return true
-    }
-
-    /// The PHYs of the device a stacked target takes its timestamps from, from the
-    /// PHY dump (made of every device).
-    func stackedPhys(_ t: LinkReply, phys: [UInt32: [PhyReply]], link: (UInt32) -> LinkReply?) -> [Phy] {
-        guard StackedKind.isStacked(t.kind), client.hasPhyGet,
-            case .success(let below) = Self.deviceBelow(t, link: link), below.index != t.index
-        else { return [] }
-        return (phys[below.index] ?? []).map(Self.phy)
     }
 }

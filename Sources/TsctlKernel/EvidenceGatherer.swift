@@ -1,5 +1,4 @@
 public import TsctlModel
-import TsctlSystem
 
 /// What the user asked `check` to look at.
 public struct EvidenceRequest: Sendable {
@@ -42,10 +41,7 @@ public struct EvidenceGatherer {
         // took 1.16x show's time at 201 interfaces instead of 1.10x. Where no thread
         // can be started, it is made at the end.
         let walk = scanDaemons
-        let daemons = SideThread.onAThread { () -> PTPDaemons.Scan in
-            SideThreadStart.yieldToOthers()
-            return walk()
-        }
+        let daemons = SideThread.yielding(walk)
         let kernel: K
         var snap: Snapshot
         do {

@@ -215,9 +215,7 @@ public final class Inventory {
         var asked: [(index: UInt32, tsinfo: Int, tsconfig: Int?)] = []
         for k in targets.indices {
             let i = targets[k].index
-            let entries = r.tsinfoDump[i] ?? []
-            let simple = r.tsconfigDump != nil && entries.count == 1 && entries[0].phcIndex == nil && (r.phys[i] ?? []).isEmpty
-            if simple { continue }
+            if r.dumpsStandIn(for: i) { continue }
             var slot: (index: UInt32, tsinfo: Int, tsconfig: Int?) = (i, specs.count, nil)
             specs.append(client.tsinfoRequest(.index(i)))
             if perProvider, case .success(let device)? = r.tsconfigReads.ask(targets[k]) {

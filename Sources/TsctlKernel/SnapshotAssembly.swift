@@ -48,6 +48,14 @@ public struct InventoryReadings: Sendable {
         for d in phys { self.phys[d.device.ifindex, default: []].append(d) }
     }
 
+    /// Whether the dumps stand in for device `i`'s per-device requests: one TSINFO entry,
+    /// without a PHC, no PHY, and a TSCONFIG dump made (a device missing from it answered
+    /// EOPNOTSUPP): nothing but that entry can be advertised or active.
+    func dumpsStandIn(for i: UInt32) -> Bool {
+        guard tsconfigDump != nil, let entries = tsinfoDump[i], entries.count == 1, entries[0].phcIndex == nil else { return false }
+        return phys.isEmpty || (phys[i] ?? []).isEmpty
+    }
+
     /// A TSCONFIG dump by device (its first reply for each), or nil where none was made.
     mutating func set(tsconfigDump dump: [TsconfigReply]?) {
         tsconfigDump = dump.map { Dictionary($0.map { ($0.device.ifindex, $0) }, uniquingKeysWith: { a, _ in a }) }

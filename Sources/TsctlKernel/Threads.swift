@@ -36,6 +36,16 @@ final class SideThread<T>: ThreadBody, @unchecked Sendable {
         return t.thread == nil ? nil : t
     }
 
+    /// Starts `work` on its own thread at nice 19 (SideThreadStart.yieldToOthers), for
+    /// work that must not hold up the threads its caller waits on; nil (`work` not run)
+    /// where no thread can be started.
+    static func yielding(_ work: @escaping () -> T) -> SideThread? {
+        onAThread {
+            SideThreadStart.yieldToOthers()
+            return work()
+        }
+    }
+
     private init(started work: @escaping () -> T) {
         self.work = work
         super.init()

@@ -352,8 +352,7 @@ public final class RtnlClient {
 }
 
 extension LibnlSocket {
-    /// A NETLINK_ROUTE socket (links).
-    /// A NETLINK_ROUTE socket. 4 datagrams a read: a link dump read on one thread and
+    /// A NETLINK_ROUTE socket (links), 4 datagrams a read: a link dump read on one thread and
     /// assembled on another (Inventory.completeListing) reaches the other thread 4
     /// datagrams at a time, so what is left to it once the dump ends is small.
     public static func route() throws(NetlinkError) -> LibnlSocket {

@@ -244,11 +244,7 @@ struct NotAClockTests {
     /// runs at nice 19, and the thread that started it keeps its priority.
     @Test func theWalkYieldsOnItsOwnThreadOnly() throws {
         let before = SideThreadStart.niceness()
-        let walk = try #require(
-            SideThread.onAThread { () -> Int32 in
-                SideThreadStart.yieldToOthers()
-                return SideThreadStart.niceness()
-            }, "a thread can be started here")
+        let walk = try #require(SideThread.yielding(SideThreadStart.niceness), "a thread can be started here")
         #expect(walk.join() == 19)
         #expect(SideThreadStart.niceness() == before)
     }
