@@ -85,15 +85,11 @@ tb_tsctl_build_arm64() {
 
 # What the arm64 guests need besides their kernels: QEMU for aarch64, the arm64 userland
 # and the aarch64 tsctl (TB_TSCTL_CPIO_ARM64). Nothing when no KERNEL is an arm64 one.
+# After tb_host_tools and tb_fetch_lists (cpio, and bookworm-backports' lists for QEMU).
 tb_prepare_arm64() { # KERNEL...
 	local k
 	for k in "$@"; do
 		[ "$(tb_kernel_arch "$k")" = arm64 ] || continue
-		# QEMU comes from bookworm-backports and the chroots from other suites: every
-		# suite's lists first (a cold cache has none), and the host's tools (cpio packs
-		# the arm64 tsctl's initramfs part below).
-		tb_host_tools
-		tb_fetch_lists
 		tb_apt_update sid-arm64
 		tb_fetch_qemu_arm64
 		tb_fetch_userland_arm64
