@@ -45,7 +45,10 @@ extension Rules {
             evidence, remedy: "tsctl check --sample 10 \(InterfaceName.shellWord(itf.name))   # is it still happening?")
     }
 
+    /// To a tenth, without ".0" for a whole number: one read a moment apart from
+    /// another says the same (1999999999.97 and 2e9 s both "2000000000 s").
     static func seconds(_ s: Double) -> String {
-        s == s.rounded() ? "\(Int(s)) s" : "\((s * 10).rounded() / 10) s"
+        let tenths = (s * 10).rounded() / 10
+        return tenths == tenths.rounded() ? "\(Int(tenths)) s" : "\(tenths) s"
     }
 }

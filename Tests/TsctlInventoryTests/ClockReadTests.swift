@@ -8,6 +8,17 @@ import Testing
 /// How a PHC reads: windows and resolution from samples shaped as the kernel
 /// returns them (CLOCK_REALTIME before and after, the PHC between, in ns).
 @Suite struct ClockReadTests {
+    /// Seconds in a finding, to a tenth: a whole number after rounding has no ".0",
+    /// so two reads a moment apart say the same (seen: "2000000000.0 s" against
+    /// "2000000000 s" for the same two clocks in two boots).
+    @Test func secondsAreWrittenToATenthWithoutATrailingZero() {
+        #expect(Rules.seconds(2e9) == "2000000000 s")
+        #expect(Rules.seconds(1_999_999_999.97) == "2000000000 s")
+        #expect(Rules.seconds(2_000_000_000.04) == "2000000000 s")
+        #expect(Rules.seconds(12.34) == "12.3 s")
+        #expect(Rules.seconds(0.06) == "0.1 s")
+    }
+
     /// Realtime near 2026-12-06, a PHC 37 s ahead (TAI), reads `gap` apart, windows as given.
     static func samples(windows: [Int64], phcSteps: [Int64], start: Int64 = 1_796_544_000_123_456_789) -> [ClockSample] {
         var out: [ClockSample] = []
