@@ -15,6 +15,16 @@
  * second thread while the ethtool dumps are made: the least wall time any tool
  * printing what the link dump says can take on two cores.
  *
+ * `floor text` is the kernel work of `tsctl show --all` (text), which makes no
+ * dump of every link: the three ethtool dumps and *do* requests of `floor
+ * dumps`, the listings of /sys/class/net and /sys/devices/virtual/net (which
+ * devices the TSINFO dump left out, which have a parent device), and one
+ * RTM_GETLINK dump filtered per stacked kind (vlan, macvlan, macvtap, ipvlan,
+ * ipvtap, bond; a kind the kernel has not registered answers with every link,
+ * and is left at its first; macvtap and ipvtap only where their sysfs class
+ * lists a device). `floor text beside` splits it over two threads as tsctl
+ * does: the sysfs listings, the kind dumps and the PHY_GET dump on the second.
+ *
  * Build: gcc -O2 -o floor floor.c $(pkg-config --cflags --libs libnl-genl-3.0)
  */
 #define _GNU_SOURCE
@@ -24,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/genetlink.h>
@@ -105,14 +116,111 @@ static long links(void) {
 	}
 }
 
+/* Entries of a directory (without . and ..); -1 where it cannot be read. */
+static long list_dir(const char *path) {
+	DIR *d = opendir(path);
+	if (!d) return -1;
+	long n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+	closedir(d);
+	return n;
+}
+
+/* One RTM_GETLINK dump filtered by kind (NETLINK_GET_STRICT_CHK); returns the
+ * links of that kind, or -1 where the kernel ignored the filter (the kind is not
+ * registered): that dump is left at its first link, with its socket. */
+static long kind_links(const char *kind) {
+	static char buf[16384];
+	int rfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (rfd < 0) die("socket(NETLINK_ROUTE)");
+	int one = 1;
+	setsockopt(rfd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof one);
+	struct {
+		struct nlmsghdr h; struct ifinfomsg i; struct nlattr info; struct nlattr k; char name[16];
+	} req = { .h = { .nlmsg_type = RTM_GETLINK, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 } };
+	size_t klen = strlen(kind) + 1;
+	req.k = (struct nlattr){ .nla_len = NLA_HDRLEN + klen, .nla_type = IFLA_INFO_KIND };
+	memcpy(req.name, kind, klen);
+	req.info = (struct nlattr){ .nla_len = NLA_HDRLEN + NLA_ALIGN(req.k.nla_len), .nla_type = NLA_F_NESTED | IFLA_LINKINFO };
+	req.h.nlmsg_len = NLMSG_LENGTH(sizeof req.i) + req.info.nla_len;
+	if (send(rfd, &req, req.h.nlmsg_len, 0) < 0) die("send RTM_GETLINK kind");
+	long count = 0;
+	for (;;) {
+		ssize_t n = recv(rfd, buf, sizeof buf, 0);
+		if (n < 0) die("recv RTM_GETLINK kind");
+		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) { close(rfd); return count; }
+			struct nlattr *li = nlmsg_find_attr(h, sizeof(struct ifinfomsg), IFLA_LINKINFO);
+			struct nlattr *k = li ? nla_find(nla_data(li), nla_len(li), IFLA_INFO_KIND) : NULL;
+			if (!k || strcmp(nla_get_string(k), kind)) { close(rfd); return -1; }
+			count++;
+		}
+	}
+}
+
+/* What text reads besides the ethtool dumps: sysfs, then the kind dumps. */
+static long text_side(void) {
+	long every = list_dir("/sys/class/net"), virtual = list_dir("/sys/devices/virtual/net");
+	long stacked = 0;
+	int unregistered_macvlan = 0, unregistered_ipvlan = 0;
+	static const char *kinds[] = { "bond", "ipvlan", "ipvtap", "macvlan", "macvtap", "vlan" };
+	for (unsigned i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		const char *kind = kinds[i];
+		if (!strcmp(kind, "ipvtap") && unregistered_ipvlan) continue;
+		if (!strcmp(kind, "macvtap") && unregistered_macvlan) continue;
+		if (!strcmp(kind, "ipvtap") || !strcmp(kind, "macvtap")) {
+			char path[64];
+			snprintf(path, sizeof path, "/sys/class/%s", kind);
+			if (list_dir(path) <= 0) continue;
+		}
+		long n = kind_links(kind);
+		if (n < 0) {
+			if (!strcmp(kind, "ipvlan")) unregistered_ipvlan = 1;
+			if (!strcmp(kind, "macvlan")) unregistered_macvlan = 1;
+		} else {
+			stacked += n;
+		}
+	}
+	return every + virtual + stacked;
+}
+
+static long side_phys; /* the PHY_GET dump on the second thread's socket */
+
+static void *text_thread(void *out) {
+	*(long *)out = text_side();
+	struct nl_sock *s2 = nl_socket_alloc();
+	if (!s2 || genl_connect(s2) < 0) die("genl_connect (second)");
+	nl_socket_set_buffer_size(s2, 4 << 20, 0);
+	/* dump() reads the first thread's socket: this one makes its own request. */
+	static char buf[1 << 16];
+	struct nl_msg *m = nlmsg_alloc_size(128);
+	genlmsg_put(m, NL_AUTO_PORT, 1, family, 0, NLM_F_REQUEST | NLM_F_DUMP, PHY_GET, 1);
+	struct nlattr *h = nla_nest_start(m, HDR);
+	nla_nest_end(m, h);
+	int fd2 = nl_socket_get_fd(s2);
+	if (send(fd2, nlmsg_hdr(m), nlmsg_hdr(m)->nlmsg_len, 0) < 0) die("send PHY_GET");
+	nlmsg_free(m);
+	for (;;) {
+		ssize_t n = recv(fd2, buf, sizeof buf, 0);
+		if (n < 0) die("recv PHY_GET");
+		for (struct nlmsghdr *r = (void *)buf; NLMSG_OK(r, n); r = NLMSG_NEXT(r, n)) {
+			if (r->nlmsg_type == NLMSG_DONE || r->nlmsg_type == NLMSG_ERROR) { nl_socket_free(s2); return NULL; }
+			side_phys++;
+		}
+	}
+}
+
 static void *links_thread(void *out) {
 	*(long *)out = links();
 	return NULL;
 }
 
 int main(int argc, char **argv) {
-	int dumps = argc > 1 && !strcmp(argv[1], "dumps");
-	int beside = argc > 2 && !strcmp(argv[2], "links-beside");
+	int text = argc > 1 && !strcmp(argv[1], "text");
+	int text_beside = text && argc > 2 && !strcmp(argv[2], "beside");
+	int dumps = text || (argc > 1 && !strcmp(argv[1], "dumps"));
+	int beside = !text && argc > 2 && !strcmp(argv[2], "links-beside");
 	int with_links = beside || (argc > 2 && !strcmp(argv[2], "links"));
 	sk = nl_socket_alloc();
 	if (!sk || genl_connect(sk) < 0) die("genl_connect");
@@ -121,9 +229,11 @@ int main(int argc, char **argv) {
 	nl_socket_set_buffer_size(sk, 4 << 20, 0);
 	fd = nl_socket_get_fd(sk);
 
-	long link_msgs = 0;
+	long link_msgs = 0, text_reads = 0;
 	pthread_t side;
-	if (beside) {
+	if (text_beside) {
+		if (pthread_create(&side, NULL, text_thread, &text_reads)) die("pthread_create");
+	} else if (beside) {
 		if (pthread_create(&side, NULL, links_thread, &link_msgs)) die("pthread_create");
 	} else if (with_links) {
 		link_msgs = links();
@@ -131,9 +241,11 @@ int main(int argc, char **argv) {
 	unsigned *ifs = NULL;
 	long nifs = 0;
 	long tsinfo_msgs = dump(TSINFO_GET, &ifs, &nifs, dumps);
-	long phy_msgs = dump(PHY_GET, NULL, NULL, 0);
+	long phy_msgs = text_beside ? 0 : dump(PHY_GET, NULL, NULL, 0);
 	long tsconfig_msgs = dumps ? dump(TSCONFIG_GET, NULL, NULL, 0) : 0;
-	if (beside) pthread_join(side, NULL);
+	if (beside || text_beside) pthread_join(side, NULL);
+	if (text_beside) phy_msgs = side_phys;
+	else if (text) text_reads = text_side();
 
 	/* Two templates, patched per interface: seq and DEV_INDEX. */
 	struct nl_msg *tm[2] = { request(TSINFO_GET, NLM_F_REQUEST, 1), request(TSCONFIG_GET, NLM_F_REQUEST, 1) };
@@ -170,6 +282,7 @@ int main(int argc, char **argv) {
 		}
 	}
 	if (with_links) printf("links %ld ", link_msgs);
+	if (text) printf("sysfs-and-kind-dumps %ld ", text_reads);
 	printf("tsinfo-dump %ld phy-dump %ld tsconfig-dump %ld do-interfaces %ld do-replies %ld do-errors %ld\n",
 	       tsinfo_msgs, phy_msgs, tsconfig_msgs, nifs, replies, errors);
 	return 0;
