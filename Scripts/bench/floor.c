@@ -56,25 +56,25 @@ static void die(const char *what) { perror(what); exit(1); }
 /* One request: genl header + ETHTOOL_A_*_HEADER nest, optionally with DEV_INDEX. */
 static struct nl_msg *request(int cmd, int flags, unsigned ifindex) {
 	struct nl_msg *m = nlmsg_alloc_size(128);
-	genlmsg_put(m, NL_AUTO_PORT, seq++, family, 0, flags, cmd, 1);
+	genlmsg_put(m, NL_AUTO_PORT, __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED), family, 0, flags, cmd, 1);
 	struct nlattr *h = nla_nest_start(m, HDR);
 	if (ifindex) nla_put_u32(m, HDR_DEV_INDEX, ifindex);
 	nla_nest_end(m, h);
 	return m;
 }
 
-/* A dump: count its messages; collect the ifindex of each TSINFO message (with
- * phc_only, of those that name a PHC). */
-static long dump(int cmd, unsigned **ifs, long *nifs, int phc_only) {
-	static char buf[1 << 16];
+/* A dump on socket `sock`: count its messages; collect the ifindex of each TSINFO
+ * message (with phc_only, of those that name a PHC). */
+static long dump(int sock, int cmd, unsigned **ifs, long *nifs, int phc_only) {
+	static _Thread_local char buf[1 << 16];
 	struct nl_msg *m = request(cmd, NLM_F_REQUEST | NLM_F_DUMP, 0);
 	struct nlmsghdr *req = nlmsg_hdr(m);
 	unsigned want = req->nlmsg_seq;
-	if (send(fd, req, req->nlmsg_len, 0) < 0) die("send");
+	if (send(sock, req, req->nlmsg_len, 0) < 0) die("send");
 	nlmsg_free(m);
 	long count = 0, cap = 0;
 	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof buf, 0);
+		ssize_t n = recv(sock, buf, sizeof buf, 0);
 		if (n < 0) die("recv dump");
 		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_seq != want) continue;
@@ -93,27 +93,41 @@ static long dump(int cmd, unsigned **ifs, long *nifs, int phc_only) {
 	}
 }
 
-/* RTM_GETLINK dump over all links; returns the number of links. */
-static long links(void) {
-	static char buf[16384];
+/* An RTM_GETLINK dump of `req` on a socket of its own (`strict`: with
+ * NETLINK_GET_STRICT_CHK, which filters need); returns the number of links, or
+ * with `kind`, -1 at the first link of another kind: the kernel ignored the
+ * filter (the kind is not registered), and that dump is left there. */
+static long link_dump(const void *req, size_t len, int strict, const char *kind) {
+	static _Thread_local char buf[16384];
 	int rfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (rfd < 0) die("socket(NETLINK_ROUTE)");
-	int rb = 4 << 20;
+	int rb = 4 << 20, one = 1;
 	setsockopt(rfd, SOL_SOCKET, SO_RCVBUF, &rb, sizeof rb);
-	struct { struct nlmsghdr h; struct ifinfomsg i; struct nlattr a; unsigned mask; } req = {
-		.h = { .nlmsg_len = sizeof req, .nlmsg_type = RTM_GETLINK, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
-		.a = { .nla_len = 8, .nla_type = IFLA_EXT_MASK }, .mask = 1 << 3, /* RTEXT_FILTER_SKIP_STATS */
-	};
-	if (send(rfd, &req, sizeof req, 0) < 0) die("send RTM_GETLINK");
+	if (strict) setsockopt(rfd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof one);
+	if (send(rfd, req, len, 0) < 0) die("send RTM_GETLINK");
 	long count = 0;
 	for (;;) {
 		ssize_t n = recv(rfd, buf, sizeof buf, 0);
 		if (n < 0) die("recv RTM_GETLINK");
 		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) { close(rfd); return count; }
+			if (kind) {
+				struct nlattr *li = nlmsg_find_attr(h, sizeof(struct ifinfomsg), IFLA_LINKINFO);
+				struct nlattr *k = li ? nla_find(nla_data(li), nla_len(li), IFLA_INFO_KIND) : NULL;
+				if (!k || strcmp(nla_get_string(k), kind)) { close(rfd); return -1; }
+			}
 			count++;
 		}
 	}
+}
+
+/* Every link, statistics skipped where the kernel allows. */
+static long links(void) {
+	struct { struct nlmsghdr h; struct ifinfomsg i; struct nlattr a; unsigned mask; } req = {
+		.h = { .nlmsg_len = sizeof req, .nlmsg_type = RTM_GETLINK, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.a = { .nla_len = 8, .nla_type = IFLA_EXT_MASK }, .mask = 1 << 3, /* RTEXT_FILTER_SKIP_STATS */
+	};
+	return link_dump(&req, sizeof req, 0, NULL);
 }
 
 /* Entries of a directory (without . and ..); -1 where it cannot be read. */
@@ -127,15 +141,9 @@ static long list_dir(const char *path) {
 	return n;
 }
 
-/* One RTM_GETLINK dump filtered by kind (NETLINK_GET_STRICT_CHK); returns the
- * links of that kind, or -1 where the kernel ignored the filter (the kind is not
- * registered): that dump is left at its first link, with its socket. */
+/* The links of one kind: IFLA_LINKINFO { IFLA_INFO_KIND kind }, as tsctl asks;
+ * -1 where the kind is not registered. */
 static long kind_links(const char *kind) {
-	static char buf[16384];
-	int rfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (rfd < 0) die("socket(NETLINK_ROUTE)");
-	int one = 1;
-	setsockopt(rfd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof one);
 	struct {
 		struct nlmsghdr h; struct ifinfomsg i; struct nlattr info; struct nlattr k; char name[16];
 	} req = { .h = { .nlmsg_type = RTM_GETLINK, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 } };
@@ -144,45 +152,31 @@ static long kind_links(const char *kind) {
 	memcpy(req.name, kind, klen);
 	req.info = (struct nlattr){ .nla_len = NLA_HDRLEN + NLA_ALIGN(req.k.nla_len), .nla_type = NLA_F_NESTED | IFLA_LINKINFO };
 	req.h.nlmsg_len = NLMSG_LENGTH(sizeof req.i) + req.info.nla_len;
-	if (send(rfd, &req, req.h.nlmsg_len, 0) < 0) die("send RTM_GETLINK kind");
-	long count = 0;
-	for (;;) {
-		ssize_t n = recv(rfd, buf, sizeof buf, 0);
-		if (n < 0) die("recv RTM_GETLINK kind");
-		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) { close(rfd); return count; }
-			struct nlattr *li = nlmsg_find_attr(h, sizeof(struct ifinfomsg), IFLA_LINKINFO);
-			struct nlattr *k = li ? nla_find(nla_data(li), nla_len(li), IFLA_INFO_KIND) : NULL;
-			if (!k || strcmp(nla_get_string(k), kind)) { close(rfd); return -1; }
-			count++;
-		}
-	}
+	return link_dump(&req, req.h.nlmsg_len, 1, kind);
 }
 
-/* What text reads besides the ethtool dumps: sysfs, then the kind dumps. */
+/* What text reads besides the ethtool dumps: sysfs, then one dump per stacked
+ * kind in tsctl's order (StackedKind): a kind that needs another is not asked
+ * where that one is not registered, and one whose links all have a device in a
+ * sysfs class of its name only where that class lists one. */
 static long text_side(void) {
-	long every = list_dir("/sys/class/net"), virtual = list_dir("/sys/devices/virtual/net");
-	long stacked = 0;
-	int unregistered_macvlan = 0, unregistered_ipvlan = 0;
-	static const char *kinds[] = { "bond", "ipvlan", "ipvtap", "macvlan", "macvtap", "vlan" };
+	static const struct { const char *kind; int requires; int sysfs_class; } kinds[] = {
+		{ "bond", -1, 0 }, { "ipvlan", -1, 0 }, { "ipvtap", 1, 1 },
+		{ "macvlan", -1, 0 }, { "macvtap", 3, 1 }, { "vlan", -1, 0 },
+	};
+	int unregistered[sizeof kinds / sizeof *kinds] = { 0 };
+	long reads = list_dir("/sys/class/net") + list_dir("/sys/devices/virtual/net");
 	for (unsigned i = 0; i < sizeof kinds / sizeof *kinds; i++) {
-		const char *kind = kinds[i];
-		if (!strcmp(kind, "ipvtap") && unregistered_ipvlan) continue;
-		if (!strcmp(kind, "macvtap") && unregistered_macvlan) continue;
-		if (!strcmp(kind, "ipvtap") || !strcmp(kind, "macvtap")) {
+		if (kinds[i].requires >= 0 && unregistered[kinds[i].requires]) continue;
+		if (kinds[i].sysfs_class) {
 			char path[64];
-			snprintf(path, sizeof path, "/sys/class/%s", kind);
+			snprintf(path, sizeof path, "/sys/class/%s", kinds[i].kind);
 			if (list_dir(path) <= 0) continue;
 		}
-		long n = kind_links(kind);
-		if (n < 0) {
-			if (!strcmp(kind, "ipvlan")) unregistered_ipvlan = 1;
-			if (!strcmp(kind, "macvlan")) unregistered_macvlan = 1;
-		} else {
-			stacked += n;
-		}
+		long n = kind_links(kinds[i].kind);
+		if (n < 0) unregistered[i] = 1; else reads += n;
 	}
-	return every + virtual + stacked;
+	return reads;
 }
 
 static long side_phys; /* the PHY_GET dump on the second thread's socket */
@@ -192,23 +186,9 @@ static void *text_thread(void *out) {
 	struct nl_sock *s2 = nl_socket_alloc();
 	if (!s2 || genl_connect(s2) < 0) die("genl_connect (second)");
 	nl_socket_set_buffer_size(s2, 4 << 20, 0);
-	/* dump() reads the first thread's socket: this one makes its own request. */
-	static char buf[1 << 16];
-	struct nl_msg *m = nlmsg_alloc_size(128);
-	genlmsg_put(m, NL_AUTO_PORT, 1, family, 0, NLM_F_REQUEST | NLM_F_DUMP, PHY_GET, 1);
-	struct nlattr *h = nla_nest_start(m, HDR);
-	nla_nest_end(m, h);
-	int fd2 = nl_socket_get_fd(s2);
-	if (send(fd2, nlmsg_hdr(m), nlmsg_hdr(m)->nlmsg_len, 0) < 0) die("send PHY_GET");
-	nlmsg_free(m);
-	for (;;) {
-		ssize_t n = recv(fd2, buf, sizeof buf, 0);
-		if (n < 0) die("recv PHY_GET");
-		for (struct nlmsghdr *r = (void *)buf; NLMSG_OK(r, n); r = NLMSG_NEXT(r, n)) {
-			if (r->nlmsg_type == NLMSG_DONE || r->nlmsg_type == NLMSG_ERROR) { nl_socket_free(s2); return NULL; }
-			side_phys++;
-		}
-	}
+	side_phys = dump(nl_socket_get_fd(s2), PHY_GET, NULL, NULL, 0);
+	nl_socket_free(s2);
+	return NULL;
 }
 
 static void *links_thread(void *out) {
@@ -240,9 +220,9 @@ int main(int argc, char **argv) {
 	}
 	unsigned *ifs = NULL;
 	long nifs = 0;
-	long tsinfo_msgs = dump(TSINFO_GET, &ifs, &nifs, dumps);
-	long phy_msgs = text_beside ? 0 : dump(PHY_GET, NULL, NULL, 0);
-	long tsconfig_msgs = dumps ? dump(TSCONFIG_GET, NULL, NULL, 0) : 0;
+	long tsinfo_msgs = dump(fd, TSINFO_GET, &ifs, &nifs, dumps);
+	long phy_msgs = text_beside ? 0 : dump(fd, PHY_GET, NULL, NULL, 0);
+	long tsconfig_msgs = dumps ? dump(fd, TSCONFIG_GET, NULL, NULL, 0) : 0;
 	if (beside || text_beside) pthread_join(side, NULL);
 	if (text_beside) phy_msgs = side_phys;
 	else if (text) text_reads = text_side();
@@ -261,7 +241,7 @@ int main(int argc, char **argv) {
 		for (long j = 0; j < k; j++) {
 			struct nlmsghdr *h = (void *)(out + j * len);
 			memcpy(h, th[(first + j) & 1], len);
-			h->nlmsg_seq = seq++;
+			h->nlmsg_seq = __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED);
 			/* nlmsghdr, genlmsghdr, nest header, u32 attr header, then the value */
 			*(unsigned *)((char *)h + NLMSG_HDRLEN + GENL_HDRLEN + 8) = ifs[(first + j) / 2];
 		}
